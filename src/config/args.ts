@@ -1,0 +1,115 @@
+// Command-line words to a typed command. Every mistake is an InputError: one line, exit code 2.
+import { parseArgs } from 'node:util';
+import { InputError, parseEndpoint, type Endpoint, type EndpointDefaults } from './endpoint.js';
+import type { TlsFiles } from '../engine/connect.js';
+
+export const PRESET_NAMES = ['replication', 'migration', 'cluster'] as const;
+
+export interface ConnectionArgs {
+  entries: Endpoint[];
+  masterName?: string;
+  intervalMs: number;
+  timeoutMs: number;
+  tlsFiles: TlsFiles;
+}
+
+export type Command =
+  | { kind: 'help'; topic?: string }
+  | { kind: 'version' }
+  | ({ kind: 'console' } & ConnectionArgs)
+  | ({ kind: 'topology'; json: boolean } & ConnectionArgs)
+  | { kind: 'lab'; preset: (typeof PRESET_NAMES)[number]; keys: number; workload: boolean; intervalMs: number };
+
+const CONNECTION_OPTIONS = {
+  sentinel: { type: 'string', multiple: true },
+  'master-name': { type: 'string' },
+  interval: { type: 'string' },
+  timeout: { type: 'string' },
+  tls: { type: 'boolean' },
+  cacert: { type: 'string' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  insecure: { type: 'boolean' },
+  user: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const LAB_OPTIONS = {
+  preset: { type: 'string' },
+  keys: { type: 'string' },
+  workload: { type: 'boolean' },
+  interval: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** "500ms", "1s", "1.5s", "2" (seconds) → ms, between 100 ms and 60 s. */
+export function parseDuration(text: string, option: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text.trim());
+  const ms = m ? Number(m[1]) * (m[2] === 'ms' ? 1 : 1000) : NaN;
+  if (!m || ms < 100 || ms > 60_000) throw new InputError(`${option} '${text}' is not a duration from 100ms to 60s: write it like 500ms, 1s or 2`);
+  return Math.round(ms);
+}
+
+function parse<T extends Parameters<typeof parseArgs>[0]['options']>(argv: string[], options: T, command: string) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    const msg = String((err as Error).message).split('\n')[0].replace(/\. To specify a positional argument.*$/, '');
+    throw new InputError(`${msg}: see 'cutover ${command} --help'`);
+  }
+}
+
+function connectionArgs(command: 'console' | 'topology', argv: string[], env: NodeJS.ProcessEnv): Command {
+  const { values: v, positionals } = parse(argv, CONNECTION_OPTIONS, command);
+  if (v.help) return { kind: 'help', topic: command };
+  if (v.json && command !== 'topology') throw new InputError(`--json is for 'cutover topology': the console draws, or prints plain text when not on a terminal`);
+  const defaults: EndpointDefaults = { tls: !!v.tls, password: env.REDISCLI_AUTH || undefined, username: v.user };
+  const entries = positionals.map((p) => parseEndpoint(p, defaults));
+  const sentinels = (v.sentinel ?? []).map((s) => parseEndpoint(s, defaults));
+  if (sentinels.length && !v['master-name']) throw new InputError(`--sentinel needs --master-name NAME (the name the Sentinels monitor the master under)`);
+  if (v['master-name'] && !sentinels.length && entries.length === 0) throw new InputError(`--master-name goes with --sentinel host:port`);
+  const all = [...entries, ...sentinels];
+  if (all.length === 0) throw new InputError(`no endpoint given: 'cutover ${command} redis://host:port' (or host:port, or --sentinel host:port --master-name NAME)`);
+  if ((v.cacert || v.cert || v.key || v.insecure) && !all.some((e) => e.tls)) {
+    throw new InputError(`--cacert/--cert/--key/--insecure need TLS: add --tls or use rediss:// URIs`);
+  }
+  if (!!v.cert !== !!v.key) throw new InputError(`--cert and --key go together: give both for a client certificate`);
+  const intervalMs = v.interval ? parseDuration(v.interval, '--interval') : 1000;
+  return {
+    kind: command,
+    ...(command === 'topology' ? { json: !!v.json } : {}),
+    entries: all,
+    masterName: v['master-name'],
+    intervalMs,
+    timeoutMs: v.timeout ? parseDuration(v.timeout, '--timeout') : Math.max(1000, intervalMs),
+    tlsFiles: { cacert: v.cacert, cert: v.cert, key: v.key, insecure: !!v.insecure },
+  } as Command;
+}
+
+function labArgs(argv: string[]): Command {
+  const { values: v, positionals } = parse(argv, LAB_OPTIONS, 'lab');
+  if (v.help) return { kind: 'help', topic: 'lab' };
+  if (positionals.length) throw new InputError(`'cutover lab' takes no endpoints (got '${positionals[0]}'): it starts its own servers; see 'cutover lab --help'`);
+  const preset = v.preset ?? 'migration';
+  if (!(PRESET_NAMES as readonly string[]).includes(preset)) throw new InputError(`unknown preset '${preset}': use --preset ${PRESET_NAMES.join('|')}`);
+  const keys = v.keys === undefined ? 0 : Number(v.keys);
+  if (!Number.isInteger(keys) || keys < 0 || keys > 50_000_000) throw new InputError(`--keys '${v.keys}' is not a whole number from 0 to 50000000`);
+  return {
+    kind: 'lab',
+    preset: preset as (typeof PRESET_NAMES)[number],
+    keys,
+    workload: !!v.workload,
+    intervalMs: v.interval ? parseDuration(v.interval, '--interval') : 1000,
+  };
+}
+
+export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Command {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '-h' || first === '--help') return { kind: 'help' };
+  if (first === 'help') return { kind: 'help', topic: rest[0] };
+  if (first === '-V' || first === '--version' || first === 'version') return { kind: 'version' };
+  if (first === 'console' || first === 'topology') return connectionArgs(first, rest, env);
+  if (first === 'lab') return labArgs(rest);
+  throw new InputError(`unknown command '${first}': use console, topology or lab (see 'cutover --help')`);
+}

@@ -1,0 +1,133 @@
+// The one place that makes ioredis clients. Every client gets an 'error' listener (an unhandled one would
+// print to stderr and tear the console), and every failure is turned into one plain, redacted line.
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import { Redis, type RedisOptions } from 'ioredis';
+import { describeEndpoint, InputError, nodeId, type Endpoint } from '../config/endpoint.js';
+import { redact } from '../config/redact.js';
+
+export interface TlsFiles {
+  cacert?: string;
+  cert?: string;
+  key?: string;
+  insecure?: boolean;
+}
+
+export interface ConnectOptions {
+  tlsFiles: TlsFiles;
+  connectTimeoutMs: number;
+  commandTimeoutMs: number;
+}
+
+export const DEFAULT_CONNECT: ConnectOptions = { tlsFiles: {}, connectTimeoutMs: 3000, commandTimeoutMs: 2000 };
+
+function readFile(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new InputError(`cannot read ${what} '${path}': ${(err as NodeJS.ErrnoException).code ?? String(err)}; check the path`);
+  }
+}
+
+/** TLS settings for ioredis, reading the certificate files once. */
+export function tlsSettings(files: TlsFiles): ConnectionOptions {
+  const out: ConnectionOptions = {};
+  if (files.cacert) out.ca = readFile(files.cacert, '--cacert');
+  if (files.cert) out.cert = readFile(files.cert, '--cert');
+  if (files.key) out.key = readFile(files.key, '--key');
+  if (files.insecure) {
+    out.rejectUnauthorized = false;
+    out.checkServerIdentity = () => undefined;
+  }
+  return out;
+}
+
+export interface ClientRole {
+  /** CLIENT SETNAME, so operators can tell cutover's connections apart in CLIENT LIST */
+  name: string;
+  /** keep reconnecting (a poller) or fail at once (a one-shot check) */
+  reconnect: boolean;
+}
+
+/** Makes an ioredis client for one node. It does not connect until asked (lazyConnect). */
+export function makeClient(ep: Endpoint, conn: ConnectOptions, role: ClientRole, onError?: (line: string) => void): Redis {
+  const options: RedisOptions = {
+    host: ep.host,
+    port: ep.port,
+    username: ep.username,
+    password: ep.password,
+    db: ep.db,
+    connectionName: role.name,
+    lazyConnect: true,
+    connectTimeout: conn.connectTimeoutMs,
+    commandTimeout: conn.commandTimeoutMs,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    enableReadyCheck: false,
+    retryStrategy: role.reconnect ? (times) => Math.min(250 * times, 1000) : () => null,
+  };
+  if (ep.tls) options.tls = tlsSettings(conn.tlsFiles);
+  const client = new Redis(options);
+  client.on('error', (err: Error) => onError?.(describeError(err, ep)));
+  return client;
+}
+
+/** One line for an operator: what went wrong at which node, and what to check. Never a password. */
+export function describeError(err: unknown, ep: Endpoint): string {
+  const e = err as NodeJS.ErrnoException & { message?: string };
+  const where = nodeId(ep.host, ep.port);
+  const msg = String(e?.message ?? err);
+  const code = e?.code ?? '';
+  let line: string;
+  if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(msg)) line = `connection refused at ${where}: is Redis running there?`;
+  else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') line = `cannot resolve host '${ep.host}': check the address`;
+  else if (/WRONGPASS|invalid username-password|invalid password/i.test(msg))
+    line = `authentication failed at ${where}: wrong user or password (check the URI or REDISCLI_AUTH)`;
+  else if (/NOAUTH/i.test(msg)) line = `${where} requires a password: give it in the URI (redis://:PASSWORD@host:port) or REDISCLI_AUTH`;
+  else if (/without any password configured|AUTH <password> called without/i.test(msg))
+    line = `${where} has no password set but one was given: drop it from the URI or REDISCLI_AUTH`;
+  else if (/Protocol error|unknown reply|Unexpected/i.test(msg)) line = `${where} does not speak the Redis protocol: check the port`;
+  else if (/wrong version number|packet length too long|EPROTO|SSL routines|ssl3_get_record|certificate|self.signed|UNABLE_TO_VERIFY|ERR_SSL/i.test(msg + code))
+    line = `TLS handshake with ${where} failed (${shortTls(msg)}): ${ep.tls ? 'is TLS enabled on that port? check --cacert, or --insecure for a self-signed test server' : 'the server expects TLS: use rediss:// or --tls'}`;
+  else if (/ETIMEDOUT|timed? ?out/i.test(code + msg)) line = `no answer from ${where} within the timeout: check the address and any firewall`;
+  else if (/Connection is closed|ECONNRESET|socket hang up|closed/i.test(msg))
+    line = ep.tls
+      ? `${where} closed the connection during the TLS handshake: is TLS enabled on that port?`
+      : `${where} closed the connection before answering: not a Redis server, or one that requires TLS (use rediss:// or --tls)?`;
+  else line = `${where}: ${msg}`;
+  return redact(line);
+}
+
+function shortTls(msg: string): string {
+  return (/(wrong version number|certificate[^,:]*|self.signed[^,:]*|packet length too long|unable to verify[^,:]*)/i.exec(msg)?.[1] ?? 'handshake error').toLowerCase();
+}
+
+/**
+ * Connects once and checks that a Redis (or Sentinel) answers with the given credentials:
+ * PING, then INFO server. Throws an Error whose message is one operator line.
+ */
+export async function checkEndpoint(ep: Endpoint, conn: ConnectOptions, masterName?: string): Promise<{ version?: string; mode?: string }> {
+  let lastError: string | undefined;
+  const client = makeClient(ep, conn, { name: 'cutover-check', reconnect: false }, (line) => (lastError ??= line));
+  try {
+    await client.connect();
+    await client.ping();
+    const info = await client.info('server');
+    const mode = /redis_mode:(\S+)/.exec(info)?.[1];
+    if (mode === 'sentinel' && masterName) {
+      const known = await client.call('SENTINEL', 'MASTER', masterName).then(
+        () => true,
+        () => false,
+      );
+      if (!known) throw new InputError(`Sentinel ${nodeId(ep.host, ep.port)} monitors no master named '${masterName}': check --master-name (SENTINEL MASTERS lists them)`);
+    }
+    return { version: /redis_version:(\S+)/.exec(info)?.[1], mode };
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new Error(lastError && !/closed/i.test(lastError) ? lastError : describeError(err, ep) || lastError);
+  } finally {
+    client.disconnect();
+  }
+}
+
+export { describeEndpoint };

@@ -1,0 +1,141 @@
+// Polls one node over its own connection and says what it saw: the node's facts and the neighbours it names.
+import type { Redis } from 'ioredis';
+import { nodeId, type Endpoint } from '../../config/endpoint.js';
+import { describeError, makeClient, type ConnectOptions } from '../connect.js';
+import { parseClusterInfo, parseClusterNodes } from './parse-cluster-nodes.js';
+import { parseInfo } from './parse-info.js';
+import { parseSentinelMasters, parseSentinelPeers } from './parse-sentinel.js';
+import type { NodeState, SentinelMasterView } from './types.js';
+
+/** A node another node told us about, and how we heard of it. */
+export interface Neighbour {
+  host: string;
+  port: number;
+  via: 'replica-of' | 'replica' | 'cluster' | 'sentinel-master' | 'sentinel-replica' | 'sentinel-peer' | 'sentinel-hello';
+}
+
+export interface PollResult {
+  /** the node's facts; status 'down' when it could not be polled */
+  state: Omit<NodeState, 'lagBytes' | 'lagSeconds' | 'offsetRate' | 'downSince' | 'label' | 'group'>;
+  neighbours: Neighbour[];
+  /** a master that Sentinels watch (their connections show in CLIENT LIST) */
+  sentinelClients?: number;
+}
+
+export const CLIENT_NAME = 'cutover-topology';
+
+export class NodeProbe {
+  readonly id: string;
+  private client: Redis;
+  private lastConnectError?: string;
+  private clusterEnabled?: boolean;
+  private sentinelChecked = false;
+
+  constructor(
+    readonly endpoint: Endpoint,
+    conn: ConnectOptions,
+    private readonly masterName?: string,
+  ) {
+    this.id = nodeId(endpoint.host, endpoint.port);
+    this.client = makeClient(endpoint, conn, { name: CLIENT_NAME, reconnect: true }, (line) => (this.lastConnectError = line));
+  }
+
+  async poll(): Promise<PollResult> {
+    const started = Date.now();
+    const base = { id: this.id, host: this.endpoint.host, port: this.endpoint.port, lastPollAt: started };
+    try {
+      if (this.client.status === 'wait' || this.client.status === 'end') await this.client.connect();
+      const text = await this.client.info();
+      const info = parseInfo(text);
+      if (info.server.redisMode === 'sentinel') return await this.pollSentinel(base, info.server, started);
+      return await this.pollData(base, info, started);
+    } catch (err) {
+      const error = this.client.status === 'ready' ? describeError(err, this.endpoint) : (this.lastConnectError ?? describeError(err, this.endpoint));
+      return { state: { ...base, role: 'unknown', status: 'down', lastError: error, pollMs: Date.now() - started }, neighbours: [] };
+    }
+  }
+
+  private async pollData(base: Pick<NodeState, 'id' | 'host' | 'port' | 'lastPollAt'>, info: ReturnType<typeof parseInfo>, started: number): Promise<PollResult> {
+    const repl = info.replication;
+    const neighbours: Neighbour[] = [];
+    const state: PollResult['state'] = {
+      ...base,
+      status: 'up',
+      role: repl?.role ?? 'unknown',
+      server: info.server,
+      replication: repl,
+      connectedClients: info.server.connectedClients,
+      usedMemory: info.server.usedMemory,
+      keys: info.server.keys,
+    };
+    if (repl?.role === 'replica' && repl.masterHost && repl.masterPort) {
+      state.masterId = nodeId(repl.masterHost, repl.masterPort);
+      state.linkStatus = repl.linkStatus;
+      state.syncInProgress = repl.syncInProgress;
+      state.offset = repl.replicaOffset ?? repl.masterReplOffset;
+      neighbours.push({ host: repl.masterHost, port: repl.masterPort, via: 'replica-of' });
+    } else if (repl) {
+      state.offset = repl.masterReplOffset;
+    }
+    for (const r of repl?.replicas ?? []) neighbours.push({ host: r.host, port: r.port, via: 'replica' });
+
+    this.clusterEnabled = info.server.clusterEnabled ?? this.clusterEnabled;
+    let sentinelClients: number | undefined;
+    if (this.clusterEnabled) {
+      const [nodesText, infoText] = (await Promise.all([this.client.call('CLUSTER', 'NODES'), this.client.call('CLUSTER', 'INFO')])) as [string, string];
+      const entries = parseClusterNodes(nodesText);
+      const cinfo = parseClusterInfo(infoText);
+      const self = entries.find((e) => e.myself);
+      state.cluster = {
+        self,
+        state: cinfo.cluster_state,
+        slotsAssigned: Number(cinfo.cluster_slots_assigned ?? 0),
+        knownNodes: Number(cinfo.cluster_known_nodes ?? 0),
+        currentEpoch: Number(cinfo.cluster_current_epoch ?? 0),
+      };
+      for (const e of entries) if (!e.myself && e.port > 0 && !e.flags.includes('noaddr')) neighbours.push({ host: e.host, port: e.port, via: 'cluster' });
+    } else if (state.role === 'master' && !this.sentinelChecked) {
+      // Sentinels keep named connections to the masters they watch; finding them says whether to listen for their hellos.
+      this.sentinelChecked = true;
+      const list = String(await this.client.call('CLIENT', 'LIST').catch(() => ''));
+      const ids = new Set([...list.matchAll(/name=sentinel-([0-9a-f]+)-/g)].map((m) => m[1]));
+      sentinelClients = ids.size;
+    }
+    state.pollMs = Date.now() - started;
+    return { state, neighbours, sentinelClients };
+  }
+
+  private async pollSentinel(base: Pick<NodeState, 'id' | 'host' | 'port' | 'lastPollAt'>, server: NodeState['server'], started: number): Promise<PollResult> {
+    const neighbours: Neighbour[] = [];
+    let masters: SentinelMasterView[] = parseSentinelMasters(await this.client.call('SENTINEL', 'MASTERS'));
+    if (this.masterName) masters = masters.filter((m) => m.name === this.masterName);
+    await Promise.all(
+      masters.map(async (m) => {
+        neighbours.push({ host: m.host, port: m.port, via: 'sentinel-master' });
+        const [replicas, sentinels] = await Promise.all([
+          this.client.call('SENTINEL', 'REPLICAS', m.name).catch(() => this.client.call('SENTINEL', 'SLAVES', m.name)),
+          this.client.call('SENTINEL', 'SENTINELS', m.name),
+        ]);
+        for (const r of parseSentinelPeers(replicas)) neighbours.push({ host: r.host, port: r.port, via: 'sentinel-replica' });
+        for (const s of parseSentinelPeers(sentinels)) neighbours.push({ host: s.host, port: s.port, via: 'sentinel-peer' });
+      }),
+    );
+    return {
+      state: {
+        ...base,
+        status: 'up',
+        role: 'sentinel',
+        server,
+        connectedClients: server?.connectedClients,
+        usedMemory: server?.usedMemory,
+        sentinel: { masters },
+        pollMs: Date.now() - started,
+      },
+      neighbours,
+    };
+  }
+
+  close(): void {
+    this.client.disconnect();
+  }
+}

@@ -1,0 +1,54 @@
+// Everything known about one node, as labelled lines: its INFO replication and its cluster or Sentinel facts. Pure.
+import type { NodeState } from '../engine/topology/types.js';
+import { bytes, clock, count, rate, seconds, slotCount, slotRanges } from './format.js';
+import { nodeName } from './node-text.js';
+
+export type DetailLine = [label: string, value: string];
+
+export function nodeDetail(n: NodeState, now: number): DetailLine[] {
+  const out: DetailLine[] = [['node', nodeName(n)]];
+  if (n.status === 'down') {
+    out.push(['status', `DOWN since ${n.downSince ? clock(n.downSince) : '?'} (${seconds((now - (n.downSince ?? now)) / 1000)})`]);
+    out.push(['error', n.lastError ?? 'no answer']);
+    if (n.role !== 'unknown') out.push(['last role', n.role]);
+    return out;
+  }
+  if (n.status === 'pending') return [...out, ['status', 'waiting for the first poll']];
+  const s = n.server;
+  out.push(['role', n.role + (s?.redisMode && s.redisMode !== 'standalone' ? ` (${s.redisMode} mode)` : '')]);
+  out.push(['version', `${s?.redisVersion ?? '?'} · up ${seconds(s?.uptimeSeconds)} · poll ${n.pollMs ?? '?'}ms`]);
+  out.push(['clients', `${count(n.connectedClients)} · memory ${s?.usedMemoryHuman ?? bytes(n.usedMemory)}${s?.maxmemory ? ` of ${bytes(s.maxmemory)}` : ''}`]);
+  if (n.role !== 'sentinel') {
+    const dbs = Object.entries(s?.keyspace ?? {}).map(([db, k]) => `db${db}=${k.keys}${k.expires ? ` (${k.expires} ttl)` : ''}`);
+    out.push(['keys', `${count(n.keys)}${dbs.length ? ` · ${dbs.join(' ')}` : ''}`]);
+  }
+  const r = n.replication;
+  if (r) {
+    out.push(['repl id', `${r.masterReplId ?? '?'}`]);
+    out.push(['offset', `${n.offset ?? '?'} · ${rate(n.offsetRate)}`]);
+    if (r.role === 'replica') {
+      out.push(['master', `${n.masterId ?? '?'} · link ${r.linkStatus ?? '?'}${r.linkDownSinceSeconds ? ` (down ${seconds(r.linkDownSinceSeconds)})` : ''} · last io ${seconds(r.lastIoSecondsAgo)}`]);
+      out.push(['lag', n.lagBytes === undefined ? '?' : `${bytes(n.lagBytes)} · ${seconds(n.lagSeconds)} behind${r.syncInProgress ? ' · SYNC IN PROGRESS' : ''}`]);
+      out.push(['priority', `${r.replicaPriority ?? '?'}${r.replicaReadOnly === false ? ' · writable' : ' · read-only'}`]);
+    }
+    out.push(['replicas', `${r.connectedReplicas}`]);
+    for (const rep of r.replicas) out.push(['', `${rep.host}:${rep.port} ${rep.state} offset ${rep.offset} ack ${rep.lag}s ago`]);
+  }
+  const c = n.cluster;
+  if (c) {
+    out.push(['cluster', `state ${c.state ?? '?'} · ${c.knownNodes ?? '?'} nodes · ${c.slotsAssigned ?? '?'} slots assigned · epoch ${c.currentEpoch ?? '?'}`]);
+    if (c.self) {
+      out.push(['id', c.self.id]);
+      out.push(['flags', `${c.self.flags.join(',')} · config epoch ${c.self.configEpoch} · link ${c.self.linkState}`]);
+      if (c.self.masterId) out.push(['master id', c.self.masterId]);
+      if (c.self.slots.length) out.push(['slots', `${slotRanges(c.self.slots)} (${slotCount(c.self.slots)})`]);
+      for (const m of c.self.slotMigrations) out.push(['migrating', m]);
+    }
+  }
+  for (const m of n.sentinel?.masters ?? []) {
+    out.push(['monitors', `${m.name} at ${m.host}:${m.port} · ${m.flags.join(',')}`]);
+    out.push(['', `quorum ${m.quorum} · ${m.numReplicas} replicas · ${m.numOtherSentinels + 1} sentinels · down-after ${m.downAfterMs ?? '?'}ms`]);
+    out.push(['', `config epoch ${m.configEpoch ?? '?'}${m.failoverState && m.failoverState !== 'none' ? ` · FAILOVER ${m.failoverState}` : ''}`]);
+  }
+  return out;
+}

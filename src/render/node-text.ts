@@ -1,0 +1,48 @@
+// The short words a node's row is made of, the same on screen and in plain text. Pure.
+import type { NodeState } from '../engine/topology/types.js';
+import { bytes, count, seconds, slotCount, slotRanges } from './format.js';
+
+export function nodeName(n: NodeState): string {
+  return n.label ? `${n.label} ${n.id}` : n.id;
+}
+
+/** ROLE column: the role, or DOWN in words so it never rests on colour alone. */
+export function roleText(n: NodeState): string {
+  if (n.status === 'down') return 'DOWN';
+  if (n.status === 'pending') return '…';
+  return n.role;
+}
+
+export function linkText(n: NodeState): string {
+  if (n.status !== 'up') return '-';
+  if (n.role !== 'replica') return '';
+  if (n.syncInProgress) return 'sync';
+  return n.linkStatus ?? '?';
+}
+
+export function lagText(n: NodeState): string {
+  if (n.role !== 'replica' || n.status !== 'up') return '';
+  if (n.lagBytes === undefined) return '?';
+  return n.lagBytes === 0 ? '0 B' : `${bytes(n.lagBytes)} ${seconds(n.lagSeconds)}`;
+}
+
+/** What a row says beyond role and offset: slots for a cluster master, the watched master for a Sentinel, how long down. */
+export function noteText(n: NodeState, now: number, compact = false): string {
+  if (n.status === 'down') return `${n.role === 'unknown' ? '' : n.role + ' '}down ${seconds((now - (n.downSince ?? now)) / 1000)}`;
+  if (n.role === 'sentinel') {
+    return (n.sentinel?.masters ?? [])
+      .map((m) => {
+        const flags = m.flags.filter((f) => f !== 'master');
+        return compact ? `${m.name} q${m.quorum}${flags.length ? ' ' + flags.join(',') : ''}` : `${m.name} ${m.host}:${m.port} quorum ${m.quorum}${flags.length ? ` ${flags.join(',')}` : ''}`;
+      })
+      .join('; ');
+  }
+  const self = n.cluster?.self;
+  if (self && n.role === 'master') return compact ? slotRanges(self.slots) || 'no slots' : `slots ${slotRanges(self.slots) || 'none'} (${slotCount(self.slots)})`;
+  if (self?.failing) return self.failing;
+  return '';
+}
+
+export function keysText(n: NodeState): string {
+  return n.role === 'sentinel' ? '' : count(n.keys);
+}

@@ -1,0 +1,33 @@
+// Folds a batch of engine events into the state. Pure: one new state object per batch.
+import type { TopologyEvent } from '../engine/topology/types.js';
+import { LOG_CAPACITY, type AppState } from './state.js';
+
+export function applyEvents(state: AppState, events: TopologyEvent[]): AppState {
+  if (events.length === 0) return state;
+  let nodes = state.nodes;
+  let order = state.order;
+  let log = state.log;
+  let { deployment, lastPollAt } = state;
+  for (const e of events) {
+    switch (e.type) {
+      case 'node':
+        if (nodes === state.nodes) nodes = { ...nodes };
+        if (!nodes[e.node.id]) order = [...order, e.node.id];
+        nodes[e.node.id] = e.node;
+        break;
+      case 'log':
+        if (log === state.log) log = [...log];
+        log.push(e.entry);
+        break;
+      case 'poll':
+        lastPollAt = e.at;
+        break;
+      case 'deployment':
+        deployment = e.info;
+        break;
+    }
+  }
+  if (log.length > LOG_CAPACITY) log = log.slice(log.length - LOG_CAPACITY);
+  const ui = state.ui.selected === undefined && order.length > 0 ? { ...state.ui, selected: order[0] } : state.ui;
+  return { ...state, nodes, order, log, deployment, lastPollAt, ui };
+}

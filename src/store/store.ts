@@ -1,0 +1,34 @@
+// The zustand vanilla store, created outside React, fed by the engine through a 10 Hz publisher.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Emitter } from '../engine/emitter.js';
+import type { TopologyEvent } from '../engine/topology/types.js';
+import { applyEvents } from './reduce.js';
+import { initialState, type AppState } from './state.js';
+
+export type AppStore = StoreApi<AppState>;
+
+export function createAppStore(state: AppState = initialState()): AppStore {
+  return createStore<AppState>()(() => state);
+}
+
+/**
+ * Buffers engine events and folds them into the store at most `hz` times a second, so a burst of
+ * Redis replies costs one render. Returns a function that flushes what is left and detaches.
+ */
+export function publish(events: Emitter<TopologyEvent>, store: AppStore, hz = 10): () => void {
+  let pending: TopologyEvent[] = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    store.setState(applyEvents(store.getState(), batch), true);
+  };
+  const off = events.on((e) => pending.push(e));
+  const timer = setInterval(flush, Math.max(1, Math.round(1000 / hz)));
+  timer.unref();
+  return () => {
+    off();
+    clearInterval(timer);
+    flush();
+  };
+}

@@ -1,0 +1,26 @@
+// What every component may reach: the store (read through selectors), the view intents, the theme.
+import { createContext, useContext } from 'react';
+import { useStore } from 'zustand';
+import type { UiActions } from '../store/actions.js';
+import type { AppState } from '../store/state.js';
+import type { AppStore } from '../store/store.js';
+import type { Theme } from './theme.js';
+
+export interface ConsoleContext {
+  store: AppStore;
+  actions: UiActions;
+  theme: Theme;
+}
+
+export const Ctx = createContext<ConsoleContext | null>(null);
+
+export function useConsole(): ConsoleContext {
+  const c = useContext(Ctx);
+  if (!c) throw new Error('console components need <Ctx.Provider>');
+  return c;
+}
+
+/** Select a slice of the store. Return primitives or stable references (zustand 5 loops on fresh objects). */
+export function useApp<T>(selector: (s: AppState) => T): T {
+  return useStore(useConsole().store, selector);
+}

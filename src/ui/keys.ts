@@ -1,0 +1,35 @@
+// Every key the console answers to, declared once. The dispatcher, the footer and the ? help are all built from this table.
+import type { Key } from 'ink';
+
+export type ActionId = 'up' | 'down' | 'pageUp' | 'pageDown' | 'details' | 'focus' | 'help' | 'back' | 'quit';
+
+export interface KeyBinding {
+  action: ActionId;
+  /** how the key is written in the footer and the help */
+  label: string;
+  /** short word for the footer; absent = help only */
+  hint?: string;
+  help: string;
+  match: (input: string, key: Key) => boolean;
+}
+
+export const KEY_TABLE: KeyBinding[] = [
+  { action: 'up', label: '↑/k', hint: 'move', help: 'select the node above (or scroll the focused pane)', match: (i, k) => k.upArrow || i === 'k' },
+  { action: 'down', label: '↓/j', help: 'select the node below (or scroll the focused pane)', match: (i, k) => k.downArrow || i === 'j' },
+  { action: 'pageUp', label: 'PgUp', help: 'scroll the event log back', match: (_i, k) => k.pageUp },
+  { action: 'pageDown', label: 'PgDn', help: 'scroll the event log forward', match: (_i, k) => k.pageDown },
+  { action: 'details', label: 'Enter', hint: 'details', help: "open or close the selected node's details", match: (_i, k) => k.return },
+  { action: 'focus', label: 'Tab', hint: 'pane', help: 'move between the topology, details and event log panes', match: (_i, k) => k.tab },
+  { action: 'help', label: '?', hint: 'help', help: 'show or hide this help', match: (i) => i === '?' },
+  { action: 'back', label: 'Esc', help: 'close help or details', match: (_i, k) => k.escape },
+  { action: 'quit', label: 'q', hint: 'quit', help: 'quit (Ctrl-C too); a lab is torn down', match: (i, k) => i === 'q' || (k.ctrl && i === 'c') },
+];
+
+export function actionFor(input: string, key: Key): ActionId | undefined {
+  return KEY_TABLE.find((b) => b.match(input, key))?.action;
+}
+
+/** The footer: "↑/k move  Enter details  Tab pane  ? help  q quit". */
+export function footerHints(): Array<{ key: string; hint: string }> {
+  return KEY_TABLE.filter((b) => b.hint).map((b) => ({ key: b.action === 'up' ? '↑↓/jk' : b.label, hint: b.hint! }));
+}

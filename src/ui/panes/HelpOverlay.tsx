@@ -1,0 +1,26 @@
+// ? help: every key from the key table, with what it does.
+import React from 'react';
+import { Text } from 'ink';
+import { KEY_TABLE } from '../keys.js';
+import { useConsole } from '../context.js';
+import { Pane } from '../widgets/Pane.js';
+
+export function HelpOverlay(props: { width: number; height: number }) {
+  const { theme } = useConsole();
+  return (
+    <Pane title="Help · keys (Esc or ? to close)" focused width={props.width} height={props.height}>
+      {KEY_TABLE.map((b) => (
+        <Text key={b.action} wrap="truncate">
+          <Text bold color={theme.accent}>
+            {b.label.padEnd(8)}
+          </Text>
+          <Text>{b.help}</Text>
+        </Text>
+      ))}
+      <Text> </Text>
+      <Text color={theme.muted} wrap="truncate">
+        ROLE says DOWN for a node that does not answer; LAG is bytes and seconds behind its master (meter: log scale to 1 MB).
+      </Text>
+    </Pane>
+  );
+}

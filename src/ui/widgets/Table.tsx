@@ -1,0 +1,45 @@
+// A small Box-less table: fixed-width columns, one Text line a row, so a row is exactly one terminal line.
+// (ink-table 3.1 does not import beside ink 6 on Node 20; its ESM fork draws a rule between every row.)
+import React from 'react';
+import { Text } from 'ink';
+import { pad, padLeft } from '../../render/format.js';
+
+export interface Column {
+  title: string;
+  width: number;
+  align?: 'left' | 'right';
+}
+
+export interface Cell {
+  text: string;
+  color?: string;
+  bold?: boolean;
+}
+
+function fit(text: string, col: Column): string {
+  return col.align === 'right' ? padLeft(text, col.width) : pad(text, col.width);
+}
+
+export function TableHeader(props: { columns: Column[]; color?: string }) {
+  return (
+    <Text bold color={props.color} wrap="truncate">
+      {props.columns.map((c) => fit(c.title, c)).join(' ')}
+    </Text>
+  );
+}
+
+export function TableRow(props: { columns: Column[]; cells: Cell[]; selected?: boolean }) {
+  return (
+    <Text inverse={props.selected} wrap="truncate">
+      {props.columns.map((col, i) => {
+        const cell = props.cells[i] ?? { text: '' };
+        return (
+          <Text key={i} color={cell.color} bold={cell.bold}>
+            {fit(cell.text, col)}
+            {i < props.columns.length - 1 ? ' ' : ''}
+          </Text>
+        );
+      })}
+    </Text>
+  );
+}
