@@ -1,5 +1,5 @@
 // Command-line words to a typed command. Every mistake is an InputError: one line, exit code 2.
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError, parseEndpoint, type Endpoint, type EndpointDefaults } from './endpoint.js';
 import type { TlsFiles } from '../engine/connect.js';
 
@@ -51,9 +51,9 @@ export function parseDuration(text: string, option: string): number {
   return Math.round(ms);
 }
 
-function parse<T extends Parameters<typeof parseArgs>[0]['options']>(argv: string[], options: T, command: string) {
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, command: string) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true as const });
   } catch (err) {
     const msg = String((err as Error).message).split('\n')[0].replace(/\. To specify a positional argument.*$/, '');
     throw new InputError(`${msg}: see 'cutover ${command} --help'`);

@@ -89,7 +89,10 @@ export function describeError(err: unknown, ep: Endpoint): string {
   else if (/Protocol error|unknown reply|Unexpected/i.test(msg)) line = `${where} does not speak the Redis protocol: check the port`;
   else if (/wrong version number|packet length too long|EPROTO|SSL routines|ssl3_get_record|certificate|self.signed|UNABLE_TO_VERIFY|ERR_SSL/i.test(msg + code))
     line = `TLS handshake with ${where} failed (${shortTls(msg)}): ${ep.tls ? 'is TLS enabled on that port? check --cacert, or --insecure for a self-signed test server' : 'the server expects TLS: use rediss:// or --tls'}`;
-  else if (/ETIMEDOUT|timed? ?out/i.test(code + msg)) line = `no answer from ${where} within the timeout: check the address and any firewall`;
+  else if (/ETIMEDOUT|timed? ?out/i.test(code + msg))
+    line = ep.tls
+      ? `no TLS handshake from ${where} within the timeout: is TLS enabled on that port? (a plain Redis port never answers a TLS hello)`
+      : `no answer from ${where} within the timeout: check the address and any firewall`;
   else if (/Connection is closed|ECONNRESET|socket hang up|closed/i.test(msg))
     line = ep.tls
       ? `${where} closed the connection during the TLS handshake: is TLS enabled on that port?`

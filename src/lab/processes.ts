@@ -52,12 +52,17 @@ export function liveCount(): number {
   return live.size;
 }
 
-function alive(pid: number): boolean {
+/** Running, and not a zombie waiting to be reaped. */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
   }
 }
 

@@ -27,7 +27,7 @@ export function nodeDetail(n: NodeState, now: number): DetailLine[] {
     out.push(['repl id', `${r.masterReplId ?? '?'}`]);
     out.push(['offset', `${n.offset ?? '?'} · ${rate(n.offsetRate)}`]);
     if (r.role === 'replica') {
-      out.push(['master', `${n.masterId ?? '?'} · link ${r.linkStatus ?? '?'}${r.linkDownSinceSeconds ? ` (down ${seconds(r.linkDownSinceSeconds)})` : ''} · last io ${seconds(r.lastIoSecondsAgo)}`]);
+      out.push(['master', `${n.masterId ?? '?'} · link ${r.linkStatus ?? '?'}${r.linkDownSinceSeconds && r.linkDownSinceSeconds > 0 ? ` (down ${seconds(r.linkDownSinceSeconds)})` : ''} · last io ${r.lastIoSecondsAgo !== undefined && r.lastIoSecondsAgo >= 0 ? seconds(r.lastIoSecondsAgo) + ' ago' : 'never'}`]);
       out.push(['lag', n.lagBytes === undefined ? '?' : `${bytes(n.lagBytes)} · ${seconds(n.lagSeconds)} behind${r.syncInProgress ? ' · SYNC IN PROGRESS' : ''}`]);
       out.push(['priority', `${r.replicaPriority ?? '?'}${r.replicaReadOnly === false ? ' · writable' : ' · read-only'}`]);
     }

@@ -28,12 +28,12 @@ export function lagText(n: NodeState): string {
 
 /** What a row says beyond role and offset: slots for a cluster master, the watched master for a Sentinel, how long down. */
 export function noteText(n: NodeState, now: number, compact = false): string {
-  if (n.status === 'down') return `${n.role === 'unknown' ? '' : n.role + ' '}down ${seconds((now - (n.downSince ?? now)) / 1000)}`;
+  if (n.status === 'down') return `down ${seconds((now - (n.downSince ?? now)) / 1000)}`;
   if (n.role === 'sentinel') {
     return (n.sentinel?.masters ?? [])
       .map((m) => {
         const flags = m.flags.filter((f) => f !== 'master');
-        return compact ? `${m.name} q${m.quorum}${flags.length ? ' ' + flags.join(',') : ''}` : `${m.name} ${m.host}:${m.port} quorum ${m.quorum}${flags.length ? ` ${flags.join(',')}` : ''}`;
+        return compact ? `${m.name} q${m.quorum}${flags.length ? ' ' + flags.join(',') : ''}` : `${m.name} ${m.host}:${m.port} q${m.quorum}${flags.length ? ` ${flags.join(',')}` : ''}`;
       })
       .join('; ');
   }

@@ -34,7 +34,7 @@ function columnsFor(inner: number): { columns: Column[]; wide: boolean } {
         { title: 'LAG', width: 16 },
       ];
   const used = fixed.reduce((s, c) => s + c.width + 1, 0);
-  const nameWidth = wide ? 30 : Math.max(18, Math.min(26, inner - used - 12));
+  const nameWidth = wide ? 30 : Math.max(18, Math.min(30, inner - used - 12));
   const note = Math.max(0, inner - used - nameWidth - 1);
   return { columns: [{ title: 'NODE', width: nameWidth }, ...fixed, { title: 'NOTE', width: note }], wide };
 }
@@ -52,8 +52,8 @@ function cells(n: NodeState, prefix: string, theme: Theme, wide: boolean, now: n
   const roleColor = down ? theme.error : n.role === 'master' ? theme.accent : n.role === 'sentinel' ? theme.muted : undefined;
   const link = linkText(n);
   const base: Cell[] = [
-    { text: (down ? '✗ ' : '') + prefix + nodeName(n), color: down ? theme.error : undefined },
-    { text: roleText(n), color: roleColor, bold: down || n.role === 'master' },
+    { text: prefix + nodeName(n), color: down ? theme.error : undefined },
+    { text: (down ? '✗ ' : '') + roleText(n), color: roleColor, bold: down || n.role === 'master' },
     { text: link, color: link === 'down' ? theme.error : link === 'sync' ? theme.warn : undefined, bold: link === 'down' },
     { text: n.offset === undefined || n.role === 'sentinel' ? '' : String(n.offset) },
     lagCell(n, theme, lagWidth),

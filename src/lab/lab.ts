@@ -1,0 +1,252 @@
+// The lab: real Redis deployments on loopback for the demo console, the tests and the benchmarks.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Cluster, Redis } from 'ioredis';
+import { loadDataset } from './dataset.js';
+import { freePort } from './ports.js';
+import { sweepOrphans, trackDir } from './processes.js';
+import { findRedis, type RedisBinaries } from './redis-binaries.js';
+import { LabServer, sleep, type ServerSpec } from './server.js';
+import { startWorkload } from './workload.js';
+
+export const PRESETS = ['replication', 'migration', 'cluster'] as const;
+export type Preset = (typeof PRESETS)[number];
+export const MASTER_NAME = 'mymaster';
+
+export interface LabOptions {
+  preset: Preset;
+  /** keys of the mixed dataset loaded into the source */
+  keys?: number;
+  /** keep a light write load going on the source */
+  workload?: boolean;
+  /** progress lines (starting servers, loading keys) */
+  log?: (line: string) => void;
+  /** Sentinel down-after-milliseconds; short so drills are quick */
+  downAfterMs?: number;
+}
+
+const run = promisify(execFile);
+
+export class Lab {
+  private workload?: ReturnType<typeof startWorkload>;
+  private stopped = false;
+  /** set by startLab: forget the folder once stop() has removed it */
+  untrackDir?: () => void;
+
+  constructor(
+    readonly preset: Preset,
+    readonly dir: string,
+    readonly servers: LabServer[],
+    readonly bins: RedisBinaries,
+  ) {}
+
+  server(name: string): LabServer {
+    const s = this.servers.find((x) => x.name === name);
+    if (!s) throw new Error(`no lab server named ${name}`);
+    return s;
+  }
+
+  /** host:port → lab name, for the console's labels. */
+  labels(): Record<string, string> {
+    return Object.fromEntries(this.servers.map((s) => [s.address, s.name]));
+  }
+
+  /** Where the source deployment is reached: its master (or first cluster node) and a Sentinel. */
+  sourceEntries(): string[] {
+    if (this.preset === 'cluster') return [this.server('c1').address];
+    return [this.server('master').address, this.server('s1').address];
+  }
+
+  targetEntry(): string | undefined {
+    return this.preset === 'migration' ? this.server('target').address : undefined;
+  }
+
+  /** Every entry point the console should open on. */
+  entries(): string[] {
+    const t = this.targetEntry();
+    return t ? [...this.sourceEntries(), t] : this.sourceEntries();
+  }
+
+  /** A client on the source's writable side (a Cluster client for the cluster preset). */
+  sourceClient(): Redis | Cluster {
+    const client =
+      this.preset === 'cluster'
+        ? new Cluster([{ host: '127.0.0.1', port: this.server('c1').port }], { enableReadyCheck: true })
+        : new Redis({ host: '127.0.0.1', port: this.server('master').port, lazyConnect: false });
+    client.on('error', () => undefined);
+    return client;
+  }
+
+  async load(keys: number, log?: (line: string) => void): Promise<void> {
+    const client = this.sourceClient();
+    try {
+      const res = await loadDataset(client, { keys });
+      log?.(`lab: loaded ${res.loaded} keys in ${res.ms} ms (${Math.round(res.loaded / Math.max(res.ms / 1000, 0.001))} keys/s)`);
+    } finally {
+      client.disconnect();
+    }
+  }
+
+  startWorkload(): void {
+    if (this.workload) return;
+    const client = this.sourceClient();
+    const wl = startWorkload(client);
+    this.workload = {
+      stats: wl.stats,
+      stop: async () => {
+        await wl.stop();
+        client.disconnect();
+      },
+    };
+  }
+
+  writeManifest(): void {
+    const manifest = {
+      preset: this.preset,
+      owner: process.pid,
+      servers: this.servers.map((s) => ({ name: s.name, kind: s.kind, port: s.port, pid: s.pid, dir: s.dir })),
+    };
+    writeFileSync(join(this.dir, 'lab.json'), JSON.stringify(manifest, null, 2) + '\n');
+  }
+
+  async kill(name: string): Promise<void> {
+    await this.server(name).kill();
+  }
+
+  async restart(name: string): Promise<void> {
+    await this.server(name).restart();
+    this.writeManifest();
+  }
+
+  /** Stops the workload and every server, and removes the lab's folder. Safe to call twice. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.workload?.stop().catch(() => undefined);
+    await Promise.all(this.servers.map((s) => s.kill()));
+    rmSync(this.dir, { recursive: true, force: true });
+    this.untrackDir?.();
+  }
+}
+
+async function startServers(lab: Lab, specs: ServerSpec[]): Promise<void> {
+  const servers = specs.map((spec) => new LabServer(lab.bins, lab.dir, spec));
+  lab.servers.push(...servers);
+  await Promise.all(servers.map((s) => s.start()));
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await sleep(100);
+  }
+  throw new Error(`lab: timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+async function withClient<T>(port: number, fn: (c: Redis) => Promise<T>): Promise<T> {
+  const c = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  c.on('error', () => undefined);
+  try {
+    await c.connect();
+    return await fn(c);
+  } finally {
+    c.disconnect();
+  }
+}
+
+function infoField(info: string, field: string): string | undefined {
+  return new RegExp(`^${field}:(.*)$`, 'm').exec(info)?.[1]?.trim();
+}
+
+async function startReplication(lab: Lab, opts: LabOptions): Promise<void> {
+  const [m, r1, r2, s1, s2, s3] = await Promise.all(Array.from({ length: 6 }, () => freePort()));
+  await startServers(lab, [{ name: 'master', kind: 'redis', port: m, config: [] }]);
+  await startServers(lab, [
+    { name: 'r1', kind: 'redis', port: r1, config: [`replicaof 127.0.0.1 ${m}`, 'replica-priority 100'] },
+    { name: 'r2', kind: 'redis', port: r2, config: [`replicaof 127.0.0.1 ${r1}`, 'replica-priority 90'] },
+  ]);
+  for (const port of [r1, r2]) {
+    await waitFor(`replica ${port} link up`, () =>
+      withClient(port, async (c) => infoField(await c.info('replication'), 'master_link_status') === 'up'),
+    );
+  }
+  const downAfter = opts.downAfterMs ?? 2000;
+  const sentinelConf = [
+    `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${m} 2`,
+    `sentinel down-after-milliseconds ${MASTER_NAME} ${downAfter}`,
+    `sentinel failover-timeout ${MASTER_NAME} 10000`,
+    `sentinel parallel-syncs ${MASTER_NAME} 1`,
+  ];
+  await startServers(lab, [
+    { name: 's1', kind: 'sentinel', port: s1, config: sentinelConf },
+    { name: 's2', kind: 'sentinel', port: s2, config: sentinelConf },
+    { name: 's3', kind: 'sentinel', port: s3, config: sentinelConf },
+  ]);
+  for (const port of [s1, s2, s3]) {
+    await waitFor(`sentinel ${port} to see its peers and r1`, () =>
+      withClient(port, async (c) => {
+        const master = (await c.call('SENTINEL', 'MASTER', MASTER_NAME)) as string[];
+        const rec: Record<string, string> = {};
+        for (let i = 0; i + 1 < master.length; i += 2) rec[master[i]] = master[i + 1];
+        return Number(rec['num-other-sentinels']) >= 2 && Number(rec['num-slaves']) >= 1;
+      }),
+    );
+  }
+}
+
+async function startCluster(lab: Lab): Promise<void> {
+  const ports = await Promise.all(Array.from({ length: 6 }, () => freePort()));
+  await startServers(
+    lab,
+    ports.map((port, i) => ({
+      name: `c${i + 1}`,
+      kind: 'redis' as const,
+      port,
+      config: ['cluster-enabled yes', 'cluster-config-file nodes.conf', 'cluster-node-timeout 3000', 'cluster-require-full-coverage yes'],
+    })),
+  );
+  await run(lab.bins.cli, ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '1', '--cluster-yes'], {
+    env: { ...process.env, ...lab.bins.env },
+    timeout: 60_000,
+  });
+  for (const port of ports) {
+    await waitFor(`cluster node ${port} state ok`, () =>
+      withClient(port, async (c) => {
+        const info = (await c.call('CLUSTER', 'INFO')) as string;
+        const repl = await c.info('replication');
+        const linked = infoField(repl, 'role') === 'master' || infoField(repl, 'master_link_status') === 'up';
+        return infoField(info, 'cluster_state') === 'ok' && infoField(info, 'cluster_known_nodes') === '6' && linked;
+      }),
+    );
+  }
+}
+
+/** Starts a lab preset; everything it started is stopped again if a step fails. */
+export async function startLab(opts: LabOptions): Promise<Lab> {
+  if (!PRESETS.includes(opts.preset)) throw new Error(`unknown preset '${opts.preset}': use one of ${PRESETS.join(', ')}`);
+  const log = opts.log ?? (() => undefined);
+  const bins = findRedis({ log });
+  sweepOrphans(tmpdir());
+  const dir = mkdtempSync(join(tmpdir(), `cutover-lab-${process.pid}-`));
+  const lab = new Lab(opts.preset, dir, [], bins);
+  lab.untrackDir = trackDir(dir);
+  try {
+    log(`lab: starting preset ${opts.preset} with redis ${bins.version}`);
+    if (opts.preset === 'cluster') await startCluster(lab);
+    else await startReplication(lab, opts);
+    if (opts.preset === 'migration') {
+      await startServers(lab, [{ name: 'target', kind: 'redis', port: await freePort(), config: [] }]);
+    }
+    lab.writeManifest();
+    if (opts.keys) await lab.load(opts.keys, log);
+    if (opts.workload) lab.startWorkload();
+    return lab;
+  } catch (err) {
+    await lab.stop();
+    throw err;
+  }
+}

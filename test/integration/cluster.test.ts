@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLab, type Lab } from '../../src/lab/lab.js';
+import { slotCount } from '../../src/render/format.js';
+import { topologyRows } from '../../src/store/topology-rows.js';
+import { monitorOn, roles } from './helpers.js';
+
+let lab: Lab;
+beforeAll(async () => {
+  lab = await startLab({ preset: 'cluster', keys: 1000 });
+});
+afterAll(async () => {
+  await lab?.stop();
+});
+
+describe('cluster preset', () => {
+  it.each(['c1', 'c6'])('shows 3 masters, 3 replicas and 16384 slots from %s', async (entry) => {
+    const { monitor } = monitorOn([lab.server(entry).address], { subscribe: false });
+    try {
+      const nodes = await monitor.discover();
+      expect(roles(nodes)).toEqual({ master: 3, replica: 3 });
+      expect(monitor.deployment().kind).toBe('cluster');
+      const masters = nodes.filter((n) => n.role === 'master');
+      expect(masters.reduce((sum, m) => sum + slotCount(m.cluster?.self?.slots), 0)).toBe(16384);
+      for (const n of nodes) expect(n.cluster?.state).toBe('ok');
+      for (const r of nodes.filter((n) => n.role === 'replica')) {
+        expect(masters.map((m) => m.id)).toContain(r.masterId);
+        expect(r.cluster?.self?.masterId).toBe(masters.find((m) => m.id === r.masterId)?.cluster?.self?.id);
+      }
+      expect(nodes.reduce((s, n) => s + (n.role === 'master' ? n.keys ?? 0 : 0), 0)).toBe(1000);
+      const rows = topologyRows(Object.fromEntries(nodes.map((n) => [n.id, n])), nodes.map((n) => n.id));
+      expect(rows.map((r) => r.depth)).toEqual([0, 1, 0, 1, 0, 1]);
+    } finally {
+      monitor.stop();
+    }
+  });
+});

@@ -1,0 +1,38 @@
+// Shared by the integration tests: a monitor on lab endpoints, and waiting on its events.
+import { parseEndpoint } from '../../src/config/endpoint.js';
+import { DEFAULT_CONNECT } from '../../src/engine/connect.js';
+import { TopologyMonitor } from '../../src/engine/topology/monitor.js';
+import type { LogEntry, NodeState } from '../../src/engine/topology/types.js';
+
+export function monitorOn(addresses: string[], opts: { intervalMs?: number; subscribe?: boolean; labels?: Record<string, string> } = {}) {
+  const monitor = new TopologyMonitor({
+    entries: addresses.map((a) => parseEndpoint(a)),
+    conn: { ...DEFAULT_CONNECT, commandTimeoutMs: 1000, connectTimeoutMs: 1000 },
+    intervalMs: opts.intervalMs ?? 1000,
+    subscribe: opts.subscribe,
+    labels: opts.labels,
+  });
+  const nodes = new Map<string, NodeState>();
+  const log: LogEntry[] = [];
+  monitor.events.on((e) => {
+    if (e.type === 'node') nodes.set(e.node.id, e.node);
+    if (e.type === 'log') log.push(e.entry);
+  });
+  return { monitor, nodes, log };
+}
+
+export async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function roles(nodes: NodeState[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const n of nodes) out[n.role] = (out[n.role] ?? 0) + 1;
+  return out;
+}

@@ -1,0 +1,58 @@
+// The lab leaves nothing behind: not on a clean stop, not on SIGTERM, and a SIGKILLed owner's servers are swept.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startLab } from '../../src/lab/lab.js';
+import { alive, liveCount, sweepOrphans } from '../../src/lab/processes.js';
+import { pingPort } from '../../src/lab/server.js';
+import { until } from './helpers.js';
+
+const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
+
+function labDirsOf(pid: number): string[] {
+  return readdirSync(tmpdir()).filter((d) => d.startsWith(`cutover-lab-${pid}-`));
+}
+
+
+describe('lab lifecycle', () => {
+  it('starts the migration preset with an empty target and stops every server', async () => {
+    const lab = await startLab({ preset: 'migration', keys: 1000 });
+    const pids = lab.servers.map((s) => s.pid!);
+    expect(lab.servers.map((s) => s.name).sort()).toEqual(['master', 'r1', 'r2', 's1', 's2', 's3', 'target']);
+    expect(lab.targetEntry()).toBe(lab.server('target').address);
+    await lab.stop();
+    await until('every server gone', () => pids.filter(alive).length === 0, 5000);
+    expect(existsSync(lab.dir)).toBe(false);
+    expect(liveCount()).toBe(0);
+  });
+
+  it('cutover lab, killed with SIGTERM, takes its servers with it', async () => {
+    const child = spawn(process.execPath, [CLI, 'lab', '--preset', 'replication'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    await until('the lab console', () => out.includes('deployment: sentinel'), 30_000);
+    const [dir] = labDirsOf(child.pid!);
+    const manifest = JSON.parse(readFileSync(join(tmpdir(), dir, 'lab.json'), 'utf8'));
+    child.kill('SIGTERM');
+    await new Promise((r) => child.on('exit', r));
+    await until('every server gone', () => manifest.servers.every((s: { pid: number }) => !alive(s.pid)), 5000);
+    expect(labDirsOf(child.pid!)).toEqual([]);
+  });
+
+  it('sweeps the servers of a lab whose owner was killed with SIGKILL', async () => {
+    const child = spawn(process.execPath, [CLI, 'lab', '--preset', 'replication'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    await until('the lab console', () => out.includes('deployment: sentinel'), 30_000);
+    const [dir] = labDirsOf(child.pid!);
+    const manifest = JSON.parse(readFileSync(join(tmpdir(), dir, 'lab.json'), 'utf8'));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    expect(await pingPort(manifest.servers[0].port)).toBe(true); // orphaned, for now
+    expect(sweepOrphans(tmpdir())).toBeGreaterThanOrEqual(manifest.servers.length);
+    await until('orphans gone', () => manifest.servers.every((s: { pid: number }) => !alive(s.pid)), 5000);
+    expect(labDirsOf(child.pid!)).toEqual([]);
+  });
+});

@@ -1,0 +1,128 @@
+import React from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EventEmitter } from 'node:events';
+import { render as inkRender } from 'ink';
+import { render } from 'ink-testing-library';
+import { App } from '../../src/ui/App.js';
+import { Ctx } from '../../src/ui/context.js';
+import { themeFor } from '../../src/ui/theme.js';
+import { uiActions } from '../../src/store/actions.js';
+import { applyEvents } from '../../src/store/reduce.js';
+import { initialState } from '../../src/store/state.js';
+import { createAppStore } from '../../src/store/store.js';
+import { fixtureEvents } from './fixtures.js';
+
+// eslint-disable-next-line no-control-regex
+const strip = (s: string | undefined) => (s ?? '').replace(/\x1b\[[?0-9;]*[a-zA-Z]/g, '');
+
+async function until(check: () => boolean, what: string, ms = 2000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function mount(size = { columns: 80, rows: 24 }) {
+  const store = createAppStore(applyEvents(initialState(), fixtureEvents()));
+  let quit = 0;
+  const ctx = { store, actions: uiActions(store), theme: themeFor({ NO_COLOR: '1' }) };
+  const r = render(
+    <Ctx.Provider value={ctx}>
+      <App size={size} onQuit={() => quit++} />
+    </Ctx.Provider>,
+  );
+  return { ...r, store, frame: () => strip(r.lastFrame()), quits: () => quit };
+}
+
+let cleanup: (() => void) | undefined;
+afterEach(() => cleanup?.());
+
+describe('console', () => {
+  it('draws the chain, the Sentinel and a down node in words, within 80x24', () => {
+    const m = mount();
+    cleanup = m.unmount;
+    const f = m.frame();
+    expect(f).toContain('master 127.0.0.1:7001');
+    expect(f).toContain('└─ r1 127.0.0.1:7002');
+    expect(f).toContain('└─ r2 127.0.0.1:7003');
+    expect(f).toMatch(/r2 127\.0\.0\.1:7003\s+✗ DOWN\s.*down \d/);
+    expect(f).toContain('s1 127.0.0.1:7010');
+    expect(f).toContain('1 DOWN');
+    const lines = f.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(23);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it('moves the selection with j/k and arrows, and Enter shows details', async () => {
+    const m = mount();
+    cleanup = m.unmount;
+    expect(m.store.getState().ui.selected).toBe('127.0.0.1:7001');
+    m.stdin.write('j');
+    await until(() => m.store.getState().ui.selected === '127.0.0.1:7002', 'j to select r1');
+    m.stdin.write('\x1b[B'); // down arrow
+    await until(() => m.store.getState().ui.selected === '127.0.0.1:7003', 'down arrow to select r2');
+    m.stdin.write('k');
+    await until(() => m.store.getState().ui.selected === '127.0.0.1:7002', 'k back to r1');
+    m.stdin.write('\r');
+    await until(() => m.frame().includes('Details · r1'), 'details of r1');
+    expect(m.frame()).toMatch(/master\s+127\.0\.0\.1:7001 · link up/);
+    expect(m.frame()).toContain('▶ Details');
+  });
+
+  it('shows a down node as down in its details', async () => {
+    const m = mount();
+    cleanup = m.unmount;
+    m.stdin.write('j');
+    m.stdin.write('j');
+    await until(() => m.store.getState().ui.selected === '127.0.0.1:7003', 'r2 selected');
+    m.stdin.write('\r');
+    await until(() => m.frame().includes('Details · r2'), 'details of r2');
+    expect(m.frame()).toMatch(/status\s+DOWN since/);
+    expect(m.frame()).toContain('connection refused');
+  });
+
+  it('opens and closes help with ?, listing every key', async () => {
+    const m = mount();
+    cleanup = m.unmount;
+    m.stdin.write('?');
+    await until(() => m.frame().includes('Help · keys'), 'help open');
+    for (const k of ['↑/k', '↓/j', 'Enter', 'Tab', 'PgUp', 'Esc', 'q']) expect(m.frame()).toContain(k);
+    m.stdin.write('?');
+    await until(() => !m.frame().includes('Help · keys'), 'help closed');
+    expect(m.frame()).toContain('Topology');
+  });
+
+  it('moves focus with Tab and quits with q', async () => {
+    const m = mount();
+    cleanup = m.unmount;
+    expect(m.frame()).toContain('▶ Topology');
+    m.stdin.write('\t');
+    await until(() => m.frame().includes('▶ Events'), 'focus on the event log');
+    m.stdin.write('q');
+    await until(() => m.quits() === 1, 'quit');
+  });
+
+  it('puts details beside the event log on a wide terminal', async () => {
+    // ink-testing-library's terminal is 100 columns; a wide one needs a stdout of its own
+    const frames: string[] = [];
+    const stdout = Object.assign(new EventEmitter(), { columns: 140, rows: 40, isTTY: true, write: (s: string) => frames.push(s) });
+    const store = createAppStore(applyEvents(initialState(), fixtureEvents()));
+    store.setState((s) => ({ ui: { ...s.ui, detail: true, focus: 'detail' } }));
+    const ctx = { store, actions: uiActions(store), theme: themeFor({ NO_COLOR: '1' }) };
+    const inst = inkRender(
+      <Ctx.Provider value={ctx}>
+        <App size={{ columns: 140, rows: 40 }} onQuit={() => undefined} />
+      </Ctx.Provider>,
+      { stdout: stdout as unknown as NodeJS.WriteStream, debug: true, patchConsole: false },
+    );
+    cleanup = () => inst.unmount();
+    await until(() => frames.some((x) => x.includes('Topology')), 'a frame');
+    const f = strip(frames.filter((x) => x.includes('Topology')).pop());
+    expect(f).toMatch(/Details · master.*Events · 1/);
+    expect(f).toMatch(/NODE\s+ROLE\s+LINK\s+OFFSET\s+LAG\s+RATE\s+KEYS\s+CLI\s+MEM\s+NOTE/);
+    expect(f).toContain('mymaster 127.0.0.1:7001 q2');
+    for (const line of f.split('\n')) expect(line.length).toBeLessThanOrEqual(140);
+  });
+});
