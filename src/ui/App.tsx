@@ -4,7 +4,7 @@ import { Box, useInput } from 'ink';
 import { useApp, useConsole } from './context.js';
 import { useNow } from './hooks/use-now.js';
 import { useSize } from './hooks/use-size.js';
-import { actionFor } from './keys.js';
+import { actionsFor, type ActionId } from './keys.js';
 import { DetailPane } from './panes/DetailPane.js';
 import { EventLog } from './panes/EventLog.js';
 import { Footer } from './panes/Footer.js';
@@ -23,7 +23,7 @@ export interface AppProps {
 const WIDE = 120;
 
 export function App(props: AppProps) {
-  const { actions } = useConsole();
+  const { actions, store } = useConsole();
   const { columns, rows } = useSize(props.size);
   const now = useNow();
   const ui = useApp((s) => s.ui);
@@ -37,9 +37,8 @@ export function App(props: AppProps) {
   const wide = columns >= WIDE;
   const bottomVisible = bottom >= 3;
 
-  useInput((input, key) => {
-    const action = actionFor(input, key);
-    if (!action) return;
+  const dispatch = (action: ActionId): void => {
+    const ui = store.getState().ui;
     if (action === 'quit') return props.onQuit();
     if (ui.help && action !== 'help' && action !== 'back') return;
     const page = Math.max(1, bottom - 2);
@@ -61,6 +60,9 @@ export function App(props: AppProps) {
       case 'back':
         return actions.back();
     }
+  };
+  useInput((input, key) => {
+    for (const action of actionsFor(input, key)) dispatch(action);
   });
 
   return (

@@ -29,6 +29,24 @@ export function actionFor(input: string, key: Key): ActionId | undefined {
   return KEY_TABLE.find((b) => b.match(input, key))?.action;
 }
 
+/**
+ * The actions in one chunk of input. Ink hands a run of plain keys typed (or sent) quickly as one
+ * string ("jj\r"); each character is a keypress of its own.
+ */
+export function actionsFor(input: string, key: Key): ActionId[] {
+  if (input.length <= 1 || key.ctrl || key.meta || input.includes('\x1b')) {
+    const one = actionFor(input, key);
+    return one ? [one] : [];
+  }
+  const plain = Object.fromEntries(Object.keys(key).map((k) => [k, false])) as unknown as Key;
+  const out: ActionId[] = [];
+  for (const ch of input) {
+    const a = ch === '\r' || ch === '\n' ? actionFor('', { ...plain, return: true }) : ch === '\t' ? actionFor('', { ...plain, tab: true }) : actionFor(ch, plain);
+    if (a) out.push(a);
+  }
+  return out;
+}
+
 /** The footer: "↑/k move  Enter details  Tab pane  ? help  q quit". */
 export function footerHints(): Array<{ key: string; hint: string }> {
   return KEY_TABLE.filter((b) => b.hint).map((b) => ({ key: b.action === 'up' ? '↑↓/jk' : b.label, hint: b.hint! }));

@@ -10,7 +10,7 @@ import { uiActions } from '../../src/store/actions.js';
 import { applyEvents } from '../../src/store/reduce.js';
 import { initialState } from '../../src/store/state.js';
 import { createAppStore } from '../../src/store/store.js';
-import { fixtureEvents } from './fixtures.js';
+import { fixtureEvents, NODES } from './fixtures.js';
 
 // eslint-disable-next-line no-control-regex
 const strip = (s: string | undefined) => (s ?? '').replace(/\x1b\[[?0-9;]*[a-zA-Z]/g, '');
@@ -71,6 +71,28 @@ describe('console', () => {
     expect(m.frame()).toContain('▶ Details');
   });
 
+  it('keeps the topology header and every row when details open and close', async () => {
+    const m = mount({ columns: 100, rows: 30 });
+    cleanup = m.unmount;
+    const more = [11, 12, 13].map((p) => ({ type: 'node' as const, node: { ...NODES[3], id: `127.0.0.1:70${p}`, port: 7000 + p, label: `s${p}` } }));
+    m.store.setState(applyEvents(m.store.getState(), more));
+    await until(() => m.frame().includes('s13 127.0.0.1:7013'), 'seven nodes');
+    m.stdin.write('\r');
+    await until(() => m.frame().includes('Details · master'), 'details open');
+    m.stdin.write('\x1b');
+    await until(() => !m.frame().includes('Details · master'), 'details closed');
+    const topo = m.frame().split('\n').slice(2, 12);
+    expect(topo[1]).toMatch(/│NODE\s+ROLE/);
+    for (const label of ['master', 'r1', 'r2', 's1', 's11', 's12', 's13']) expect(m.frame()).toContain(`${label} 127.0.0.1:70`);
+  });
+
+  it('takes keys sent together in one chunk one by one', async () => {
+    const m = mount();
+    cleanup = m.unmount;
+    m.stdin.write('jj\r');
+    await until(() => m.frame().includes('Details · r2'), 'r2 selected and its details open');
+  });
+
   it('shows a down node as down in its details', async () => {
     const m = mount();
     cleanup = m.unmount;
@@ -121,7 +143,7 @@ describe('console', () => {
     await until(() => frames.some((x) => x.includes('Topology')), 'a frame');
     const f = strip(frames.filter((x) => x.includes('Topology')).pop());
     expect(f).toMatch(/Details · master.*Events · 1/);
-    expect(f).toMatch(/NODE\s+ROLE\s+LINK\s+OFFSET\s+LAG\s+RATE\s+KEYS\s+CLI\s+MEM\s+NOTE/);
+    expect(f).toMatch(/NODE\s+ROLE\s+LINK\s+OFFSET\s+LAG\s+KEYS\s+RATE\s+MEM\s+CLI\s+NOTE/);
     expect(f).toContain('mymaster 127.0.0.1:7001 q2');
     for (const line of f.split('\n')) expect(line.length).toBeLessThanOrEqual(140);
   });

@@ -171,6 +171,8 @@ export class TopologyMonitor {
 
   /** Polls until no new node turns up (a replica chain or a cluster takes a few rounds). */
   async discover(maxRounds = 8): Promise<NodeState[]> {
+    // listeners attached after construction have not seen the entry points yet: announce them in order
+    for (const t of this.nodes.values()) this.events.emit({ type: 'node', node: t.state });
     for (let round = 0; round < maxRounds; round++) {
       const before = this.nodes.size;
       const pending = [...this.nodes.values()].some((t) => t.state.status === 'pending');
@@ -184,8 +186,15 @@ export class TopologyMonitor {
     }
     if (this.expectedSentinels) await this.pollAll();
     this.discovered = true;
+    const nodes = this.snapshot();
+    const tally = (['master', 'replica', 'sentinel'] as const)
+      .map((r) => [r, nodes.filter((n) => n.role === r).length] as const)
+      .filter(([, n]) => n > 0)
+      .map(([r, n]) => `${n} ${r}${n > 1 ? 's' : ''}`);
+    const down = nodes.filter((n) => n.status === 'down').length;
     this.events.emit({ type: 'deployment', info: this.deployment() });
-    return this.snapshot();
+    this.log({ level: down ? 'warn' : 'info', kind: 'info', message: `discovered ${nodes.length} nodes: ${tally.join(', ') || 'none answering'}${down ? `; ${down} DOWN` : ''}` });
+    return nodes;
   }
 
   private sentinelCount(): number {

@@ -14,29 +14,34 @@ import type { Theme } from '../theme.js';
 const LAG_SCALE = 1024 * 1024; // a full meter is 1 MB behind
 const METER = 4;
 
-function columnsFor(inner: number): { columns: Column[]; wide: boolean } {
-  const wide = inner >= 100;
-  const fixed: Column[] = wide
-    ? [
-        { title: 'ROLE', width: 8 },
-        { title: 'LINK', width: 4 },
-        { title: 'OFFSET', width: 12, align: 'right' },
-        { title: 'LAG', width: 18 },
-        { title: 'RATE', width: 10, align: 'right' },
-        { title: 'KEYS', width: 7, align: 'right' },
-        { title: 'CLI', width: 4, align: 'right' },
-        { title: 'MEM', width: 8, align: 'right' },
-      ]
-    : [
-        { title: 'ROLE', width: 8 },
-        { title: 'LINK', width: 4 },
-        { title: 'OFFSET', width: 10, align: 'right' },
-        { title: 'LAG', width: 16 },
-      ];
-  const used = fixed.reduce((s, c) => s + c.width + 1, 0);
-  const nameWidth = wide ? 30 : Math.max(18, Math.min(30, inner - used - 12));
-  const note = Math.max(0, inner - used - nameWidth - 1);
-  return { columns: [{ title: 'NODE', width: nameWidth }, ...fixed, { title: 'NOTE', width: note }], wide };
+/** Optional columns, added in this order while the row still has room for a useful NOTE. */
+const OPTIONAL: Column[] = [
+  { title: 'KEYS', width: 7, align: 'right' },
+  { title: 'RATE', width: 10, align: 'right' },
+  { title: 'MEM', width: 8, align: 'right' },
+  { title: 'CLI', width: 4, align: 'right' },
+];
+const NOTE_MIN = 14;
+
+function columnsFor(inner: number): { columns: Column[]; extra: string[]; wide: boolean } {
+  const fixed: Column[] = [
+    { title: 'ROLE', width: 8 },
+    { title: 'LINK', width: 4 },
+    { title: 'OFFSET', width: inner >= 100 ? 12 : 10, align: 'right' },
+    { title: 'LAG', width: inner >= 100 ? 18 : 16 },
+  ];
+  const width = (cols: Column[]) => cols.reduce((s, c) => s + c.width + 1, 0);
+  const nameWidth = Math.max(18, Math.min(30, inner - width(fixed) - 12));
+  const extras: Column[] = [];
+  for (const col of OPTIONAL) {
+    if (nameWidth + 1 + width(fixed) + width(extras) + col.width + 1 + NOTE_MIN <= inner) extras.push(col);
+  }
+  const note = Math.max(0, inner - nameWidth - 1 - width(fixed) - width(extras));
+  return {
+    columns: [{ title: 'NODE', width: nameWidth }, ...fixed, ...extras, { title: 'NOTE', width: note }],
+    extra: extras.map((c) => c.title),
+    wide: note >= 26,
+  };
 }
 
 function lagCell(n: NodeState, theme: Theme, width: number): Cell {
@@ -47,26 +52,33 @@ function lagCell(n: NodeState, theme: Theme, width: number): Cell {
   return { text: `${meterCells(logFraction(n.lagBytes, LAG_SCALE), METER)} ${words}`.slice(0, width), color };
 }
 
-function cells(n: NodeState, prefix: string, theme: Theme, wide: boolean, now: number, lagWidth: number): Cell[] {
+function extraCell(title: string, n: NodeState): Cell {
+  const up = n.status === 'up';
+  switch (title) {
+    case 'KEYS':
+      return { text: keysText(n) };
+    case 'RATE':
+      return { text: n.role === 'sentinel' || !up ? '' : rate(n.offsetRate) };
+    case 'MEM':
+      return { text: bytes(n.usedMemory) };
+    default:
+      return { text: count(n.connectedClients) };
+  }
+}
+
+function cells(n: NodeState, prefix: string, theme: Theme, extra: string[], wide: boolean, now: number, lagWidth: number): Cell[] {
   const down = n.status === 'down';
   const roleColor = down ? theme.error : n.role === 'master' ? theme.accent : n.role === 'sentinel' ? theme.muted : undefined;
   const link = linkText(n);
-  const base: Cell[] = [
+  return [
     { text: prefix + nodeName(n), color: down ? theme.error : undefined },
     { text: (down ? '✗ ' : '') + roleText(n), color: roleColor, bold: down || n.role === 'master' },
     { text: link, color: link === 'down' ? theme.error : link === 'sync' ? theme.warn : undefined, bold: link === 'down' },
     { text: n.offset === undefined || n.role === 'sentinel' ? '' : String(n.offset) },
     lagCell(n, theme, lagWidth),
+    ...extra.map((title) => extraCell(title, n)),
+    { text: noteText(n, now, !wide), color: down ? theme.error : theme.muted },
   ];
-  const extra: Cell[] = wide
-    ? [
-        { text: n.role === 'sentinel' || n.status !== 'up' ? '' : rate(n.offsetRate) },
-        { text: keysText(n) },
-        { text: count(n.connectedClients) },
-        { text: bytes(n.usedMemory) },
-      ]
-    : [];
-  return [...base, ...extra, { text: noteText(n, now, !wide), color: down ? theme.error : theme.muted }];
 }
 
 export function TopologyPane(props: { width: number; height: number; focused: boolean; now: number }) {
@@ -76,7 +88,7 @@ export function TopologyPane(props: { width: number; height: number; focused: bo
   const selected = useApp((s) => s.ui.selected);
   const rows = useMemo(() => topologyRows(nodes, order), [nodes, order]);
   const inner = props.width - 2;
-  const { columns, wide } = columnsFor(inner);
+  const { columns, extra, wide } = columnsFor(inner);
   const visible = Math.max(1, props.height - 3);
   const at = Math.max(0, rows.findIndex((r) => r.id === selected));
   const start = Math.min(Math.max(0, at - visible + 1), Math.max(0, rows.length - visible));
@@ -87,7 +99,7 @@ export function TopologyPane(props: { width: number; height: number; focused: bo
       <TableHeader columns={columns} color={theme.muted} />
       {rows.length === 0 ? <Text color={theme.muted}>discovering…</Text> : null}
       {rows.slice(start, start + visible).map((r) => (
-        <TableRow key={r.id} columns={columns} selected={r.id === selected} cells={cells(r.node, r.prefix, theme, wide, props.now, columns[4].width)} />
+        <TableRow key={r.id} columns={columns} selected={r.id === selected} cells={cells(r.node, r.prefix, theme, extra, wide, props.now, columns[4].width)} />
       ))}
       <Box flexGrow={1} />
     </Pane>

@@ -1,7 +1,7 @@
 // A small Box-less table: fixed-width columns, one Text line a row, so a row is exactly one terminal line.
 // (ink-table 3.1 does not import beside ink 6 on Node 20; its ESM fork draws a rule between every row.)
 import React from 'react';
-import { Text } from 'ink';
+import { Box, Text } from 'ink';
 import { pad, padLeft } from '../../render/format.js';
 
 export interface Column {
@@ -20,17 +20,29 @@ function fit(text: string, col: Column): string {
   return col.align === 'right' ? padLeft(text, col.width) : pad(text, col.width);
 }
 
+/** One terminal line that never shrinks: a crowded pane clips its last lines instead of squeezing one away. */
+export function Line(props: { children: React.ReactNode }) {
+  return (
+    <Box height={1} flexShrink={0} overflow="hidden">
+      {props.children}
+    </Box>
+  );
+}
+
 export function TableHeader(props: { columns: Column[]; color?: string }) {
   return (
-    <Text bold color={props.color} wrap="truncate">
-      {props.columns.map((c) => fit(c.title, c)).join(' ')}
-    </Text>
+    <Line>
+      <Text bold color={props.color} wrap="truncate">
+        {props.columns.map((c) => fit(c.title, c)).join(' ')}
+      </Text>
+    </Line>
   );
 }
 
 export function TableRow(props: { columns: Column[]; cells: Cell[]; selected?: boolean }) {
   return (
-    <Text inverse={props.selected} wrap="truncate">
+    <Line>
+      <Text inverse={props.selected} wrap="truncate">
       {props.columns.map((col, i) => {
         const cell = props.cells[i] ?? { text: '' };
         return (
@@ -40,6 +52,7 @@ export function TableRow(props: { columns: Column[]; cells: Cell[]; selected?: b
           </Text>
         );
       })}
-    </Text>
+      </Text>
+    </Line>
   );
 }
