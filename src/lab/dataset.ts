@@ -11,6 +11,7 @@
 // a TTL need a second command (PEXPIRE), and streams one XADD per entry.
 import { createRequire } from 'node:module';
 import type { Cluster, Redis } from 'ioredis';
+import { RawPipeline } from './raw-pipeline.js';
 
 /** CRC16 slot of a key (hash tags honoured): the package ioredis itself uses. */
 const calculateSlot = createRequire(import.meta.url)('cluster-key-slot') as (key: string | Buffer) => number;
@@ -75,6 +76,10 @@ export function mix32(a: number, b: number): number {
 
 type Arg = string | Buffer | number;
 type Sink = (name: string, args: Arg[]) => void;
+/** What a batch is sent through: a client library's pipeline, or the lab's bare RESP one. */
+interface Pipelining {
+  pipeline(): { call(name: string, args: Arg[]): unknown; exec(): Promise<Array<[Error | null, unknown]> | null> };
+}
 
 interface Head {
   n: number;
@@ -244,7 +249,7 @@ function failure(h: Head, err: unknown): Error {
  * lists and streams are DEL'd by one DEL up front and strings without TTL set by one MSET at the end.
  */
 async function sendPipeline(
-  client: Redis | Cluster,
+  client: Pipelining,
   maker: KeyMaker,
   heads: Head[],
   batched: boolean,
@@ -307,6 +312,7 @@ async function sendOneByOne(cluster: Cluster, maker: KeyMaker, heads: Head[]): P
 /** Sends keys [from, to), calling tally for each; resolves once all are acknowledged. */
 function sendBatch(
   client: Redis | Cluster,
+  raw: RawPipeline | undefined,
   maker: KeyMaker,
   from: number,
   to: number,
@@ -315,7 +321,7 @@ function sendBatch(
   const heads: Head[] = new Array(to - from);
   for (let n = from; n < to; n++) tally((heads[n - from] = maker.head(n)));
   if (!client.isCluster) {
-    return sendPipeline(client, maker, heads, true).then(({ first }) => {
+    return sendPipeline(raw ?? (client as Redis), maker, heads, true).then(({ first }) => {
       if (first) throw first;
     });
   }
@@ -365,6 +371,9 @@ export async function loadDataset(client: Redis | Cluster, opts: LoadDatasetOpti
 
   // A cluster client needs its slot map before we can group keys by node.
   if (client.isCluster && total > 0 && !(client as Cluster).slots.length) await client.ping();
+  // A standalone server is fed through a bare RESP pipeline: the client library's per-command cost is the bottleneck.
+  const o = (client as Redis).options;
+  const raw = !client.isCluster && total > 0 && !o.tls && !o.path ? await RawPipeline.open(o.host ?? '127.0.0.1', o.port ?? 6379, o.password, o.db) : undefined;
 
   type Batch = { promise: Promise<void>; keys: number; types: Record<string, number>; ttl: number };
   const inFlight: Batch[] = [];
@@ -381,7 +390,7 @@ export async function loadDataset(client: Redis | Cluster, opts: LoadDatasetOpti
       const to = Math.min(total, from + batchSize);
       const batch: Batch = { promise: Promise.resolve(), keys: to - from, types: {}, ttl: 0 };
       for (const t of DATASET_TYPES) batch.types[t] = 0;
-      batch.promise = sendBatch(client, maker, from, to, (h) => {
+      batch.promise = sendBatch(client, raw, maker, from, to, (h) => {
         batch.types[h.type]++;
         if (h.ttl) batch.ttl++;
       });
@@ -393,6 +402,7 @@ export async function loadDataset(client: Redis | Cluster, opts: LoadDatasetOpti
   } finally {
     // on an error, let the other batches finish before it is reported
     if (inFlight.length) await Promise.allSettled(inFlight.map((b) => b.promise));
+    raw?.close();
   }
   return { loaded, byType, withTtl, ms: Math.round(performance.now() - started) };
 }

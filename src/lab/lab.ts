@@ -81,13 +81,20 @@ export class Lab {
   }
 
   async load(keys: number, log?: (line: string) => void): Promise<void> {
-    const client = this.sourceClient();
+    const client = this.preset === 'cluster' ? this.sourceClient() : this.masterClient();
     try {
       const res = await loadDataset(client, { keys });
       log?.(`lab: loaded ${res.loaded} keys in ${res.ms} ms (${Math.round(res.loaded / Math.max(res.ms / 1000, 0.001))} keys/s)`);
     } finally {
       client.disconnect();
     }
+  }
+
+  /** A plain client on the master (not yet known to Sentinel while the lab starts). */
+  private masterClient(): Redis {
+    const client = new Redis({ host: '127.0.0.1', port: this.server('master').port });
+    client.on('error', () => undefined);
+    return client;
   }
 
   startWorkload(): void {
@@ -165,6 +172,8 @@ function infoField(info: string, field: string): string | undefined {
 async function startReplication(lab: Lab, opts: LabOptions): Promise<void> {
   const [m, r1, r2, s1, s2, s3] = await Promise.all(Array.from({ length: 6 }, () => freePort()));
   await startServers(lab, [{ name: 'master', kind: 'redis', port: m, config: [] }]);
+  // Load before the replicas attach: they then take the data by one full sync, as a real deployment's would.
+  if (opts.keys) await lab.load(opts.keys, opts.log);
   await startServers(lab, [
     { name: 'r1', kind: 'redis', port: r1, config: [`replicaof 127.0.0.1 ${m}`, 'replica-priority 100'] },
     { name: 'r2', kind: 'redis', port: r2, config: [`replicaof 127.0.0.1 ${r1}`, 'replica-priority 90'] },
@@ -242,7 +251,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       await startServers(lab, [{ name: 'target', kind: 'redis', port: await freePort(), config: [] }]);
     }
     lab.writeManifest();
-    if (opts.keys) await lab.load(opts.keys, log);
+    if (opts.keys && opts.preset === 'cluster') await lab.load(opts.keys, log);
     if (opts.workload) lab.startWorkload();
     return lab;
   } catch (err) {

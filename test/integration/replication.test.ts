@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/lab.js';
 import { monitorOn, roles, until } from './helpers.js';
@@ -44,6 +45,27 @@ describe('replication preset', () => {
       await until('r2 up with its link up', () => nodes.get(r2)?.status === 'up' && nodes.get(r2)?.linkStatus === 'up', 10_000);
       expect(log.some((e) => e.kind === 'node-up' && e.node === r2)).toBe(true);
     } finally {
+      monitor.stop();
+    }
+  });
+
+  it('lets a slow node time out without holding the others back', async () => {
+    const { monitor, nodes } = monitorOn([lab.server('master').address], { intervalMs: 500 });
+    const sleeper = new Redis({ host: '127.0.0.1', port: lab.server('r1').port });
+    sleeper.on('error', () => undefined);
+    try {
+      await monitor.start();
+      const r1 = lab.server('r1').address;
+      const master = lab.server('master').address;
+      const sleeping = sleeper.call('DEBUG', 'SLEEP', '3').catch(() => undefined);
+      await until('r1 marked down by its poll timeout', () => nodes.get(r1)?.status === 'down', 3000);
+      expect(nodes.get(r1)?.lastError).toMatch(/no answer|timed? ?out/i);
+      const before = nodes.get(master)!.lastPollAt!;
+      await until('the master polled again meanwhile', () => nodes.get(master)!.lastPollAt! > before && nodes.get(r1)?.status === 'down', 2000);
+      await sleeping;
+      await until('r1 back once it answers', () => nodes.get(r1)?.status === 'up', 5000);
+    } finally {
+      sleeper.disconnect();
       monitor.stop();
     }
   });

@@ -14,10 +14,9 @@ export function watchSentinel(ep: Endpoint, conn: ConnectOptions, onEvent: (e: S
     if (channel === '__sentinel__:hello') return;
     onEvent(parseSentinelEvent(channel, message));
   });
-  sub.connect().then(
-    () => sub.psubscribe('*'),
-    () => undefined,
-  );
+  // (re)subscribe on every connection, the first included; a stopped watcher's late reply is ignored
+  sub.on('ready', () => sub.psubscribe('*').catch(() => undefined));
+  sub.connect().catch(() => undefined);
   return () => sub.disconnect();
 }
 
@@ -28,9 +27,7 @@ export function listenForSentinels(ep: Endpoint, conn: ConnectOptions, onSentine
     const hello = parseSentinelHello(message);
     if (hello) onSentinel(hello.ip, hello.port);
   });
-  sub.connect().then(
-    () => sub.subscribe('__sentinel__:hello'),
-    () => undefined,
-  );
+  sub.on('ready', () => sub.subscribe('__sentinel__:hello').catch(() => undefined));
+  sub.connect().catch(() => undefined);
   return () => sub.disconnect();
 }

@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// Regenerates screenshots/ from real lab runs: cutover runs in a tmux pane, keys are sent with
+// send-keys, and the screen is read back with capture-pane. Run after `npm run build`:
+//   npm run screenshots
+import { execFileSync, spawn } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'screenshots');
+const cli = join(root, 'dist', 'cli.js');
+const { findRedis } = await import(join(root, 'dist', 'lab', 'redis-binaries.js'));
+
+try {
+  execFileSync('tmux', ['-V'], { stdio: 'ignore' });
+} catch {
+  console.error('screenshots: tmux is not installed: apt-get install tmux');
+  process.exit(1);
+}
+
+const tmux = (...args) => execFileSync('tmux', args, { encoding: 'utf8' });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const capture = (s) => tmux('capture-pane', '-p', '-t', s).replace(/\s+$/gm, '').trimEnd() + '\n';
+
+async function until(session, what, test, ms = 60_000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const screen = capture(session);
+    if (test(screen)) return screen;
+    await sleep(250);
+  }
+  throw new Error(`screenshots: timed out waiting for ${what}:\n${capture(session)}`);
+}
+
+function save(name, screen) {
+  writeFileSync(join(out, name), screen);
+  console.log(`screenshots/${name}`);
+}
+
+async function session(name, cols, rows, args) {
+  try {
+    tmux('kill-session', '-t', name);
+  } catch {
+    /* none */
+  }
+  tmux('new-session', '-d', '-s', name, '-x', String(cols), '-y', String(rows), `NO_COLOR= node ${cli} ${args}`);
+  const pid = Number(tmux('display', '-p', '-t', name, '#{pane_pid}').trim());
+  return { name, pid };
+}
+
+function manifestOf(pid) {
+  const dir = readdirSync(tmpdir()).find((d) => d.startsWith(`cutover-lab-${pid}-`));
+  return JSON.parse(readFileSync(join(tmpdir(), dir, 'lab.json'), 'utf8'));
+}
+
+async function quit(s) {
+  tmux('send-keys', '-t', s.name, 'q');
+  await sleep(1500);
+  try {
+    tmux('kill-session', '-t', s.name);
+  } catch {
+    /* already gone */
+  }
+}
+
+mkdirSync(out, { recursive: true });
+
+// 1. The quick start's lab (migration preset), 100x30: the chain, the Sentinels, the target.
+{
+  const s = await session('cutover-shots', 100, 30, 'lab --preset migration --keys 20000 --workload');
+  await until(s.name, 'the migration lab', (x) => x.includes('target') && (x.match(/sentinel /g) ?? []).length >= 3 && x.includes('ago'));
+  await sleep(2500);
+  save('console-migration.txt', capture(s.name));
+
+  // the one-shot report, entered from the end of the chain
+  const r2addr = `127.0.0.1:${manifestOf(s.pid).servers.find((x) => x.name === 'r2').port}`;
+  const report = execFileSync(process.execPath, [cli, 'topology', r2addr], { encoding: 'utf8' });
+  save('topology.txt', report.replace(/\s+$/gm, '') + '\n');
+
+  // Enter on r1: its details
+  tmux('send-keys', '-t', s.name, 'j');
+  await sleep(300);
+  tmux('send-keys', '-t', s.name, 'Enter');
+  await until(s.name, 'details of r1', (x) => x.includes('Details · r1'));
+  await sleep(1200);
+  save('console-details.txt', capture(s.name));
+  tmux('send-keys', '-t', s.name, 'Escape');
+
+  // kill -9 r2: down on screen, then back up
+  const m = manifestOf(s.pid);
+  const r2 = m.servers.find((x) => x.name === 'r2');
+  process.kill(r2.pid, 'SIGKILL');
+  await until(s.name, 'r2 down', (x) => x.includes('DOWN'), 10_000);
+  await sleep(1500);
+  save('console-replica-down.txt', capture(s.name));
+  const bins = findRedis();
+  const revived = spawn(bins.server, [join(r2.dir, 'redis.conf')], { cwd: r2.dir, env: { ...process.env, ...bins.env }, stdio: 'ignore' });
+  await until(s.name, 'r2 back', (x) => !x.includes('✗ DOWN') && x.includes('is back'), 20_000);
+  await sleep(1200);
+  save('console-replica-back.txt', capture(s.name));
+
+  tmux('send-keys', '-t', s.name, '?');
+  await until(s.name, 'help', (x) => x.includes('Help · keys'));
+  save('console-help.txt', capture(s.name));
+  tmux('send-keys', '-t', s.name, 'Escape');
+  await quit(s);
+  revived.kill('SIGKILL');
+}
+
+// 2. The same console in 80x24.
+{
+  const s = await session('cutover-shots-80', 80, 24, 'lab --preset replication --keys 5000 --workload');
+  await until(s.name, 'the replication lab', (x) => (x.match(/sentinel /g) ?? []).length >= 3 && x.includes('ago'));
+  await sleep(2500);
+  save('console-80x24.txt', capture(s.name));
+  await quit(s);
+}
+
+// 3. The cluster preset.
+{
+  const s = await session('cutover-shots-cluster', 120, 24, 'lab --preset cluster --keys 20000 --workload');
+  await until(s.name, 'the cluster lab', (x) => (x.match(/slots/g) ?? []).length >= 3 && x.includes('ago'), 90_000);
+  await sleep(2500);
+  save('console-cluster.txt', capture(s.name));
+  await quit(s);
+}
+
+// 4. Put the captures into the README, between <!-- screen:NAME --> and <!-- /screen --> markers.
+{
+  const readme = join(root, 'README.md');
+  const text = readFileSync(readme, 'utf8').replace(/<!-- screen:([\w.-]+) -->[\s\S]*?<!-- \/screen -->/g, (_m, name) => {
+    const body = readFileSync(join(out, name), 'utf8').trimEnd();
+    return `<!-- screen:${name} -->\n\`\`\`\n${body}\n\`\`\`\n<!-- /screen -->`;
+  });
+  writeFileSync(readme, text);
+  console.log('README.md screens updated');
+}
