@@ -8,11 +8,36 @@ export type Reply = [Error | null, unknown];
 
 const CRLF = Buffer.from('\r\n');
 
-function encode(name: string, args: Arg[], out: Buffer[]): void {
-  out.push(Buffer.from(`*${args.length + 1}\r\n$${name.length}\r\n${name}\r\n`));
-  for (const a of args) {
-    const b = typeof a === 'string' ? Buffer.from(a) : typeof a === 'number' ? Buffer.from(String(a)) : a;
-    out.push(Buffer.from(`$${b.length}\r\n`), b, CRLF);
+/** Accumulates commands as RESP text, switching to a Buffer only around binary arguments. */
+class Encoder {
+  private chunks: Buffer[] = [];
+  private text = '';
+
+  add(name: string, args: Arg[]): void {
+    let t = `*${args.length + 1}\r\n$${name.length}\r\n${name}\r\n`;
+    for (const a of args) {
+      if (typeof a === 'string') t += `$${Buffer.byteLength(a)}\r\n${a}\r\n`;
+      else if (typeof a === 'number') {
+        const v = String(a);
+        t += `$${v.length}\r\n${v}\r\n`;
+      } else {
+        this.text += t + `$${a.length}\r\n`;
+        this.flush();
+        this.chunks.push(a);
+        t = '\r\n';
+      }
+    }
+    this.text += t;
+  }
+
+  private flush(): void {
+    if (this.text) this.chunks.push(Buffer.from(this.text));
+    this.text = '';
+  }
+
+  done(): Buffer {
+    this.flush();
+    return this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
   }
 }
 
@@ -111,11 +136,11 @@ export class RawPipeline {
 
   /** The same shape as a client library's pipeline: call() to queue, exec() to send. */
   pipeline(): { call(name: string, args: Arg[]): void; exec(): Promise<Reply[]> } {
-    const chunks: Buffer[] = [];
+    const enc = new Encoder();
     let count = 0;
     return {
       call: (name, args) => {
-        encode(name, args, chunks);
+        enc.add(name, args);
         count++;
       },
       exec: () =>
@@ -123,7 +148,7 @@ export class RawPipeline {
           if (this.failed) return reject(this.failed);
           if (count === 0) return resolve([]);
           this.pending.push({ count, replies: [], resolve, reject });
-          this.socket.write(Buffer.concat(chunks));
+          this.socket.write(enc.done());
         }),
     };
   }
