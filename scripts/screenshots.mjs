@@ -121,7 +121,7 @@ mkdirSync(out, { recursive: true });
 // 3. The cluster preset.
 {
   const s = await session('cutover-shots-cluster', 120, 24, 'lab --preset cluster --keys 20000 --workload');
-  await until(s.name, 'the cluster lab', (x) => (x.match(/slots/g) ?? []).length >= 3 && x.includes('ago'), 90_000);
+  await until(s.name, 'the cluster lab', (x) => (x.match(/ 0-5460| 5461-10922| 10923-16383/g) ?? []).length >= 3 && x.includes('ago'), 90_000);
   await sleep(2500);
   save('console-cluster.txt', capture(s.name));
   await quit(s);

@@ -55,7 +55,7 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[]
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true as const });
   } catch (err) {
-    const msg = String((err as Error).message).split('\n')[0].replace(/\. To specify a positional argument.*$/, '');
+    const msg = String((err as Error).message).split('\n')[0].replace(/\. To specify a positional argument.*$/, '').replace(/\.$/, '');
     throw new InputError(`${msg}: see 'cutover ${command} --help'`);
   }
 }

@@ -21,7 +21,8 @@ function monitoredBy(sentinel: NodeState): string[] {
 export function topologyRows(nodes: Record<string, NodeState>, order: string[]): TopologyRow[] {
   const all = order.map((id) => nodes[id]).filter(Boolean);
   const data = all.filter((n) => n.role !== 'sentinel');
-  const sentinels = all.filter((n) => n.role === 'sentinel');
+  // Sentinels in name order (s1, s2, s3), whatever order their hellos arrived in
+  const sentinels = all.filter((n) => n.role === 'sentinel').sort((a, b) => (a.label ?? a.id).localeCompare(b.label ?? b.id, 'en', { numeric: true }));
   const children = new Map<string, NodeState[]>();
   for (const n of data) {
     if (n.role === 'replica' && n.masterId && nodes[n.masterId] && n.masterId !== n.id) {

@@ -43,3 +43,13 @@ describe('detectChanges', () => {
     expect(detectChanges(up, { ...up, syncInProgress: true }, 1)[0]).toMatchObject({ kind: 'sync-started' });
   });
 });
+
+describe('node-down messages', () => {
+  it('do not repeat the address', () => {
+    const up = node('127.0.0.1:7003', { role: 'replica', label: 'r2' });
+    const [e] = detectChanges(up, { ...up, status: 'down', lastError: 'connection refused at 127.0.0.1:7003: is Redis running there?' }, 1);
+    expect(e.message).toBe('r2 127.0.0.1:7003 is down: connection refused: is Redis running there?');
+    const [t] = detectChanges(up, { ...up, status: 'down', lastError: '127.0.0.1:7003 does not speak the Redis protocol: check the port' }, 1);
+    expect(t.message).toBe('r2 127.0.0.1:7003 is down: does not speak the Redis protocol: check the port');
+  });
+});

@@ -11,7 +11,9 @@ export function detectChanges(prev: NodeState | undefined, next: NodeState, at: 
   if (!prev || prev.status === 'pending') return out;
 
   if (prev.status === 'up' && next.status === 'down') {
-    push('error', 'node-down', `${name(next)} is down: ${next.lastError ?? 'no answer'}`);
+    // the error names the address already shown at the start of the line
+    const why = (next.lastError ?? 'no answer').replace(` at ${next.id}`, '').replace(new RegExp(`^${next.id.replace(/[.[\]]/g, '\\$&')}:? ?`), '');
+    push('error', 'node-down', `${name(next)} is down: ${why}`);
     return out;
   }
   if (prev.status === 'down' && next.status === 'up') {
