@@ -52,16 +52,18 @@ async function topology(a: ConnectionArgs & { json: boolean }): Promise<number> 
 
 /** stdout is not a terminal: the topology as text once, then a line per event, until a signal. */
 async function plainConsole(monitor: TopologyMonitor): Promise<number> {
-  monitor.events.on((e) => {
-    if (e.type === 'log') process.stdout.write(redact(logLine(e.entry)) + '\n');
-  });
-  const nodes = await monitor.discover();
-  process.stdout.write(topologyText(nodes, monitor.deployment()));
-  await monitor.start();
-  await new Promise<void>((resolve) => {
+  // listen for the stop first: a signal during discovery is a clean stop too
+  const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  const nodes = await monitor.discover();
+  process.stdout.write(topologyText(nodes, monitor.deployment()));
+  monitor.events.on((e) => {
+    if (e.type === 'log') process.stdout.write(redact(logLine(e.entry)) + '\n');
+  });
+  await monitor.start();
+  await stopped;
   monitor.stop();
   return EXIT.ok;
 }

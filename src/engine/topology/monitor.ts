@@ -212,7 +212,7 @@ export class TopologyMonitor {
 
   /** Discovers, then polls every interval until stop(). */
   async start(): Promise<void> {
-    await this.discover();
+    if (!this.discovered) await this.discover();
     const tick = async () => {
       if (this.stopped) return;
       const kind = this.deployment().kind;
