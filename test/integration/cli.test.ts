@@ -9,24 +9,10 @@ import { startLab, type Lab } from '../../src/lab/lab.js';
 import { freePort } from '../../src/lab/ports.js';
 import { findRedis } from '../../src/lab/redis-binaries.js';
 import { LabServer } from '../../src/lab/server.js';
+import { CLI, runCli } from './helpers.js';
 
-const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 
-/** Runs the binary without blocking this process (the fake servers below live here). */
-function cutover(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const cutover = runCli;
 
 function oneClearLine(stderr: string): string {
   const lines = stderr.trim().split('\n');

@@ -1,4 +1,6 @@
-// Shared by the integration tests: a monitor on lab endpoints, and waiting on its events.
+// Shared by the integration tests: a monitor on lab endpoints, waiting on its events, and the real binary.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { parseEndpoint } from '../../src/config/endpoint.js';
 import { DEFAULT_CONNECT } from '../../src/engine/connect.js';
 import { TopologyMonitor } from '../../src/engine/topology/monitor.js';
@@ -35,4 +37,22 @@ export function roles(nodes: NodeState[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const n of nodes) out[n.role] = (out[n.role] ?? 0) + 1;
   return out;
+}
+
+export const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
+
+/** Runs the built binary without blocking this process (tests keep fake servers in it). */
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
 }

@@ -7,9 +7,19 @@ import { describe, expect, it } from 'vitest';
 import { startLab } from '../../src/lab/lab.js';
 import { alive, liveCount, sweepOrphans } from '../../src/lab/processes.js';
 import { pingPort } from '../../src/lab/server.js';
-import { until } from './helpers.js';
+import { CLI, until } from './helpers.js';
 
-const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
+/** `cutover lab --preset replication` with stdout piped; resolves once its topology is printed, with the lab's manifest. */
+async function spawnLab() {
+  const child = spawn(process.execPath, [CLI, 'lab', '--preset', 'replication'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  await until('the lab console', () => out.includes('deployment: sentinel'), 30_000);
+  const [dir] = labDirsOf(child.pid!);
+  const manifest = JSON.parse(readFileSync(join(tmpdir(), dir, 'lab.json'), 'utf8')) as { servers: Array<{ pid: number; port: number }> };
+  const exited = new Promise((r) => child.on('exit', r));
+  return { child, manifest, exited };
+}
 
 function labDirsOf(pid: number): string[] {
   return readdirSync(tmpdir()).filter((d) => d.startsWith(`cutover-lab-${pid}-`));
@@ -29,30 +39,20 @@ describe('lab lifecycle', () => {
   });
 
   it('cutover lab, killed with SIGTERM, takes its servers with it', async () => {
-    const child = spawn(process.execPath, [CLI, 'lab', '--preset', 'replication'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    await until('the lab console', () => out.includes('deployment: sentinel'), 30_000);
-    const [dir] = labDirsOf(child.pid!);
-    const manifest = JSON.parse(readFileSync(join(tmpdir(), dir, 'lab.json'), 'utf8'));
+    const { child, manifest, exited } = await spawnLab();
     child.kill('SIGTERM');
-    await new Promise((r) => child.on('exit', r));
-    await until('every server gone', () => manifest.servers.every((s: { pid: number }) => !alive(s.pid)), 5000);
+    await exited;
+    await until('every server gone', () => manifest.servers.every((s) => !alive(s.pid)), 5000);
     expect(labDirsOf(child.pid!)).toEqual([]);
   });
 
   it('sweeps the servers of a lab whose owner was killed with SIGKILL', async () => {
-    const child = spawn(process.execPath, [CLI, 'lab', '--preset', 'replication'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    await until('the lab console', () => out.includes('deployment: sentinel'), 30_000);
-    const [dir] = labDirsOf(child.pid!);
-    const manifest = JSON.parse(readFileSync(join(tmpdir(), dir, 'lab.json'), 'utf8'));
+    const { child, manifest, exited } = await spawnLab();
     child.kill('SIGKILL');
-    await new Promise((r) => child.on('exit', r));
+    await exited;
     expect(await pingPort(manifest.servers[0].port)).toBe(true); // orphaned, for now
     expect(sweepOrphans(tmpdir())).toBeGreaterThanOrEqual(manifest.servers.length);
-    await until('orphans gone', () => manifest.servers.every((s: { pid: number }) => !alive(s.pid)), 5000);
+    await until('orphans gone', () => manifest.servers.every((s) => !alive(s.pid)), 5000);
     expect(labDirsOf(child.pid!)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 // TLS end to end: a redis-server with a TLS port and a self-signed CA, reached through rediss:// and the TLS options.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,22 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/lab/ports.js';
 import { findRedis } from '../../src/lab/redis-binaries.js';
 import { LabServer } from '../../src/lab/server.js';
+import { runCli } from './helpers.js';
 
-const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 let dir: string;
 let server: LabServer;
 let tlsPort: number;
 
-function cutover(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cutover = runCli;
 
 const openssl = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
 
