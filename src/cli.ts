@@ -2,10 +2,10 @@
 // cutover's entry point: parses the command, picks console / plain text / JSON, and sets the exit code.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCommand, type Command, type ConnectionArgs } from './config/args.js';
+import { defaultTimeout, parseCommand, type Command, type ConnectionArgs } from './config/args.js';
 import { InputError, describeEndpoint } from './config/endpoint.js';
 import { redact } from './config/redact.js';
-import { checkEndpoint, DEFAULT_CONNECT, type ConnectOptions } from './engine/connect.js';
+import { checkEndpoint, DEFAULT_CONNECT, tlsSettings, type ConnectOptions } from './engine/connect.js';
 import { TopologyMonitor } from './engine/topology/monitor.js';
 import { helpText } from './help.js';
 import { projectRoot } from './lab/redis-binaries.js';
@@ -18,29 +18,57 @@ function version(): string {
   return JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')).version;
 }
 
-function connectOptions(a: Pick<ConnectionArgs, 'tlsFiles' | 'timeoutMs'>): ConnectOptions {
-  return { ...DEFAULT_CONNECT, tlsFiles: a.tlsFiles, commandTimeoutMs: a.timeoutMs, connectTimeoutMs: Math.max(a.timeoutMs, 1000) };
+function connectOptions(a: Pick<ConnectionArgs, 'tlsFiles' | 'timeoutMs' | 'entries'>): ConnectOptions {
+  const tls = a.entries.some((e) => e.tls) ? tlsSettings(a.tlsFiles) : {};
+  return { ...DEFAULT_CONNECT, tls, commandTimeoutMs: a.timeoutMs, connectTimeoutMs: Math.max(a.timeoutMs, 1000) };
 }
 
-/** Every entry point must answer before anything is drawn: a typo is one line, not an empty screen. */
+/** A node that refuses or does not answer may just be down: discovery goes on and shows it down. */
+const TRANSIENT = /connection refused|no answer from|closed the connection before answering/;
+
+/**
+ * Entry points are checked before anything is drawn. A typo, a wrong password, a TLS mismatch or a port
+ * that is not Redis is one line and an exit; a node that is merely down is a warning, unless all are.
+ */
 async function checkEntries(a: ConnectionArgs, conn: ConnectOptions): Promise<void> {
-  await Promise.all(a.entries.map((ep) => checkEndpoint(ep, conn, a.masterName)));
+  const results = await Promise.allSettled(a.entries.map((ep) => checkEndpoint(ep, conn, a.masterName)));
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
+  const fatal = failures.find((e) => e instanceof InputError || !TRANSIENT.test(e.message));
+  if (fatal) throw fatal;
+  if (failures.length === results.length) throw failures[0];
+  for (const e of failures) process.stderr.write(`cutover: warning: ${redact(e.message)} (shown as down)\n`);
 }
 
-function monitorFor(a: ConnectionArgs, extra: { labels?: Record<string, string>; subscribe?: boolean } = {}): TopologyMonitor {
+function monitorFor(a: ConnectionArgs, conn: ConnectOptions, extra: { labels?: Record<string, string>; subscribe?: boolean } = {}): TopologyMonitor {
   return new TopologyMonitor({
     entries: a.entries,
-    conn: connectOptions(a),
+    conn,
     intervalMs: a.intervalMs,
     masterName: a.masterName,
     entryLabels: a.entries.map(describeEndpoint),
+    dataAuth: a.dataAuth,
+    sentinelAuth: a.sentinelAuth,
     ...extra,
   });
 }
 
+/**
+ * ioredis writes some warnings with console.warn (a password given to a server that needs none);
+ * on the console's screen they would tear the drawing. They go where `warn` sends them, redacted, once each.
+ */
+const seenWarnings = new Set<string>();
+let warn: (line: string) => void = (line) => void process.stderr.write(`cutover: warning: ${line}\n`);
+console.warn = (...args: unknown[]) => {
+  const line = redact(args.map(String).join(' ').replace(/^\[WARN\]\s*/, ''));
+  if (seenWarnings.has(line)) return;
+  seenWarnings.add(line);
+  warn(line);
+};
+
 async function topology(a: ConnectionArgs & { json: boolean }): Promise<number> {
-  await checkEntries(a, connectOptions(a));
-  const monitor = monitorFor(a, { subscribe: false });
+  const conn = connectOptions(a);
+  await checkEntries(a, conn);
+  const monitor = monitorFor(a, conn, { subscribe: false });
   try {
     const nodes = await monitor.discover();
     process.stdout.write(a.json ? topologyJson(nodes, monitor.deployment()) : topologyText(nodes, monitor.deployment()));
@@ -71,6 +99,7 @@ async function plainConsole(monitor: TopologyMonitor): Promise<number> {
 async function liveConsole(monitor: TopologyMonitor, title?: string): Promise<number> {
   const store = createAppStore();
   const detach = publish(monitor.events, store);
+  warn = (message) => monitor.events.emit({ type: 'log', entry: { at: Date.now(), level: 'warn', kind: 'info', message } });
   const { runConsole } = await import('./ui/run.js');
   const started = monitor.start();
   started.catch(() => undefined);
@@ -84,9 +113,11 @@ async function liveConsole(monitor: TopologyMonitor, title?: string): Promise<nu
 }
 
 async function consoleCommand(a: ConnectionArgs, extra: { labels?: Record<string, string>; title?: string } = {}): Promise<number> {
-  await checkEntries(a, connectOptions(a));
-  const monitor = monitorFor(a, { labels: extra.labels });
-  return process.stdout.isTTY ? liveConsole(monitor, extra.title) : plainConsole(monitor);
+  const conn = connectOptions(a);
+  await checkEntries(a, conn);
+  const monitor = monitorFor(a, conn, { labels: extra.labels });
+  // keys need a terminal too: with stdin or stdout redirected, plain text
+  return process.stdout.isTTY && process.stdin.isTTY ? liveConsole(monitor, extra.title) : plainConsole(monitor);
 }
 
 async function labCommand(c: Extract<Command, { kind: 'lab' }>): Promise<number> {
@@ -98,14 +129,21 @@ async function labCommand(c: Extract<Command, { kind: 'lab' }>): Promise<number>
     const args: ConnectionArgs = {
       entries: lab.entries().map((e) => parseEndpoint(e)),
       intervalMs: c.intervalMs,
-      timeoutMs: Math.max(1000, c.intervalMs),
+      timeoutMs: defaultTimeout(c.intervalMs),
       tlsFiles: {},
+      dataAuth: {},
+      sentinelAuth: {},
     };
     return await consoleCommand(args, { labels: lab.labels(), title: `lab ${c.preset}` });
   } finally {
     await lab.stop();
   }
 }
+
+// `cutover console … | head`: the reader went away; that is a normal end, not a crash
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(EXIT.ok);
+});
 
 export async function main(argv: string[]): Promise<number> {
   let cmd: Command;

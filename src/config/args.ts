@@ -3,7 +3,12 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError, parseEndpoint, type Endpoint, type EndpointDefaults } from './endpoint.js';
 import type { TlsFiles } from '../engine/connect.js';
 
-export const PRESET_NAMES = ['replication', 'migration', 'cluster'] as const;
+import { PRESETS, type Preset } from '../lab/presets.js';
+
+export interface Credentials {
+  username?: string;
+  password?: string;
+}
 
 export interface ConnectionArgs {
   entries: Endpoint[];
@@ -11,6 +16,15 @@ export interface ConnectionArgs {
   intervalMs: number;
   timeoutMs: number;
   tlsFiles: TlsFiles;
+  /** for data nodes found by discovery: the first endpoint's, or --user and REDISCLI_AUTH */
+  dataAuth: Credentials;
+  /** for Sentinels found by discovery: the first --sentinel URI's (REDISCLI_AUTH is not a Sentinel's password) */
+  sentinelAuth: Credentials;
+}
+
+/** The poll timeout when none is given: the interval, at least a second. */
+export function defaultTimeout(intervalMs: number): number {
+  return Math.max(1000, intervalMs);
 }
 
 export type Command =
@@ -18,7 +32,7 @@ export type Command =
   | { kind: 'version' }
   | ({ kind: 'console' } & ConnectionArgs)
   | ({ kind: 'topology'; json: boolean } & ConnectionArgs)
-  | { kind: 'lab'; preset: (typeof PRESET_NAMES)[number]; keys: number; workload: boolean; intervalMs: number };
+  | { kind: 'lab'; preset: Preset; keys: number; workload: boolean; intervalMs: number };
 
 const CONNECTION_OPTIONS = {
   sentinel: { type: 'string', multiple: true },
@@ -66,7 +80,7 @@ function connectionArgs(command: 'console' | 'topology', argv: string[], env: No
   if (v.json && command !== 'topology') throw new InputError(`--json is for 'cutover topology': the console draws, or prints plain text when not on a terminal`);
   const defaults: EndpointDefaults = { tls: !!v.tls, password: env.REDISCLI_AUTH || undefined, username: v.user };
   const entries = positionals.map((p) => parseEndpoint(p, defaults));
-  const sentinels = (v.sentinel ?? []).map((s) => parseEndpoint(s, defaults));
+  const sentinels = (v.sentinel ?? []).map((s) => parseEndpoint(s, { tls: defaults.tls }));
   if (sentinels.length && !v['master-name']) throw new InputError(`--sentinel needs --master-name NAME (the name the Sentinels monitor the master under)`);
   if (v['master-name'] && !sentinels.length && entries.length === 0) throw new InputError(`--master-name goes with --sentinel host:port`);
   const all = [...entries, ...sentinels];
@@ -82,8 +96,10 @@ function connectionArgs(command: 'console' | 'topology', argv: string[], env: No
     entries: all,
     masterName: v['master-name'],
     intervalMs,
-    timeoutMs: v.timeout ? parseDuration(v.timeout, '--timeout') : Math.max(1000, intervalMs),
+    timeoutMs: v.timeout ? parseDuration(v.timeout, '--timeout') : defaultTimeout(intervalMs),
     tlsFiles: { cacert: v.cacert, cert: v.cert, key: v.key, insecure: !!v.insecure },
+    dataAuth: entries[0]?.password ? { username: entries[0].username, password: entries[0].password } : { username: defaults.username, password: defaults.password },
+    sentinelAuth: sentinels[0] ? { username: sentinels[0].username, password: sentinels[0].password } : {},
   } as Command;
 }
 
@@ -92,12 +108,12 @@ function labArgs(argv: string[]): Command {
   if (v.help) return { kind: 'help', topic: 'lab' };
   if (positionals.length) throw new InputError(`'cutover lab' takes no endpoints (got '${positionals[0]}'): it starts its own servers; see 'cutover lab --help'`);
   const preset = v.preset ?? 'migration';
-  if (!(PRESET_NAMES as readonly string[]).includes(preset)) throw new InputError(`unknown preset '${preset}': use --preset ${PRESET_NAMES.join('|')}`);
+  if (!(PRESETS as readonly string[]).includes(preset)) throw new InputError(`unknown preset '${preset}': use --preset ${PRESETS.join('|')}`);
   const keys = v.keys === undefined ? 0 : Number(v.keys);
   if (!Number.isInteger(keys) || keys < 0 || keys > 50_000_000) throw new InputError(`--keys '${v.keys}' is not a whole number from 0 to 50000000`);
   return {
     kind: 'lab',
-    preset: preset as (typeof PRESET_NAMES)[number],
+    preset: preset as Preset,
     keys,
     workload: !!v.workload,
     intervalMs: v.interval ? parseDuration(v.interval, '--interval') : 1000,

@@ -1,5 +1,5 @@
 // Entry points as the operator types them: redis:// and rediss:// URIs, or host:port shorthand.
-import { remember } from './redact.js';
+import { redact, remember } from './redact.js';
 
 /** Bad input: the CLI prints the message on one line and exits with code 2, touching nothing. */
 export class InputError extends Error {}
@@ -31,7 +31,15 @@ function parsePort(text: string, input: string): number {
 
 /** The input with any password replaced, for messages about a malformed URI. */
 function safe(input: string): string {
-  return input.replace(/(\/\/[^:/@]*:)[^@/]*@/, '$1***@');
+  return redact(input);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text; // a bare % in a password is the password
+  }
 }
 
 export interface EndpointDefaults {
@@ -49,23 +57,26 @@ export function parseEndpoint(input: string, defaults: EndpointDefaults = {}): E
     if (scheme !== 'redis' && scheme !== 'rediss') {
       throw new InputError(`invalid endpoint '${safe(text)}': scheme '${scheme}://' is not redis:// or rediss://; ${URI_HELP}`);
     }
-    const portText = /^[a-z]+:\/\/(?:[^@/]*@)?(?:\[[^\]]*\]|[^:/]*)(?::([^/]*))?/i.exec(text)?.[1];
-    const port = portText === undefined || portText === '' ? 6379 : parsePort(portText, text);
-    let url: URL;
-    try {
-      url = new URL(text);
-    } catch {
-      throw new InputError(`invalid endpoint '${safe(text)}': not a well-formed URI; ${URI_HELP}`);
-    }
-    if (!url.hostname) throw new InputError(`invalid endpoint '${safe(text)}': no host; ${URI_HELP}`);
-    const path = url.pathname.replace(/^\//, '');
+    // user:password is everything before the last @ (a password may hold '/', ':' or '@'), read before anything can fail
+    const rest = text.slice(scheme.length + 3);
+    const at = rest.lastIndexOf('@');
+    const auth = at >= 0 ? rest.slice(0, at) : '';
+    const colon = auth.indexOf(':');
+    const rawUser = colon >= 0 ? auth.slice(0, colon) : auth;
+    const rawPass = colon >= 0 ? auth.slice(colon + 1) : '';
+    remember(rawPass);
+    remember(safeDecode(rawPass));
+    const m = /^(\[[^\]]*\]|[^:/]*)(?::([^/]*))?(?:\/(.*))?$/.exec(rest.slice(at + 1));
+    if (!m || !m[1]) throw new InputError(`invalid endpoint '${safe(text)}': no host; ${URI_HELP}`);
+    const port = m[2] === undefined || m[2] === '' ? 6379 : parsePort(m[2], text);
+    const path = m[3] ?? '';
     if (path && !/^\d+$/.test(path)) throw new InputError(`invalid endpoint '${safe(text)}': database '${path}' is not a number; ${URI_HELP}`);
     ep = {
-      host: normalizeHost(url.hostname),
+      host: normalizeHost(m[1]),
       port,
       tls: scheme === 'rediss' || !!defaults.tls,
-      username: url.username ? decodeURIComponent(url.username) : defaults.username,
-      password: url.password ? decodeURIComponent(url.password) : defaults.password,
+      username: rawUser ? safeDecode(rawUser) : defaults.username,
+      password: rawPass ? safeDecode(rawPass) : defaults.password,
       db: path ? Number(path) : 0,
     };
   } else {

@@ -8,7 +8,11 @@ export function remember(secret: string | undefined): void {
 
 /** Replaces passwords in redis URIs and every remembered secret with ***. */
 export function redact(text: string): string {
-  let out = text.replace(/(rediss?:\/\/[^:/@\s]*:)[^@\s/]*@/gi, '$1***@');
+  // everything between scheme and the last @ of a URI is user:password; keep the user, hide the rest
+  let out = text.replace(/(rediss?:\/\/)([^\s'"]*)@/gi, (_m, scheme: string, auth: string) => {
+    const colon = auth.indexOf(':');
+    return `${scheme}${colon >= 0 ? auth.slice(0, colon) + ':***' : auth}@`;
+  });
   // longest first, so a secret that contains another is replaced whole
   for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
     if (s.length < 3) continue; // a one- or two-letter password would shred ordinary words

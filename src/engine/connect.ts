@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { Redis, type RedisOptions } from 'ioredis';
-import { describeEndpoint, InputError, nodeId, type Endpoint } from '../config/endpoint.js';
+import { InputError, nodeId, type Endpoint } from '../config/endpoint.js';
 import { redact } from '../config/redact.js';
 
 export interface TlsFiles {
@@ -14,12 +14,13 @@ export interface TlsFiles {
 }
 
 export interface ConnectOptions {
-  tlsFiles: TlsFiles;
+  /** TLS settings for rediss:// endpoints, certificate files already read (tlsSettings) */
+  tls: ConnectionOptions;
   connectTimeoutMs: number;
   commandTimeoutMs: number;
 }
 
-export const DEFAULT_CONNECT: ConnectOptions = { tlsFiles: {}, connectTimeoutMs: 3000, commandTimeoutMs: 2000 };
+export const DEFAULT_CONNECT: ConnectOptions = { tls: {}, connectTimeoutMs: 3000, commandTimeoutMs: 2000 };
 
 function readFile(path: string, what: string): Buffer {
   try {
@@ -29,7 +30,7 @@ function readFile(path: string, what: string): Buffer {
   }
 }
 
-/** TLS settings for ioredis, reading the certificate files once. */
+/** TLS settings for ioredis. Reads the certificate files: call it once, when the command starts. */
 export function tlsSettings(files: TlsFiles): ConnectionOptions {
   const out: ConnectionOptions = {};
   if (files.cacert) out.ca = readFile(files.cacert, '--cacert');
@@ -66,7 +67,7 @@ export function makeClient(ep: Endpoint, conn: ConnectOptions, role: ClientRole,
     enableReadyCheck: false,
     retryStrategy: role.reconnect ? (times) => Math.min(250 * times, 1000) : () => null,
   };
-  if (ep.tls) options.tls = tlsSettings(conn.tlsFiles);
+  if (ep.tls) options.tls = conn.tls;
   const client = new Redis(options);
   client.on('error', (err: Error) => onError?.(describeError(err, ep)));
   return client;
@@ -133,4 +134,3 @@ export async function checkEndpoint(ep: Endpoint, conn: ConnectOptions, masterNa
   }
 }
 
-export { describeEndpoint };

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Cluster, Redis } from 'ioredis';
+import { parseSentinelMasters } from '../engine/topology/parse-sentinel.js';
 import { loadDataset } from './dataset.js';
 import { freePort } from './ports.js';
 import { sweepOrphans, trackDir } from './processes.js';
@@ -12,8 +13,8 @@ import { findRedis, type RedisBinaries } from './redis-binaries.js';
 import { LabServer, sleep, type ServerSpec } from './server.js';
 import { startWorkload } from './workload.js';
 
-export const PRESETS = ['replication', 'migration', 'cluster'] as const;
-export type Preset = (typeof PRESETS)[number];
+import { PRESETS, type Preset } from './presets.js';
+export { PRESETS, type Preset };
 export const MASTER_NAME = 'mymaster';
 
 export interface LabOptions {
@@ -198,10 +199,8 @@ async function startReplication(lab: Lab, opts: LabOptions): Promise<void> {
   for (const port of [s1, s2, s3]) {
     await waitFor(`sentinel ${port} to see its peers and r1`, () =>
       withClient(port, async (c) => {
-        const master = (await c.call('SENTINEL', 'MASTER', MASTER_NAME)) as string[];
-        const rec: Record<string, string> = {};
-        for (let i = 0; i + 1 < master.length; i += 2) rec[master[i]] = master[i + 1];
-        return Number(rec['num-other-sentinels']) >= 2 && Number(rec['num-slaves']) >= 1;
+        const [master] = parseSentinelMasters(await c.call('SENTINEL', 'MASTER', MASTER_NAME));
+        return !!master && master.numOtherSentinels >= 2 && master.numReplicas >= 1;
       }),
     );
   }
@@ -236,7 +235,6 @@ async function startCluster(lab: Lab): Promise<void> {
 
 /** Starts a lab preset; everything it started is stopped again if a step fails. */
 export async function startLab(opts: LabOptions): Promise<Lab> {
-  if (!PRESETS.includes(opts.preset)) throw new Error(`unknown preset '${opts.preset}': use one of ${PRESETS.join(', ')}`);
   const log = opts.log ?? (() => undefined);
   const bins = findRedis({ log });
   sweepOrphans(tmpdir());

@@ -41,9 +41,6 @@ export function slotRanges(ranges: Array<[number, number]> | undefined): string 
   return ranges.map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)).join(',');
 }
 
-export function slotCount(ranges: Array<[number, number]> | undefined): number {
-  return (ranges ?? []).reduce((sum, [a, b]) => sum + (b - a + 1), 0);
-}
 
 export function pad(text: string, width: number): string {
   if (width <= 0) return '';

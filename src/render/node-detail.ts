@@ -1,6 +1,7 @@
 // Everything known about one node, as labelled lines: its INFO replication and its cluster or Sentinel facts. Pure.
+import { countSlots, parseSlotMigration } from '../engine/topology/parse-cluster-nodes.js';
 import type { NodeState } from '../engine/topology/types.js';
-import { bytes, clock, count, rate, seconds, slotCount, slotRanges } from './format.js';
+import { bytes, clock, count, rate, seconds, slotRanges } from './format.js';
 import { nodeName } from './node-text.js';
 
 export type DetailLine = [label: string, value: string];
@@ -16,33 +17,37 @@ export function nodeDetail(n: NodeState, now: number): DetailLine[] {
   if (n.status === 'pending') return [...out, ['status', 'waiting for the first poll']];
   const s = n.server;
   out.push(['role', n.role + (s?.redisMode && s.redisMode !== 'standalone' ? ` (${s.redisMode} mode)` : '')]);
-  out.push(['version', `${s?.redisVersion ?? '?'} · up ${seconds(s?.uptimeSeconds)} · poll ${n.pollMs ?? '?'}ms`]);
-  out.push(['clients', `${count(n.connectedClients)} · memory ${s?.usedMemoryHuman ?? bytes(n.usedMemory)}${s?.maxmemory ? ` of ${bytes(s.maxmemory)}` : ''}`]);
+  // what matters in a migration window first: link, lag, sync; then the rest
+  const r = n.replication;
+  if (r?.role === 'replica') {
+    out.push(['master', `${n.masterId ?? '?'} · link ${r.linkStatus ?? '?'}${r.linkDownSinceSeconds && r.linkDownSinceSeconds > 0 ? ` (down ${seconds(r.linkDownSinceSeconds)})` : ''} · last io ${r.lastIoSecondsAgo !== undefined && r.lastIoSecondsAgo >= 0 ? seconds(r.lastIoSecondsAgo) + ' ago' : 'never'}`]);
+    out.push(['lag', n.lagBytes === undefined ? '?' : `${bytes(n.lagBytes)} · ${seconds(n.lagSeconds)} behind${r.syncInProgress ? ' · SYNC IN PROGRESS' : ''}`]);
+  }
+  if (r) out.push(['offset', `${n.offset ?? '?'} · ${rate(n.offsetRate)} · repl id ${r.masterReplId ?? '?'}`]);
+  if (r?.role === 'replica') out.push(['priority', `${r.replicaPriority ?? '?'}${r.replicaReadOnly === false ? ' · writable' : ' · read-only'}`]);
+  if (r) {
+    out.push(['replicas', `${r.connectedReplicas}`]);
+    for (const rep of r.replicas) out.push(['', `${rep.host}:${rep.port} ${rep.state} offset ${rep.offset} ack ${rep.lag}s ago`]);
+  }
   if (n.role !== 'sentinel') {
     const dbs = Object.entries(s?.keyspace ?? {}).map(([db, k]) => `db${db}=${k.keys}${k.expires ? ` (${k.expires} ttl)` : ''}`);
     out.push(['keys', `${count(n.keys)}${dbs.length ? ` · ${dbs.join(' ')}` : ''}`]);
   }
-  const r = n.replication;
-  if (r) {
-    out.push(['repl id', `${r.masterReplId ?? '?'}`]);
-    out.push(['offset', `${n.offset ?? '?'} · ${rate(n.offsetRate)}`]);
-    if (r.role === 'replica') {
-      out.push(['master', `${n.masterId ?? '?'} · link ${r.linkStatus ?? '?'}${r.linkDownSinceSeconds && r.linkDownSinceSeconds > 0 ? ` (down ${seconds(r.linkDownSinceSeconds)})` : ''} · last io ${r.lastIoSecondsAgo !== undefined && r.lastIoSecondsAgo >= 0 ? seconds(r.lastIoSecondsAgo) + ' ago' : 'never'}`]);
-      out.push(['lag', n.lagBytes === undefined ? '?' : `${bytes(n.lagBytes)} · ${seconds(n.lagSeconds)} behind${r.syncInProgress ? ' · SYNC IN PROGRESS' : ''}`]);
-      out.push(['priority', `${r.replicaPriority ?? '?'}${r.replicaReadOnly === false ? ' · writable' : ' · read-only'}`]);
-    }
-    out.push(['replicas', `${r.connectedReplicas}`]);
-    for (const rep of r.replicas) out.push(['', `${rep.host}:${rep.port} ${rep.state} offset ${rep.offset} ack ${rep.lag}s ago`]);
-  }
+  out.push(['clients', `${count(n.connectedClients)} · memory ${s?.usedMemoryHuman ?? bytes(n.usedMemory)}${s?.maxmemory ? ` of ${bytes(s.maxmemory)}` : ''}`]);
+  out.push(['version', `${s?.redisVersion ?? '?'} · up ${seconds(s?.uptimeSeconds)} · poll ${n.pollMs ?? '?'}ms`]);
   const c = n.cluster;
   if (c) {
     out.push(['cluster', `state ${c.state ?? '?'} · ${c.knownNodes ?? '?'} nodes · ${c.slotsAssigned ?? '?'} slots assigned · epoch ${c.currentEpoch ?? '?'}`]);
+    out.push(['peers see', `${c.peerFailing ? c.peerFailing.toUpperCase() : 'ok'}${c.peersLinkDown ? ` · ${c.peersLinkDown} with the link down` : ''}`]);
     if (c.self) {
       out.push(['id', c.self.id]);
       out.push(['flags', `${c.self.flags.join(',')} · config epoch ${c.self.configEpoch} · link ${c.self.linkState}`]);
       if (c.self.masterId) out.push(['master id', c.self.masterId]);
-      if (c.self.slots.length) out.push(['slots', `${slotRanges(c.self.slots)} (${slotCount(c.self.slots)})`]);
-      for (const m of c.self.slotMigrations) out.push(['migrating', m]);
+      if (c.self.slots.length) out.push(['slots', `${slotRanges(c.self.slots)} (${countSlots(c.self.slots)})`]);
+      for (const marker of c.self.slotMigrations) {
+        const m = parseSlotMigration(marker);
+        out.push([m?.state ?? 'slot', m ? `slot ${m.slot} ${m.state === 'migrating' ? 'to' : 'from'} ${m.nodeId}` : marker]);
+      }
     }
   }
   for (const m of n.sentinel?.masters ?? []) {

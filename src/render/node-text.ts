@@ -1,10 +1,9 @@
 // The short words a node's row is made of, the same on screen and in plain text. Pure.
+import { countSlots } from '../engine/topology/parse-cluster-nodes.js';
 import type { NodeState } from '../engine/topology/types.js';
-import { bytes, count, seconds, slotCount, slotRanges } from './format.js';
+import { bytes, count, seconds, slotRanges } from './format.js';
 
-export function nodeName(n: NodeState): string {
-  return n.label ? `${n.label} ${n.id}` : n.id;
-}
+export { nodeName } from '../engine/topology/changes.js';
 
 /** ROLE column: the role, or DOWN in words so it never rests on colour alone. */
 export function roleText(n: NodeState): string {
@@ -38,9 +37,9 @@ export function noteText(n: NodeState, now: number, compact = false): string {
       .join('; ');
   }
   const self = n.cluster?.self;
-  if (self && n.role === 'master') return compact ? slotRanges(self.slots) || 'no slots' : `slots ${slotRanges(self.slots) || 'none'} (${slotCount(self.slots)})`;
-  if (self?.failing) return self.failing;
-  return '';
+  const verdict = n.cluster?.peerFailing ? `${n.cluster.peerFailing.toUpperCase()} ` : '';
+  if (self && n.role === 'master') return verdict + (compact ? slotRanges(self.slots) || 'no slots' : `slots ${slotRanges(self.slots) || 'none'} (${countSlots(self.slots)})`);
+  return verdict.trim();
 }
 
 export function keysText(n: NodeState): string {

@@ -1,9 +1,7 @@
 // The UI's intents that only move the view: selection, focus, help, details, log scrolling.
 import { topologyRows } from './topology-rows.js';
-import type { PaneId } from './state.js';
+import { visiblePanes } from './state.js';
 import type { AppStore } from './store.js';
-
-const PANES: PaneId[] = ['topology', 'detail', 'log'];
 
 export function uiActions(store: AppStore) {
   const setUi = (patch: Partial<ReturnType<AppStore['getState']>['ui']>) =>
@@ -15,7 +13,10 @@ export function uiActions(store: AppStore) {
       if (rows.length === 0) return;
       const at = Math.max(0, rows.findIndex((r) => r.id === s.ui.selected));
       const next = Math.min(rows.length - 1, Math.max(0, at + delta));
-      setUi({ selected: rows[next].id });
+      if (rows[next].id !== s.ui.selected) setUi({ selected: rows[next].id, detailScroll: 0 });
+    },
+    scrollDetail(delta: number) {
+      setUi({ detailScroll: Math.max(0, store.getState().ui.detailScroll + delta) });
     },
     scrollLog(delta: number) {
       const s = store.getState();
@@ -23,7 +24,7 @@ export function uiActions(store: AppStore) {
     },
     toggleDetail() {
       const open = !store.getState().ui.detail;
-      setUi({ detail: open, focus: open ? 'detail' : 'topology' });
+      setUi({ detail: open, focus: open ? 'detail' : 'topology', detailScroll: 0 });
     },
     toggleHelp() {
       setUi({ help: !store.getState().ui.help });
@@ -34,9 +35,10 @@ export function uiActions(store: AppStore) {
       if (ui.help) setUi({ help: false });
       else if (ui.detail) setUi({ detail: false, focus: 'topology' });
     },
-    cycleFocus() {
+    /** Tab: the next pane that is on screen. */
+    cycleFocus(wide: boolean) {
       const { ui } = store.getState();
-      const open = PANES.filter((p) => p !== 'detail' || ui.detail);
+      const open = visiblePanes(ui, wide);
       setUi({ focus: open[(open.indexOf(ui.focus) + 1) % open.length] });
     },
   };

@@ -15,6 +15,11 @@ export function applyEvents(state: AppState, events: TopologyEvent[]): AppState 
         if (!nodes[e.node.id]) order = [...order, e.node.id];
         nodes[e.node.id] = e.node;
         break;
+      case 'node-removed':
+        if (nodes === state.nodes) nodes = { ...nodes };
+        delete nodes[e.id];
+        order = order.filter((id) => id !== e.id);
+        break;
       case 'log':
         if (log === state.log) log = [...log];
         log.push(e.entry);
@@ -28,6 +33,7 @@ export function applyEvents(state: AppState, events: TopologyEvent[]): AppState 
     }
   }
   if (log.length > LOG_CAPACITY) log = log.slice(log.length - LOG_CAPACITY);
-  const ui = state.ui.selected === undefined && order.length > 0 ? { ...state.ui, selected: order[0] } : state.ui;
+  const lost = state.ui.selected === undefined || !nodes[state.ui.selected];
+  const ui = lost && order.length > 0 ? { ...state.ui, selected: order[0] } : state.ui;
   return { ...state, nodes, order, log, deployment, lastPollAt, ui };
 }

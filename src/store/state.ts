@@ -12,6 +12,13 @@ export interface UiState {
   detail: boolean;
   /** lines scrolled back from the newest log entry */
   logScroll: number;
+  /** lines scrolled down in the detail pane */
+  detailScroll: number;
+}
+
+/** The panes on screen: details take the event log's place unless the terminal is wide. */
+export function visiblePanes(ui: UiState, wide: boolean): PaneId[] {
+  return ['topology', ...(ui.detail ? (['detail'] as const) : []), ...(!ui.detail || wide ? (['log'] as const) : [])];
 }
 
 export interface AppState {
@@ -27,5 +34,5 @@ export interface AppState {
 export const LOG_CAPACITY = 500;
 
 export function initialState(): AppState {
-  return { nodes: {}, order: [], log: [], ui: { focus: 'topology', help: false, detail: false, logScroll: 0 } };
+  return { nodes: {}, order: [], log: [], ui: { focus: 'topology', help: false, detail: false, logScroll: 0, detailScroll: 0 } };
 }

@@ -1,5 +1,6 @@
 // The topology as rows to draw: each master with its replicas below it (chains nested), a cluster's
 // masters ordered by their first slot, and the Sentinels after the master they watch. Pure.
+import { nodeId } from '../config/endpoint.js';
 import type { NodeState } from '../engine/topology/types.js';
 
 export interface TopologyRow {
@@ -15,7 +16,7 @@ function firstSlot(n: NodeState): number {
 }
 
 function monitoredBy(sentinel: NodeState): string[] {
-  return (sentinel.sentinel?.masters ?? []).map((m) => `${m.host}:${m.port}`);
+  return (sentinel.sentinel?.masters ?? []).map((m) => nodeId(m.host, m.port));
 }
 
 export function topologyRows(nodes: Record<string, NodeState>, order: string[]): TopologyRow[] {

@@ -44,9 +44,9 @@ export function App(props: AppProps) {
     const page = Math.max(1, bottom - 2);
     switch (action) {
       case 'up':
-        return ui.focus === 'log' ? actions.scrollLog(1) : actions.move(-1);
+        return ui.focus === 'log' ? actions.scrollLog(1) : ui.focus === 'detail' ? actions.scrollDetail(-1) : actions.move(-1);
       case 'down':
-        return ui.focus === 'log' ? actions.scrollLog(-1) : actions.move(1);
+        return ui.focus === 'log' ? actions.scrollLog(-1) : ui.focus === 'detail' ? actions.scrollDetail(1) : actions.move(1);
       case 'pageUp':
         return actions.scrollLog(page);
       case 'pageDown':
@@ -54,7 +54,7 @@ export function App(props: AppProps) {
       case 'details':
         return actions.toggleDetail();
       case 'focus':
-        return actions.cycleFocus();
+        return actions.cycleFocus(wide);
       case 'help':
         return actions.toggleHelp();
       case 'back':

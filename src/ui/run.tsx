@@ -23,6 +23,9 @@ export async function runConsole(store: AppStore, opts: { title?: string } = {})
   process.once('exit', restore);
   let quit!: () => void;
   const done = new Promise<void>((resolve) => (quit = resolve));
+  // a signal is a quit like q: the same clean way out, terminal restored
+  const signals = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
+  for (const s of signals) process.on(s, quit);
   const ctx = { store, actions: uiActions(store), theme: themeFor() };
   const instance = render(
     <Ctx.Provider value={ctx}>
@@ -36,5 +39,6 @@ export async function runConsole(store: AppStore, opts: { title?: string } = {})
     instance.unmount();
     restore();
     process.off('exit', restore);
+    for (const s of signals) process.off(s, quit);
   }
 }

@@ -85,6 +85,15 @@ describe('cutover binary', () => {
     expect(oneClearLine(r.stderr)).toMatch(/connection refused at 127\.0\.0\.1:\d+/);
   });
 
+  it('goes on when one of several entry points is down, and shows it down', async () => {
+    const dead = await freePort();
+    const r = await cutover(['topology', lab.server('master').address, `127.0.0.1:${dead}`]);
+    expect(r.code).toBe(1); // not every node answered
+    expect(r.stderr).toMatch(new RegExp(`warning: connection refused at 127\\.0\\.0\\.1:${dead}.*shown as down`));
+    expect(r.stdout).toMatch(new RegExp(`127\\.0\\.0\\.1:${dead}\\s+DOWN`));
+    expect(r.stdout).toMatch(/sentinel/);
+  });
+
   it('says a port that is not Redis is not Redis', async () => {
     const r = await cutover(['topology', `127.0.0.1:${notRedisPort}`]);
     expect(r.code).toBe(1);

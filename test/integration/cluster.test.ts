@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/lab.js';
-import { slotCount } from '../../src/render/format.js';
+import { countSlots } from '../../src/engine/topology/parse-cluster-nodes.js';
 import { topologyRows } from '../../src/store/topology-rows.js';
 import { monitorOn, roles } from './helpers.js';
 
@@ -20,7 +20,7 @@ describe('cluster preset', () => {
       expect(roles(nodes)).toEqual({ master: 3, replica: 3 });
       expect(monitor.deployment().kind).toBe('cluster');
       const masters = nodes.filter((n) => n.role === 'master');
-      expect(masters.reduce((sum, m) => sum + slotCount(m.cluster?.self?.slots), 0)).toBe(16384);
+      expect(masters.reduce((sum, m) => sum + countSlots(m.cluster?.self?.slots ?? []), 0)).toBe(16384);
       for (const n of nodes) expect(n.cluster?.state).toBe('ok');
       for (const r of nodes.filter((n) => n.role === 'replica')) {
         expect(masters.map((m) => m.id)).toContain(r.masterId);

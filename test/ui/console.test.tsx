@@ -130,6 +130,16 @@ describe('console', () => {
     // ink-testing-library's terminal is 100 columns; a wide one needs a stdout of its own
     const frames: string[] = [];
     const stdout = Object.assign(new EventEmitter(), { columns: 140, rows: 40, isTTY: true, write: (s: string) => frames.push(s) });
+    const stdin = Object.assign(new EventEmitter(), {
+      isTTY: true,
+      setRawMode: () => undefined,
+      setEncoding: () => undefined,
+      read: () => null,
+      ref: () => undefined,
+      unref: () => undefined,
+      resume: () => undefined,
+      pause: () => undefined,
+    });
     const store = createAppStore(applyEvents(initialState(), fixtureEvents()));
     store.setState((s) => ({ ui: { ...s.ui, detail: true, focus: 'detail' } }));
     const ctx = { store, actions: uiActions(store), theme: themeFor({ NO_COLOR: '1' }) };
@@ -137,7 +147,7 @@ describe('console', () => {
       <Ctx.Provider value={ctx}>
         <App size={{ columns: 140, rows: 40 }} onQuit={() => undefined} />
       </Ctx.Provider>,
-      { stdout: stdout as unknown as NodeJS.WriteStream, debug: true, patchConsole: false },
+      { stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, patchConsole: false },
     );
     cleanup = () => inst.unmount();
     await until(() => frames.some((x) => x.includes('Topology')), 'a frame');
@@ -146,5 +156,21 @@ describe('console', () => {
     expect(f).toMatch(/NODE\s+ROLE\s+LINK\s+OFFSET\s+LAG\s+KEYS\s+RATE\s+MEM\s+CLI\s+NOTE/);
     expect(f).toContain('mymaster 127.0.0.1:7001 q2');
     for (const line of f.split('\n')) expect(line.length).toBeLessThanOrEqual(140);
+    expect(frames.join('')).not.toMatch(/ERROR|Raw mode/);
+  });
+
+  it('Tab skips the event log while details take its place, and ↑↓ scroll the details', async () => {
+    const m = mount({ columns: 80, rows: 16 });
+    cleanup = m.unmount;
+    m.stdin.write('j');
+    m.stdin.write('\r');
+    await until(() => m.frame().includes('▶ Details · r1'), 'details of r1, focused');
+    expect(m.frame()).toMatch(/Details · r1 · 1-\d+\/\d+ ↑↓/);
+    m.stdin.write('j');
+    await until(() => /Details · r1 · 2-/.test(m.frame()), 'details scrolled');
+    expect(m.store.getState().ui.selected).toBe('127.0.0.1:7002');
+    m.stdin.write('\t');
+    await until(() => m.frame().includes('▶ Topology'), 'focus back on the topology');
+    expect(m.store.getState().ui.focus).toBe('topology');
   });
 });

@@ -37,6 +37,19 @@ describe('parseEndpoint', () => {
       expect((err as Error).message).toContain('***');
     }
   });
+  it('reads a password holding / : @ and % and never shows it', () => {
+    expect(parseEndpoint('redis://user:se/cr:et@x@h:6379/1')).toMatchObject({ username: 'user', password: 'se/cr:et@x', host: 'h', port: 6379, db: 1 });
+    expect(parseEndpoint('redis://:p%40ss@h').password).toBe('p@ss');
+    expect(parseEndpoint('redis://:100%@h').password).toBe('100%');
+    try {
+      parseEndpoint('redis://user:se/cret@h:bad');
+      throw new Error('not refused');
+    } catch (err) {
+      expect((err as Error).message).not.toContain('se/cret');
+      expect((err as Error).message).toContain("'redis://user:***@h:bad'");
+    }
+    expect(redact('at rediss://u:a/b@c@h:1 and redis://nouser@h')).toBe('at rediss://u:***@h:1 and redis://nouser@h');
+  });
   it('describes an endpoint without its password', () => {
     expect(describeEndpoint(parseEndpoint('redis://bob:hunter22@h:1/3'))).toBe('redis://bob:***@h:1/3');
   });

@@ -12,6 +12,14 @@ describe('OffsetHistory', () => {
     expect(h.secondsBehind(150, 3000)).toBeCloseTo(1.5);
     expect(h.rate()).toBe(100);
   });
+  it('reads the offset at a moment between samples', () => {
+    const h = new OffsetHistory();
+    h.add(1000, 100);
+    h.add(2000, 300);
+    expect(h.offsetAt(1500)).toBe(200);
+    expect(h.offsetAt(500)).toBe(100);
+    expect(h.offsetAt(9000)).toBe(300);
+  });
   it('gives the oldest age as a lower bound when the history is too short', () => {
     const h = new OffsetHistory();
     h.add(5000, 1000);

@@ -152,6 +152,7 @@ describe('parseServerFacts', () => {
       keyspace: { 0: { keys: 2, expires: 1 }, 3: { keys: 1, expires: 0 } },
       rdbBgsaveInProgress: false,
       loading: false,
+      syncFull: 1,
     });
   });
 
@@ -177,6 +178,7 @@ describe('parseInfo on a real Sentinel', () => {
       uptimeSeconds: 27,
       tcpPort: 27200,
       connectedClients: 3,
+      syncFull: 0,
     });
     expect(info.sections.sentinel.master0).toBe('name=mymaster,status=ok,address=127.0.0.1:27100,slaves=1,sentinels=3');
   });

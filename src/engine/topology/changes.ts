@@ -1,9 +1,11 @@
 // What changed between two polls of a node, as event-log entries. Pure.
 import type { LogEntry, NodeState } from './types.js';
 
-function name(n: NodeState): string {
+/** "r1 127.0.0.1:6380", or the address alone for a node without a label. */
+export function nodeName(n: NodeState): string {
   return n.label ? `${n.label} ${n.id}` : n.id;
 }
+const name = nodeName;
 
 export function detectChanges(prev: NodeState | undefined, next: NodeState, at: number): LogEntry[] {
   const out: LogEntry[] = [];
@@ -35,11 +37,17 @@ export function detectChanges(prev: NodeState | undefined, next: NodeState, at: 
     if (!prev.syncInProgress && next.syncInProgress) push('info', 'sync-started', `${name(next)} full sync from ${next.masterId} started`);
     if (prev.syncInProgress && !next.syncInProgress) push('info', 'sync-finished', `${name(next)} sync from ${next.masterId} finished`);
   }
-  const pf = prev.cluster?.self?.failing;
-  const nf = next.cluster?.self?.failing;
-  if (pf !== nf && next.cluster) push(nf ? 'warn' : 'info', 'cluster', `${name(next)} cluster flag ${nf ?? 'ok'} (was ${pf ?? 'ok'})`);
+  const served = (next.server?.syncFull ?? 0) - (prev.server?.syncFull ?? next.server?.syncFull ?? 0);
+  if (served > 0) push('info', 'sync-started', `${name(next)} served ${served === 1 ? 'a full sync' : `${served} full syncs`} to a replica`);
   if (prev.cluster?.state && next.cluster?.state && prev.cluster.state !== next.cluster.state) {
     push(next.cluster.state === 'ok' ? 'info' : 'warn', 'cluster', `${name(next)} cluster_state ${prev.cluster.state} → ${next.cluster.state}`);
   }
   return out;
+}
+
+/** The cluster's verdict on a node (its peers' CLUSTER NODES) changed: fail, pfail or ok again. */
+export function peerFailingChange(n: NodeState, was: 'fail' | 'pfail' | null | undefined, now: 'fail' | 'pfail' | null, at: number): LogEntry | undefined {
+  if ((was ?? null) === now || (was === undefined && now === null)) return undefined;
+  const word = (f: 'fail' | 'pfail' | null | undefined) => (f === 'fail' ? 'FAIL' : f === 'pfail' ? 'PFAIL (suspected)' : 'ok');
+  return { at, level: now ? 'warn' : 'info', kind: 'cluster', node: n.id, message: `${name(n)} is ${word(now)} in the cluster's view (was ${word(was)})` };
 }

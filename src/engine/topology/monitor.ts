@@ -1,13 +1,19 @@
 // The topology engine: discovers every node reachable from the entry points, polls each one every
 // interval over its own connection, derives lag and rates, and emits typed events. No React here.
 import { nodeId, type Endpoint } from '../../config/endpoint.js';
+import { redact } from '../../config/redact.js';
 import { Emitter } from '../emitter.js';
 import { type ConnectOptions } from '../connect.js';
-import { detectChanges } from './changes.js';
+import { detectChanges, peerFailingChange } from './changes.js';
 import { OffsetHistory } from './offset-history.js';
 import { NodeProbe, type Neighbour, type PollResult } from './probe.js';
 import { listenForSentinels, watchSentinel, type SentinelEvent } from './subscriptions.js';
-import type { DeploymentInfo, DeploymentKind, LogEntry, NodeState, TopologyEvent } from './types.js';
+import type { ClusterNodeEntry, DeploymentInfo, DeploymentKind, LogEntry, NodeState, TopologyEvent } from './types.js';
+
+export interface Credentials {
+  username?: string;
+  password?: string;
+}
 
 export interface MonitorOptions {
   entries: Endpoint[];
@@ -20,7 +26,11 @@ export interface MonitorOptions {
   labels?: Record<string, string>;
   /** how entries are described in the header (already redacted) */
   entryLabels?: string[];
-  /** follow Sentinel hellos and pub/sub events (off for one-shot discovery) */
+  /** credentials for data nodes found by discovery (entry points keep their own) */
+  dataAuth?: Credentials;
+  /** credentials for Sentinels found by discovery: Sentinels usually have none, or their own */
+  sentinelAuth?: Credentials;
+  /** subscribe to every Sentinel's event channels (off for one-shot discovery) */
   subscribe?: boolean;
 }
 
@@ -29,9 +39,14 @@ interface Tracked {
   state: NodeState;
   history: OffsetHistory;
   inFlight: boolean;
+  /** an entry point the operator gave (kept over a discovered alias of the same node) */
+  entry: boolean;
+  clusterView?: ClusterNodeEntry[];
 }
 
 const SENTINEL_EVENTS_WARN = new Set(['+sdown', '+odown', '+switch-master', '+try-failover', '-failover-abort-not-elected', '+failover-end-for-timeout']);
+/** Every Sentinel publishes the same event: one log line for them all within this window. */
+const SENTINEL_DEDUP_MS = 5000;
 
 export class TopologyMonitor {
   readonly events = new Emitter<TopologyEvent>();
@@ -40,11 +55,11 @@ export class TopologyMonitor {
   private closers: Array<() => void> = [];
   private watchedSentinels = new Set<string>();
   private helloListening = new Set<string>();
+  private recentSentinelEvents = new Map<string, number>();
   private discovered = false;
+  private stopped = false;
   /** the most Sentinels any master said were watching it (from CLIENT LIST) */
   private expectedSentinels = 0;
-  private stopped = false;
-  private redisVersion?: string;
 
   constructor(private readonly opts: MonitorOptions) {
     for (const ep of opts.entries) this.track(ep, true);
@@ -56,7 +71,12 @@ export class TopologyMonitor {
   }
 
   private log(entry: Omit<LogEntry, 'at'> & { at?: number }): void {
-    this.events.emit({ type: 'log', entry: { at: Date.now(), ...entry } });
+    this.events.emit({ type: 'log', entry: { at: Date.now(), ...entry, message: redact(entry.message) } });
+  }
+
+  /** Errors inside the engine become log lines, never a crash of the console. */
+  private guard(p: Promise<unknown>): void {
+    p.catch((err: unknown) => this.log({ level: 'error', kind: 'info', message: `internal error: ${String((err as Error)?.message ?? err)}` }));
   }
 
   private track(ep: Endpoint, entry = false): Tracked | undefined {
@@ -67,6 +87,7 @@ export class TopologyMonitor {
       state: { id, host: ep.host, port: ep.port, role: 'unknown', status: 'pending', label: this.opts.labels?.[id] },
       history: new OffsetHistory(),
       inFlight: false,
+      entry,
     };
     this.nodes.set(id, t);
     this.events.emit({ type: 'node', node: t.state });
@@ -74,10 +95,11 @@ export class TopologyMonitor {
     return t;
   }
 
-  /** A neighbour shares the credentials and TLS settings of the node that named it. */
-  private trackNeighbour(from: Endpoint, n: Neighbour): void {
-    if (!n.host || !n.port) return;
-    this.track({ ...from, host: n.host, port: n.port, db: from.db });
+  /** A neighbour shares the TLS settings of the node that named it, and the credentials of its kind. */
+  private trackNeighbour(from: Endpoint, n: Neighbour): Tracked | undefined {
+    if (!n.host || !n.port) return undefined;
+    const auth = (n.sentinel ? this.opts.sentinelAuth : this.opts.dataAuth) ?? {};
+    return this.track({ ...from, host: n.host, port: n.port, db: n.sentinel ? 0 : from.db, username: auth.username, password: auth.password });
   }
 
   private async pollOne(t: Tracked): Promise<void> {
@@ -85,7 +107,7 @@ export class TopologyMonitor {
     t.inFlight = true;
     try {
       const result = await t.probe.poll();
-      if (this.stopped) return;
+      if (this.stopped || this.nodes.get(t.state.id) !== t) return;
       this.apply(t, result);
     } finally {
       t.inFlight = false;
@@ -106,25 +128,91 @@ export class TopologyMonitor {
       next.replication = prev.replication;
       next.cluster = prev.cluster;
       next.sentinel = prev.sentinel;
+    } else if (this.mergeAlias(t, next)) {
+      return;
     }
     if (next.status === 'up' && next.offset !== undefined) {
       t.history.add(now, next.offset);
       next.offsetRate = t.history.rate();
     }
-    if (next.status === 'up' && next.role === 'replica' && next.masterId && next.offset !== undefined) {
-      const master = this.nodes.get(next.masterId);
-      const mo = master?.state.status === 'up' ? master.history.latest() : undefined;
-      if (mo && master) {
-        next.lagBytes = Math.max(0, mo.offset - next.offset);
-        next.lagSeconds = next.lagBytes === 0 ? 0 : master.history.secondsBehind(next.offset, now);
-      }
+    next.lagBytes = prev.lagBytes;
+    next.lagSeconds = prev.lagSeconds;
+    if (next.cluster && prev.cluster) {
+      next.cluster.peerFailing = prev.cluster.peerFailing;
+      next.cluster.peersLinkDown = prev.cluster.peersLinkDown;
     }
-    if (next.server?.redisVersion && next.role !== 'sentinel') this.redisVersion ??= next.server.redisVersion;
+    if (result.clusterView) t.clusterView = result.clusterView;
     t.state = next;
-    for (const entry of detectChanges(prev, next, now)) this.events.emit({ type: 'log', entry });
+    for (const entry of detectChanges(prev, next, now)) this.events.emit({ type: 'log', entry: { ...entry, message: redact(entry.message) } });
     this.events.emit({ type: 'node', node: next });
     for (const n of result.neighbours) this.trackNeighbour(t.probe.endpoint, n);
     this.subscribeFor(t, result);
+  }
+
+  /**
+   * One node reached under two addresses (a DNS name given as the entry, the IP its replicas report):
+   * the same run_id. Keep the address the deployment itself uses, with the entry's label. True when `t` went.
+   */
+  private mergeAlias(t: Tracked, next: NodeState): boolean {
+    const runId = next.server?.runId;
+    if (!runId) return false;
+    const other = [...this.nodes.values()].find((u) => u !== t && u.state.status === 'up' && u.state.server?.runId === runId);
+    if (!other) return false;
+    const [keep, drop] = t.entry && !other.entry ? [other, t] : [t, other];
+    keep.entry ||= drop.entry;
+    keep.state = { ...keep.state, label: keep.state.label ?? drop.state.label };
+    if (keep === t) next.label = keep.state.label;
+    drop.probe.close();
+    this.nodes.delete(drop.state.id);
+    this.events.emit({ type: 'node-removed', id: drop.state.id });
+    return drop === t;
+  }
+
+  /** After a round: lag from offsets read at the same moment, and how the cluster sees each node. */
+  private derive(): void {
+    const byClusterId = new Map<string, ClusterNodeEntry[]>();
+    for (const t of this.nodes.values()) {
+      if (t.state.status !== 'up') continue;
+      for (const e of t.clusterView ?? []) {
+        if (e.myself) continue;
+        const seen = byClusterId.get(e.id) ?? [];
+        seen.push(e);
+        byClusterId.set(e.id, seen);
+      }
+    }
+    const now = Date.now();
+    for (const t of this.nodes.values()) {
+      const s = t.state;
+      if (s.status !== 'up') continue;
+      let lagBytes = s.lagBytes;
+      let lagSeconds = s.lagSeconds;
+      const master = s.role === 'replica' && s.masterId ? this.nodes.get(s.masterId) : undefined;
+      if (master && master.state.status === 'up' && s.offset !== undefined && s.lastPollAt !== undefined) {
+        const masterOffset = master.history.offsetAt(s.lastPollAt);
+        if (masterOffset !== undefined) {
+          lagBytes = Math.max(0, masterOffset - s.offset);
+          lagSeconds = lagBytes === 0 ? 0 : master.history.secondsBehind(s.offset, s.lastPollAt);
+        }
+      } else if (s.role !== 'replica') {
+        lagBytes = lagSeconds = undefined;
+      }
+      let cluster = s.cluster;
+      const selfId = s.cluster?.self?.id;
+      if (cluster && selfId) {
+        const views = byClusterId.get(selfId) ?? [];
+        const peerFailing = views.some((v) => v.failing === 'fail') ? 'fail' : views.some((v) => v.failing === 'pfail') ? 'pfail' : null;
+        const peersLinkDown = views.filter((v) => v.linkState === 'disconnected').length;
+        if (peerFailing !== cluster.peerFailing || peersLinkDown !== cluster.peersLinkDown) {
+          const change = peerFailingChange(s, cluster.peerFailing, peerFailing, now);
+          if (change) this.events.emit({ type: 'log', entry: change });
+          cluster = { ...cluster, peerFailing, peersLinkDown };
+        }
+      }
+      if (lagBytes !== s.lagBytes || lagSeconds !== s.lagSeconds || cluster !== s.cluster) {
+        t.state = { ...s, lagBytes, lagSeconds, cluster };
+        this.events.emit({ type: 'node', node: t.state });
+      }
+    }
   }
 
   private subscribeFor(t: Tracked, result: PollResult): void {
@@ -136,15 +224,11 @@ export class TopologyMonitor {
     if (result.sentinelClients) this.expectedSentinels = Math.max(this.expectedSentinels, result.sentinelClients);
     if (result.sentinelClients && !this.helloListening.has(s.id)) {
       this.helloListening.add(s.id);
-      // Sentinels authenticate to the master with their own settings; the hello channel only tells us where they listen.
+      // the hello channel only says where each Sentinel listens; they get the Sentinel credentials
       this.closers.push(
         listenForSentinels(t.probe.endpoint, this.opts.conn, (host, port) => {
-          const ep = { ...t.probe.endpoint, host, port, db: 0 };
-          if (!this.nodes.has(nodeId(host, port))) {
-            this.track(ep);
-            const added = this.nodes.get(nodeId(host, port));
-            if (added) void this.pollOne(added);
-          }
+          const added = this.trackNeighbour(t.probe.endpoint, { host, port, sentinel: true });
+          if (added) this.guard(this.pollOne(added));
         }),
       );
     }
@@ -152,20 +236,26 @@ export class TopologyMonitor {
 
   private onSentinelEvent(sentinelId: string, e: SentinelEvent): void {
     if (this.opts.masterName && e.master && e.master !== this.opts.masterName) return;
-    if (e.kind === '__sentinel__:hello') return;
+    const key = `${e.kind} ${e.text}`;
+    const now = Date.now();
+    for (const [k, at] of this.recentSentinelEvents) if (now - at > SENTINEL_DEDUP_MS) this.recentSentinelEvents.delete(k);
+    if (this.recentSentinelEvents.has(key)) return;
+    this.recentSentinelEvents.set(key, now);
     this.log({
       level: SENTINEL_EVENTS_WARN.has(e.kind) ? 'warn' : 'info',
       kind: 'sentinel',
       node: sentinelId,
-      message: `${this.opts.labels?.[sentinelId] ?? sentinelId} ${e.kind} ${e.text}`.trim(),
+      message: `${this.opts.labels?.[sentinelId] ?? sentinelId} ${key}`.trim(),
     });
-    if (e.kind === '+switch-master') void this.pollAll();
+    if (e.kind === '+switch-master') this.guard(this.pollAll());
   }
 
-  /** One poll of every node, concurrently. */
+  /** One poll of every node, concurrently; then what can only be read across nodes. */
   async pollAll(): Promise<void> {
     const started = Date.now();
     await Promise.all([...this.nodes.values()].map((t) => this.pollOne(t)));
+    if (this.stopped) return;
+    this.derive();
     this.events.emit({ type: 'poll', at: Date.now(), durationMs: Date.now() - started });
   }
 
@@ -173,7 +263,7 @@ export class TopologyMonitor {
   async discover(maxRounds = 8): Promise<NodeState[]> {
     // listeners attached after construction have not seen the entry points yet: announce them in order
     for (const t of this.nodes.values()) this.events.emit({ type: 'node', node: t.state });
-    for (let round = 0; round < maxRounds; round++) {
+    for (let round = 0; round < maxRounds && !this.stopped; round++) {
       const before = this.nodes.size;
       const pending = [...this.nodes.values()].some((t) => t.state.status === 'pending');
       await this.pollAll();
@@ -184,7 +274,7 @@ export class TopologyMonitor {
     while (this.sentinelCount() < this.expectedSentinels && Date.now() < deadline && !this.stopped) {
       await new Promise((r) => setTimeout(r, 100));
     }
-    if (this.expectedSentinels) await this.pollAll();
+    if (this.expectedSentinels && !this.stopped) await this.pollAll();
     this.discovered = true;
     const nodes = this.snapshot();
     const tally = (['master', 'replica', 'sentinel'] as const)
@@ -202,24 +292,29 @@ export class TopologyMonitor {
   }
 
   deployment(): DeploymentInfo {
+    const versions = new Set(this.snapshot().flatMap((n) => (n.role !== 'sentinel' && n.server?.redisVersion ? [n.server.redisVersion] : [])));
     return {
       kind: deploymentKind(this.snapshot()),
       entry: this.opts.entryLabels ?? this.opts.entries.map((e) => nodeId(e.host, e.port)),
-      redisVersion: this.redisVersion,
+      redisVersion: versions.size ? [...versions].sort().join(', ') : undefined,
       intervalMs: this.opts.intervalMs,
     };
   }
 
-  /** Discovers, then polls every interval until stop(). */
+  /** Discovers (unless done already), then polls every interval until stop(). */
   async start(): Promise<void> {
     if (!this.discovered) await this.discover();
+    if (this.stopped) return;
+    let shown = JSON.stringify(this.deployment());
     const tick = async () => {
-      if (this.stopped) return;
-      const kind = this.deployment().kind;
       await this.pollAll();
-      if (deploymentKind(this.snapshot()) !== kind) this.events.emit({ type: 'deployment', info: this.deployment() });
+      const now = JSON.stringify(this.deployment());
+      if (now !== shown && !this.stopped) {
+        shown = now;
+        this.events.emit({ type: 'deployment', info: this.deployment() });
+      }
     };
-    this.timer = setInterval(() => void tick(), this.opts.intervalMs);
+    this.timer = setInterval(() => this.guard(tick()), this.opts.intervalMs);
   }
 
   stop(): void {

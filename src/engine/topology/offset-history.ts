@@ -21,6 +21,19 @@ export class OffsetHistory {
     return this.samples[this.samples.length - 1];
   }
 
+  /** The offset at time `at`, interpolated between samples (the latest one after them, the first before them). */
+  offsetAt(at: number): number | undefined {
+    const n = this.samples.length;
+    if (n === 0) return undefined;
+    if (at >= this.samples[n - 1].at) return this.samples[n - 1].offset;
+    if (at <= this.samples[0].at) return this.samples[0].offset;
+    let i = n - 1;
+    while (i > 0 && this.samples[i - 1].at > at) i--;
+    const a = this.samples[i - 1];
+    const b = this.samples[i];
+    return Math.round(a.offset + ((b.offset - a.offset) * (at - a.at)) / (b.at - a.at));
+  }
+
   /** Bytes per second over the last two samples. */
   rate(): number | undefined {
     const n = this.samples.length;

@@ -2,6 +2,7 @@
 // Pure functions. Numbers are kept as Redis reports them (so -1, "never" or "unknown", stays -1);
 // fields Redis did not send stay undefined.
 import type { ReplicaEntry, ReplicationInfo, ServerFacts } from './types.js';
+import { compact, num } from './parse-util.js';
 
 export type InfoSections = Record<string, Record<string, string>>;
 
@@ -33,22 +34,11 @@ export function parseInfoSections(text: string): InfoSections {
 }
 
 /** A number, or undefined when the field is missing or not numeric. */
-export function num(value: string | undefined): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : undefined;
-}
-
 function flag(value: string | undefined): boolean | undefined {
   return value === undefined ? undefined : value === '1' || value === 'yes';
 }
 
 /** Drops undefined-valued keys so results compare and print cleanly. */
-function compact<T extends object>(obj: T): T {
-  for (const key of Object.keys(obj) as Array<keyof T>) if (obj[key] === undefined) delete obj[key];
-  return obj;
-}
-
 /** `key=value,key=value` → record. */
 function kvList(value: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -141,6 +131,7 @@ export function parseServerFacts(sections: InfoSections): ServerFacts {
     ...(hasKeyspace ? parseKeyspace(sections.keyspace ?? all) : {}),
     rdbBgsaveInProgress: flag(all.rdb_bgsave_in_progress),
     loading: flag(all.loading),
+    syncFull: num(all.sync_full),
   });
 }
 

@@ -1,6 +1,7 @@
 // Parses what a Sentinel says: SENTINEL MASTERS / REPLICAS / SENTINELS replies (ioredis gives each
 // instance as a flat [key, value, key, value, …] array), its pub/sub events, and __sentinel__:hello. Pure functions.
 import type { SentinelMasterView, SentinelPeerView } from './types.js';
+import { compact, num } from './parse-util.js';
 
 /** One Sentinel pub/sub event, parsed. The channel is the event kind (`+sdown`, `+switch-master`, …). */
 export interface SentinelEventInfo {
@@ -31,17 +32,6 @@ export interface SentinelHello {
   masterIp: string;
   masterPort: number;
   masterConfigEpoch: number;
-}
-
-function num(value: string | undefined): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : undefined;
-}
-
-function compact<T extends object>(obj: T): T {
-  for (const key of Object.keys(obj) as Array<keyof T>) if (obj[key] === undefined) delete obj[key];
-  return obj;
 }
 
 /** [k1, v1, k2, v2, …] → { k1: v1, k2: v2, … }. */

@@ -5,19 +5,21 @@ import { describeError, makeClient, type ConnectOptions } from '../connect.js';
 import { parseClusterInfo, parseClusterNodes } from './parse-cluster-nodes.js';
 import { parseInfo } from './parse-info.js';
 import { parseSentinelMasters, parseSentinelPeers } from './parse-sentinel.js';
-import type { NodeState, SentinelMasterView } from './types.js';
+import type { ClusterNodeEntry, NodeState, SentinelMasterView } from './types.js';
 
-/** A node another node told us about, and how we heard of it. */
+/** A node another node told us about; `sentinel` when it is a Sentinel (it may have credentials of its own). */
 export interface Neighbour {
   host: string;
   port: number;
-  via: 'replica-of' | 'replica' | 'cluster' | 'sentinel-master' | 'sentinel-replica' | 'sentinel-peer' | 'sentinel-hello';
+  sentinel?: boolean;
 }
 
 export interface PollResult {
   /** the node's facts; status 'down' when it could not be polled */
-  state: Omit<NodeState, 'lagBytes' | 'lagSeconds' | 'offsetRate' | 'downSince' | 'label' | 'group'>;
+  state: Omit<NodeState, 'lagBytes' | 'lagSeconds' | 'offsetRate' | 'downSince' | 'label'>;
   neighbours: Neighbour[];
+  /** this node's whole CLUSTER NODES: how it sees every other node */
+  clusterView?: ClusterNodeEntry[];
   /** a master that Sentinels watch (their connections show in CLIENT LIST) */
   sentinelClients?: number;
 }
@@ -30,6 +32,7 @@ export class NodeProbe {
   private lastConnectError?: string;
   private clusterEnabled?: boolean;
   private sentinelChecked = false;
+  private closed = false;
 
   constructor(
     readonly endpoint: Endpoint,
@@ -38,13 +41,15 @@ export class NodeProbe {
   ) {
     this.id = nodeId(endpoint.host, endpoint.port);
     this.client = makeClient(endpoint, conn, { name: CLIENT_NAME, reconnect: true }, (line) => (this.lastConnectError = line));
+    this.client.on('ready', () => (this.lastConnectError = undefined));
   }
 
   async poll(): Promise<PollResult> {
     const started = Date.now();
     const base = { id: this.id, host: this.endpoint.host, port: this.endpoint.port, lastPollAt: started };
+    if (this.closed) return { state: { ...base, role: 'unknown', status: 'down', lastError: 'stopped' }, neighbours: [] };
     try {
-      if (this.client.status === 'wait' || this.client.status === 'end') await this.client.connect();
+      if (this.client.status === 'wait') await this.client.connect();
       const text = await this.client.info();
       const info = parseInfo(text);
       if (info.server.redisMode === 'sentinel') return await this.pollSentinel(base, info.server, started);
@@ -73,17 +78,18 @@ export class NodeProbe {
       state.linkStatus = repl.linkStatus;
       state.syncInProgress = repl.syncInProgress;
       state.offset = repl.replicaOffset ?? repl.masterReplOffset;
-      neighbours.push({ host: repl.masterHost, port: repl.masterPort, via: 'replica-of' });
+      neighbours.push({ host: repl.masterHost, port: repl.masterPort });
     } else if (repl) {
       state.offset = repl.masterReplOffset;
     }
-    for (const r of repl?.replicas ?? []) neighbours.push({ host: r.host, port: r.port, via: 'replica' });
+    for (const r of repl?.replicas ?? []) neighbours.push({ host: r.host, port: r.port });
 
     this.clusterEnabled = info.server.clusterEnabled ?? this.clusterEnabled;
     let sentinelClients: number | undefined;
+    let clusterView: ClusterNodeEntry[] | undefined;
     if (this.clusterEnabled) {
       const [nodesText, infoText] = (await Promise.all([this.client.call('CLUSTER', 'NODES'), this.client.call('CLUSTER', 'INFO')])) as [string, string];
-      const entries = parseClusterNodes(nodesText);
+      const entries = (clusterView = parseClusterNodes(nodesText));
       const cinfo = parseClusterInfo(infoText);
       const self = entries.find((e) => e.myself);
       state.cluster = {
@@ -93,7 +99,7 @@ export class NodeProbe {
         knownNodes: Number(cinfo.cluster_known_nodes ?? 0),
         currentEpoch: Number(cinfo.cluster_current_epoch ?? 0),
       };
-      for (const e of entries) if (!e.myself && e.port > 0 && !e.flags.includes('noaddr')) neighbours.push({ host: e.host, port: e.port, via: 'cluster' });
+      for (const e of entries) if (!e.myself && e.port > 0 && !e.flags.includes('noaddr')) neighbours.push({ host: e.host, port: e.port });
     } else if (state.role === 'master' && !this.sentinelChecked) {
       // Sentinels keep named connections to the masters they watch; finding them says whether to listen for their hellos.
       this.sentinelChecked = true;
@@ -102,7 +108,7 @@ export class NodeProbe {
       sentinelClients = ids.size;
     }
     state.pollMs = Date.now() - started;
-    return { state, neighbours, sentinelClients };
+    return { state, neighbours, sentinelClients, clusterView };
   }
 
   private async pollSentinel(base: Pick<NodeState, 'id' | 'host' | 'port' | 'lastPollAt'>, server: NodeState['server'], started: number): Promise<PollResult> {
@@ -111,13 +117,13 @@ export class NodeProbe {
     if (this.masterName) masters = masters.filter((m) => m.name === this.masterName);
     await Promise.all(
       masters.map(async (m) => {
-        neighbours.push({ host: m.host, port: m.port, via: 'sentinel-master' });
+        neighbours.push({ host: m.host, port: m.port });
         const [replicas, sentinels] = await Promise.all([
           this.client.call('SENTINEL', 'REPLICAS', m.name).catch(() => this.client.call('SENTINEL', 'SLAVES', m.name)),
           this.client.call('SENTINEL', 'SENTINELS', m.name),
         ]);
-        for (const r of parseSentinelPeers(replicas)) neighbours.push({ host: r.host, port: r.port, via: 'sentinel-replica' });
-        for (const s of parseSentinelPeers(sentinels)) neighbours.push({ host: s.host, port: s.port, via: 'sentinel-peer' });
+        for (const r of parseSentinelPeers(replicas)) neighbours.push({ host: r.host, port: r.port });
+        for (const s of parseSentinelPeers(sentinels)) neighbours.push({ host: s.host, port: s.port, sentinel: true });
       }),
     );
     return {
@@ -136,6 +142,7 @@ export class NodeProbe {
   }
 
   close(): void {
+    this.closed = true;
     this.client.disconnect();
   }
 }

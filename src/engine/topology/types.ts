@@ -55,6 +55,8 @@ export interface ServerFacts {
   keyspace?: Record<number, { keys: number; expires: number }>;
   rdbBgsaveInProgress?: boolean;
   loading?: boolean;
+  /** full syncs this node has served as a master (INFO stats) */
+  syncFull?: number;
 }
 
 /** One line of CLUSTER NODES. */
@@ -139,10 +141,18 @@ export interface NodeState {
   keys?: number;
   server?: ServerFacts;
   replication?: ReplicationInfo;
-  cluster?: { self?: ClusterNodeEntry; state?: string; slotsAssigned?: number; knownNodes?: number; currentEpoch?: number };
+  cluster?: {
+    self?: ClusterNodeEntry;
+    state?: string;
+    slotsAssigned?: number;
+    knownNodes?: number;
+    currentEpoch?: number;
+    /** what the other nodes' CLUSTER NODES say of this one: the worst flag any of them reports */
+    peerFailing?: 'fail' | 'pfail' | null;
+    /** how many other nodes report their link to this one disconnected */
+    peersLinkDown?: number;
+  };
   sentinel?: { masters: SentinelMasterView[] };
-  /** which deployment this node belongs to when several were given */
-  group?: string;
   /** a label given by the lab or the operator (master, r1, target, …) */
   label?: string;
 }
@@ -166,12 +176,13 @@ export interface LogEntry {
   message: string;
 }
 
-export type DeploymentKind = 'standalone' | 'replication' | 'sentinel' | 'cluster' | 'mixed' | 'unknown';
+export type DeploymentKind = 'standalone' | 'replication' | 'sentinel' | 'cluster' | 'unknown';
 
 export interface DeploymentInfo {
   kind: DeploymentKind;
   /** what the operator pointed at, redacted */
   entry: string[];
+  /** every Redis version among the data nodes, e.g. "7.0.15" or "6.2.14, 7.0.15" */
   redisVersion?: string;
   intervalMs: number;
 }
@@ -180,5 +191,7 @@ export interface DeploymentInfo {
 export type TopologyEvent =
   | { type: 'deployment'; info: DeploymentInfo }
   | { type: 'node'; node: NodeState }
+  /** the node turned out to be another one under a second address (same run_id), and was merged into it */
+  | { type: 'node-removed'; id: NodeId }
   | { type: 'log'; entry: LogEntry }
   | { type: 'poll'; at: number; durationMs: number };

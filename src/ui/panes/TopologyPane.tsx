@@ -3,10 +3,10 @@ import React, { useMemo } from 'react';
 import { Box, Text } from 'ink';
 import type { NodeState } from '../../engine/topology/types.js';
 import { bytes, count, rate, seconds } from '../../render/format.js';
-import { keysText, linkText, nodeName, noteText, roleText } from '../../render/node-text.js';
+import { keysText, lagText, linkText, nodeName, noteText, roleText } from '../../render/node-text.js';
 import { topologyRows } from '../../store/topology-rows.js';
 import { useApp, useConsole } from '../context.js';
-import { logFraction, meterCells } from '../widgets/Meter.js';
+import { logFraction, meterCells } from '../widgets/meter.js';
 import { Pane } from '../widgets/Pane.js';
 import { TableHeader, TableRow, type Cell, type Column } from '../widgets/Table.js';
 import type { Theme } from '../theme.js';
@@ -47,7 +47,7 @@ function columnsFor(inner: number): { columns: Column[]; extra: string[]; wide: 
 function lagCell(n: NodeState, theme: Theme, width: number): Cell {
   if (n.role !== 'replica' || n.status !== 'up') return { text: '' };
   if (n.lagBytes === undefined) return { text: '?' };
-  const words = n.lagBytes === 0 ? '0 B' : `${bytes(n.lagBytes)} ${seconds(n.lagSeconds)}`;
+  const words = lagText(n);
   const color = n.lagBytes > 64 * 1024 ? theme.warn : theme.ok;
   return { text: `${meterCells(logFraction(n.lagBytes, LAG_SCALE), METER)} ${words}`.slice(0, width), color };
 }

@@ -1,6 +1,4 @@
 // A small horizontal meter: filled cells for the value on a log scale, so 10 B and 10 MB both read.
-import React from 'react';
-import { Text } from 'ink';
 
 /** 0..1 on a log scale up to `max`. */
 export function logFraction(value: number, max: number): number {
@@ -11,8 +9,4 @@ export function logFraction(value: number, max: number): number {
 export function meterCells(fraction: number, width: number): string {
   const full = Math.round(fraction * width);
   return '█'.repeat(full) + '░'.repeat(Math.max(0, width - full));
-}
-
-export function Meter(props: { value: number; max: number; width: number; color?: string }) {
-  return <Text color={props.color}>{meterCells(logFraction(props.value, props.max), props.width)}</Text>;
 }
