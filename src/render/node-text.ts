@@ -27,7 +27,7 @@ export function lagText(n: NodeState): string {
 
 /** What a row says beyond role and offset: slots for a cluster master, the watched master for a Sentinel, how long down. */
 export function noteText(n: NodeState, now: number, compact = false): string {
-  if (n.status === 'down') return `down ${seconds((now - (n.downSince ?? now)) / 1000)}`;
+  if (n.status === 'down') return `${n.cluster?.peerFailing ? n.cluster.peerFailing.toUpperCase() + ' · ' : ''}down ${seconds((now - (n.downSince ?? now)) / 1000)}`;
   if (n.role === 'sentinel') {
     return (n.sentinel?.masters ?? [])
       .map((m) => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/lab.js';
 import { countSlots } from '../../src/engine/topology/parse-cluster-nodes.js';
 import { topologyRows } from '../../src/store/topology-rows.js';
-import { monitorOn, roles } from './helpers.js';
+import { monitorOn, roles, until } from './helpers.js';
 
 let lab: Lab;
 beforeAll(async () => {
@@ -29,6 +29,26 @@ describe('cluster preset', () => {
       expect(nodes.reduce((s, n) => s + (n.role === 'master' ? n.keys ?? 0 : 0), 0)).toBe(1000);
       const rows = topologyRows(Object.fromEntries(nodes.map((n) => [n.id, n])), nodes.map((n) => n.id));
       expect(rows.map((r) => r.depth)).toEqual([0, 1, 0, 1, 0, 1]);
+    } finally {
+      monitor.stop();
+    }
+  });
+});
+
+describe('a cluster master killed', () => {
+  it("shows down, FAIL in its peers' view, and its replica promoted", async () => {
+    const { monitor, nodes, log } = monitorOn([lab.server('c2').address], { labels: lab.labels() });
+    try {
+      await monitor.start();
+      const victim = lab.server('c1').address;
+      const replica = [...nodes.values()].find((n) => n.role === 'replica' && n.masterId === victim)!;
+      expect(replica).toBeDefined();
+      await lab.kill('c1');
+      await until('c1 down', () => nodes.get(victim)?.status === 'down', 5000);
+      await until("c1 FAIL in the cluster's view", () => nodes.get(victim)?.cluster?.peerFailing === 'fail', 20_000);
+      await until('its replica promoted', () => nodes.get(replica.id)?.role === 'master', 20_000);
+      expect(log.some((e) => e.kind === 'cluster' && e.node === victim && /FAIL/.test(e.message))).toBe(true);
+      expect(log.some((e) => e.kind === 'role-change' && e.node === replica.id)).toBe(true);
     } finally {
       monitor.stop();
     }

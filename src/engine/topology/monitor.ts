@@ -183,11 +183,11 @@ export class TopologyMonitor {
     const now = Date.now();
     for (const t of this.nodes.values()) {
       const s = t.state;
-      if (s.status !== 'up') continue;
+      if (s.status === 'pending') continue;
       let lagBytes = s.lagBytes;
       let lagSeconds = s.lagSeconds;
       const master = s.role === 'replica' && s.masterId ? this.nodes.get(s.masterId) : undefined;
-      if (master && master.state.status === 'up' && s.offset !== undefined && s.lastPollAt !== undefined) {
+      if (s.status === 'up' && master && master.state.status === 'up' && s.offset !== undefined && s.lastPollAt !== undefined) {
         const masterOffset = master.history.offsetAt(s.lastPollAt);
         if (masterOffset !== undefined) {
           lagBytes = Math.max(0, masterOffset - s.offset);
