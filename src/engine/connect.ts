@@ -87,6 +87,7 @@ export function describeError(err: unknown, ep: Endpoint): string {
   else if (/NOAUTH/i.test(msg)) line = `${where} requires a password: give it in the URI (redis://:PASSWORD@host:port) or REDISCLI_AUTH`;
   else if (/without any password configured|AUTH <password> called without/i.test(msg))
     line = `${where} has no password set but one was given: drop it from the URI or REDISCLI_AUTH`;
+  else if (/Stream isn't writeable|enableOfflineQueue/i.test(msg)) line = `lost the connection to ${where}: reconnecting`;
   else if (/Protocol error|unknown reply|Unexpected/i.test(msg)) line = `${where} does not speak the Redis protocol: check the port`;
   else if (/wrong version number|packet length too long|EPROTO|SSL routines|ssl3_get_record|certificate|self.signed|UNABLE_TO_VERIFY|ERR_SSL/i.test(msg + code))
     line = `TLS handshake with ${where} failed (${shortTls(msg)}): ${ep.tls ? 'is TLS enabled on that port? check --cacert, or --insecure for a self-signed test server' : 'the server expects TLS: use rediss:// or --tls'}`;

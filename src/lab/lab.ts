@@ -71,12 +71,20 @@ export class Lab {
     return t ? [...this.sourceEntries(), t] : this.sourceEntries();
   }
 
-  /** A client on the source's writable side (a Cluster client for the cluster preset). */
+  /**
+   * A client on the source's writable side that follows failovers: a Cluster client for the cluster
+   * preset, and one that asks the Sentinels for the master otherwise.
+   */
   sourceClient(): Redis | Cluster {
     const client =
       this.preset === 'cluster'
         ? new Cluster([{ host: '127.0.0.1', port: this.server('c1').port }], { enableReadyCheck: true })
-        : new Redis({ host: '127.0.0.1', port: this.server('master').port, lazyConnect: false });
+        : new Redis({
+            sentinels: ['s1', 's2', 's3'].map((s) => ({ host: '127.0.0.1', port: this.server(s).port })),
+            name: MASTER_NAME,
+            sentinelRetryStrategy: () => 250,
+            retryStrategy: () => 250,
+          });
     client.on('error', () => undefined);
     return client;
   }
@@ -104,8 +112,9 @@ export class Lab {
     const wl = startWorkload(client);
     this.workload = {
       stats: wl.stats,
+      // commands queued for a master that is gone would hold the quit up: wait a moment, then drop them
       stop: async () => {
-        await wl.stop();
+        await Promise.race([wl.stop(), sleep(500)]);
         client.disconnect();
       },
     };
@@ -144,6 +153,7 @@ async function startServers(lab: Lab, specs: ServerSpec[]): Promise<void> {
   const servers = specs.map((spec) => new LabServer(lab.bins, lab.dir, spec));
   lab.servers.push(...servers);
   await Promise.all(servers.map((s) => s.start()));
+  lab.writeManifest(); // at once, so a long load can be inspected and swept too
 }
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
@@ -237,7 +247,8 @@ async function startCluster(lab: Lab): Promise<void> {
 export async function startLab(opts: LabOptions): Promise<Lab> {
   const log = opts.log ?? (() => undefined);
   const bins = findRedis({ log });
-  sweepOrphans(tmpdir());
+  const swept = sweepOrphans(tmpdir());
+  if (swept) log(`lab: stopped ${swept} server${swept > 1 ? 's' : ''} left by an earlier lab whose cutover was killed`);
   const dir = mkdtempSync(join(tmpdir(), `cutover-lab-${process.pid}-`));
   const lab = new Lab(opts.preset, dir, [], bins);
   lab.untrackDir = trackDir(dir);

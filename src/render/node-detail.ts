@@ -2,14 +2,14 @@
 import { countSlots, parseSlotMigration } from '../engine/topology/parse-cluster-nodes.js';
 import type { NodeState } from '../engine/topology/types.js';
 import { bytes, clock, count, rate, seconds, slotRanges } from './format.js';
-import { nodeName } from './node-text.js';
+import { downFor, nodeName } from './node-text.js';
 
 export type DetailLine = [label: string, value: string];
 
 export function nodeDetail(n: NodeState, now: number): DetailLine[] {
   const out: DetailLine[] = [['node', nodeName(n)]];
   if (n.status === 'down') {
-    out.push(['status', `DOWN since ${n.downSince ? clock(n.downSince) : '?'} (${seconds((now - (n.downSince ?? now)) / 1000)})`]);
+    out.push(['status', n.server ? `DOWN since ${n.downSince ? clock(n.downSince) : '?'} (${downFor(n, now)})` : 'DOWN: has not answered since cutover started']);
     out.push(['error', n.lastError ?? 'no answer']);
     if (n.role !== 'unknown') out.push(['last role', n.role]);
     return out;
@@ -17,6 +17,7 @@ export function nodeDetail(n: NodeState, now: number): DetailLine[] {
   if (n.status === 'pending') return [...out, ['status', 'waiting for the first poll']];
   const s = n.server;
   out.push(['role', n.role + (s?.redisMode && s.redisMode !== 'standalone' ? ` (${s.redisMode} mode)` : '')]);
+  if (n.conflict) out.push(['CONFLICT', `says it is a master, but the Sentinels' master is ${n.conflict}`]);
   // what matters in a migration window first: link, lag, sync; then the rest
   const r = n.replication;
   if (r?.role === 'replica') {

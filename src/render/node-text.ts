@@ -25,17 +25,40 @@ export function lagText(n: NodeState): string {
   return n.lagBytes === 0 ? '0 B' : `${bytes(n.lagBytes)} ${seconds(n.lagSeconds)}`;
 }
 
+/** Sentinel's flags for a master, in capitals so they read as alarms. */
+const FLAG_WORDS: Record<string, string> = {
+  s_down: 'SDOWN',
+  o_down: 'ODOWN',
+  disconnected: 'DISCONNECTED',
+  failover_in_progress: 'FAILOVER',
+  promoted: 'PROMOTED',
+  reconf_sent: 'RECONF',
+  reconf_inprog: 'RECONF',
+  reconf_done: 'RECONF-DONE',
+};
+
+/** How long a node has been down, never negative (the clock of the screen and of the poll differ a little). */
+export function downFor(n: NodeState, now: number): string {
+  return seconds(Math.max(0, now - (n.downSince ?? now)) / 1000);
+}
+
 /** What a row says beyond role and offset: slots for a cluster master, the watched master for a Sentinel, how long down. */
 export function noteText(n: NodeState, now: number, compact = false): string {
-  if (n.status === 'down') return `${n.cluster?.peerFailing ? n.cluster.peerFailing.toUpperCase() + ' · ' : ''}down ${seconds((now - (n.downSince ?? now)) / 1000)}`;
+  if (n.status === 'down') {
+    const verdict = n.cluster?.peerFailing ? n.cluster.peerFailing.toUpperCase() + ' · ' : '';
+    // a node that never answered has no "down since": we only know it is not answering now
+    return verdict + (n.server ? `down ${downFor(n, now)}` : 'not answering');
+  }
   if (n.role === 'sentinel') {
     return (n.sentinel?.masters ?? [])
       .map((m) => {
-        const flags = m.flags.filter((f) => f !== 'master');
-        return compact ? `${m.name} q${m.quorum}${flags.length ? ' ' + flags.join(',') : ''}` : `${m.name} ${m.host}:${m.port} q${m.quorum}${flags.length ? ` ${flags.join(',')}` : ''}`;
+        const flags = m.flags.filter((f) => f !== 'master').map((f) => FLAG_WORDS[f] ?? f);
+        const tail = `q${m.quorum}${flags.length ? ' ' + flags.join(',') : ''}`;
+        return compact ? tail : `${m.name} ${m.host}:${m.port} ${tail}`;
       })
       .join('; ');
   }
+  if (n.conflict) return compact ? '2ND MASTER' : `2ND MASTER: the Sentinels' is ${n.conflict}`;
   const self = n.cluster?.self;
   const verdict = n.cluster?.peerFailing ? `${n.cluster.peerFailing.toUpperCase()} ` : '';
   if (self && n.role === 'master') return verdict + (compact ? slotRanges(self.slots) || 'no slots' : `slots ${slotRanges(self.slots) || 'none'} (${countSlots(self.slots)})`);

@@ -12,7 +12,7 @@ export function deploymentLine(d: DeploymentInfo | undefined, nodes: NodeState[]
     `deployment: ${d?.kind ?? 'unknown'}`,
     `entry ${d?.entry.join(', ') ?? '-'}`,
     d?.redisVersion ? `redis ${d.redisVersion}` : undefined,
-    `${nodes.length} nodes (${up} up${down ? `, ${down} DOWN` : ''})`,
+    `${nodes.length} node${nodes.length === 1 ? '' : 's'} (${up} up${down ? `, ${down} DOWN` : ''})`,
   ];
   return parts.filter(Boolean).join(' · ');
 }

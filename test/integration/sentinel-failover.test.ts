@@ -32,4 +32,20 @@ describe('a Sentinel failover', () => {
       monitor.stop();
     }
   });
+
+  it('flags an old master that comes back as a master after an unplanned failover', async () => {
+    const { monitor, nodes, log } = monitorOn(lab.sourceEntries(), { labels: lab.labels(), intervalMs: 500 });
+    try {
+      await monitor.start();
+      const current = [...nodes.values()].find((n) => n.role === 'master')!;
+      const victim = lab.servers.find((s) => s.address === current.id)!;
+      await lab.kill(victim.name);
+      await until('a new master elected', () => log.find((e) => e.message.includes('+switch-master') && e.at > Date.now() - 30_000 && e.message.includes(`${victim.port} →`)), 30_000);
+      await lab.restart(victim.name); // no persistence: it comes back an empty master
+      await until('the contradiction flagged', () => nodes.get(victim.address)?.conflict, 15_000);
+      expect(log.some((e) => e.node === victim.address && /says it is a master, but the Sentinels' master is/.test(e.message))).toBe(true);
+    } finally {
+      monitor.stop();
+    }
+  });
 });

@@ -14,7 +14,7 @@ export const NODES: NodeState[] = [
     replication: { role: 'replica', connectedReplicas: 1, replicas: [], masterReplOffset: 4900, masterHost: '127.0.0.1', masterPort: 7001, linkStatus: 'up', replicaOffset: 4900, lastIoSecondsAgo: 0 },
   },
   {
-    id: '127.0.0.1:7003', host: '127.0.0.1', port: 7003, role: 'replica', status: 'down', label: 'r2', masterId: '127.0.0.1:7002', downSince: now - 4000, lastError: 'connection refused at 127.0.0.1:7003: is Redis running there?',
+    id: '127.0.0.1:7003', host: '127.0.0.1', port: 7003, role: 'replica', status: 'down', label: 'r2', masterId: '127.0.0.1:7002', downSince: now - 4000, server: { redisVersion: '7.0.15' }, lastError: 'connection refused at 127.0.0.1:7003: is Redis running there?',
   },
   {
     id: '127.0.0.1:7010', host: '127.0.0.1', port: 7010, role: 'sentinel', status: 'up', label: 's1',

@@ -53,3 +53,14 @@ describe('node-down messages', () => {
     expect(t.message).toBe('r2 127.0.0.1:7003 is down: does not speak the Redis protocol: check the port');
   });
 });
+
+describe('sentinelEventText', () => {
+  it('says a Sentinel event in few words', async () => {
+    const { parseSentinelEvent } = await import('../../src/engine/topology/parse-sentinel.js');
+    const { sentinelEventText } = await import('../../src/engine/topology/changes.js');
+    expect(sentinelEventText(parseSentinelEvent('+switch-master', 'mymaster 127.0.0.1 6379 127.0.0.1 6380'))).toBe('+switch-master mymaster 127.0.0.1:6379 → 127.0.0.1:6380');
+    expect(sentinelEventText(parseSentinelEvent('+sdown', 'slave 127.0.0.1:6381 127.0.0.1 6381 @ mymaster 127.0.0.1 6379'))).toBe('+sdown replica 127.0.0.1:6381 of mymaster');
+    expect(sentinelEventText(parseSentinelEvent('+odown', 'master mymaster 127.0.0.1 6379 #quorum 2/2'))).toBe('+odown master 127.0.0.1:6379 (mymaster) #quorum 2/2');
+    expect(sentinelEventText(parseSentinelEvent('+new-epoch', '1'))).toBe('+new-epoch 1');
+  });
+});

@@ -1,4 +1,5 @@
 // What changed between two polls of a node, as event-log entries. Pure.
+import type { SentinelEventInfo } from './parse-sentinel.js';
 import type { LogEntry, NodeState } from './types.js';
 
 /** "r1 127.0.0.1:6380", or the address alone for a node without a label. */
@@ -50,4 +51,14 @@ export function peerFailingChange(n: NodeState, was: 'fail' | 'pfail' | null | u
   if ((was ?? null) === now || (was === undefined && now === null)) return undefined;
   const word = (f: 'fail' | 'pfail' | null | undefined) => (f === 'fail' ? 'FAIL' : f === 'pfail' ? 'PFAIL (suspected)' : 'ok');
   return { at, level: now ? 'warn' : 'info', kind: 'cluster', node: n.id, message: `${name(n)} is ${word(now)} in the cluster's view (was ${word(was)})` };
+}
+
+/** A Sentinel event in few words: "+switch-master mymaster 127.0.0.1:6379 → 127.0.0.1:6380", "+sdown replica 127.0.0.1:6381 of mymaster". */
+export function sentinelEventText(e: SentinelEventInfo): string {
+  if (e.kind === '+switch-master' && e.host && e.toHost) return `${e.kind} ${e.master ?? ''} ${e.host}:${e.port} → ${e.toHost}:${e.toPort}`.replace('  ', ' ');
+  if (!e.host) return `${e.kind} ${e.text}`.trim();
+  const what = e.instanceType === 'slave' ? 'replica' : e.instanceType ?? '';
+  const of = e.master && e.instanceType !== 'master' ? ` of ${e.master}` : e.master ? ` (${e.master})` : '';
+  const extra = /#quorum \S+/.exec(e.text)?.[0] ?? '';
+  return `${e.kind} ${what} ${e.host}:${e.port}${of}${extra ? ' ' + extra : ''}`.replace(/ +/g, ' ');
 }

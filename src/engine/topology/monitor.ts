@@ -4,7 +4,7 @@ import { nodeId, type Endpoint } from '../../config/endpoint.js';
 import { redact } from '../../config/redact.js';
 import { Emitter } from '../emitter.js';
 import { type ConnectOptions } from '../connect.js';
-import { detectChanges, peerFailingChange } from './changes.js';
+import { detectChanges, nodeName, peerFailingChange, sentinelEventText } from './changes.js';
 import { OffsetHistory } from './offset-history.js';
 import { NodeProbe, type Neighbour, type PollResult } from './probe.js';
 import { listenForSentinels, watchSentinel, type SentinelEvent } from './subscriptions.js';
@@ -42,6 +42,8 @@ interface Tracked {
   /** an entry point the operator gave (kept over a discovered alias of the same node) */
   entry: boolean;
   clusterView?: ClusterNodeEntry[];
+  /** rounds in a row this master has contradicted the Sentinels */
+  conflictRounds: number;
 }
 
 const SENTINEL_EVENTS_WARN = new Set(['+sdown', '+odown', '+switch-master', '+try-failover', '-failover-abort-not-elected', '+failover-end-for-timeout']);
@@ -88,6 +90,7 @@ export class TopologyMonitor {
       history: new OffsetHistory(),
       inFlight: false,
       entry,
+      conflictRounds: 0,
     };
     this.nodes.set(id, t);
     this.events.emit({ type: 'node', node: t.state });
@@ -99,7 +102,11 @@ export class TopologyMonitor {
   private trackNeighbour(from: Endpoint, n: Neighbour): Tracked | undefined {
     if (!n.host || !n.port) return undefined;
     const auth = (n.sentinel ? this.opts.sentinelAuth : this.opts.dataAuth) ?? {};
-    return this.track({ ...from, host: n.host, port: n.port, db: n.sentinel ? 0 : from.db, username: auth.username, password: auth.password });
+    const t = this.track({ ...from, host: n.host, port: n.port, db: n.sentinel ? 0 : from.db, username: auth.username, password: auth.password });
+    // what the node that named it says it is, until it answers itself (a node down from the start still sits in its place)
+    if (t && n.replicaOf) t.state = { ...t.state, role: 'replica', masterId: n.replicaOf };
+    if (t && n.sentinel) t.state = { ...t.state, role: 'sentinel' };
+    return t;
   }
 
   private async pollOne(t: Tracked): Promise<void> {
@@ -137,6 +144,7 @@ export class TopologyMonitor {
     }
     next.lagBytes = prev.lagBytes;
     next.lagSeconds = prev.lagSeconds;
+    next.conflict = prev.conflict;
     if (next.cluster && prev.cluster) {
       next.cluster.peerFailing = prev.cluster.peerFailing;
       next.cluster.peersLinkDown = prev.cluster.peersLinkDown;
@@ -180,10 +188,30 @@ export class TopologyMonitor {
         byClusterId.set(e.id, seen);
       }
     }
+    // a node the Sentinels count as a replica of their master, that says it is a master itself
+    const sentinelMasterOf = new Map<string, string>();
+    for (const t of this.nodes.values()) {
+      if (t.state.status !== 'up') continue;
+      for (const m of t.state.sentinel?.masters ?? []) {
+        for (const r of t.state.sentinel?.replicas?.[m.name] ?? []) sentinelMasterOf.set(r, nodeId(m.host, m.port));
+      }
+    }
     const now = Date.now();
     for (const t of this.nodes.values()) {
       const s = t.state;
       if (s.status === 'pending') continue;
+      const theirs = sentinelMasterOf.get(s.id);
+      const seen = s.status === 'up' && s.role === 'master' && theirs && theirs !== s.id ? theirs : undefined;
+      // a promotion in flight contradicts the Sentinels for a moment: only a contradiction that lasts two rounds is one
+      t.conflictRounds = seen ? t.conflictRounds + 1 : 0;
+      const conflict = seen && t.conflictRounds >= 2 ? seen : seen ? s.conflict : undefined;
+      if (conflict !== s.conflict) {
+        this.log(
+          conflict
+            ? { level: 'warn', kind: 'role-change', node: s.id, message: `${nodeName(s)} says it is a master, but the Sentinels' master is ${conflict}` }
+            : { level: 'info', kind: 'role-change', node: s.id, message: `${nodeName(s)} no longer contradicts the Sentinels` },
+        );
+      }
       let lagBytes = s.lagBytes;
       let lagSeconds = s.lagSeconds;
       const master = s.role === 'replica' && s.masterId ? this.nodes.get(s.masterId) : undefined;
@@ -193,7 +221,8 @@ export class TopologyMonitor {
           lagBytes = Math.max(0, masterOffset - s.offset);
           lagSeconds = lagBytes === 0 ? 0 : master.history.secondsBehind(s.offset, s.lastPollAt);
         }
-      } else if (s.role !== 'replica') {
+      } else {
+        // not a replica, or its master is not answering: no figure is better than a stale one
         lagBytes = lagSeconds = undefined;
       }
       let cluster = s.cluster;
@@ -208,8 +237,8 @@ export class TopologyMonitor {
           cluster = { ...cluster, peerFailing, peersLinkDown };
         }
       }
-      if (lagBytes !== s.lagBytes || lagSeconds !== s.lagSeconds || cluster !== s.cluster) {
-        t.state = { ...s, lagBytes, lagSeconds, cluster };
+      if (lagBytes !== s.lagBytes || lagSeconds !== s.lagSeconds || cluster !== s.cluster || conflict !== s.conflict) {
+        t.state = { ...s, lagBytes, lagSeconds, cluster, conflict };
         this.events.emit({ type: 'node', node: t.state });
       }
     }
@@ -236,7 +265,7 @@ export class TopologyMonitor {
 
   private onSentinelEvent(sentinelId: string, e: SentinelEvent): void {
     if (this.opts.masterName && e.master && e.master !== this.opts.masterName) return;
-    const key = `${e.kind} ${e.text}`;
+    const key = sentinelEventText(e);
     const now = Date.now();
     for (const [k, at] of this.recentSentinelEvents) if (now - at > SENTINEL_DEDUP_MS) this.recentSentinelEvents.delete(k);
     if (this.recentSentinelEvents.has(key)) return;

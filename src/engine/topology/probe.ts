@@ -12,6 +12,8 @@ export interface Neighbour {
   host: string;
   port: number;
   sentinel?: boolean;
+  /** the master it replicates from, as the naming node says */
+  replicaOf?: string;
 }
 
 export interface PollResult {
@@ -82,7 +84,7 @@ export class NodeProbe {
     } else if (repl) {
       state.offset = repl.masterReplOffset;
     }
-    for (const r of repl?.replicas ?? []) neighbours.push({ host: r.host, port: r.port });
+    for (const r of repl?.replicas ?? []) neighbours.push({ host: r.host, port: r.port, replicaOf: this.id });
 
     this.clusterEnabled = info.server.clusterEnabled ?? this.clusterEnabled;
     let sentinelClients: number | undefined;
@@ -115,6 +117,7 @@ export class NodeProbe {
     const neighbours: Neighbour[] = [];
     let masters: SentinelMasterView[] = parseSentinelMasters(await this.client.call('SENTINEL', 'MASTERS'));
     if (this.masterName) masters = masters.filter((m) => m.name === this.masterName);
+    const replicasOf: Record<string, string[]> = {};
     await Promise.all(
       masters.map(async (m) => {
         neighbours.push({ host: m.host, port: m.port });
@@ -122,7 +125,9 @@ export class NodeProbe {
           this.client.call('SENTINEL', 'REPLICAS', m.name).catch(() => this.client.call('SENTINEL', 'SLAVES', m.name)),
           this.client.call('SENTINEL', 'SENTINELS', m.name),
         ]);
-        for (const r of parseSentinelPeers(replicas)) neighbours.push({ host: r.host, port: r.port });
+        const peers = parseSentinelPeers(replicas);
+        replicasOf[m.name] = peers.map((r) => nodeId(r.host, r.port));
+        for (const r of peers) neighbours.push({ host: r.host, port: r.port, replicaOf: nodeId(m.host, m.port) });
         for (const s of parseSentinelPeers(sentinels)) neighbours.push({ host: s.host, port: s.port, sentinel: true });
       }),
     );
@@ -134,7 +139,7 @@ export class NodeProbe {
         server,
         connectedClients: server?.connectedClients,
         usedMemory: server?.usedMemory,
-        sentinel: { masters },
+        sentinel: { masters, replicas: replicasOf },
         pollMs: Date.now() - started,
       },
       neighbours,

@@ -152,7 +152,9 @@ export interface NodeState {
     /** how many other nodes report their link to this one disconnected */
     peersLinkDown?: number;
   };
-  sentinel?: { masters: SentinelMasterView[] };
+  sentinel?: { masters: SentinelMasterView[]; /** master name → the replicas this Sentinel knows */ replicas?: Record<string, NodeId[]> };
+  /** this node says it is a master, but the Sentinels' master for its deployment is another node (e.g. an old master back after a failover) */
+  conflict?: string;
   /** a label given by the lab or the operator (master, r1, target, …) */
   label?: string;
 }

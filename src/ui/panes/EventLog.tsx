@@ -10,9 +10,10 @@ export function EventLog(props: { width: number; height: number; focused: boolea
   const log = useApp((s) => s.log);
   const scroll = useApp((s) => s.ui.logScroll);
   const visible = Math.max(1, props.height - 2);
-  const end = Math.max(0, log.length - scroll);
+  // scrolled back as far as it goes, the oldest lines fill the pane: no blank rows
+  const end = Math.max(Math.min(visible, log.length), log.length - scroll);
   const shown = log.slice(Math.max(0, end - visible), end);
-  const title = `Events · ${log.length}${scroll ? ` · ${scroll} newer below` : ''}`;
+  const title = `Events · ${log.length}${end < log.length ? ` · ${log.length - end} newer below` : ''}`;
   return (
     <Pane title={title} focused={props.focused} width={props.width} height={props.height}>
       {shown.length === 0 ? <Text color={theme.muted}>no events yet</Text> : null}

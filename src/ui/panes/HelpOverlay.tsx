@@ -5,6 +5,10 @@ import { KEY_TABLE } from '../keys.js';
 import { useConsole } from '../context.js';
 import { Pane } from '../widgets/Pane.js';
 
+const NOTES =
+  "ROLE says ✗ DOWN for a node that does not answer. LAG is how far a replica is behind its master, in bytes and seconds; " +
+  "its meter fills on a log scale up to 1 MB. NOTE holds slot ranges, a Sentinel's quorum and flags, or how long a node has been down.";
+
 export function HelpOverlay(props: { width: number; height: number }) {
   const { theme } = useConsole();
   return (
@@ -18,8 +22,8 @@ export function HelpOverlay(props: { width: number; height: number }) {
         </Text>
       ))}
       <Text> </Text>
-      <Text color={theme.muted} wrap="truncate">
-        ROLE says DOWN for a node that does not answer; LAG is bytes and seconds behind its master (meter: log scale to 1 MB).
+      <Text color={theme.muted} wrap="wrap">
+        {NOTES}
       </Text>
     </Pane>
   );

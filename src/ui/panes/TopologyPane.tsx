@@ -31,7 +31,8 @@ function columnsFor(inner: number): { columns: Column[]; extra: string[]; wide: 
     { title: 'LAG', width: inner >= 100 ? 18 : 16 },
   ];
   const width = (cols: Column[]) => cols.reduce((s, c) => s + c.width + 1, 0);
-  const nameWidth = Math.max(18, Math.min(30, inner - width(fixed) - 12));
+  // room for "├─ master 127.0.0.1:45735" at 80 columns; NOTE gets the rest
+  const nameWidth = Math.max(18, Math.min(30, inner - width(fixed) - 10));
   const extras: Column[] = [];
   for (const col of OPTIONAL) {
     if (nameWidth + 1 + width(fixed) + width(extras) + col.width + 1 + NOTE_MIN <= inner) extras.push(col);
