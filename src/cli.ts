@@ -31,7 +31,8 @@ const TRANSIENT = /connection refused|no answer from|closed the connection befor
  * that is not Redis is one line and an exit; a node that is merely down is a warning, unless all are.
  */
 async function checkEntries(a: ConnectionArgs, conn: ConnectOptions): Promise<void> {
-  const results = await Promise.allSettled(a.entries.map((ep) => checkEndpoint(ep, conn, a.masterName)));
+  const firstSentinel = a.entries.length - (a.sentinelEntries ?? 0);
+  const results = await Promise.allSettled(a.entries.map((ep, i) => checkEndpoint(ep, conn, a.masterName, i >= firstSentinel)));
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
   const fatal = failures.find((e) => e instanceof InputError || !TRANSIENT.test(e.message));
   if (fatal) throw fatal;

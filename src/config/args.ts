@@ -12,6 +12,8 @@ export interface Credentials {
 
 export interface ConnectionArgs {
   entries: Endpoint[];
+  /** which of the entries came through --sentinel (they must be Sentinels) */
+  sentinelEntries?: number;
   masterName?: string;
   intervalMs: number;
   timeoutMs: number;
@@ -69,8 +71,13 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[]
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true as const });
   } catch (err) {
-    const msg = String((err as Error).message).split('\n')[0].replace(/\. To specify a positional argument.*$/, '').replace(/\.$/, '');
-    throw new InputError(`${msg}: see 'cutover ${command} --help'`);
+    let msg = String((err as Error).message).split('\n')[0].replace(/\. To specify a positional argument.*$/, '').replace(/\.$/, '');
+    const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(msg);
+    if (ambiguous) {
+      const value = argv[argv.indexOf(ambiguous[1]) + 1];
+      msg = `${ambiguous[1]} was given '${value}', which reads as an option; write ${ambiguous[1]}=${value} if that is really the value`;
+    }
+    throw new InputError(`${msg.charAt(0).toLowerCase()}${msg.slice(1)}: see 'cutover ${command} --help'`);
   }
 }
 
@@ -94,6 +101,7 @@ function connectionArgs(command: 'console' | 'topology', argv: string[], env: No
     kind: command,
     ...(command === 'topology' ? { json: !!v.json } : {}),
     entries: all,
+    sentinelEntries: sentinels.length,
     masterName: v['master-name'],
     intervalMs,
     timeoutMs: v.timeout ? parseDuration(v.timeout, '--timeout') : defaultTimeout(intervalMs),

@@ -80,6 +80,7 @@ export function parseEndpoint(input: string, defaults: EndpointDefaults = {}): E
       db: path ? Number(path) : 0,
     };
   } else {
+    if (/^rediss?:\/?[^/]/i.test(text)) throw new InputError(`invalid endpoint '${safe(text)}': '${text.split(':')[0]}:' needs '//': did you mean ${text.replace(/^(rediss?):\/?/i, '$1://')}?`);
     const m = /^(\[[^\]]+\]|[^:\s/@]+)(?::(.*))?$/.exec(text);
     if (!m) throw new InputError(`invalid endpoint '${safe(text)}': ${URI_HELP}`);
     ep = {

@@ -111,7 +111,7 @@ function shortTls(msg: string): string {
  * Connects once and checks that a Redis (or Sentinel) answers with the given credentials:
  * PING, then INFO server. Throws an Error whose message is one operator line.
  */
-export async function checkEndpoint(ep: Endpoint, conn: ConnectOptions, masterName?: string): Promise<{ version?: string; mode?: string }> {
+export async function checkEndpoint(ep: Endpoint, conn: ConnectOptions, masterName?: string, mustBeSentinel = false): Promise<{ version?: string; mode?: string }> {
   let lastError: string | undefined;
   const client = makeClient(ep, conn, { name: 'cutover-check', reconnect: false }, (line) => (lastError ??= line));
   try {
@@ -119,6 +119,16 @@ export async function checkEndpoint(ep: Endpoint, conn: ConnectOptions, masterNa
     await client.ping();
     const info = await client.info('server');
     const mode = /redis_mode:(\S+)/.exec(info)?.[1];
+    if (mustBeSentinel && mode !== 'sentinel') {
+      throw new InputError(`${nodeId(ep.host, ep.port)} is not a Sentinel (redis_mode ${mode ?? '?'}): give --sentinel a Sentinel's address, or name this node without --sentinel`);
+    }
+    if (ep.db && mode !== 'sentinel') {
+      const ok = await client.call('SELECT', ep.db).then(
+        () => true,
+        () => false,
+      );
+      if (!ok) throw new InputError(`database ${ep.db} does not exist on ${nodeId(ep.host, ep.port)} (see its 'databases' setting): check the URI's /db`);
+    }
     if (mode === 'sentinel' && masterName) {
       const known = await client.call('SENTINEL', 'MASTER', masterName).then(
         () => true,

@@ -70,6 +70,9 @@ describe('cutover binary', () => {
     const wrong = await cutover(['topology', '--sentinel', lab.server('s2').address, '--master-name', 'nosuch']);
     expect(wrong.code).toBe(2);
     expect(oneClearLine(wrong.stderr)).toMatch(/monitors no master named 'nosuch'/);
+    const notSentinel = await cutover(['topology', '--sentinel', lab.server('r1').address, '--master-name', 'mymaster']);
+    expect(notSentinel.code).toBe(2);
+    expect(oneClearLine(notSentinel.stderr)).toMatch(/is not a Sentinel \(redis_mode standalone\)/);
   });
 
   it('refuses a malformed URI with exit 2', async () => {
@@ -77,6 +80,12 @@ describe('cutover binary', () => {
     expect(r.code).toBe(2);
     expect(oneClearLine(r.stderr)).toMatch(/port 'port' is not a number/);
     expect(r.stderr).not.toContain('hunter22');
+  });
+
+  it('refuses a database the server does not have', async () => {
+    const r = await cutover(['topology', `redis://${lab.server('master').address}/99`]);
+    expect(r.code).toBe(2);
+    expect(oneClearLine(r.stderr)).toMatch(/database 99 does not exist/);
   });
 
   it('says a refused port is refused', async () => {

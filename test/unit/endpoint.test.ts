@@ -25,6 +25,7 @@ describe('parseEndpoint', () => {
     ['http://h:6379', /scheme 'http:\/\/'/],
     ['redis://h:6379/abc', /database 'abc'/],
     ['', /empty endpoint/],
+    ['redis:/h:6379', /needs '\/\/': did you mean redis:\/\/h:6379/],
   ])('rejects %s with one clear line', (input, re) => {
     expect(() => parseEndpoint(input)).toThrow(InputError);
     expect(() => parseEndpoint(input)).toThrow(re);
