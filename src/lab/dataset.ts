@@ -310,9 +310,32 @@ async function sendOneByOne(cluster: Cluster, maker: KeyMaker, heads: Head[]): P
 }
 
 /** Sends keys [from, to), calling tally for each; resolves once all are acknowledged. */
+/** Bare RESP connections, one per server: the standalone server, or each cluster master as keys reach it. */
+class RawPool {
+  private conns = new Map<string, Promise<RawPipeline>>();
+
+  constructor(private readonly auth: { password?: string; db?: number }) {}
+
+  /** "host:port" → its connection, opened on first use. */
+  get(address: string): Promise<RawPipeline> {
+    let c = this.conns.get(address);
+    if (!c) {
+      const at = address.lastIndexOf(':');
+      c = RawPipeline.open(address.slice(0, at), Number(address.slice(at + 1)), this.auth.password, this.auth.db);
+      c.catch(() => undefined);
+      this.conns.set(address, c);
+    }
+    return c;
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.conns.values()) (await c.catch(() => undefined))?.close();
+  }
+}
+
 function sendBatch(
   client: Redis | Cluster,
-  raw: RawPipeline | undefined,
+  pool: RawPool,
   maker: KeyMaker,
   from: number,
   to: number,
@@ -321,33 +344,36 @@ function sendBatch(
   const heads: Head[] = new Array(to - from);
   for (let n = from; n < to; n++) tally((heads[n - from] = maker.head(n)));
   if (!client.isCluster) {
-    return sendPipeline(raw ?? (client as Redis), maker, heads, true).then(({ first }) => {
-      if (first) throw first;
-    });
+    const o = (client as Redis).options;
+    return pool
+      .get(`${o.host ?? '127.0.0.1'}:${o.port ?? 6379}`)
+      .then((raw) => sendPipeline(raw, maker, heads, true))
+      .then(({ first }) => {
+        if (first) throw first;
+      });
   }
-  // A cluster pipeline must stay on one node (one "slots allocation group", as ioredis calls it):
-  // one pipeline per group. Keys whose slot has no known owner, or whose commands fail (a slot
-  // moved while we loaded, a failover), go again one command at a time, which ioredis redirects.
+  // On a cluster, each master gets the keys of its slots over a connection of its own. Keys whose slot
+  // has no known owner, or whose commands fail (a slot moved while we loaded, a failover), go again one
+  // command at a time through the cluster client, which follows MOVED and ASK.
   const cluster = client as Cluster;
-  const groups = new Map<number | string, Head[]>();
+  const groups = new Map<string, Head[]>();
   const loose: Head[] = [];
   for (const h of heads) {
-    const slot = calculateSlot(h.key);
-    const id: number | string | undefined = cluster._groupsBySlot[slot] ?? cluster.slots[slot]?.join(';');
-    if (id === undefined) loose.push(h);
+    const owner = cluster.slots[calculateSlot(h.key)]?.[0];
+    if (owner === undefined) loose.push(h);
     else {
-      const group = groups.get(id);
+      const group = groups.get(owner);
       if (group) group.push(h);
-      else groups.set(id, [h]);
+      else groups.set(owner, [h]);
     }
   }
   return Promise.all([
-    ...[...groups.values()].map(async (group) => {
+    ...[...groups.entries()].map(async ([owner, group]) => {
       let again: Head[];
       try {
-        again = (await sendPipeline(cluster, maker, group, false)).failed;
+        again = (await sendPipeline(await pool.get(owner), maker, group, false)).failed;
       } catch {
-        again = group; // the whole pipeline was refused (e.g. the slot map changed under us)
+        again = group; // the node is gone or refused the whole pipeline
       }
       if (again.length) await sendOneByOne(cluster, maker, again);
     }),
@@ -371,9 +397,9 @@ export async function loadDataset(client: Redis | Cluster, opts: LoadDatasetOpti
 
   // A cluster client needs its slot map before we can group keys by node.
   if (client.isCluster && total > 0 && !(client as Cluster).slots.length) await client.ping();
-  // A standalone server is fed through a bare RESP pipeline: the client library's per-command cost is the bottleneck.
-  const o = (client as Redis).options;
-  const raw = !client.isCluster && total > 0 && !o.tls && !o.path ? await RawPipeline.open(o.host ?? '127.0.0.1', o.port ?? 6379, o.password, o.db) : undefined;
+  // Servers are fed through bare RESP pipelines: the client library's per-command cost is the bottleneck.
+  const o = client.isCluster ? (client as Cluster).options.redisOptions ?? {} : (client as Redis).options;
+  const pool = new RawPool({ password: o.password, db: client.isCluster ? 0 : (o as Redis['options']).db });
 
   type Batch = { promise: Promise<void>; keys: number; types: Record<string, number>; ttl: number };
   const inFlight: Batch[] = [];
@@ -390,7 +416,7 @@ export async function loadDataset(client: Redis | Cluster, opts: LoadDatasetOpti
       const to = Math.min(total, from + batchSize);
       const batch: Batch = { promise: Promise.resolve(), keys: to - from, types: {}, ttl: 0 };
       for (const t of DATASET_TYPES) batch.types[t] = 0;
-      batch.promise = sendBatch(client, raw, maker, from, to, (h) => {
+      batch.promise = sendBatch(client, pool, maker, from, to, (h) => {
         batch.types[h.type]++;
         if (h.ttl) batch.ttl++;
       });
@@ -402,7 +428,7 @@ export async function loadDataset(client: Redis | Cluster, opts: LoadDatasetOpti
   } finally {
     // on an error, let the other batches finish before it is reported
     if (inFlight.length) await Promise.allSettled(inFlight.map((b) => b.promise));
-    raw?.close();
+    await pool.close();
   }
   return { loaded, byType, withTtl, ms: Math.round(performance.now() - started) };
 }
