@@ -43,25 +43,35 @@ export function downFor(n: NodeState, now: number): string {
 }
 
 /** What a row says beyond role and offset: slots for a cluster master, the watched master for a Sentinel, how long down. */
-export function noteText(n: NodeState, now: number, compact = false): string {
+/** The longest of the ways to say it that fits the width (the shortest when none does). */
+function fit(width: number, ...ways: string[]): string {
+  return ways.find((w) => w.length <= width) ?? ways[ways.length - 1];
+}
+
+export function noteText(n: NodeState, now: number, width = Infinity): string {
   if (n.status === 'down') {
     const verdict = n.cluster?.peerFailing ? n.cluster.peerFailing.toUpperCase() + ' · ' : '';
     // a node that never answered has no "down since": we only know it is not answering now
     return verdict + (n.server ? `down ${downFor(n, now)}` : 'not answering');
   }
   if (n.role === 'sentinel') {
-    return (n.sentinel?.masters ?? [])
-      .map((m) => {
-        const flags = m.flags.filter((f) => f !== 'master').map((f) => FLAG_WORDS[f] ?? f);
-        const tail = `q${m.quorum}${flags.length ? ' ' + flags.join(',') : ''}`;
-        return compact ? tail : `${m.name} ${m.host}:${m.port} ${tail}`;
-      })
-      .join('; ');
+    const masters = n.sentinel?.masters ?? [];
+    const say = (each: (m: (typeof masters)[number], tail: string) => string) =>
+      masters
+        .map((m) => {
+          const flags = m.flags.filter((f) => f !== 'master').map((f) => FLAG_WORDS[f] ?? f);
+          return each(m, `q${m.quorum}${flags.length ? ' ' + flags.join(',') : ''}`);
+        })
+        .join('; ');
+    return fit(width, say((m, tail) => `${m.name} ${m.host}:${m.port} ${tail}`), say((m, tail) => `${m.name} ${tail}`), say((_m, tail) => tail));
   }
-  if (n.conflict) return compact ? '2ND MASTER' : `2ND MASTER: the Sentinels' is ${n.conflict}`;
+  if (n.conflict) return fit(width, `2ND MASTER: the Sentinels' is ${n.conflict}`, '2ND MASTER');
   const self = n.cluster?.self;
   const verdict = n.cluster?.peerFailing ? `${n.cluster.peerFailing.toUpperCase()} ` : '';
-  if (self && n.role === 'master') return verdict + (compact ? slotRanges(self.slots) || 'no slots' : `slots ${slotRanges(self.slots) || 'none'} (${countSlots(self.slots)})`);
+  if (self && n.role === 'master') {
+    const ranges = slotRanges(self.slots);
+    return verdict + fit(width - verdict.length, `slots ${ranges || 'none'} (${countSlots(self.slots)})`, ranges || 'no slots');
+  }
   return verdict.trim();
 }
 

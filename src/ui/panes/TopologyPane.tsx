@@ -23,7 +23,7 @@ const OPTIONAL: Column[] = [
 ];
 const NOTE_MIN = 14;
 
-function columnsFor(inner: number): { columns: Column[]; extra: string[]; wide: boolean } {
+function columnsFor(inner: number): { columns: Column[]; extra: string[] } {
   const fixed: Column[] = [
     { title: 'ROLE', width: 8 },
     { title: 'LINK', width: 4 },
@@ -41,7 +41,6 @@ function columnsFor(inner: number): { columns: Column[]; extra: string[]; wide: 
   return {
     columns: [{ title: 'NODE', width: nameWidth }, ...fixed, ...extras, { title: 'NOTE', width: note }],
     extra: extras.map((c) => c.title),
-    wide: note >= 26,
   };
 }
 
@@ -67,7 +66,7 @@ function extraCell(title: string, n: NodeState): Cell {
   }
 }
 
-function cells(n: NodeState, prefix: string, theme: Theme, extra: string[], wide: boolean, now: number, lagWidth: number): Cell[] {
+function cells(n: NodeState, prefix: string, theme: Theme, extra: string[], noteWidth: number, now: number, lagWidth: number): Cell[] {
   const down = n.status === 'down';
   const roleColor = down ? theme.error : n.role === 'master' ? theme.accent : n.role === 'sentinel' ? theme.muted : undefined;
   const link = linkText(n);
@@ -78,7 +77,7 @@ function cells(n: NodeState, prefix: string, theme: Theme, extra: string[], wide
     { text: n.offset === undefined || n.role === 'sentinel' ? '' : String(n.offset) },
     lagCell(n, theme, lagWidth),
     ...extra.map((title) => extraCell(title, n)),
-    { text: noteText(n, now, !wide), color: down ? theme.error : theme.muted },
+    { text: noteText(n, now, noteWidth), color: down ? theme.error : theme.muted },
   ];
 }
 
@@ -89,7 +88,7 @@ export function TopologyPane(props: { width: number; height: number; focused: bo
   const selected = useApp((s) => s.ui.selected);
   const rows = useMemo(() => topologyRows(nodes, order), [nodes, order]);
   const inner = props.width - 2;
-  const { columns, extra, wide } = columnsFor(inner);
+  const { columns, extra } = columnsFor(inner);
   const visible = Math.max(1, props.height - 3);
   const at = Math.max(0, rows.findIndex((r) => r.id === selected));
   const start = Math.min(Math.max(0, at - visible + 1), Math.max(0, rows.length - visible));
@@ -100,7 +99,7 @@ export function TopologyPane(props: { width: number; height: number; focused: bo
       <TableHeader columns={columns} color={theme.muted} />
       {rows.length === 0 ? <Text color={theme.muted}>discovering…</Text> : null}
       {rows.slice(start, start + visible).map((r) => (
-        <TableRow key={r.id} columns={columns} selected={r.id === selected} cells={cells(r.node, r.prefix, theme, extra, wide, props.now, columns[4].width)} />
+        <TableRow key={r.id} columns={columns} selected={r.id === selected} cells={cells(r.node, r.prefix, theme, extra, columns[columns.length - 1].width, props.now, columns[4].width)} />
       ))}
       <Box flexGrow={1} />
     </Pane>
