@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultTimeout, parseCommand, type Command, type ConnectionArgs } from './config/args.js';
-import { InputError, describeEndpoint } from './config/endpoint.js';
+import { InputError, describeEndpoint, parseEndpoint } from './config/endpoint.js';
 import { redact } from './config/redact.js';
 import { checkEndpoint, DEFAULT_CONNECT, tlsSettings, type ConnectOptions } from './engine/connect.js';
 import { TopologyMonitor } from './engine/topology/monitor.js';
@@ -126,7 +126,6 @@ async function labCommand(c: Extract<Command, { kind: 'lab' }>): Promise<number>
   const log = (line: string) => process.stderr.write(line + '\n');
   const lab = await startLab({ preset: c.preset, keys: c.keys, workload: c.workload, log });
   try {
-    const { parseEndpoint } = await import('./config/endpoint.js');
     const args: ConnectionArgs = {
       entries: lab.entries().map((e) => parseEndpoint(e)),
       intervalMs: c.intervalMs,
