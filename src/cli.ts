@@ -167,6 +167,8 @@ export async function main(argv: string[]): Promise<number> {
         return await consoleCommand(cmd);
       case 'lab':
         return await labCommand(cmd);
+      case 'replicate':
+        return await (await import('./replicate.js')).replicateCommand(cmd);
     }
   } catch (err) {
     const msg = (err as Error)?.message ?? String(err);

@@ -15,6 +15,10 @@ export const HELP: Record<string, string> = {
 Usage:
   cutover console ENDPOINT… [options]     live topology console on existing servers
   cutover topology ENDPOINT… [--json]     print the discovered topology once and exit
+  cutover replicate --source URI --target URI [options]
+                                          copy keys between deployments (snapshot), then verify them
+  cutover compare --source URI --target URI [options]
+                                          compare two deployments key by key
   cutover lab [--preset P] [--keys N] [--workload]
                                           start a local lab of real servers and open the console on it
   cutover help COMMAND | --help | --version
@@ -36,6 +40,23 @@ ${CONNECTION}`,
 Prints the discovered topology once, as a text tree or (--json) as JSON, and exits.
 
 ${CONNECTION}`,
+  replicate: `cutover replicate --source URI --target URI [--mode snapshot|compare] [options]
+cutover compare --source URI --target URI [options]
+
+Client-side replication, like RIOT's replicate: SCAN the source (every master of a cluster), read each key,
+write it to the target (a cluster target by slot), then verify. Standalone or cluster on either side.
+  --type dump|struct       DUMP+PTTL / RESTORE REPLACE (default), or type-based reads and writes keeping TTLs
+  --source-db N, --target-db N   databases (or the URI's /N)
+  --scan-count N (1000)  --scan-match GLOB  --scan-type TYPE
+  --key-include RE, --key-exclude RE (repeatable)   --key-slots 0:8000,10000:16383
+  --read-batch N (500)  --read-threads N (2)  --read-queue N (10000)  --write-batch N (500)  --target-pool N (4)
+  --merge-policy overwrite|merge   write over a non-empty target (merge: with --type struct, into collections)
+  --yes                    accept a non-empty target
+  --dry-run                read everything, write nothing
+  --no-verify              skip the verification after the snapshot
+  --ttl-tolerance MS (1000)  --check-extra (count keys only on the target)  --show-diffs
+  --json                   NDJSON: a progress event a second and a summary (also when stdout is not a terminal)
+Exit codes: 0 copied and identical · 1 differences or failed keys · 2 refused (nothing written) · 130 stopped by Ctrl-C`,
   lab: `cutover lab [--preset replication|migration|cluster] [--keys N] [--workload] [--interval D]
 
 Starts real redis-server / redis-sentinel processes on free 127.0.0.1 ports and opens the console on them;

@@ -4,6 +4,7 @@ import { InputError, parseEndpoint, type Endpoint, type EndpointDefaults } from 
 import type { TlsFiles } from '../engine/connect.js';
 
 import { PRESETS, type Preset } from '../lab/presets.js';
+import { parseSlotRanges } from '../engine/replicate/scan.js';
 
 export interface Credentials {
   username?: string;
@@ -34,7 +35,32 @@ export type Command =
   | { kind: 'version' }
   | ({ kind: 'console' } & ConnectionArgs)
   | ({ kind: 'topology'; json: boolean } & ConnectionArgs)
-  | { kind: 'lab'; preset: Preset; keys: number; workload: boolean; intervalMs: number };
+  | { kind: 'lab'; preset: Preset; keys: number; workload: boolean; intervalMs: number }
+  | ({ kind: 'replicate' } & ReplicateArgs);
+
+export interface ReplicateArgs {
+  mode: 'snapshot' | 'compare';
+  source: Endpoint;
+  target: Endpoint;
+  tlsFiles: TlsFiles;
+  timeoutMs: number;
+  type: 'dump' | 'struct';
+  scan: { count: number; match?: string; type?: string; include: RegExp[]; exclude: RegExp[]; slots?: Array<[number, number]> };
+  readBatch: number;
+  readThreads: number;
+  readQueue: number;
+  writeBatch: number;
+  targetPool: number;
+  /** undefined: not given (a non-empty target is then refused unless --yes) */
+  mergePolicy?: 'overwrite' | 'merge';
+  dryRun: boolean;
+  verify: boolean;
+  ttlToleranceMs: number;
+  showDiffs: boolean;
+  checkExtra: boolean;
+  yes: boolean;
+  json: boolean;
+}
 
 const CONNECTION_OPTIONS = {
   sentinel: { type: 'string', multiple: true },
@@ -111,6 +137,117 @@ function connectionArgs(command: 'console' | 'topology', argv: string[], env: No
   } as Command;
 }
 
+const REPLICATE_OPTIONS = {
+  source: { type: 'string' },
+  target: { type: 'string' },
+  mode: { type: 'string' },
+  type: { type: 'string' },
+  'source-db': { type: 'string' },
+  'target-db': { type: 'string' },
+  'scan-count': { type: 'string' },
+  'scan-match': { type: 'string' },
+  'scan-type': { type: 'string' },
+  'key-include': { type: 'string', multiple: true },
+  'key-exclude': { type: 'string', multiple: true },
+  'key-slots': { type: 'string' },
+  'read-batch': { type: 'string' },
+  'read-threads': { type: 'string' },
+  'read-queue': { type: 'string' },
+  'write-batch': { type: 'string' },
+  'target-pool': { type: 'string' },
+  'merge-policy': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  'no-verify': { type: 'boolean' },
+  'ttl-tolerance': { type: 'string' },
+  'show-diffs': { type: 'boolean' },
+  'check-extra': { type: 'boolean' },
+  yes: { type: 'boolean' },
+  json: { type: 'boolean' },
+  timeout: { type: 'string' },
+  tls: { type: 'boolean' },
+  cacert: { type: 'string' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  insecure: { type: 'boolean' },
+  user: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function wholeNumber(text: string | undefined, option: string, fallback: number, min = 1, max = 1_000_000): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max) throw new InputError(`${option} '${text}' is not a whole number from ${min} to ${max}`);
+  return n;
+}
+
+function oneOf<T extends string>(text: string | undefined, option: string, values: readonly T[], fallback: T | undefined): T | undefined {
+  if (text === undefined) return fallback;
+  if (!(values as readonly string[]).includes(text)) throw new InputError(`${option} '${text}' is not one of ${values.join(', ')}`);
+  return text as T;
+}
+
+function regexes(list: string[] | undefined, option: string): RegExp[] {
+  return (list ?? []).map((r) => {
+    try {
+      return new RegExp(r);
+    } catch (err) {
+      throw new InputError(`${option} '${r}' is not a regular expression: ${(err as Error).message}`);
+    }
+  });
+}
+
+function withDb(ep: Endpoint, db: string | undefined, option: string): Endpoint {
+  return db === undefined ? ep : { ...ep, db: wholeNumber(db, option, 0, 0, 10_000) };
+}
+
+function replicateArgs(command: 'replicate' | 'compare', argv: string[], env: NodeJS.ProcessEnv): Command {
+  const { values: v, positionals } = parse(argv, REPLICATE_OPTIONS, command);
+  if (v.help) return { kind: 'help', topic: 'replicate' };
+  if (positionals.length) throw new InputError(`unexpected '${positionals[0]}': name the two sides with --source URI --target URI`);
+  if (!v.source || !v.target) throw new InputError(`${!v.source ? '--source' : '--target'} is missing: 'cutover ${command} --source URI --target URI'`);
+  const defaults: EndpointDefaults = { tls: !!v.tls, password: env.REDISCLI_AUTH || undefined, username: v.user };
+  const mode = command === 'compare' ? 'compare' : oneOf(v.mode, '--mode', ['snapshot', 'compare'] as const, 'snapshot')!;
+  const type = oneOf(v.type, '--type', ['dump', 'struct'] as const, 'dump')!;
+  const mergePolicy = oneOf(v['merge-policy'], '--merge-policy', ['overwrite', 'merge'] as const, undefined);
+  if (type === 'dump' && mergePolicy === 'merge') throw new InputError(`--merge-policy merge needs --type struct: RESTORE replaces a key whole, it cannot merge into it`);
+  const slotsText = v['key-slots'];
+  const slots = slotsText === undefined ? undefined : parseSlotRanges(slotsText);
+  if (slotsText !== undefined && !slots) throw new InputError(`--key-slots '${slotsText}' is not a list of slot ranges like 0:8000,10000:16383 (slots 0 to 16383)`);
+  const source = withDb(parseEndpoint(v.source, defaults), v['source-db'], '--source-db');
+  const target = withDb(parseEndpoint(v.target, defaults), v['target-db'], '--target-db');
+  if ((v.cacert || v.cert || v.key || v.insecure) && !source.tls && !target.tls) throw new InputError(`--cacert/--cert/--key/--insecure need TLS: add --tls or use rediss:// URIs`);
+  return {
+    kind: 'replicate',
+    mode,
+    source,
+    target,
+    tlsFiles: { cacert: v.cacert, cert: v.cert, key: v.key, insecure: !!v.insecure },
+    timeoutMs: v.timeout ? parseDuration(v.timeout, '--timeout') : 10_000,
+    type,
+    scan: {
+      count: wholeNumber(v['scan-count'], '--scan-count', 1000),
+      match: v['scan-match'],
+      type: v['scan-type'],
+      include: regexes(v['key-include'], '--key-include'),
+      exclude: regexes(v['key-exclude'], '--key-exclude'),
+      slots,
+    },
+    readBatch: wholeNumber(v['read-batch'], '--read-batch', 500, 1, 100_000),
+    readThreads: wholeNumber(v['read-threads'], '--read-threads', 2, 1, 64),
+    readQueue: wholeNumber(v['read-queue'], '--read-queue', 10_000, 1, 10_000_000),
+    writeBatch: wholeNumber(v['write-batch'], '--write-batch', 500, 1, 100_000),
+    targetPool: wholeNumber(v['target-pool'], '--target-pool', 4, 1, 64),
+    mergePolicy,
+    dryRun: !!v['dry-run'],
+    verify: !v['no-verify'],
+    ttlToleranceMs: wholeNumber(v['ttl-tolerance'], '--ttl-tolerance', 1000, 0, 86_400_000),
+    showDiffs: !!v['show-diffs'],
+    checkExtra: !!v['check-extra'],
+    yes: !!v.yes,
+    json: !!v.json,
+  };
+}
+
 function labArgs(argv: string[]): Command {
   const { values: v, positionals } = parse(argv, LAB_OPTIONS, 'lab');
   if (v.help) return { kind: 'help', topic: 'lab' };
@@ -135,5 +272,6 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (first === '-V' || first === '--version' || first === 'version') return { kind: 'version' };
   if (first === 'console' || first === 'topology') return connectionArgs(first, rest, env);
   if (first === 'lab') return labArgs(rest);
-  throw new InputError(`unknown command '${first}': use console, topology or lab (see 'cutover --help')`);
+  if (first === 'replicate' || first === 'compare') return replicateArgs(first, rest, env);
+  throw new InputError(`unknown command '${first}': use console, topology, replicate, compare or lab (see 'cutover --help')`);
 }

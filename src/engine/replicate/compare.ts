@@ -1,0 +1,169 @@
+// Verification: every source key compared on the target by type, value and TTL (RIOT's compare), and with
+// checkExtra the keys only the target has. Streams batches through a bounded queue like the snapshot.
+import type { Redis } from 'ioredis';
+import { Emitter } from '../emitter.js';
+import { BoundedQueue } from './queue.js';
+import { scanKeys, type ScanOptions } from './scan.js';
+import { byOwner, keyCount, type Side } from './side.js';
+import { printableKey } from './snapshot.js';
+import { readStruct, structEquals, ttlClose } from './struct.js';
+
+export interface CompareOptions {
+  scan: ScanOptions;
+  readBatch: number;
+  readThreads: number;
+  ttlToleranceMs: number;
+  checkExtra: boolean;
+  /** keep at most this many differences for --show-diffs */
+  maxDiffs: number;
+}
+
+export type DiffKind = 'missing' | 'type' | 'value' | 'ttl' | 'extra';
+
+export interface CompareCounts {
+  total: number;
+  compared: number;
+  ok: number;
+  missing: number;
+  type: number;
+  value: number;
+  ttl: number;
+  extra: number;
+  /** gone from the source before it could be read: not a difference */
+  vanished: number;
+  /** types cutover cannot read by type (modules) */
+  skipped: number;
+}
+
+export interface Diff {
+  key: string;
+  kind: DiffKind;
+  detail: string;
+}
+
+export interface CompareSummary {
+  counts: CompareCounts;
+  diffs: Diff[];
+  elapsedMs: number;
+  stopped: boolean;
+  checkExtra: boolean;
+}
+
+export type CompareEvent =
+  | { type: 'progress'; counts: CompareCounts; elapsedMs: number; keysPerSec: number }
+  | { type: 'done'; summary: CompareSummary };
+
+/** RIOT's line: "N missing, N type, N value, N ttl" (", N extra" with checkExtra). */
+export function summaryLine(c: CompareCounts, checkExtra: boolean): string {
+  return `${c.missing} missing, ${c.type} type, ${c.value} value, ${c.ttl} ttl${checkExtra ? `, ${c.extra} extra` : ''}`;
+}
+
+export function differences(c: CompareCounts): number {
+  return c.missing + c.type + c.value + c.ttl + c.extra;
+}
+
+export class CompareJob {
+  readonly events = new Emitter<CompareEvent>();
+  private stopped = false;
+  private readonly counts: CompareCounts = { total: 0, compared: 0, ok: 0, missing: 0, type: 0, value: 0, ttl: 0, extra: 0, vanished: 0, skipped: 0 };
+  private readonly diffs: Diff[] = [];
+  private started = 0;
+
+  constructor(
+    private readonly source: Side,
+    private readonly target: Side,
+    private readonly o: CompareOptions,
+  ) {}
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private progress(): void {
+    const elapsedMs = Date.now() - this.started;
+    this.events.emit({ type: 'progress', counts: { ...this.counts }, elapsedMs, keysPerSec: elapsedMs ? Math.round((this.counts.compared * 1000) / elapsedMs) : 0 });
+  }
+
+  private diff(kind: DiffKind, key: Buffer, detail: string): void {
+    this.counts[kind]++;
+    if (this.diffs.length < this.o.maxDiffs) this.diffs.push({ key: printableKey(key), kind, detail });
+  }
+
+  async run(): Promise<CompareSummary> {
+    this.started = Date.now();
+    this.counts.total = await keyCount(this.source);
+    const ticker = setInterval(() => this.progress(), 1000);
+    try {
+      await this.pass(this.source, (from, keys) => this.compareBatch(from, keys));
+      if (this.o.checkExtra && !this.stopped) await this.pass(this.target, (_from, keys) => this.extraBatch(keys));
+    } finally {
+      clearInterval(ticker);
+    }
+    this.progress();
+    const summary: CompareSummary = { counts: { ...this.counts }, diffs: this.diffs, elapsedMs: Date.now() - this.started, stopped: this.stopped, checkExtra: this.o.checkExtra };
+    this.events.emit({ type: 'done', summary });
+    return summary;
+  }
+
+  /** Scan every master of a side; readThreads workers handle the batches. */
+  private async pass(side: Side, handle: (from: Redis, keys: Buffer[]) => Promise<void>): Promise<void> {
+    const q = new BoundedQueue<{ from: Redis; keys: Buffer[] }>(Math.max(2, this.o.readThreads * 2));
+    const scanners = Promise.all(
+      side.masters.map(async (m) => {
+        for await (const keys of scanKeys(m, this.o.scan, this.o.readBatch, () => undefined, () => this.stopped)) await q.put({ from: m, keys });
+      }),
+    ).finally(() => q.close());
+    const workers = Array.from({ length: this.o.readThreads }, async () => {
+      for (;;) {
+        const next = await q.take();
+        if (next.done) return;
+        await handle(next.value.from, next.value.keys);
+      }
+    });
+    await Promise.all([scanners, ...workers]);
+  }
+
+  private async compareBatch(from: Redis, keys: Buffer[]): Promise<void> {
+    const [src, dst] = await Promise.all([readStruct(from, keys), this.readTarget(keys)]);
+    keys.forEach((key, i) => {
+      const a = src[i];
+      const b = dst[i];
+      if (a.vanished) return void this.counts.vanished++;
+      this.counts.compared++;
+      if (a.unsupported || !a.struct) return void this.counts.skipped++;
+      if (b.vanished) return this.diff('missing', key, 'not on the target');
+      if (b.unsupported || !b.struct) return this.diff('type', key, `${a.struct.type} on the source, ${b.unsupported ?? '?'} on the target`);
+      if (a.struct.type !== b.struct.type) return this.diff('type', key, `${a.struct.type} on the source, ${b.struct.type} on the target`);
+      const eq = structEquals(a.struct, b.struct);
+      if (!eq.equal) return this.diff('value', key, eq.detail ?? 'values differ');
+      if (!ttlClose(a.ttlMs, b.ttlMs, this.o.ttlToleranceMs)) return this.diff('ttl', key, `ttl ${a.ttlMs} ms on the source, ${b.ttlMs} ms on the target`);
+      this.counts.ok++;
+    });
+  }
+
+  /** The target's view of the same keys, read on the masters that hold them. */
+  private async readTarget(keys: Buffer[]): Promise<Awaited<ReturnType<typeof readStruct>>> {
+    const out: Awaited<ReturnType<typeof readStruct>> = new Array(keys.length);
+    await Promise.all(
+      byOwner(this.target, keys).map(async (g) => {
+        const read = await readStruct(g.client, g.keys);
+        g.index.forEach((i, j) => (out[i] = read[j]));
+      }),
+    );
+    return out;
+  }
+
+  /** Keys the target holds and the source does not. */
+  private async extraBatch(keys: Buffer[]): Promise<void> {
+    await Promise.all(
+      byOwner(this.source, keys).map(async (g) => {
+        const pipe = g.client.pipeline();
+        for (const k of g.keys) pipe.exists(k);
+        const replies = (await pipe.exec()) ?? [];
+        g.keys.forEach((k, j) => {
+          if (replies[j]?.[1] === 0) this.diff('extra', k, 'only on the target');
+        });
+      }),
+    );
+  }
+}

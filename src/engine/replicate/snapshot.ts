@@ -1,0 +1,282 @@
+// The snapshot job: scanners → readers → writers through bounded queues, so memory stays flat whatever
+// the dataset size. Every scanned key ends as written, vanished, skipped (with a reason) or failed (listed).
+import { createRequire } from 'node:module';
+import type { Cluster, Redis } from 'ioredis';
+import { Emitter } from '../emitter.js';
+import { isDumpFormatError, readDump, writeDump } from './dump.js';
+import { BoundedQueue } from './queue.js';
+import { scanKeys, type ScanOptions } from './scan.js';
+import { keyCount, type Side } from './side.js';
+import { readStruct, writeStruct } from './struct.js';
+import type { KeyRecord } from './types.js';
+
+const calculateSlot = createRequire(import.meta.url)('cluster-key-slot') as (key: string | Buffer) => number;
+
+export interface SnapshotOptions {
+  type: 'dump' | 'struct';
+  scan: ScanOptions;
+  readBatch: number;
+  readThreads: number;
+  /** keys waiting between scanner and readers */
+  readQueue: number;
+  writeBatch: number;
+  /** writers in flight against the target */
+  targetPool: number;
+  mergePolicy: 'overwrite' | 'merge';
+  dryRun: boolean;
+  /** attempts for a key whose write failed with a retryable error */
+  maxAttempts: number;
+  /** tests only: alter each DUMP payload (to make RESTORE refuse it) */
+  alterDump?: (payload: Buffer) => Buffer;
+}
+
+export interface SnapshotCounts {
+  /** keys in the source (DBSIZE over its masters), for the progress bar */
+  total: number;
+  /** keys SCAN returned and the filters let through */
+  scanned: number;
+  written: number;
+  vanished: number;
+  skipped: number;
+  failed: number;
+  /** keys RESTORE refused for their DUMP format, copied by type instead */
+  fallbacks: number;
+  retries: number;
+}
+
+export type SnapshotEvent =
+  | { type: 'progress'; counts: SnapshotCounts; elapsedMs: number; keysPerSec: number }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | { type: 'done'; summary: SnapshotSummary };
+
+export interface SnapshotSummary {
+  counts: SnapshotCounts;
+  elapsedMs: number;
+  stopped: boolean;
+  dryRun: boolean;
+  /** the first failed keys (printable) with why */
+  failures: Array<{ key: string; error: string }>;
+  skipReasons: Record<string, number>;
+}
+
+/** Target errors worth another try: busy, loading, read-only during a failover, redirected, disconnected. */
+const RETRYABLE = /^(OOM|READONLY|LOADING|TRYAGAIN|CLUSTERDOWN|MOVED|ASK|BUSY )|Connection is closed|Stream isn't writeable|ECONNRESET|ECONNREFUSED|timed? ?out/i;
+const MAX_LISTED = 100;
+
+/** Commands queued in a pipeline so far (ioredis keeps the count on the pipeline object). */
+function queued(pipe: unknown): number {
+  return (pipe as { length: number }).length;
+}
+
+/** A key as an operator can read it: UTF-8 where it is, \xNN where it is not. */
+export function printableKey(key: Buffer): string {
+  const text = key.toString('utf8');
+  if (Buffer.from(text, 'utf8').equals(key)) return text;
+  return [...key].map((b) => (b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join('');
+}
+
+interface Batch {
+  from: Redis;
+  records: KeyRecord[];
+}
+
+export class SnapshotJob {
+  readonly events = new Emitter<SnapshotEvent>();
+  private stopped = false;
+  private readonly counts: SnapshotCounts = { total: 0, scanned: 0, written: 0, vanished: 0, skipped: 0, failed: 0, fallbacks: 0, retries: 0 };
+  private readonly failures: SnapshotSummary['failures'] = [];
+  private readonly skipReasons: Record<string, number> = {};
+  private started = 0;
+
+  constructor(
+    private readonly source: Side,
+    private readonly target: Side,
+    private readonly o: SnapshotOptions,
+  ) {}
+
+  /** Stops scanning; what was read is still written, and the summary says it stopped. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private progress(): void {
+    const elapsedMs = Date.now() - this.started;
+    const done = this.counts.written + this.counts.vanished + this.counts.skipped + this.counts.failed;
+    this.events.emit({ type: 'progress', counts: { ...this.counts }, elapsedMs, keysPerSec: elapsedMs ? Math.round((done * 1000) / elapsedMs) : 0 });
+  }
+
+  async run(): Promise<SnapshotSummary> {
+    this.started = Date.now();
+    this.counts.total = await keyCount(this.source);
+    const ticker = setInterval(() => this.progress(), 1000);
+    const readQ = new BoundedQueue<{ from: Redis; keys: Buffer[] }>(Math.max(1, Math.ceil(this.o.readQueue / this.o.readBatch)));
+    const writeQ = new BoundedQueue<Batch>(Math.max(2, this.o.targetPool * 2));
+    try {
+      const scanners = Promise.all(this.source.masters.map((m) => this.scan(m, readQ))).finally(() => readQ.close());
+      const readers = Promise.all(Array.from({ length: this.o.readThreads }, () => this.read(readQ, writeQ))).finally(() => writeQ.close());
+      const writers = Promise.all(Array.from({ length: this.o.targetPool }, () => this.write(writeQ)));
+      await Promise.all([scanners, readers, writers]);
+    } finally {
+      clearInterval(ticker);
+    }
+    this.progress();
+    const summary: SnapshotSummary = {
+      counts: { ...this.counts },
+      elapsedMs: Date.now() - this.started,
+      stopped: this.stopped,
+      dryRun: this.o.dryRun,
+      failures: this.failures,
+      skipReasons: { ...this.skipReasons },
+    };
+    this.events.emit({ type: 'done', summary });
+    return summary;
+  }
+
+  private async scan(master: Redis, readQ: BoundedQueue<{ from: Redis; keys: Buffer[] }>): Promise<void> {
+    for await (const keys of scanKeys(master, this.o.scan, this.o.readBatch, () => undefined, () => this.stopped)) {
+      this.counts.scanned += keys.length;
+      await readQ.put({ from: master, keys });
+      if (this.stopped) break;
+    }
+  }
+
+  private async read(readQ: BoundedQueue<{ from: Redis; keys: Buffer[] }>, writeQ: BoundedQueue<Batch>): Promise<void> {
+    for (;;) {
+      const next = await readQ.take();
+      if (next.done) return;
+      const { from, keys } = next.value;
+      let records: KeyRecord[];
+      try {
+        records = this.o.type === 'dump' ? await readDump(from, keys) : await this.readTyped(from, keys);
+        const alter = this.o.alterDump;
+        if (alter) records = records.map((r) => (r.status === 'ok' && 'dump' in r ? { ...r, dump: alter(r.dump) } : r));
+      } catch (err) {
+        records = keys.map((key) => ({ key, status: 'skipped', reason: `read failed: ${(err as Error).message}` }));
+      }
+      await writeQ.put({ from, records });
+    }
+  }
+
+  private async readTyped(from: Redis, keys: Buffer[]): Promise<KeyRecord[]> {
+    const read = await readStruct(from, keys);
+    return read.map((r): KeyRecord => {
+      if (r.vanished) return { key: r.key, status: 'vanished' };
+      if (r.unsupported || !r.struct) return { key: r.key, status: 'skipped', reason: `type ${r.unsupported ?? 'unknown'} cannot be copied by struct (use --type dump)` };
+      return { key: r.key, status: 'ok', ttlMs: r.ttlMs, struct: r.struct };
+    });
+  }
+
+  private skip(reason: string): void {
+    this.counts.skipped++;
+    this.skipReasons[reason] = (this.skipReasons[reason] ?? 0) + 1;
+  }
+
+  private fail(key: Buffer, error: string): void {
+    this.counts.failed++;
+    if (this.failures.length < MAX_LISTED) this.failures.push({ key: printableKey(key), error });
+  }
+
+  private async write(writeQ: BoundedQueue<Batch>): Promise<void> {
+    for (;;) {
+      const next = await writeQ.take();
+      if (next.done) return;
+      const { from, records } = next.value;
+      const ok: Array<Extract<KeyRecord, { status: 'ok' }>> = [];
+      for (const r of records) {
+        if (r.status === 'vanished') this.counts.vanished++;
+        else if (r.status === 'skipped') this.skip(r.reason);
+        else ok.push(r);
+      }
+      if (this.o.dryRun) {
+        this.counts.written += ok.length;
+        continue;
+      }
+      for (let i = 0; i < ok.length; i += this.o.writeBatch) await this.writeWithRetries(from, ok.slice(i, i + this.o.writeBatch));
+    }
+  }
+
+  /** Writes records, retrying the ones that failed for a passing reason, with backoff. */
+  private async writeWithRetries(from: Redis, records: Array<Extract<KeyRecord, { status: 'ok' }>>): Promise<void> {
+    let pending = records;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const again: typeof pending = [];
+      const results = await this.writeOnce(pending);
+      for (let i = 0; i < pending.length; i++) {
+        const r = pending[i];
+        const err = results[i];
+        if (!err) this.counts.written++;
+        else if ('dump' in r && isDumpFormatError(err)) await this.fallback(from, r);
+        else if (RETRYABLE.test(err.message) && attempt < this.o.maxAttempts) again.push(r);
+        else this.fail(r.key, err.message);
+      }
+      if (again.length) {
+        this.counts.retries += again.length;
+        await new Promise((res) => setTimeout(res, Math.min(2000, 100 * 2 ** (attempt - 1))));
+      }
+      pending = again;
+    }
+  }
+
+  /** RESTORE refused the payload: read the key by type from the source and write it that way. */
+  private async fallback(from: Redis, r: Extract<KeyRecord, { status: 'ok' }>): Promise<void> {
+    this.counts.fallbacks++;
+    const [typed] = await this.readTyped(from, [r.key]);
+    if (typed.status === 'vanished') return void this.counts.vanished++;
+    if (typed.status === 'skipped') return this.skip(typed.reason);
+    if (typed.status !== 'ok' || !('struct' in typed)) return this.fail(r.key, 'fallback read failed');
+    const [err] = await this.writeOnce([typed]);
+    if (err) this.fail(r.key, `after a DUMP-format fallback: ${err.message}`);
+    else this.counts.written++;
+  }
+
+  /** One pipeline per target node; returns, per record, the first error of its commands (or null). */
+  private async writeOnce(records: Array<Extract<KeyRecord, { status: 'ok' }>>): Promise<Array<Error | null>> {
+    const out: Array<Error | null> = new Array(records.length).fill(null);
+    const groups = this.groupByNode(records.map((r) => r.key));
+    await Promise.all(
+      [...groups.values()].map(async (indexes) => {
+        const pipe = this.target.writer.pipeline();
+        const spans: Array<[number, number]> = [];
+        for (const i of indexes) {
+          const r = records[i];
+          const first = queued(pipe);
+          if ('dump' in r) writeDump(pipe, r.key, r.ttlMs, r.dump);
+          else writeStruct(pipe, r.key, r.ttlMs, r.struct, this.o.mergePolicy);
+          spans.push([first, queued(pipe)]);
+        }
+        let replies: Array<[Error | null, unknown]>;
+        try {
+          replies = ((await pipe.exec()) ?? []) as Array<[Error | null, unknown]>;
+        } catch (err) {
+          for (const i of indexes) out[i] = err as Error;
+          return;
+        }
+        indexes.forEach((i, j) => {
+          const [a, b] = spans[j];
+          for (let c = a; c < b; c++) {
+            const e = replies[c]?.[0];
+            if (e) {
+              out[i] = e;
+              break;
+            }
+          }
+        });
+      }),
+    );
+    return out;
+  }
+
+  /** A cluster pipeline must stay on one node: keys grouped by the master that owns their slot. */
+  private groupByNode(keys: Buffer[]): Map<string, number[]> {
+    const groups = new Map<string, number[]>();
+    const cluster = this.target.isCluster ? (this.target.writer as Cluster) : undefined;
+    keys.forEach((k, i) => {
+      const owner = cluster ? (cluster.slots[calculateSlot(k)]?.[0] ?? 'unknown') : 'one';
+      const g = groups.get(owner);
+      if (g) g.push(i);
+      else groups.set(owner, [i]);
+    });
+    return groups;
+  }
+}
+

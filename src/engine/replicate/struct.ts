@@ -1,0 +1,389 @@
+// The struct strategy: keys read by type on the source (TYPE + PTTL, then GET / HGETALL / LRANGE / SMEMBERS /
+// ZRANGE … WITHSCORES / XRANGE) and written by type on the target, binary-safe throughout; plus the type-aware
+// equality and TTL tolerance the compare job uses. Consumer groups and a stream's last-generated ID are not
+// copied (RIOT's struct replication does not either): DUMP / RESTORE keeps them.
+import type { ChainableCommander, Redis } from 'ioredis';
+import { NO_TTL, type RedisType, type StructValue } from './types.js';
+
+/** What readStruct found for one key. ttlMs is PTTL's: NO_TTL (-1), milliseconds left, or -2 when vanished. */
+export interface StructRead {
+  key: Buffer;
+  ttlMs: number;
+  struct?: StructValue;
+  /** expired or deleted between the scan and the read */
+  vanished?: true;
+  /** the TYPE name of a key cutover cannot read by type (module types such as ReJSON-RL, vectorset, …) */
+  unsupported?: string;
+}
+
+/** PTTL's answer for a key that does not exist. */
+const PTTL_MISSING = -2;
+
+/** A key whose type changes between the TYPE and the read (WRONGTYPE) is read again, at most this often. */
+const MAX_READ_ROUNDS = 3;
+
+/** No write command carries more than this many elements (a hash field + value, a zset score + member count one). */
+export const MAX_ELEMENTS_PER_COMMAND = 1000;
+/** … nor (roughly) more than this many bytes of values, whichever comes first; one element always goes. */
+export const MAX_BYTES_PER_COMMAND = 8 * 1024 * 1024;
+
+/**
+ * An empty stream exists in Redis (every entry XDEL'd, or XTRIM MAXLEN 0) but XADD cannot make one: a consumer
+ * group created with MKSTREAM and destroyed at once leaves it behind. The name only has to be one nobody uses.
+ */
+export const EMPTY_STREAM_GROUP = 'cutover:mkstream';
+
+export type TypeClass = { kind: 'struct'; type: RedisType } | { kind: 'vanished' } | { kind: 'unsupported'; type: string };
+
+const STRUCT_TYPES: ReadonlySet<string> = new Set<RedisType>(['string', 'hash', 'list', 'set', 'zset', 'stream']);
+
+/** What to do with a key given TYPE's answer: read it by type, call it vanished ('none'), or skip it (modules). */
+export function classifyType(typeName: string): TypeClass {
+  if (typeName === 'none') return { kind: 'vanished' };
+  if (STRUCT_TYPES.has(typeName)) return { kind: 'struct', type: typeName as RedisType };
+  return { kind: 'unsupported', type: typeName };
+}
+
+type Reply = [Error | null, unknown];
+
+async function run(pipe: ChainableCommander): Promise<Reply[]> {
+  const replies = await pipe.exec();
+  if (!replies) throw new Error('pipeline was discarded');
+  return replies as Reply[];
+}
+
+function isWrongType(err: Error): boolean {
+  return err.message.startsWith('WRONGTYPE');
+}
+
+/** Pairs a flat [a1, b1, a2, b2, …] reply up. */
+function pairs(flat: Buffer[]): Array<[Buffer, Buffer]> {
+  const out: Array<[Buffer, Buffer]> = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i], flat[i + 1]]);
+  return out;
+}
+
+/**
+ * Turns one read reply into a value, or undefined when the key is gone (an empty collection cannot exist in Redis;
+ * a stream can, so its EXISTS is asked too).
+ */
+function toStruct(type: RedisType, reply: unknown, exists: unknown): StructValue | undefined {
+  switch (type) {
+    case 'string':
+      return Buffer.isBuffer(reply) ? { type, value: reply } : undefined;
+    case 'hash': {
+      const flat = reply as Buffer[];
+      return flat.length ? { type, value: pairs(flat) } : undefined;
+    }
+    case 'list':
+    case 'set': {
+      const items = reply as Buffer[];
+      return items.length ? { type, value: items } : undefined;
+    }
+    case 'zset': {
+      const flat = reply as Buffer[];
+      return flat.length ? { type, value: pairs(flat).map(([m, s]): [Buffer, string] => [m, s.toString('latin1')]) } : undefined;
+    }
+    case 'stream': {
+      const entries = reply as Array<[Buffer, Buffer[] | null]>;
+      if (!entries.length && exists !== 1) return undefined;
+      return { type, value: entries.map(([id, fields]): [string, Buffer[]] => [id.toString('latin1'), fields ?? []]) };
+    }
+  }
+}
+
+/** Queues the read of one key by its type; returns how many replies it adds (a stream adds EXISTS). */
+function queueRead(pipe: ChainableCommander, key: Buffer, type: RedisType): number {
+  switch (type) {
+    case 'string':
+      pipe.getBuffer(key);
+      return 1;
+    case 'hash':
+      // Not hgetallBuffer: ioredis turns HGETALL's reply into an object, whose string keys lose non-UTF-8 field
+      // names. Its reply transformer is looked up by the exact command name 'hgetall', so 'HGETALL' stays flat.
+      pipe.callBuffer('HGETALL', key);
+      return 1;
+    case 'list':
+      pipe.lrangeBuffer(key, 0, -1);
+      return 1;
+    case 'set':
+      pipe.smembersBuffer(key);
+      return 1;
+    case 'zset':
+      pipe.zrangeBuffer(key, 0, -1, 'WITHSCORES');
+      return 1;
+    case 'stream':
+      pipe.xrangeBuffer(key, '-', '+').exists(key);
+      return 2;
+  }
+}
+
+/** One round over the keys at `indexes`: fills out[]; returns the indexes to read again (type changed meanwhile). */
+async function readRound(client: Redis, keys: Buffer[], indexes: number[], out: StructRead[], lastRound: boolean): Promise<number[]> {
+  const meta = client.pipeline();
+  for (const i of indexes) meta.type(keys[i]).pttl(keys[i]);
+  const metaReplies = await run(meta);
+
+  const toRead: Array<{ i: number; type: RedisType; ttlMs: number }> = [];
+  indexes.forEach((i, j) => {
+    const key = keys[i];
+    const [typeErr, typeName] = metaReplies[2 * j] ?? [new Error('no reply'), null];
+    const [ttlErr, ttl] = metaReplies[2 * j + 1] ?? [new Error('no reply'), null];
+    const err = typeErr ?? ttlErr;
+    if (err) throw new Error(`TYPE/PTTL failed: ${err.message}`);
+    const cls = classifyType(String(typeName));
+    const ttlMs = ttl === -1 ? NO_TTL : (ttl as number);
+    if (cls.kind === 'vanished' || ttlMs === PTTL_MISSING) out[i] = { key, ttlMs: PTTL_MISSING, vanished: true };
+    else if (cls.kind === 'unsupported') out[i] = { key, ttlMs, unsupported: cls.type };
+    else toRead.push({ i, type: cls.type, ttlMs });
+  });
+  if (!toRead.length) return [];
+
+  const read = client.pipeline();
+  const at: number[] = [];
+  let n = 0;
+  for (const r of toRead) {
+    at.push(n);
+    n += queueRead(read, keys[r.i], r.type);
+  }
+  const replies = await run(read);
+
+  const again: number[] = [];
+  toRead.forEach((r, j) => {
+    const key = keys[r.i];
+    const [err, reply] = replies[at[j]] ?? [new Error('no reply'), null];
+    const exists = r.type === 'stream' ? replies[at[j] + 1]?.[1] : undefined;
+    if (err) {
+      if (isWrongType(err) && !lastRound) return void again.push(r.i);
+      throw new Error(`reading a ${r.type} failed: ${err.message}`);
+    }
+    const struct = toStruct(r.type, reply, exists);
+    out[r.i] = struct ? { key, ttlMs: r.ttlMs, struct } : { key, ttlMs: PTTL_MISSING, vanished: true };
+  });
+  return again;
+}
+
+/**
+ * Reads keys by type, binary-safe: one pipeline of TYPE + PTTL for all of them, then one reading each by its
+ * type. A key gone in between is `vanished`; a type that cannot be read by type is `unsupported`. A key whose
+ * type changed between the two pipelines is read again (up to 3 rounds). Any other error rejects, for the
+ * caller to count the batch as failed.
+ */
+export async function readStruct(client: Redis, keys: Buffer[]): Promise<StructRead[]> {
+  const out: StructRead[] = new Array(keys.length);
+  let pending = keys.map((_, i) => i);
+  for (let round = 1; pending.length; round++) pending = await readRound(client, keys, pending, out, round >= MAX_READ_ROUNDS);
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------------- writing
+
+/** Splits items into runs of at most MAX_ELEMENTS_PER_COMMAND and about MAX_BYTES_PER_COMMAND. */
+export function chunk<T>(items: T[], bytesOf: (item: T) => number, maxElements = MAX_ELEMENTS_PER_COMMAND, maxBytes = MAX_BYTES_PER_COMMAND): T[][] {
+  const out: T[][] = [];
+  let cur: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const b = bytesOf(item);
+    if (cur.length && (cur.length >= maxElements || bytes + b > maxBytes)) {
+      out.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(item);
+    bytes += b;
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
+/**
+ * Queues the commands that make the key on the target.
+ *
+ * - 'overwrite': DEL, then the type's write (HSET / RPUSH / SADD / ZADD in chunks, XADD per entry keeping its ID),
+ *   then PEXPIRE. A string is one SET … [PX ttl]: SET replaces a key of any type, so it needs no DEL.
+ * - 'merge': no DEL. HSET, SADD and ZADD add to what the target holds (the source's value wins on a common
+ *   field / member); a list is appended to with RPUSH (so merging twice appends twice); a string is replaced.
+ *   Streams are XADDed entry by entry with the source's IDs: an entry whose ID is not above the target stream's
+ *   last ID (one copied before, say) fails with "ERR The ID specified in XADD is equal or smaller than the target
+ *   stream top item", which the caller sees as that key's error; a pipeline cannot skip it.
+ *   With no TTL on the source the key is PERSISTed, so the target's key does not keep an expiry of its own.
+ *
+ * ttlMs: NO_TTL (or any negative) for none; otherwise PEXPIRE max(1, ttlMs) — PTTL can say 0 for a key about to
+ * expire, and that must not become a key that never expires. An empty stream is made with XGROUP CREATE … MKSTREAM
+ * and XGROUP DESTROY. Consumer groups and the last-generated ID are not written.
+ */
+export function writeStruct(pipe: ChainableCommander, key: Buffer, ttlMs: number, v: StructValue, policy: 'overwrite' | 'merge'): void {
+  const hasTtl = ttlMs >= 0; // NO_TTL is -1
+  const px = Math.max(1, Math.round(ttlMs));
+  if (v.type === 'string') {
+    if (hasTtl) pipe.set(key, v.value, 'PX', px);
+    else pipe.set(key, v.value);
+    return;
+  }
+  if (policy === 'overwrite') pipe.del(key);
+  switch (v.type) {
+    case 'hash':
+      for (const c of chunk(v.value, ([f, x]) => f.length + x.length)) pipe.hset(key, ...c.flat());
+      break;
+    case 'list':
+      for (const c of chunk(v.value, (x) => x.length)) pipe.rpush(key, ...c);
+      break;
+    case 'set':
+      for (const c of chunk(v.value, (x) => x.length)) pipe.sadd(key, ...c);
+      break;
+    case 'zset':
+      for (const c of chunk(v.value, ([m, s]) => m.length + s.length)) pipe.zadd(key, ...c.flatMap(([m, s]) => [s, m]));
+      break;
+    case 'stream':
+      if (!v.value.length) pipe.xgroup('CREATE', key, EMPTY_STREAM_GROUP, '$', 'MKSTREAM').xgroup('DESTROY', key, EMPTY_STREAM_GROUP);
+      for (const [id, fields] of v.value) pipe.xadd(key, id, ...fields);
+      break;
+  }
+  if (hasTtl) pipe.pexpire(key, px);
+  else if (policy === 'merge') pipe.persist(key);
+}
+
+// ------------------------------------------------------------------------------------------------ comparing
+
+const SHOWN = 5;
+const SHOWN_CHARS = 32;
+
+/** A value as an operator can read it: UTF-8 where it is (control characters as \xNN), \xNN bytes where it is not. */
+export function printable(b: Buffer, maxChars = SHOWN_CHARS): string {
+  const hex = (c: number) => `\\x${c.toString(16).padStart(2, '0')}`;
+  const text = b.toString('utf8');
+  const s = Buffer.from(text, 'utf8').equals(b)
+    ? text.replace(/[\x00-\x1f\x7f]/g, (c) => hex(c.charCodeAt(0)))
+    : [...b].map((c) => (c >= 0x20 && c < 0x7f && c !== 0x5c ? String.fromCharCode(c) : hex(c))).join('');
+  const chars = [...s];
+  return chars.length > maxChars ? chars.slice(0, maxChars).join('') + '…' : s;
+}
+
+function listed(items: string[]): string {
+  return `(${items.slice(0, SHOWN).join(', ')}${items.length > SHOWN ? ', …' : ''})`;
+}
+
+/** A byte-exact map key for a Buffer (latin1 maps each byte to one char). */
+const k = (b: Buffer): string => b.toString('latin1');
+
+/** A zset score as a number: Redis writes inf / -inf (and accepts +inf, infinity). */
+export function parseScore(s: string): number {
+  const t = s.trim().toLowerCase();
+  if (/^\+?inf(inity)?$/.test(t)) return Infinity;
+  if (/^-inf(inity)?$/.test(t)) return -Infinity;
+  return t === '' ? NaN : Number(t);
+}
+
+function scoresEqual(a: string, b: string): boolean {
+  if (a === b) return true;
+  const x = parseScore(a);
+  const y = parseScore(b);
+  return x === y;
+}
+
+/** Keyed comparison of two unordered collections: what a has that b lacks, what b has that a lacks, what differs. */
+function keyed<V>(a: Array<[Buffer, V]>, b: Array<[Buffer, V]>, same: (x: V, y: V) => boolean) {
+  const bm = new Map<string, V>();
+  for (const [m, v] of b) bm.set(k(m), v);
+  const am = new Set<string>();
+  const missing: Buffer[] = [];
+  const differ: Array<[Buffer, V, V]> = [];
+  for (const [m, v] of a) {
+    const key = k(m);
+    am.add(key);
+    if (!bm.has(key)) missing.push(m);
+    else if (!same(v, bm.get(key) as V)) differ.push([m, v, bm.get(key) as V]);
+  }
+  const extra = b.filter(([m]) => !am.has(k(m))).map(([m]) => m);
+  return { missing, extra, differ };
+}
+
+function setParts(what: string, missing: Buffer[], extra: Buffer[], differ: string[], differWord: string): string | undefined {
+  const parts: string[] = [];
+  if (differ.length) parts.push(`${differ.length} ${differWord} ${listed(differ)}`);
+  if (missing.length) parts.push(`${missing.length} missing on target ${listed(missing.map((m) => printable(m)))}`);
+  if (extra.length) parts.push(`${extra.length} extra ${listed(extra.map((m) => printable(m)))}`);
+  return parts.length ? `${what}: ${parts.join(', ')}` : undefined;
+}
+
+function firstDifference<T>(a: T[], b: T[], same: (x: T, y: T) => boolean): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (!same(a[i], b[i])) return i;
+  return a.length === b.length ? -1 : n;
+}
+
+function buffersEqual(a: Buffer[], b: Buffer[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.equals(b[i]));
+}
+
+/**
+ * Type-aware equality of a (the source's value) and b (the target's): hashes and sets as unordered collections,
+ * zsets by member → score (compared as numbers: "1" equals "1.0"), lists and streams in order. `detail` says
+ * briefly what differs, naming at most 5 fields or members.
+ */
+export function structEquals(a: StructValue, b: StructValue): { equal: boolean; detail?: string } {
+  const differs = (detail: string) => ({ equal: false, detail });
+  if (a.type !== b.type) return differs(`type: ${a.type} vs ${b.type}`);
+  switch (a.type) {
+    case 'string': {
+      const y = (b as typeof a).value;
+      if (a.value.equals(y)) return { equal: true };
+      if (a.value.length !== y.length) return differs(`string: ${a.value.length} bytes vs ${y.length}`);
+      return differs(`string: ${a.value.length} bytes, differ from byte ${firstDifference([...a.value], [...y], (p, q) => p === q)}`);
+    }
+    case 'hash': {
+      const r = keyed(a.value, (b as typeof a).value, (x, y) => x.equals(y));
+      const d = setParts('hash', r.missing, r.extra, r.differ.map(([f]) => printable(f)), r.differ.length === 1 ? 'field differs' : 'fields differ');
+      return d ? differs(d) : { equal: true };
+    }
+    case 'set': {
+      const r = keyed(
+        a.value.map((m): [Buffer, true] => [m, true]),
+        (b as typeof a).value.map((m): [Buffer, true] => [m, true]),
+        () => true,
+      );
+      const d = setParts('set', r.missing, r.extra, [], '');
+      return d ? differs(d) : { equal: true };
+    }
+    case 'zset': {
+      const r = keyed(a.value, (b as typeof a).value, scoresEqual);
+      const d = setParts(
+        'zset',
+        r.missing,
+        r.extra,
+        r.differ.map(([m, x, y]) => `${printable(m)}: ${x} vs ${y}`),
+        r.differ.length === 1 ? 'score differs' : 'scores differ',
+      );
+      return d ? differs(d) : { equal: true };
+    }
+    case 'list': {
+      const y = (b as typeof a).value;
+      const at = firstDifference(a.value, y, (p, q) => p.equals(q));
+      if (at < 0) return { equal: true };
+      if (a.value.length !== y.length) return differs(`list: length ${a.value.length} vs ${y.length}, first difference at index ${at}`);
+      let n = 0;
+      for (let i = at; i < y.length; i++) if (!a.value[i].equals(y[i])) n++;
+      return differs(`list: ${n} element${n === 1 ? '' : 's'} differ${n === 1 ? 's' : ''}, first at index ${at} (${printable(a.value[at])} vs ${printable(y[at])})`);
+    }
+    case 'stream': {
+      const y = (b as typeof a).value;
+      const at = firstDifference(a.value, y, (p, q) => p[0] === q[0] && buffersEqual(p[1], q[1]));
+      if (at < 0) return { equal: true };
+      const len = a.value.length !== y.length ? `length ${a.value.length} vs ${y.length}, ` : '';
+      const p = a.value[at];
+      const q = y[at];
+      if (!p || !q) return differs(`stream: ${len}first difference at entry ${at} (${p ? p[0] : 'none'} vs ${q ? q[0] : 'none'})`);
+      if (p[0] !== q[0]) return differs(`stream: ${len}entry ${at} has ID ${p[0]} vs ${q[0]}`);
+      return differs(`stream: ${len}entry ${p[0]} has other fields or values`);
+    }
+  }
+}
+
+/** Both without a TTL, or both with one and within toleranceMs of each other. */
+export function ttlClose(sourceMs: number, targetMs: number, toleranceMs: number): boolean {
+  const a = sourceMs >= 0;
+  const b = targetMs >= 0;
+  if (!a || !b) return a === b;
+  return Math.abs(sourceMs - targetMs) <= toleranceMs;
+}
