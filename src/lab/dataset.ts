@@ -11,7 +11,7 @@
 // a TTL need a second command (PEXPIRE), and streams one XADD per entry.
 import { createRequire } from 'node:module';
 import type { Cluster, Redis } from 'ioredis';
-import { RawPipeline } from './raw-pipeline.js';
+import { RespConnection } from '../engine/resp.js';
 
 /** CRC16 slot of a key (hash tags honoured): the package ioredis itself uses. */
 const calculateSlot = createRequire(import.meta.url)('cluster-key-slot') as (key: string | Buffer) => number;
@@ -312,16 +312,16 @@ async function sendOneByOne(cluster: Cluster, maker: KeyMaker, heads: Head[]): P
 /** Sends keys [from, to), calling tally for each; resolves once all are acknowledged. */
 /** Bare RESP connections, one per server: the standalone server, or each cluster master as keys reach it. */
 class RawPool {
-  private conns = new Map<string, Promise<RawPipeline>>();
+  private conns = new Map<string, Promise<RespConnection>>();
 
   constructor(private readonly auth: { password?: string; db?: number }) {}
 
   /** "host:port" → its connection, opened on first use. */
-  get(address: string): Promise<RawPipeline> {
+  get(address: string): Promise<RespConnection> {
     let c = this.conns.get(address);
     if (!c) {
       const at = address.lastIndexOf(':');
-      c = RawPipeline.open(address.slice(0, at), Number(address.slice(at + 1)), this.auth.password, this.auth.db);
+      c = RespConnection.open({ host: address.slice(0, at), port: Number(address.slice(at + 1)), password: this.auth.password, db: this.auth.db });
       c.catch(() => undefined);
       this.conns.set(address, c);
     }

@@ -2,7 +2,9 @@
 // checkExtra the keys only the target has. Streams batches through a bounded queue like the snapshot.
 import type { Redis } from 'ioredis';
 import { Emitter } from '../emitter.js';
+import { readDump } from './dump.js';
 import { BoundedQueue } from './queue.js';
+import { addressOf, RespPool } from './resp-pool.js';
 import { scanKeys, type ScanOptions } from './scan.js';
 import { byOwner, keyCount, type Side } from './side.js';
 import { printableKey } from './snapshot.js';
@@ -68,12 +70,17 @@ export class CompareJob {
   private readonly counts: CompareCounts = { total: 0, compared: 0, ok: 0, missing: 0, type: 0, value: 0, ttl: 0, extra: 0, vanished: 0, skipped: 0 };
   private readonly diffs: Diff[] = [];
   private started = 0;
+  private readonly sourceConns: RespPool;
+  private readonly targetConns: RespPool;
 
   constructor(
     private readonly source: Side,
     private readonly target: Side,
     private readonly o: CompareOptions,
-  ) {}
+  ) {
+    this.sourceConns = new RespPool(source);
+    this.targetConns = new RespPool(target);
+  }
 
   stop(): void {
     this.stopped = true;
@@ -98,6 +105,7 @@ export class CompareJob {
       if (this.o.checkExtra && !this.stopped) await this.pass(this.target, (_from, keys) => this.extraBatch(keys));
     } finally {
       clearInterval(ticker);
+      await Promise.all([this.sourceConns.close(), this.targetConns.close()]);
     }
     this.progress();
     const summary: CompareSummary = { counts: { ...this.counts }, diffs: this.diffs, elapsedMs: Date.now() - this.started, stopped: this.stopped, checkExtra: this.o.checkExtra };
@@ -123,7 +131,42 @@ export class CompareJob {
     await Promise.all([scanners, ...workers]);
   }
 
+  /**
+   * Fast path: DUMP and PTTL on both sides; identical payloads are identical values. Only keys whose
+   * payloads differ (a real difference, or the same value in another encoding) are read by type.
+   */
   private async compareBatch(from: Redis, keys: Buffer[]): Promise<void> {
+    const [src, dst] = await Promise.all([readDump(await this.sourceConns.forClient(from), keys), this.readTargetDumps(keys)]);
+    const slow: Buffer[] = [];
+    keys.forEach((key, i) => {
+      const a = src[i];
+      const b = dst[i];
+      if (a.status === 'vanished') return void this.counts.vanished++;
+      if (a.status !== 'ok' || !('dump' in a)) return void slow.push(key);
+      if (b.status === 'vanished') {
+        this.counts.compared++;
+        return this.diff('missing', key, 'not on the target');
+      }
+      if (b.status !== 'ok' || !('dump' in b) || !a.dump.equals(b.dump)) return void slow.push(key);
+      this.counts.compared++;
+      if (!ttlClose(a.ttlMs, b.ttlMs, this.o.ttlToleranceMs)) return this.diff('ttl', key, `ttl ${a.ttlMs} ms on the source, ${b.ttlMs} ms on the target`);
+      this.counts.ok++;
+    });
+    if (slow.length) await this.compareByType(from, slow);
+  }
+
+  private async readTargetDumps(keys: Buffer[]): Promise<Awaited<ReturnType<typeof readDump>>> {
+    const out: Awaited<ReturnType<typeof readDump>> = new Array(keys.length);
+    await Promise.all(
+      byOwner(this.target, keys).map(async (g) => {
+        const read = await readDump(await this.targetConns.get(addressOf(g.client)), g.keys);
+        g.index.forEach((i, j) => (out[i] = read[j]));
+      }),
+    );
+    return out;
+  }
+
+  private async compareByType(from: Redis, keys: Buffer[]): Promise<void> {
     const [src, dst] = await Promise.all([readStruct(from, keys), this.readTarget(keys)]);
     keys.forEach((key, i) => {
       const a = src[i];
@@ -157,9 +200,9 @@ export class CompareJob {
   private async extraBatch(keys: Buffer[]): Promise<void> {
     await Promise.all(
       byOwner(this.source, keys).map(async (g) => {
-        const pipe = g.client.pipeline();
-        for (const k of g.keys) pipe.exists(k);
-        const replies = (await pipe.exec()) ?? [];
+        const pipe = (await this.sourceConns.get(addressOf(g.client))).pipeline();
+        for (const k of g.keys) pipe.call('EXISTS', [k]);
+        const replies = await pipe.exec();
         g.keys.forEach((k, j) => {
           if (replies[j]?.[1] === 0) this.diff('extra', k, 'only on the target');
         });

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { Cluster, type Redis } from 'ioredis';
 import { nodeId, type Endpoint } from '../../config/endpoint.js';
 import { makeClient, type ConnectOptions } from '../connect.js';
+import type { RespOptions } from '../resp.js';
 import { parseInfo } from '../topology/parse-info.js';
 
 export interface Side {
@@ -17,6 +18,8 @@ export interface Side {
   runIds: string[];
   /** a standalone server that is a replica (a target must not be one) */
   replicaOf?: string;
+  /** how to log in to any of its servers over a bare RESP connection */
+  auth: Omit<RespOptions, 'host' | 'port'>;
   close(): void;
 }
 
@@ -38,6 +41,7 @@ export async function openSide(ep: Endpoint, conn: ConnectOptions, label: string
       writer: entry,
       runIds: info.server.runId ? [info.server.runId] : [],
       replicaOf: repl?.role === 'replica' && repl.masterHost && repl.masterPort ? nodeId(repl.masterHost, repl.masterPort) : undefined,
+      auth: { username: ep.username, password: ep.password, db: ep.db, tls: ep.tls ? conn.tls : undefined, connectTimeoutMs: conn.connectTimeoutMs },
       close: () => entry.disconnect(),
     };
   }
@@ -52,7 +56,8 @@ export async function openSide(ep: Endpoint, conn: ConnectOptions, label: string
   const masters = cluster.nodes('master');
   for (const m of masters) m.on('error', () => undefined);
   const runIds = (await Promise.all(masters.map(async (m) => (await infoOf(m)).server.runId))).filter((x): x is string => !!x);
-  return { label, isCluster: true, masters, writer: cluster, runIds, close: () => cluster.disconnect() };
+  const auth = { username: ep.username, password: ep.password, tls: ep.tls ? conn.tls : undefined, connectTimeoutMs: conn.connectTimeoutMs };
+  return { label, isCluster: true, masters, writer: cluster, runIds, auth, close: () => cluster.disconnect() };
 }
 
 /** Keys over every master of a side. */

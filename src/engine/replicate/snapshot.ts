@@ -1,13 +1,14 @@
 // The snapshot job: scanners → readers → writers through bounded queues, so memory stays flat whatever
 // the dataset size. Every scanned key ends as written, vanished, skipped (with a reason) or failed (listed).
 import { createRequire } from 'node:module';
-import type { Cluster, Redis } from 'ioredis';
+import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import { Emitter } from '../emitter.js';
 import { isDumpFormatError, readDump, writeDump } from './dump.js';
 import { BoundedQueue } from './queue.js';
+import { addressOf, RespPool } from './resp-pool.js';
 import { scanKeys, type ScanOptions } from './scan.js';
 import { keyCount, type Side } from './side.js';
-import { readStruct, writeStruct } from './struct.js';
+import { printable, readStruct, writeStruct } from './struct.js';
 import type { KeyRecord } from './types.js';
 
 const calculateSlot = createRequire(import.meta.url)('cluster-key-slot') as (key: string | Buffer) => number;
@@ -70,9 +71,7 @@ function queued(pipe: unknown): number {
 
 /** A key as an operator can read it: UTF-8 where it is, \xNN where it is not. */
 export function printableKey(key: Buffer): string {
-  const text = key.toString('utf8');
-  if (Buffer.from(text, 'utf8').equals(key)) return text;
-  return [...key].map((b) => (b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join('');
+  return printable(key, Infinity);
 }
 
 interface Batch {
@@ -87,12 +86,17 @@ export class SnapshotJob {
   private readonly failures: SnapshotSummary['failures'] = [];
   private readonly skipReasons: Record<string, number> = {};
   private started = 0;
+  private readonly sourceConns: RespPool;
+  private readonly targetConns: RespPool;
 
   constructor(
     private readonly source: Side,
     private readonly target: Side,
     private readonly o: SnapshotOptions,
-  ) {}
+  ) {
+    this.sourceConns = new RespPool(source);
+    this.targetConns = new RespPool(target);
+  }
 
   /** Stops scanning; what was read is still written, and the summary says it stopped. */
   stop(): void {
@@ -118,6 +122,7 @@ export class SnapshotJob {
       await Promise.all([scanners, readers, writers]);
     } finally {
       clearInterval(ticker);
+      await Promise.all([this.sourceConns.close(), this.targetConns.close()]);
     }
     this.progress();
     const summary: SnapshotSummary = {
@@ -147,7 +152,7 @@ export class SnapshotJob {
       const { from, keys } = next.value;
       let records: KeyRecord[];
       try {
-        records = this.o.type === 'dump' ? await readDump(from, keys) : await this.readTyped(from, keys);
+        records = this.o.type === 'dump' ? await readDump(await this.sourceConns.forClient(from), keys) : await this.readTyped(from, keys);
         const alter = this.o.alterDump;
         if (alter) records = records.map((r) => (r.status === 'ok' && 'dump' in r ? { ...r, dump: alter(r.dump) } : r));
       } catch (err) {
@@ -211,6 +216,8 @@ export class SnapshotJob {
       }
       if (again.length) {
         this.counts.retries += again.length;
+        // a resharding or a failover moved slots: learn the new owners before the next try
+        if (this.target.isCluster) await new Promise<void>((res) => (this.target.writer as Cluster).refreshSlotsCache(() => res()));
         await new Promise((res) => setTimeout(res, Math.min(2000, 100 * 2 ** (attempt - 1))));
       }
       pending = again;
@@ -234,19 +241,27 @@ export class SnapshotJob {
     const out: Array<Error | null> = new Array(records.length).fill(null);
     const groups = this.groupByNode(records.map((r) => r.key));
     await Promise.all(
-      [...groups.values()].map(async (indexes) => {
-        const pipe = this.target.writer.pipeline();
+      [...groups.entries()].map(async ([owner, indexes]) => {
+        // RESTOREs go over a bare RESP connection to the owner; typed writes through the client library
+        const dumps = records[indexes[0]] && 'dump' in records[indexes[0]];
+        let pipe: { call(name: string, args: Array<string | Buffer | number>): unknown; exec(): Promise<Array<[Error | null, unknown]> | null> };
+        try {
+          pipe = dumps ? (await this.targetConns.get(owner)).pipeline() : (this.target.writer.pipeline() as unknown as typeof pipe);
+        } catch (err) {
+          for (const i of indexes) out[i] = err as Error;
+          return;
+        }
         const spans: Array<[number, number]> = [];
         for (const i of indexes) {
           const r = records[i];
           const first = queued(pipe);
           if ('dump' in r) writeDump(pipe, r.key, r.ttlMs, r.dump);
-          else writeStruct(pipe, r.key, r.ttlMs, r.struct, this.o.mergePolicy);
+          else writeStruct(pipe as unknown as ChainableCommander, r.key, r.ttlMs, r.struct, this.o.mergePolicy);
           spans.push([first, queued(pipe)]);
         }
         let replies: Array<[Error | null, unknown]>;
         try {
-          replies = ((await pipe.exec()) ?? []) as Array<[Error | null, unknown]>;
+          replies = (await pipe.exec()) ?? [];
         } catch (err) {
           for (const i of indexes) out[i] = err as Error;
           return;
@@ -266,12 +281,13 @@ export class SnapshotJob {
     return out;
   }
 
-  /** A cluster pipeline must stay on one node: keys grouped by the master that owns their slot. */
+  /** A cluster pipeline must stay on one node: keys grouped by the address of the master that owns their slot. */
   private groupByNode(keys: Buffer[]): Map<string, number[]> {
     const groups = new Map<string, number[]>();
     const cluster = this.target.isCluster ? (this.target.writer as Cluster) : undefined;
+    const single = addressOf(this.target.masters[0]);
     keys.forEach((k, i) => {
-      const owner = cluster ? (cluster.slots[calculateSlot(k)]?.[0] ?? 'unknown') : 'one';
+      const owner = cluster ? (cluster.slots[calculateSlot(k)]?.[0] ?? single) : single;
       const g = groups.get(owner);
       if (g) g.push(i);
       else groups.set(owner, [i]);

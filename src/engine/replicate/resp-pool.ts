@@ -1,0 +1,38 @@
+// Bare RESP connections to the servers of one side, opened on first use with that side's credentials,
+// and opened again when one breaks (a failover, a restart).
+import type { Redis } from 'ioredis';
+import { RespConnection } from '../resp.js';
+import type { Side } from './side.js';
+
+export class RespPool {
+  private conns = new Map<string, Promise<RespConnection>>();
+
+  constructor(private readonly side: Side) {}
+
+  /** "host:port" → its connection. */
+  async get(address: string): Promise<RespConnection> {
+    const existing = this.conns.get(address);
+    if (existing) {
+      const conn = await existing.catch(() => undefined);
+      if (conn && !conn.broken) return conn;
+    }
+    const at = address.lastIndexOf(':');
+    const opening = RespConnection.open({ host: address.slice(0, at), port: Number(address.slice(at + 1)), ...this.side.auth });
+    opening.catch(() => undefined);
+    this.conns.set(address, opening);
+    return opening;
+  }
+
+  forClient(client: Redis): Promise<RespConnection> {
+    return this.get(addressOf(client));
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.conns.values()) (await c.catch(() => undefined))?.close();
+    this.conns.clear();
+  }
+}
+
+export function addressOf(client: Redis): string {
+  return `${client.options.host}:${client.options.port}`;
+}
