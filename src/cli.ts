@@ -178,6 +178,14 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// benchmarks: CUTOVER_RUSAGE=1 prints this process's CPU time and peak memory as one JSON line on stderr at exit
+if (process.env.CUTOVER_RUSAGE) {
+  process.on('exit', () => {
+    const u = process.resourceUsage();
+    process.stderr.write(JSON.stringify({ rusage: { userSec: u.userCPUTime / 1e6, sysSec: u.systemCPUTime / 1e6, maxRssMb: u.maxRSS / 1024 } }) + '\n');
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
