@@ -3,14 +3,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultTimeout, parseCommand, type Command, type ConnectionArgs } from './config/args.js';
-import { InputError, describeEndpoint, parseEndpoint } from './config/endpoint.js';
+import { InputError, describeEndpoint, parseEndpoint, type Endpoint } from './config/endpoint.js';
 import { redact } from './config/redact.js';
 import { checkEndpoint, DEFAULT_CONNECT, tlsSettings, type ConnectOptions } from './engine/connect.js';
 import { TopologyMonitor } from './engine/topology/monitor.js';
 import { helpText } from './help.js';
 import { projectRoot } from './lab/redis-binaries.js';
 import { logLine, topologyJson, topologyText } from './render/text.js';
+import { ReplicationRunner } from './engine/replicate/runner.js';
+import { initialState } from './store/state.js';
 import { createAppStore, publish } from './store/store.js';
+import type { ConsoleIntents } from './ui/context.js';
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
 
@@ -97,28 +100,47 @@ async function plainConsole(monitor: TopologyMonitor): Promise<number> {
   return EXIT.ok;
 }
 
-async function liveConsole(monitor: TopologyMonitor, title?: string): Promise<number> {
-  const store = createAppStore();
-  const detach = publish(monitor.events, store);
+async function liveConsole(monitor: TopologyMonitor, a: ConnectionArgs, conn: ConnectOptions, extra: ConsoleExtra): Promise<number> {
+  const base = initialState();
+  const store = createAppStore({ ...base, ui: { ...base.ui, pair: extra.pair ?? {} } });
+  const runner = new ReplicationRunner(conn);
+  const detach = publish([monitor.events, runner.events], store);
+  // a node on screen as an endpoint: its address, the data nodes' credentials, TLS as the entry points use it
+  const endpointOf = (id: string): Endpoint => {
+    const node = store.getState().nodes[id];
+    return { host: node.host, port: node.port, tls: a.entries.some((e) => e.tls), username: a.dataAuth.username, password: a.dataAuth.password, db: 0 };
+  };
+  const intents: ConsoleIntents = {
+    startJob: (kind, sourceId, targetId) => runner.start(kind, endpointOf(sourceId), endpointOf(targetId), { type: 'dump', overwrite: true }),
+    stopJob: () => runner.stop(),
+  };
   warn = (message) => monitor.events.emit({ type: 'log', entry: { at: Date.now(), level: 'warn', kind: 'info', message } });
   const { runConsole } = await import('./ui/run.js');
   const started = monitor.start();
   started.catch(() => undefined);
   try {
-    await runConsole(store, { title });
+    await runConsole(store, { title: extra.title, intents });
   } finally {
+    runner.stop();
     monitor.stop();
     detach();
   }
   return EXIT.ok;
 }
 
-async function consoleCommand(a: ConnectionArgs, extra: { labels?: Record<string, string>; title?: string } = {}): Promise<number> {
+interface ConsoleExtra {
+  labels?: Record<string, string>;
+  title?: string;
+  /** replication source and target marked from the start (the migration lab's master and target) */
+  pair?: { source?: string; target?: string };
+}
+
+async function consoleCommand(a: ConnectionArgs, extra: ConsoleExtra = {}): Promise<number> {
   const conn = connectOptions(a);
   await checkEntries(a, conn);
   const monitor = monitorFor(a, conn, { labels: extra.labels });
   // keys need a terminal too: with stdin or stdout redirected, plain text
-  return process.stdout.isTTY && process.stdin.isTTY ? liveConsole(monitor, extra.title) : plainConsole(monitor);
+  return process.stdout.isTTY && process.stdin.isTTY ? liveConsole(monitor, a, conn, extra) : plainConsole(monitor);
 }
 
 async function labCommand(c: Extract<Command, { kind: 'lab' }>): Promise<number> {
@@ -134,7 +156,9 @@ async function labCommand(c: Extract<Command, { kind: 'lab' }>): Promise<number>
       dataAuth: {},
       sentinelAuth: {},
     };
-    return await consoleCommand(args, { labels: lab.labels(), title: `lab ${c.preset}` });
+    const target = lab.targetEntry();
+    const pair = target ? { source: lab.server('master').address, target } : undefined;
+    return await consoleCommand(args, { labels: lab.labels(), title: `lab ${c.preset}`, pair });
   } finally {
     await lab.stop();
   }

@@ -1,11 +1,12 @@
 // `cutover replicate` and `cutover compare`, headless: refusals first, then the snapshot, then verification.
 // On a terminal one line updates in place; otherwise (or with --json) NDJSON, one event a second and a summary.
 import type { ReplicateArgs } from './config/args.js';
-import { describeEndpoint, InputError } from './config/endpoint.js';
+import { describeEndpoint } from './config/endpoint.js';
 import { redact } from './config/redact.js';
 import { DEFAULT_CONNECT, describeError, tlsSettings, type ConnectOptions } from './engine/connect.js';
 import { CompareJob, differences, summaryLine, type CompareSummary } from './engine/replicate/compare.js';
-import { keyCount, openSide, type Side } from './engine/replicate/side.js';
+import { refusals } from './engine/replicate/refusals.js';
+import { openSide } from './engine/replicate/side.js';
 import { SnapshotJob, type SnapshotSummary } from './engine/replicate/snapshot.js';
 import { compareSummaryText, progressLine, snapshotDone, snapshotSummaryText } from './render/replicate-text.js';
 
@@ -48,18 +49,6 @@ function jsonOutput(): Output {
   };
 }
 
-async function refusals(a: ReplicateArgs, source: Side, target: Side): Promise<void> {
-  if (source.runIds.some((id) => target.runIds.includes(id))) {
-    throw new InputError(`source and target are the same server (${target.label}): name two different deployments`);
-  }
-  if (a.mode === 'compare' || a.dryRun) return;
-  if (target.replicaOf) throw new InputError(`target ${target.label} is a replica of ${target.replicaOf}: name its master, or promote it first`);
-  const existing = await keyCount(target);
-  if (existing > 0 && !a.mergePolicy && !a.yes) {
-    throw new InputError(`target ${target.label} already holds ${existing} keys: add --merge-policy overwrite (or merge, with --type struct) to write over them, or --yes`);
-  }
-}
-
 export async function replicateCommand(a: ReplicateArgs): Promise<number> {
   const conn: ConnectOptions = {
     ...DEFAULT_CONNECT,
@@ -82,7 +71,7 @@ export async function replicateCommand(a: ReplicateArgs): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    await refusals(a, source, target);
+    await refusals({ mode: a.mode, dryRun: a.dryRun, acceptNonEmpty: !!a.mergePolicy || a.yes }, source, target);
     let snapshot: SnapshotSummary | undefined;
     if (a.mode === 'snapshot') {
       const job = new SnapshotJob(source, target, {

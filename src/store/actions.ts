@@ -32,8 +32,39 @@ export function uiActions(store: AppStore) {
     /** Esc: close the top layer. */
     back() {
       const { ui } = store.getState();
-      if (ui.help) setUi({ help: false });
+      if (ui.prompt) setUi({ prompt: undefined });
+      else if (ui.help) setUi({ help: false });
       else if (ui.detail) setUi({ detail: false, focus: 'topology' });
+    },
+    markSource() {
+      const { ui } = store.getState();
+      if (ui.selected) setUi({ pair: { ...ui.pair, source: ui.selected, target: ui.pair.target === ui.selected ? undefined : ui.pair.target } });
+    },
+    markTarget() {
+      const { ui } = store.getState();
+      if (ui.selected) setUi({ pair: { ...ui.pair, target: ui.selected, source: ui.pair.source === ui.selected ? undefined : ui.pair.source } });
+    },
+    /** s or c: a typed confirmation first for a snapshot (it writes); a compare only reads. Returns true to start now. */
+    askJob(kind: 'snapshot' | 'compare'): boolean {
+      const { ui, job } = store.getState();
+      if (!ui.pair.source || !ui.pair.target || job?.state === 'running') return false;
+      if (kind === 'compare') return true;
+      setUi({ prompt: { kind, typed: '' } });
+      return false;
+    },
+    typePrompt(text: string) {
+      const { prompt } = store.getState().ui;
+      if (prompt) setUi({ prompt: { ...prompt, typed: (prompt.typed + text).slice(0, 20) } });
+    },
+    erasePrompt() {
+      const { prompt } = store.getState().ui;
+      if (prompt) setUi({ prompt: { ...prompt, typed: prompt.typed.slice(0, -1) } });
+    },
+    /** Enter on the prompt: the kind to start when "yes" was typed; the prompt closes either way. */
+    submitPrompt(): 'snapshot' | 'compare' | undefined {
+      const { prompt } = store.getState().ui;
+      setUi({ prompt: undefined });
+      return prompt && prompt.typed.trim().toLowerCase() === 'yes' ? prompt.kind : undefined;
     },
     /** Tab: the next pane that is on screen. */
     cycleFocus(wide: boolean) {

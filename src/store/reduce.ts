@@ -1,15 +1,26 @@
 // Folds a batch of engine events into the state. Pure: one new state object per batch.
-import type { TopologyEvent } from '../engine/topology/types.js';
-import { LOG_CAPACITY, type AppState } from './state.js';
+import { LOG_CAPACITY, type AppEvent, type AppState, type JobState } from './state.js';
 
-export function applyEvents(state: AppState, events: TopologyEvent[]): AppState {
+export function applyEvents(state: AppState, events: AppEvent[]): AppState {
   if (events.length === 0) return state;
   let nodes = state.nodes;
   let order = state.order;
   let log = state.log;
-  let { deployment, lastPollAt } = state;
+  let { deployment, lastPollAt, job } = state;
   for (const e of events) {
     switch (e.type) {
+      case 'job-started':
+        job = { kind: e.kind, source: e.source, target: e.target, state: 'running', results: [], startedAt: e.at };
+        break;
+      case 'job-progress':
+        if (job) job = { ...job, progress: e.progress };
+        break;
+      case 'job-phase-done':
+        if (job) job = { ...job, results: [...job.results, { phase: e.phase, line: e.line, ok: e.ok }] };
+        break;
+      case 'job-ended':
+        if (job) job = { ...job, state: e.state, message: e.message, endedAt: e.at } satisfies JobState;
+        break;
       case 'node':
         if (nodes === state.nodes) nodes = { ...nodes };
         if (!nodes[e.node.id]) order = [...order, e.node.id];
@@ -35,5 +46,5 @@ export function applyEvents(state: AppState, events: TopologyEvent[]): AppState 
   if (log.length > LOG_CAPACITY) log = log.slice(log.length - LOG_CAPACITY);
   const lost = state.ui.selected === undefined || !nodes[state.ui.selected];
   const ui = lost && order.length > 0 ? { ...state.ui, selected: order[0] } : state.ui;
-  return { ...state, nodes, order, log, deployment, lastPollAt, ui };
+  return { ...state, nodes, order, log, deployment, lastPollAt, job, ui };
 }

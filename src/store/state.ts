@@ -1,5 +1,23 @@
 // The store's shape. The engine's events fill the topology part; the UI's intents move the ui part.
-import type { DeploymentInfo, LogEntry, NodeState } from '../engine/topology/types.js';
+import type { JobEvent, JobKind, JobProgress } from '../engine/replicate/runner.js';
+import type { DeploymentInfo, LogEntry, NodeState, TopologyEvent } from '../engine/topology/types.js';
+
+/** Everything the engine tells the store. */
+export type AppEvent = TopologyEvent | JobEvent;
+
+/** The replication job the console started, as its events describe it. */
+export interface JobState {
+  kind: JobKind;
+  source: string;
+  target: string;
+  state: 'running' | 'done' | 'failed' | 'stopped';
+  progress?: JobProgress;
+  /** one line per finished phase */
+  results: Array<{ phase: 'snapshot' | 'verify'; line: string; ok: boolean }>;
+  message?: string;
+  startedAt: number;
+  endedAt?: number;
+}
 
 export type PaneId = 'topology' | 'detail' | 'log';
 
@@ -14,6 +32,10 @@ export interface UiState {
   logScroll: number;
   /** lines scrolled down in the detail pane */
   detailScroll: number;
+  /** the node ids marked as replication source and target (S and T) */
+  pair: { source?: string; target?: string };
+  /** a typed confirmation under way: what it is for, and what has been typed */
+  prompt?: { kind: JobKind; typed: string };
 }
 
 /** The panes on screen: details take the event log's place unless the terminal is wide. */
@@ -28,11 +50,12 @@ export interface AppState {
   order: string[];
   log: LogEntry[];
   lastPollAt?: number;
+  job?: JobState;
   ui: UiState;
 }
 
 export const LOG_CAPACITY = 500;
 
 export function initialState(): AppState {
-  return { nodes: {}, order: [], log: [], ui: { focus: 'topology', help: false, detail: false, logScroll: 0, detailScroll: 0 } };
+  return { nodes: {}, order: [], log: [], ui: { focus: 'topology', help: false, detail: false, logScroll: 0, detailScroll: 0, pair: {} } };
 }

@@ -10,6 +10,7 @@ import { EventLog } from './panes/EventLog.js';
 import { Footer } from './panes/Footer.js';
 import { Header } from './panes/Header.js';
 import { HelpOverlay } from './panes/HelpOverlay.js';
+import { ReplicationPane, REPLICATION_PANE_HEIGHT } from './panes/ReplicationPane.js';
 import { TopologyPane } from './panes/TopologyPane.js';
 
 export interface AppProps {
@@ -23,20 +24,27 @@ export interface AppProps {
 const WIDE = 120;
 
 export function App(props: AppProps) {
-  const { actions, store } = useConsole();
+  const { actions, store, intents } = useConsole();
   const { columns, rows } = useSize(props.size);
   const now = useNow();
   const ui = useApp((s) => s.ui);
   const nodeCount = useApp((s) => s.order.length);
+  // the replication pane shows once there is something to show: a pair being marked, a prompt, a job
+  const showJob = useApp((s) => !!(s.job || s.ui.prompt || s.ui.pair.source || s.ui.pair.target)) && !!intents;
 
   // Keep the live region below the terminal's height, or ink redraws the whole screen each frame.
   const height = Math.max(10, rows - 1);
   const body = height - 3;
-  const topoHeight = Math.min(nodeCount + 3, Math.max(6, Math.floor(body * 0.6)));
-  const bottom = body - topoHeight;
+  const jobHeight = showJob ? REPLICATION_PANE_HEIGHT : 0;
+  const topoHeight = Math.min(nodeCount + 3, Math.max(6, Math.floor((body - jobHeight) * 0.6)));
+  const bottom = body - topoHeight - jobHeight;
   const wide = columns >= WIDE;
   const bottomVisible = bottom >= 3;
 
+  const startIfAsked = (kind: 'snapshot' | 'compare' | undefined) => {
+    const { pair } = store.getState().ui;
+    if (kind && pair.source && pair.target) intents?.startJob(kind, pair.source, pair.target);
+  };
   const dispatch = (action: ActionId): void => {
     const ui = store.getState().ui;
     if (action === 'quit') return props.onQuit();
@@ -59,9 +67,33 @@ export function App(props: AppProps) {
         return actions.toggleHelp();
       case 'back':
         return actions.back();
+      case 'markSource':
+        return actions.markSource();
+      case 'markTarget':
+        return actions.markTarget();
+      case 'snapshot':
+      case 'compare':
+        if (intents && actions.askJob(action)) startIfAsked(action);
+        return;
+      case 'stopJob':
+        return intents?.stopJob();
     }
   };
   useInput((input, key) => {
+    // a typed confirmation takes every key until Enter or Esc
+    if (store.getState().ui.prompt) {
+      if (key.return) return startIfAsked(actions.submitPrompt());
+      if (input.includes('\r')) {
+        // "yes⏎" typed quickly arrives as one chunk
+        actions.typePrompt(input.slice(0, input.indexOf('\r')));
+        return startIfAsked(actions.submitPrompt());
+      }
+      if (key.escape) return actions.back();
+      if (key.backspace || key.delete) return actions.erasePrompt();
+      if (key.ctrl && input === 'c') return props.onQuit();
+      if (input && !key.ctrl && !key.meta) return actions.typePrompt(input);
+      return;
+    }
     for (const action of actionsFor(input, key)) dispatch(action);
   });
 
@@ -73,6 +105,7 @@ export function App(props: AppProps) {
       ) : (
         <>
           <TopologyPane width={columns} height={topoHeight} focused={ui.focus === 'topology'} now={now} />
+          {showJob ? <ReplicationPane width={columns} now={now} /> : null}
           {bottomVisible ? (
             <Box flexDirection="row" height={bottom}>
               {ui.detail ? (

@@ -6,10 +6,17 @@ import type { AppState } from '../store/state.js';
 import type { AppStore } from '../store/store.js';
 import type { Theme } from './theme.js';
 
+/** What the operator asks the engine for (the console knows no engine, only these). */
+export interface ConsoleIntents {
+  startJob(kind: 'snapshot' | 'compare', sourceId: string, targetId: string): void;
+  stopJob(): void;
+}
+
 export interface ConsoleContext {
   store: AppStore;
   actions: UiActions;
   theme: Theme;
+  intents?: ConsoleIntents;
 }
 
 export const Ctx = createContext<ConsoleContext | null>(null);

@@ -1,7 +1,21 @@
 // Every key the console answers to, declared once. The dispatcher, the footer and the ? help are all built from this table.
 import type { Key } from 'ink';
 
-export type ActionId = 'up' | 'down' | 'pageUp' | 'pageDown' | 'details' | 'focus' | 'help' | 'back' | 'quit';
+export type ActionId =
+  | 'up'
+  | 'down'
+  | 'pageUp'
+  | 'pageDown'
+  | 'details'
+  | 'focus'
+  | 'markSource'
+  | 'markTarget'
+  | 'snapshot'
+  | 'compare'
+  | 'stopJob'
+  | 'help'
+  | 'back'
+  | 'quit';
 
 export interface KeyBinding {
   action: ActionId;
@@ -19,7 +33,12 @@ export const KEY_TABLE: KeyBinding[] = [
   { action: 'pageUp', label: 'PgUp', help: 'scroll the event log back', match: (_i, k) => k.pageUp },
   { action: 'pageDown', label: 'PgDn', help: 'scroll the event log forward', match: (_i, k) => k.pageDown },
   { action: 'details', label: 'Enter', hint: 'details', help: "open or close the selected node's details", match: (_i, k) => k.return },
-  { action: 'focus', label: 'Tab', hint: 'pane', help: 'move between the topology, details and event log panes', match: (_i, k) => k.tab },
+  { action: 'focus', label: 'Tab', help: 'move between the panes on screen', match: (_i, k) => k.tab },
+  { action: 'markSource', label: 'S', help: 'mark the selected node as the replication source', match: (i) => i === 'S' },
+  { action: 'markTarget', label: 'T', help: 'mark the selected node as the replication target', match: (i) => i === 'T' },
+  { action: 'snapshot', label: 's', hint: 'snapshot', help: 'copy source → target (snapshot, then verify); asks you to type yes', match: (i) => i === 's' },
+  { action: 'compare', label: 'c', hint: 'compare', help: 'compare source and target key by key (reads only)', match: (i) => i === 'c' },
+  { action: 'stopJob', label: 'x', help: 'stop the running snapshot or compare (what was read is still written)', match: (i) => i === 'x' },
   { action: 'help', label: '?', hint: 'help', help: 'show or hide this help', match: (i) => i === '?' },
   { action: 'back', label: 'Esc', help: 'close help or details', match: (_i, k) => k.escape },
   { action: 'quit', label: 'q', hint: 'quit', help: 'quit (Ctrl-C too); a lab is torn down', match: (i, k) => i === 'q' || (k.ctrl && i === 'c') },
@@ -47,7 +66,7 @@ export function actionsFor(input: string, key: Key): ActionId[] {
   return out;
 }
 
-/** The footer: "↑/k move  Enter details  Tab pane  ? help  q quit". */
+/** The footer: "↑↓/jk move  Enter details  s snapshot  c compare  ? help  q quit" (it fits 80 columns). */
 export function footerHints(): Array<{ key: string; hint: string }> {
   return KEY_TABLE.filter((b) => b.hint).map((b) => ({ key: b.action === 'up' ? '↑↓/jk' : b.label, hint: b.hint! }));
 }

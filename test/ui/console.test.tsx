@@ -27,13 +27,15 @@ async function until(check: () => boolean, what: string, ms = 2000): Promise<voi
 function mount(size = { columns: 80, rows: 24 }) {
   const store = createAppStore(applyEvents(initialState(), fixtureEvents()));
   let quit = 0;
-  const ctx = { store, actions: uiActions(store), theme: themeFor({ NO_COLOR: '1' }) };
+  const asked: string[] = [];
+  const intents = { startJob: (kind: string, s: string, t: string) => void asked.push(`${kind} ${s} ${t}`), stopJob: () => void asked.push('stop') };
+  const ctx = { store, actions: uiActions(store), theme: themeFor({ NO_COLOR: '1' }), intents };
   const r = render(
     <Ctx.Provider value={ctx}>
       <App size={size} onQuit={() => quit++} />
     </Ctx.Provider>,
   );
-  return { ...r, store, frame: () => strip(r.lastFrame()), quits: () => quit };
+  return { ...r, store, asked, frame: () => strip(r.lastFrame()), quits: () => quit };
 }
 
 let cleanup: (() => void) | undefined;
@@ -172,5 +174,49 @@ describe('console', () => {
     m.stdin.write('\t');
     await until(() => m.frame().includes('▶ Topology'), 'focus back on the topology');
     expect(m.store.getState().ui.focus).toBe('topology');
+  });
+
+  it('marks a pair, asks for a typed yes before a snapshot, shows the bars, and stops', async () => {
+    const m = mount({ columns: 100, rows: 30 });
+    cleanup = m.unmount;
+    m.stdin.write('S'); // master is selected
+    await until(() => m.frame().includes('SOURCE'), 'source marked');
+    m.stdin.write('jj');
+    await until(() => m.store.getState().ui.selected === '127.0.0.1:7003', 'r2 selected');
+    m.stdin.write('k');
+    await until(() => m.store.getState().ui.selected === '127.0.0.1:7002', 'r1 selected');
+    m.stdin.write('T');
+    await until(() => m.frame().includes('TARGET'), 'target marked');
+    expect(m.frame()).toContain('master 127.0.0.1:7001 → r1 127.0.0.1:7002');
+    m.stdin.write('s');
+    await until(() => m.frame().includes('type yes and Enter'), 'the typed confirmation');
+    m.stdin.write('no');
+    m.stdin.write('\r');
+    await until(() => !m.frame().includes('type yes'), 'prompt closed');
+    expect(m.asked).toEqual([]); // "no" starts nothing
+    m.stdin.write('s');
+    await until(() => m.frame().includes('type yes'), 'asked again');
+    m.stdin.write('yes\r');
+    await until(() => m.asked.length === 1, 'snapshot started');
+    expect(m.asked[0]).toBe('snapshot 127.0.0.1:7001 127.0.0.1:7002');
+    m.store.setState(
+      applyEvents(m.store.getState(), [
+        { type: 'job-started', kind: 'snapshot', source: 'redis://127.0.0.1:7001', target: 'redis://127.0.0.1:7002', at: Date.now() },
+        { type: 'job-progress', progress: { phase: 'snapshot', done: 500, total: 1000, keysPerSec: 250 } },
+      ]),
+    );
+    await until(() => /Scanning\s+█+░+ 50% 500\/1000 · 250 keys\/s · ETA 2\.0s/.test(m.frame()), 'the Scanning bar');
+    m.stdin.write('x');
+    await until(() => m.asked.includes('stop'), 'stop asked');
+    m.store.setState(
+      applyEvents(m.store.getState(), [
+        { type: 'job-phase-done', phase: 'snapshot', ok: true, line: '500 written, 0 vanished, 0 skipped, 0 failed in 2.0s' },
+        { type: 'job-ended', state: 'stopped', at: Date.now() },
+      ]),
+    );
+    await until(() => m.frame().includes('STOPPED') && m.frame().includes('✓ snapshot 500 written'), 'the result');
+    m.stdin.write('c');
+    await until(() => m.asked.length === 3, 'compare started without asking');
+    expect(m.asked[2]).toBe('compare 127.0.0.1:7001 127.0.0.1:7002');
   });
 });

@@ -4,6 +4,7 @@ import { Text } from 'ink';
 import { KEY_TABLE } from '../keys.js';
 import { useConsole } from '../context.js';
 import { Pane } from '../widgets/Pane.js';
+import { Line } from '../widgets/Table.js';
 
 const NOTES =
   "ROLE says ✗ DOWN for a node that does not answer. LAG is how far a replica is behind its master, in bytes and seconds; " +
@@ -14,12 +15,14 @@ export function HelpOverlay(props: { width: number; height: number }) {
   return (
     <Pane title="Help · keys (Esc or ? to close)" focused width={props.width} height={props.height}>
       {KEY_TABLE.map((b) => (
-        <Text key={b.action} wrap="truncate">
-          <Text bold color={theme.accent}>
-            {b.label.padEnd(8)}
+        <Line key={b.action}>
+          <Text wrap="truncate">
+            <Text bold color={theme.accent}>
+              {b.label.padEnd(8)}
+            </Text>
+            <Text>{b.help}</Text>
           </Text>
-          <Text>{b.help}</Text>
-        </Text>
+        </Line>
       ))}
       <Text> </Text>
       <Text color={theme.muted} wrap="wrap">

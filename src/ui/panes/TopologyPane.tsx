@@ -81,11 +81,20 @@ function cells(n: NodeState, prefix: string, theme: Theme, extra: string[], note
   ];
 }
 
+/** SOURCE / TARGET before the note of the nodes marked with S and T. */
+function withPairTag(row: Cell[], id: string, pair: { source?: string; target?: string }, theme: Theme): Cell[] {
+  const tag = id === pair.source ? 'SOURCE ' : id === pair.target ? 'TARGET ' : '';
+  if (!tag) return row;
+  const note = row[row.length - 1];
+  return [...row.slice(0, -1), { ...note, text: tag + note.text, color: theme.accent, bold: true }];
+}
+
 export function TopologyPane(props: { width: number; height: number; focused: boolean; now: number }) {
   const { theme } = useConsole();
   const nodes = useApp((s) => s.nodes);
   const order = useApp((s) => s.order);
   const selected = useApp((s) => s.ui.selected);
+  const pair = useApp((s) => s.ui.pair);
   const rows = useMemo(() => topologyRows(nodes, order), [nodes, order]);
   const inner = props.width - 2;
   const { columns, extra } = columnsFor(inner);
@@ -99,7 +108,7 @@ export function TopologyPane(props: { width: number; height: number; focused: bo
       <TableHeader columns={columns} color={theme.muted} />
       {rows.length === 0 ? <Text color={theme.muted}>discovering…</Text> : null}
       {rows.slice(start, start + visible).map((r) => (
-        <TableRow key={r.id} columns={columns} selected={r.id === selected} cells={cells(r.node, r.prefix, theme, extra, columns[columns.length - 1].width, props.now, columns[4].width)} />
+        <TableRow key={r.id} columns={columns} selected={r.id === selected} cells={withPairTag(cells(r.node, r.prefix, theme, extra, columns[columns.length - 1].width - (r.id === pair.source || r.id === pair.target ? 7 : 0), props.now, columns[4].width), r.id, pair, theme)} />
       ))}
       <Box flexGrow={1} />
     </Pane>

@@ -1,0 +1,127 @@
+// One replication job at a time for the console: opens both sides, refuses what must be refused, runs the
+// snapshot and its verification (or a compare), and reports everything as events. Stop() ends it cleanly.
+import { describeEndpoint, type Endpoint } from '../../config/endpoint.js';
+import { redact } from '../../config/redact.js';
+import { describeError, type ConnectOptions } from '../connect.js';
+import { Emitter } from '../emitter.js';
+import { CompareJob, summaryLine } from './compare.js';
+import { refusals } from './refusals.js';
+import { openSide, type Side } from './side.js';
+import { SnapshotJob } from './snapshot.js';
+
+export type JobKind = 'snapshot' | 'compare';
+
+export interface JobProgress {
+  phase: 'snapshot' | 'verify';
+  done: number;
+  total: number;
+  keysPerSec: number;
+}
+
+export type JobEvent =
+  | { type: 'job-started'; kind: JobKind; source: string; target: string; at: number }
+  | { type: 'job-progress'; progress: JobProgress }
+  | { type: 'job-phase-done'; phase: 'snapshot' | 'verify'; line: string; ok: boolean }
+  | { type: 'job-ended'; state: 'done' | 'failed' | 'stopped'; message?: string; at: number };
+
+export interface JobDefaults {
+  type: 'dump' | 'struct';
+  /** write over keys the target already holds (the console asks the operator first) */
+  overwrite: boolean;
+}
+
+export class ReplicationRunner {
+  readonly events = new Emitter<JobEvent>();
+  private current?: { stop(): void };
+  private stopped = false;
+  running = false;
+
+  constructor(private readonly conn: ConnectOptions) {}
+
+  /** Starts a job unless one is running; every outcome arrives as events. */
+  start(kind: JobKind, source: Endpoint, target: Endpoint, o: JobDefaults): void {
+    if (this.running) return;
+    this.running = true;
+    this.stopped = false;
+    this.events.emit({ type: 'job-started', kind, source: describeEndpoint(source), target: describeEndpoint(target), at: Date.now() });
+    this.run(kind, source, target, o).then(
+      (state) => this.end(state),
+      (err: unknown) => this.end('failed', redact(String((err as Error)?.message ?? err))),
+    );
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.current?.stop();
+  }
+
+  private end(state: 'done' | 'failed' | 'stopped', message?: string): void {
+    this.running = false;
+    this.current = undefined;
+    this.events.emit({ type: 'job-ended', state, message, at: Date.now() });
+  }
+
+  private async open(ep: Endpoint, name: string): Promise<Side> {
+    try {
+      return await openSide(ep, this.conn, describeEndpoint(ep), `cutover-${name}`);
+    } catch (err) {
+      throw new Error(`${name}: ${describeError(err, ep)}`);
+    }
+  }
+
+  private async run(kind: JobKind, sourceEp: Endpoint, targetEp: Endpoint, o: JobDefaults): Promise<'done' | 'stopped'> {
+    const source = await this.open(sourceEp, 'source');
+    let target: Side | undefined;
+    try {
+      target = await this.open(targetEp, 'target');
+      await refusals({ mode: kind, dryRun: false, acceptNonEmpty: o.overwrite }, source, target);
+      const scan = { count: 1000, include: [], exclude: [] };
+      if (kind === 'snapshot' && !this.stopped) {
+        const job = new SnapshotJob(source, target, {
+          type: o.type,
+          scan,
+          readBatch: 500,
+          readThreads: 2,
+          readQueue: 10_000,
+          writeBatch: 500,
+          targetPool: 4,
+          mergePolicy: 'overwrite',
+          dryRun: false,
+          maxAttempts: 5,
+        });
+        this.current = job;
+        job.events.on((e) => {
+          if (e.type === 'progress') {
+            const c = e.counts;
+            this.events.emit({ type: 'job-progress', progress: { phase: 'snapshot', done: c.written + c.vanished + c.skipped + c.failed, total: c.total, keysPerSec: e.keysPerSec } });
+          }
+        });
+        const s = await job.run();
+        const c = s.counts;
+        this.events.emit({
+          type: 'job-phase-done',
+          phase: 'snapshot',
+          ok: c.failed === 0,
+          line: `${c.written} written, ${c.vanished} vanished, ${c.skipped} skipped, ${c.failed} failed${c.fallbacks ? `, ${c.fallbacks} DUMP fallbacks` : ''} in ${(s.elapsedMs / 1000).toFixed(1)}s`,
+        });
+      }
+      if (!this.stopped) {
+        const job = new CompareJob(source, target, { scan, readBatch: 500, readThreads: 2, ttlToleranceMs: 1000, checkExtra: true, maxDiffs: 0 });
+        this.current = job;
+        job.events.on((e) => {
+          if (e.type === 'progress') {
+            const c = e.counts;
+            this.events.emit({ type: 'job-progress', progress: { phase: 'verify', done: c.compared + c.vanished, total: c.total, keysPerSec: e.keysPerSec } });
+          }
+        });
+        const s = await job.run();
+        const differs = s.counts.missing + s.counts.type + s.counts.value + s.counts.ttl + s.counts.extra;
+        this.events.emit({ type: 'job-phase-done', phase: 'verify', ok: differs === 0, line: summaryLine(s.counts, true) });
+      }
+      return this.stopped ? 'stopped' : 'done';
+    } finally {
+      source.close();
+      target?.close();
+    }
+  }
+}

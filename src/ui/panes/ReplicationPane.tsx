@@ -1,0 +1,75 @@
+// The replication pane: the source → target pair, the running job's progress bar (Scanning, then Verifying),
+// its results, and the typed confirmation before a snapshot writes anything.
+import React from 'react';
+import { Text } from 'ink';
+import { count, seconds } from '../../render/format.js';
+import { nodeName } from '../../render/node-text.js';
+import { useApp, useConsole } from '../context.js';
+import { Pane } from '../widgets/Pane.js';
+import { meterCells } from '../widgets/meter.js';
+import { Line } from '../widgets/Table.js';
+
+export const REPLICATION_PANE_HEIGHT = 6;
+
+export function ReplicationPane(props: { width: number; now: number }) {
+  const { theme } = useConsole();
+  const job = useApp((s) => s.job);
+  const pair = useApp((s) => s.ui.pair);
+  const prompt = useApp((s) => s.ui.prompt);
+  const source = useApp((s) => (s.ui.pair.source ? s.nodes[s.ui.pair.source] : undefined));
+  const target = useApp((s) => (s.ui.pair.target ? s.nodes[s.ui.pair.target] : undefined));
+  const inner = props.width - 2;
+  const lines: React.ReactNode[] = [];
+  const pairText = `${source ? nodeName(source) : '(S: mark a source)'} → ${target ? nodeName(target) : '(T: mark a target)'}`;
+
+  if (prompt) {
+    lines.push(<Text key="p1" wrap="truncate">{`snapshot ${pairText}`}</Text>);
+    lines.push(
+      <Text key="p2" color={theme.warn} bold wrap="truncate">
+        {`writes over the target${target?.keys ? ` (it holds ${count(target.keys)} keys)` : ''}: type yes and Enter, Esc to cancel`}
+      </Text>,
+    );
+    lines.push(<Text key="p3" wrap="truncate">{`> ${prompt.typed}▌`}</Text>);
+  } else if (job) {
+    const state = job.state === 'running' ? 'running · x stops it' : job.state === 'done' ? 'done' : job.state === 'stopped' ? 'STOPPED' : 'FAILED';
+    lines.push(
+      <Text key="j1" wrap="truncate">
+        {`${job.kind} ${source && target ? pairText : `${job.source} → ${job.target}`} · `}
+        <Text bold color={job.state === 'failed' ? theme.error : job.state === 'done' ? theme.ok : theme.warn}>
+          {state}
+        </Text>
+        {` · ${seconds(((job.endedAt ?? props.now) - job.startedAt) / 1000)}`}
+      </Text>,
+    );
+    const p = job.progress;
+    if (job.state === 'running' && p) {
+      const label = p.phase === 'snapshot' ? 'Scanning ' : 'Verifying';
+      const frac = p.total ? Math.min(1, p.done / p.total) : 0;
+      const tail = ` ${Math.floor(frac * 100)}% ${count(p.done)}/${count(p.total)} · ${count(p.keysPerSec)} keys/s${p.keysPerSec && p.total > p.done ? ` · ETA ${seconds((p.total - p.done) / p.keysPerSec)}` : ''}`;
+      const bar = Math.max(10, inner - label.length - tail.length - 2);
+      lines.push(<Text key="j2" wrap="truncate">{`${label} ${meterCells(frac, bar)}${tail}`}</Text>);
+    }
+    for (const r of job.results) {
+      lines.push(
+        <Text key={`r-${r.phase}`} wrap="truncate" color={r.ok ? undefined : theme.error} bold={!r.ok}>
+          {`${r.ok ? '✓' : '✗'} ${r.phase === 'snapshot' ? 'snapshot' : 'verify  '} ${r.line}`}
+        </Text>,
+      );
+    }
+    if (job.message) lines.push(<Text key="j4" color={theme.error} wrap="truncate">{`✗ ${job.message}`}</Text>);
+  } else {
+    lines.push(<Text key="n1" wrap="truncate">{pairText}</Text>);
+    lines.push(
+      <Text key="n2" color={theme.muted} wrap="truncate">
+        {pair.source && pair.target ? 's: snapshot (asks first) · c: compare (reads only)' : 'select a node, then S to mark the source and T the target'}
+      </Text>,
+    );
+  }
+  return (
+    <Pane title="Replication" focused={!!prompt} width={props.width} height={REPLICATION_PANE_HEIGHT}>
+      {lines.slice(0, REPLICATION_PANE_HEIGHT - 2).map((l, i) => (
+        <Line key={i}>{l}</Line>
+      ))}
+    </Pane>
+  );
+}
