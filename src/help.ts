@@ -47,6 +47,15 @@ Client-side replication, like RIOT's replicate: SCAN the source (every master of
 write it to the target (a cluster target by slot), then verify. Standalone or cluster on either side.
   --type dump|struct       DUMP+PTTL / RESTORE REPLACE (default), or type-based reads and writes keeping TTLs
   --source-db N, --target-db N   databases (or the URI's /N)
+  --all-dbs                every database holding keys (INFO keyspace) into the same number on the target, one pass
+                           each, every summary naming its db (standalone only; not with --source-db/--target-db)
+  --read-from master|replica   scan and read the source on its masters (default), or on one replica of each: a
+                           cluster's replicas paired to their masters, a standalone master's first online replica
+  --mem-limit MB           a key whose MEMORY USAGE is above this (1 = 1 MB; 0.5, 64KB, 2GB) is never read whole
+                           (nor DUMPed): copied in chunks (HSCAN/SSCAN/ZSCAN, LRANGE, XRANGE, GETRANGE windows),
+                           DEL first, PEXPIRE last, and compared in chunks; one chunk in flight per reader. Not
+                           atomic: a big key written to meanwhile may differ (the verification says so). A chunked
+                           stream keeps its last ID and consumer groups with --type dump, not their pending entries
   --scan-count N (1000)  --scan-match GLOB  --scan-type TYPE
   --key-include RE, --key-exclude RE (repeatable)   --key-slots 0:8000,10000:16383
   --read-batch N (500)  --read-threads N (2)  --read-queue N (10000)  --write-batch N (500)  --target-pool N (4)

@@ -1,33 +1,53 @@
 // `cutover replicate` and `cutover compare`, headless: refusals first, then the snapshot, then verification.
 // On a terminal one line updates in place; otherwise (or with --json) NDJSON, one event a second and a summary.
+// With --all-dbs each database holding keys is its own pass, and every summary says which db it was.
 import type { ReplicateArgs } from './config/args.js';
-import { describeEndpoint } from './config/endpoint.js';
+import { describeEndpoint, InputError } from './config/endpoint.js';
 import { redact } from './config/redact.js';
 import { DEFAULT_CONNECT, describeError, tlsSettings, type ConnectOptions } from './engine/connect.js';
 import { CompareJob, differences, summaryLine, type CompareSummary } from './engine/replicate/compare.js';
 import { refusals } from './engine/replicate/refusals.js';
-import { openSide } from './engine/replicate/side.js';
+import { keyspace, openSide, type ReadFrom, type Side } from './engine/replicate/side.js';
 import { SnapshotJob, type SnapshotSummary } from './engine/replicate/snapshot.js';
 import { compareSummaryText, progressLine, snapshotDone, snapshotSummaryText } from './render/replicate-text.js';
 
 interface Output {
-  progress(phase: 'Scanning' | 'Verifying', done: number, total: number, keysPerSec: number, counts: object): void;
-  summary(kind: 'snapshot' | 'compare', text: string, data: object): void;
+  progress(phase: 'Scanning' | 'Verifying', done: number, total: number, keysPerSec: number, counts: object, pass: Pass): void;
+  summary(kind: 'snapshot' | 'compare', text: string, data: object, pass: Pass): void;
   end(): void;
+}
+
+/** One database's snapshot and/or compare. `shown`: say which db in the text too (--all-dbs). */
+interface Pass {
+  db: number;
+  targetDb: number;
+  snapshot: boolean;
+  compare: boolean;
+  shown: boolean;
+}
+
+/** "db 3 · " before a pass's text with --all-dbs. */
+function prefix(pass: Pass): string {
+  return pass.shown ? `db ${pass.db} · ` : '';
+}
+
+/** The db fields of an NDJSON event: db, and targetDb where it is another. */
+function dbFields(pass: Pass): { db: number; targetDb?: number } {
+  return pass.targetDb === pass.db ? { db: pass.db } : { db: pass.db, targetDb: pass.targetDb };
 }
 
 /** One line rewritten in place on a terminal. */
 function ttyOutput(): Output {
   let drawn = false;
   return {
-    progress(phase, done, total, rate) {
-      process.stdout.write(`\r\x1b[K${progressLine(phase, done, total, rate)}`);
+    progress(phase, done, total, rate, _counts, pass) {
+      process.stdout.write(`\r\x1b[K${prefix(pass)}${progressLine(phase, done, total, rate)}`);
       drawn = true;
     },
-    summary(_kind, text) {
+    summary(_kind, text, _data, pass) {
       if (drawn) process.stdout.write('\r\x1b[K');
       drawn = false;
-      process.stdout.write(text);
+      process.stdout.write(prefix(pass) + text);
     },
     end() {
       if (drawn) process.stdout.write('\n');
@@ -39,14 +59,28 @@ function ttyOutput(): Output {
 function jsonOutput(): Output {
   const line = (o: object) => process.stdout.write(redact(JSON.stringify(o)) + '\n');
   return {
-    progress(phase, done, total, keysPerSec, counts) {
-      line({ event: 'progress', phase: phase === 'Scanning' ? 'snapshot' : 'compare', done, total, keysPerSec, counts, at: new Date().toISOString() });
+    progress(phase, done, total, keysPerSec, counts, pass) {
+      line({ event: 'progress', phase: phase === 'Scanning' ? 'snapshot' : 'compare', ...dbFields(pass), done, total, keysPerSec, counts, at: new Date().toISOString() });
     },
-    summary(kind, _text, data) {
-      line({ event: 'summary', phase: kind, ...data });
+    summary(kind, _text, data, pass) {
+      line({ event: 'summary', phase: kind, ...dbFields(pass), ...data });
     },
     end() {},
   };
+}
+
+/** The passes to run: one for the named databases, or (--all-dbs) one per database holding keys. */
+async function passesFor(a: ReplicateArgs, source: Side, target: Side): Promise<Pass[]> {
+  const snapshot = a.mode === 'snapshot';
+  const compare = a.mode === 'compare' || (a.verify && !a.dryRun);
+  if (!a.allDbs) return [{ db: source.db, targetDb: target.db, snapshot, compare, shown: false }];
+  const [from, to] = await Promise.all([keyspace(source), keyspace(target)]);
+  const dbs = new Set(from.keys());
+  // keys only the target has, in a database the source leaves empty, are extra too
+  if (compare && a.checkExtra) for (const db of to.keys()) dbs.add(db);
+  const sorted = [...dbs].sort((x, y) => x - y);
+  if (!sorted.length) return [{ db: 0, targetDb: 0, snapshot, compare, shown: true }];
+  return sorted.map((db) => ({ db, targetDb: db, snapshot: snapshot && from.has(db), compare, shown: true }));
 }
 
 export async function replicateCommand(a: ReplicateArgs): Promise<number> {
@@ -56,11 +90,18 @@ export async function replicateCommand(a: ReplicateArgs): Promise<number> {
     commandTimeoutMs: a.timeoutMs,
     connectTimeoutMs: Math.min(a.timeoutMs, 5000),
   };
-  const open = (ep: typeof a.source, side: string) =>
-    openSide(ep, conn, describeEndpoint(ep), `cutover-${side}`).catch((err: unknown) => {
+  const open = (ep: typeof a.source, side: string, readFrom: ReadFrom) =>
+    openSide(ep, conn, describeEndpoint(ep), `cutover-${side}`, readFrom).catch((err: unknown) => {
+      if (err instanceof InputError) throw err;
       throw new Error(`${side}: ${describeError(err, ep)}`);
     });
-  const [source, target] = await Promise.all([open(a.source, 'source'), open(a.target, 'target')]);
+  const opened = await Promise.allSettled([open(a.source, 'source', a.readFrom), open(a.target, 'target', 'master')]);
+  const failed = opened.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    for (const r of opened) if (r.status === 'fulfilled') r.value.close();
+    throw failed.reason;
+  }
+  const [source, target] = opened.map((r) => (r as PromiseFulfilledResult<Side>).value);
   const out = process.stdout.isTTY && !a.json ? ttyOutput() : jsonOutput();
   let current: { stop(): void } | undefined;
   let interrupted = false;
@@ -70,56 +111,79 @@ export async function replicateCommand(a: ReplicateArgs): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const reopened: Side[] = [];
   try {
-    await refusals({ mode: a.mode, dryRun: a.dryRun, acceptNonEmpty: !!a.mergePolicy || a.yes }, source, target);
-    let snapshot: SnapshotSummary | undefined;
-    if (a.mode === 'snapshot') {
-      const job = new SnapshotJob(source, target, {
-        type: a.type,
-        scan: a.scan,
-        readBatch: a.readBatch,
-        readThreads: a.readThreads,
-        readQueue: a.readQueue,
-        writeBatch: a.writeBatch,
-        targetPool: a.targetPool,
-        mergePolicy: a.mergePolicy ?? 'overwrite',
-        dryRun: a.dryRun,
-        maxAttempts: 5,
-      });
-      current = job;
-      job.events.on((e) => {
-        if (e.type === 'progress') out.progress('Scanning', snapshotDone(e.counts), e.counts.total, e.keysPerSec, e.counts);
-      });
-      snapshot = await job.run();
-      out.summary('snapshot', snapshotSummaryText(snapshot), snapshot);
-    }
-    let compare: CompareSummary | undefined;
-    if (!interrupted && (a.mode === 'compare' || (a.verify && !a.dryRun))) {
-      const job = new CompareJob(source, target, {
-        scan: a.scan,
-        readBatch: a.readBatch,
-        readThreads: a.readThreads,
-        ttlToleranceMs: a.ttlToleranceMs,
-        checkExtra: a.checkExtra,
-        maxDiffs: a.showDiffs ? 1000 : 0,
-      });
-      current = job;
-      job.events.on((e) => {
-        if (e.type === 'progress') out.progress('Verifying', e.counts.compared + e.counts.vanished, e.counts.total, e.keysPerSec, e.counts);
-      });
-      compare = await job.run();
-      const line = summaryLine(compare.counts, compare.checkExtra);
-      out.summary('compare', compareSummaryText(compare, a.showDiffs), { line, ...compare, diffs: a.showDiffs ? compare.diffs : undefined });
+    await refusals({ mode: a.mode, dryRun: a.dryRun, acceptNonEmpty: !!a.mergePolicy || a.yes, allDbs: a.allDbs }, source, target);
+    let failedKeys = 0;
+    let differs = 0;
+    for (const pass of await passesFor(a, source, target)) {
+      if (interrupted) break;
+      // --all-dbs: each database over connections of its own
+      const s = pass.db === source.db ? source : await source.reopen(pass.db);
+      if (s !== source) reopened.push(s);
+      const t = pass.targetDb === target.db ? target : await target.reopen(pass.targetDb);
+      if (t !== target) reopened.push(t);
+      if (pass.snapshot) {
+        const snapshot = await runSnapshot(a, s, t, pass, out, (job) => (current = job));
+        failedKeys += snapshot.counts.failed;
+      }
+      if (!interrupted && pass.compare) {
+        const compare = await runCompare(a, s, t, pass, out, (job) => (current = job));
+        differs += differences(compare.counts);
+      }
+      for (const side of reopened.splice(0)) side.close();
     }
     out.end();
     if (interrupted) return 130;
-    const failed = (snapshot?.counts.failed ?? 0) > 0;
-    const differs = compare ? differences(compare.counts) > 0 : false;
-    return failed || differs ? 1 : 0;
+    return failedKeys > 0 || differs > 0 ? 1 : 0;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    for (const side of reopened) side.close();
     source.close();
     target.close();
   }
+}
+
+async function runSnapshot(a: ReplicateArgs, source: Side, target: Side, pass: Pass, out: Output, started: (job: SnapshotJob) => void): Promise<SnapshotSummary> {
+  const job = new SnapshotJob(source, target, {
+    type: a.type,
+    scan: a.scan,
+    readBatch: a.readBatch,
+    readThreads: a.readThreads,
+    readQueue: a.readQueue,
+    writeBatch: a.writeBatch,
+    targetPool: a.targetPool,
+    mergePolicy: a.mergePolicy ?? 'overwrite',
+    dryRun: a.dryRun,
+    maxAttempts: 5,
+    memLimitBytes: a.memLimitBytes,
+  });
+  started(job);
+  job.events.on((e) => {
+    if (e.type === 'progress') out.progress('Scanning', snapshotDone(e.counts), e.counts.total, e.keysPerSec, e.counts, pass);
+  });
+  const snapshot = await job.run();
+  out.summary('snapshot', snapshotSummaryText(snapshot), snapshot, pass);
+  return snapshot;
+}
+
+async function runCompare(a: ReplicateArgs, source: Side, target: Side, pass: Pass, out: Output, started: (job: CompareJob) => void): Promise<CompareSummary> {
+  const job = new CompareJob(source, target, {
+    scan: a.scan,
+    readBatch: a.readBatch,
+    readThreads: a.readThreads,
+    ttlToleranceMs: a.ttlToleranceMs,
+    checkExtra: a.checkExtra,
+    maxDiffs: a.showDiffs ? 1000 : 0,
+    memLimitBytes: a.memLimitBytes,
+  });
+  started(job);
+  job.events.on((e) => {
+    if (e.type === 'progress') out.progress('Verifying', e.counts.compared + e.counts.vanished, e.counts.total, e.keysPerSec, e.counts, pass);
+  });
+  const compare = await job.run();
+  const line = summaryLine(compare.counts, compare.checkExtra);
+  out.summary('compare', compareSummaryText(compare, a.showDiffs), { line, ...compare, diffs: a.showDiffs ? compare.diffs : undefined }, pass);
+  return compare;
 }

@@ -60,6 +60,12 @@ export interface ReplicateArgs {
   checkExtra: boolean;
   yes: boolean;
   json: boolean;
+  /** --mem-limit, in bytes: keys whose MEMORY USAGE is above it are copied and compared in chunks */
+  memLimitBytes?: number;
+  /** --all-dbs: every non-empty database of the source into the same number on the target (standalone only) */
+  allDbs: boolean;
+  /** --read-from: scan and read the source on its masters (default) or on one replica of each */
+  readFrom: 'master' | 'replica';
 }
 
 const CONNECTION_OPTIONS = {
@@ -161,6 +167,9 @@ const REPLICATE_OPTIONS = {
   'ttl-tolerance': { type: 'string' },
   'show-diffs': { type: 'boolean' },
   'check-extra': { type: 'boolean' },
+  'mem-limit': { type: 'string' },
+  'all-dbs': { type: 'boolean' },
+  'read-from': { type: 'string' },
   yes: { type: 'boolean' },
   json: { type: 'boolean' },
   timeout: { type: 'string' },
@@ -196,6 +205,17 @@ function regexes(list: string[] | undefined, option: string): RegExp[] {
   });
 }
 
+const SIZE_UNITS: Record<string, number> = { b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
+
+/** "1" or "1MB" (megabytes), "0.5", "64KB", "2GB", "512B" → bytes; more than 0, at most 1 TB. */
+export function parseMemLimit(text: string, option = '--mem-limit'): number {
+  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = m ? (m[2] ? SIZE_UNITS[m[2].toLowerCase()] : SIZE_UNITS.mb) : undefined;
+  const bytes = m && unit ? Math.floor(Number(m[1]) * unit) : NaN;
+  if (!(bytes >= 1) || bytes > 1024 ** 4) throw new InputError(`${option} '${text}' is not a size above 0: write megabytes like 1 or 0.5, or 64KB, 512MB, 2GB`);
+  return bytes;
+}
+
 function withDb(ep: Endpoint, db: string | undefined, option: string): Endpoint {
   return db === undefined ? ep : { ...ep, db: wholeNumber(db, option, 0, 0, 10_000) };
 }
@@ -215,6 +235,11 @@ function replicateArgs(command: 'replicate' | 'compare', argv: string[], env: No
   if (slotsText !== undefined && !slots) throw new InputError(`--key-slots '${slotsText}' is not a list of slot ranges like 0:8000,10000:16383 (slots 0 to 16383)`);
   const source = withDb(parseEndpoint(v.source, defaults), v['source-db'], '--source-db');
   const target = withDb(parseEndpoint(v.target, defaults), v['target-db'], '--target-db');
+  const allDbs = !!v['all-dbs'];
+  if (allDbs && (v['source-db'] !== undefined || v['target-db'] !== undefined || source.db || target.db)) {
+    throw new InputError(`--all-dbs copies each database into the same number on the target: drop --source-db/--target-db (and a URI's /N)`);
+  }
+  const readFrom = oneOf(v['read-from'], '--read-from', ['master', 'replica'] as const, 'master')!;
   if ((v.cacert || v.cert || v.key || v.insecure) && !source.tls && !target.tls) throw new InputError(`--cacert/--cert/--key/--insecure need TLS: add --tls or use rediss:// URIs`);
   return {
     kind: 'replicate',
@@ -245,6 +270,9 @@ function replicateArgs(command: 'replicate' | 'compare', argv: string[], env: No
     checkExtra: !!v['check-extra'],
     yes: !!v.yes,
     json: !!v.json,
+    memLimitBytes: v['mem-limit'] === undefined ? undefined : parseMemLimit(v['mem-limit']),
+    allDbs,
+    readFrom,
   };
 }
 

@@ -25,6 +25,7 @@ export function snapshotSummaryText(s: SnapshotSummary): string {
   const lines = [
     `snapshot${s.dryRun ? ' (dry run: nothing written)' : ''}${s.stopped ? ' (stopped)' : ''}: ${num(c.scanned)} scanned, ${num(c.written)} ${s.dryRun ? 'would be written' : 'written'}, ` +
       `${num(c.vanished)} vanished, ${num(c.skipped)} skipped, ${num(c.failed)} failed` +
+      `${c.chunked ? `, ${num(c.chunked)} over --mem-limit copied in chunks` : ''}` +
       `${c.fallbacks ? `, ${num(c.fallbacks)} DUMP-format fallbacks` : ''}${c.retries ? `, ${num(c.retries)} retries` : ''} in ${seconds(s.elapsedMs / 1000)} (${num(rate)} keys/s)`,
   ];
   for (const [reason, n] of Object.entries(s.skipReasons)) lines.push(`  skipped ${num(n)}: ${reason}`);

@@ -1,8 +1,11 @@
 // Verification: every source key compared on the target by type, value and TTL (RIOT's compare), and with
 // checkExtra the keys only the target has. Streams batches through a bounded queue like the snapshot.
+// With a memory limit, a key above it on either side is never DUMPed or read whole: it is compared in chunks
+// (chunked.ts), one chunk in flight per worker.
 import type { Redis } from 'ioredis';
 import { Emitter } from '../emitter.js';
-import { readDump } from './dump.js';
+import { chunkSizing, compareBigKey, connOf } from './chunked.js';
+import { memoryUsage, readDump } from './dump.js';
 import { BoundedQueue } from './queue.js';
 import { addressOf, RespPool } from './resp-pool.js';
 import { scanKeys, type ScanOptions } from './scan.js';
@@ -18,6 +21,8 @@ export interface CompareOptions {
   checkExtra: boolean;
   /** keep at most this many differences for --show-diffs */
   maxDiffs: number;
+  /** bytes: a key whose MEMORY USAGE is above this on either side is compared in chunks (--mem-limit) */
+  memLimitBytes?: number;
 }
 
 export type DiffKind = 'missing' | 'type' | 'value' | 'ttl' | 'extra';
@@ -35,6 +40,8 @@ export interface CompareCounts {
   vanished: number;
   /** types cutover cannot read by type (modules) */
   skipped: number;
+  /** keys over --mem-limit, compared in chunks (also counted in compared) */
+  chunked: number;
 }
 
 export interface Diff {
@@ -67,7 +74,7 @@ export function differences(c: CompareCounts): number {
 export class CompareJob {
   readonly events = new Emitter<CompareEvent>();
   private stopped = false;
-  private readonly counts: CompareCounts = { total: 0, compared: 0, ok: 0, missing: 0, type: 0, value: 0, ttl: 0, extra: 0, vanished: 0, skipped: 0 };
+  private readonly counts: CompareCounts = { total: 0, compared: 0, ok: 0, missing: 0, type: 0, value: 0, ttl: 0, extra: 0, vanished: 0, skipped: 0, chunked: 0 };
   private readonly diffs: Diff[] = [];
   private started = 0;
   private readonly sourceConns: RespPool;
@@ -117,7 +124,7 @@ export class CompareJob {
   private async pass(side: Side, handle: (from: Redis, keys: Buffer[]) => Promise<void>): Promise<void> {
     const q = new BoundedQueue<{ from: Redis; keys: Buffer[] }>(Math.max(2, this.o.readThreads * 2));
     const scanners = Promise.all(
-      side.masters.map(async (m) => {
+      side.readers.map(async (m) => {
         for await (const keys of scanKeys(m, this.o.scan, this.o.readBatch, () => undefined, () => this.stopped)) await q.put({ from: m, keys });
       }),
     ).finally(() => q.close());
@@ -135,7 +142,57 @@ export class CompareJob {
    * Fast path: DUMP and PTTL on both sides; identical payloads are identical values. Only keys whose
    * payloads differ (a real difference, or the same value in another encoding) are read by type.
    */
-  private async compareBatch(from: Redis, keys: Buffer[]): Promise<void> {
+  private async compareBatch(from: Redis, all: Buffer[]): Promise<void> {
+    let keys = all;
+    const big: Array<{ key: Buffer; memBytes: number }> = [];
+    const limit = this.o.memLimitBytes;
+    if (limit !== undefined) {
+      // MEMORY USAGE on both sides first: a key big on either is not DUMPed
+      const [a, b] = await Promise.all([memoryUsage(await this.sourceConns.forClient(from), all), this.targetMemory(all)]);
+      keys = [];
+      all.forEach((key, i) => {
+        const m = Math.max(a[i] ?? 0, b[i] ?? 0);
+        if (a[i] === null) this.counts.vanished++; // gone from the source: not a difference
+        else if (m > limit) big.push({ key, memBytes: m });
+        else keys.push(key);
+      });
+    }
+    if (keys.length) await this.compareSmall(from, keys, big);
+    for (const b of big) await this.compareBig(from, b.key, b.memBytes);
+  }
+
+  /** A key over the limit on either side, compared in chunks. */
+  private async compareBig(from: Redis, key: Buffer, memBytes: number): Promise<void> {
+    const [owner] = byOwner(this.target, [key]);
+    let r: Awaited<ReturnType<typeof compareBigKey>>;
+    try {
+      r = await compareBigKey(connOf(from), connOf(owner.client), key, { sizing: chunkSizing(this.o.memLimitBytes ?? memBytes), memBytes, ttlToleranceMs: this.o.ttlToleranceMs });
+    } catch (err) {
+      // a key changing type while it is walked (WRONGTYPE), say: compared, found different
+      this.counts.compared++;
+      this.counts.chunked++;
+      return this.diff('value', key, `compared in chunks: ${(err as Error).message}`);
+    }
+    if (r.kind === 'vanished') return void this.counts.vanished++;
+    this.counts.compared++;
+    this.counts.chunked++;
+    if (r.kind === 'skipped') return void this.counts.skipped++;
+    if (r.kind === 'ok') return void this.counts.ok++;
+    this.diff(r.kind, key, r.detail);
+  }
+
+  private async targetMemory(keys: Buffer[]): Promise<Array<number | null>> {
+    const out: Array<number | null> = new Array(keys.length);
+    await Promise.all(
+      byOwner(this.target, keys).map(async (g) => {
+        const mem = await memoryUsage(await this.targetConns.get(addressOf(g.client)), g.keys);
+        g.index.forEach((i, j) => (out[i] = mem[j]));
+      }),
+    );
+    return out;
+  }
+
+  private async compareSmall(from: Redis, keys: Buffer[], big: Array<{ key: Buffer; memBytes: number }>): Promise<void> {
     const [src, dst] = await Promise.all([readDump(await this.sourceConns.forClient(from), keys), this.readTargetDumps(keys)]);
     const slow: Buffer[] = [];
     keys.forEach((key, i) => {
@@ -152,7 +209,7 @@ export class CompareJob {
       if (!ttlClose(a.ttlMs, b.ttlMs, this.o.ttlToleranceMs)) return this.diff('ttl', key, `ttl ${a.ttlMs} ms on the source, ${b.ttlMs} ms on the target`);
       this.counts.ok++;
     });
-    if (slow.length) await this.compareByType(from, slow);
+    if (slow.length) await this.compareByType(from, slow, big);
   }
 
   private async readTargetDumps(keys: Buffer[]): Promise<Awaited<ReturnType<typeof readDump>>> {
@@ -166,12 +223,15 @@ export class CompareJob {
     return out;
   }
 
-  private async compareByType(from: Redis, keys: Buffer[]): Promise<void> {
-    const [src, dst] = await Promise.all([readStruct(from, keys), this.readTarget(keys)]);
+  /** Keys whose DUMP payloads differ, read by type; one that grew over the limit meanwhile joins `big`. */
+  private async compareByType(from: Redis, keys: Buffer[], big: Array<{ key: Buffer; memBytes: number }>): Promise<void> {
+    const limit = this.o.memLimitBytes;
+    const [src, dst] = await Promise.all([readStruct(from, keys, limit), this.readTarget(keys, limit)]);
     keys.forEach((key, i) => {
       const a = src[i];
       const b = dst[i];
       if (a.vanished) return void this.counts.vanished++;
+      if (a.big !== undefined || b.big !== undefined) return void big.push({ key, memBytes: Math.max(a.big ?? 0, b.big ?? 0) });
       this.counts.compared++;
       if (a.unsupported || !a.struct) return void this.counts.skipped++;
       if (b.vanished) return this.diff('missing', key, 'not on the target');
@@ -185,11 +245,11 @@ export class CompareJob {
   }
 
   /** The target's view of the same keys, read on the masters that hold them. */
-  private async readTarget(keys: Buffer[]): Promise<Awaited<ReturnType<typeof readStruct>>> {
+  private async readTarget(keys: Buffer[], memLimitBytes?: number): Promise<Awaited<ReturnType<typeof readStruct>>> {
     const out: Awaited<ReturnType<typeof readStruct>> = new Array(keys.length);
     await Promise.all(
       byOwner(this.target, keys).map(async (g) => {
-        const read = await readStruct(g.client, g.keys);
+        const read = await readStruct(g.client, g.keys, memLimitBytes);
         g.index.forEach((i, j) => (out[i] = read[j]));
       }),
     );

@@ -1,23 +1,56 @@
 // The dump strategy: DUMP + PTTL on the source, RESTORE … REPLACE on the target, over bare RESP connections.
+// With a memory limit, MEMORY USAGE comes first: a key above it is never DUMPed (DUMP would serialize it whole)
+// but marked 'big', for the caller to copy in chunks.
 import type { Arg, RespConnection } from '../resp.js';
 import { NO_TTL, type KeyRecord } from './types.js';
 
-/** One pipeline: DUMP and PTTL of every key. A key gone in between is 'vanished'. */
-export async function readDump(conn: RespConnection, keys: Buffer[]): Promise<KeyRecord[]> {
+/** MEMORY USAGE key SAMPLES 0 of every key, in one pipeline: bytes, or null for a key that is not there. */
+export async function memoryUsage(conn: RespConnection, keys: Buffer[]): Promise<Array<number | null>> {
+  if (!keys.length) return [];
   const pipe = conn.pipeline();
-  for (const k of keys) {
-    pipe.call('DUMP', [k]);
-    pipe.call('PTTL', [k]);
+  for (const k of keys) pipe.call('MEMORY', ['USAGE', k, 'SAMPLES', 0]);
+  const replies = await pipe.exec();
+  return keys.map((_k, i) => {
+    const [err, v] = replies[i];
+    if (err) throw new Error(`MEMORY USAGE failed: ${err.message}`);
+    return typeof v === 'number' ? v : null;
+  });
+}
+
+/**
+ * One pipeline: DUMP and PTTL of every key. A key gone in between is 'vanished'. With memLimitBytes, a pipeline
+ * of MEMORY USAGE first; keys above the limit come back as 'big' and are not DUMPed.
+ */
+export async function readDump(conn: RespConnection, keys: Buffer[], memLimitBytes?: number): Promise<KeyRecord[]> {
+  const out: KeyRecord[] = new Array(keys.length);
+  let small = keys.map((_k, i) => i);
+  if (memLimitBytes !== undefined) {
+    const mem = await memoryUsage(conn, keys);
+    small = [];
+    keys.forEach((key, i) => {
+      const m = mem[i];
+      if (m === null) out[i] = { key, status: 'vanished' };
+      else if (m > memLimitBytes) out[i] = { key, status: 'big', memBytes: m };
+      else small.push(i);
+    });
+    if (!small.length) return out;
+  }
+  const pipe = conn.pipeline();
+  for (const i of small) {
+    pipe.call('DUMP', [keys[i]]);
+    pipe.call('PTTL', [keys[i]]);
   }
   const replies = await pipe.exec();
-  return keys.map((key, i): KeyRecord => {
-    const [dumpErr, dump] = replies[2 * i];
-    const [ttlErr, ttl] = replies[2 * i + 1];
+  small.forEach((i, j) => {
+    const key = keys[i];
+    const [dumpErr, dump] = replies[2 * j];
+    const [ttlErr, ttl] = replies[2 * j + 1];
     const err = dumpErr ?? ttlErr;
-    if (err) return { key, status: 'skipped', reason: `read failed: ${err.message}` };
-    if (dump === null || ttl === -2) return { key, status: 'vanished' };
-    return { key, status: 'ok', dump: dump as Buffer, ttlMs: ttl as number };
+    if (err) out[i] = { key, status: 'skipped', reason: `read failed: ${err.message}` };
+    else if (dump === null || ttl === -2) out[i] = { key, status: 'vanished' };
+    else out[i] = { key, status: 'ok', dump: dump as Buffer, ttlMs: ttl as number };
   });
+  return out;
 }
 
 /** RESTORE key ttl payload REPLACE; ttl 0 means no expiry. */

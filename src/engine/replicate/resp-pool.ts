@@ -1,5 +1,6 @@
 // Bare RESP connections to the servers of one side, opened on first use with that side's credentials,
-// and opened again when one breaks (a failover, a restart).
+// and opened again when one breaks (a failover, a restart). On a cluster side read from replicas, each
+// connection sends READONLY first (a cluster replica redirects reads to its master without it).
 import type { Redis } from 'ioredis';
 import { RespConnection } from '../resp.js';
 import type { Side } from './side.js';
@@ -17,7 +18,17 @@ export class RespPool {
       if (conn && !conn.broken) return conn;
     }
     const at = address.lastIndexOf(':');
-    const opening = RespConnection.open({ host: address.slice(0, at), port: Number(address.slice(at + 1)), ...this.side.auth });
+    const opening = RespConnection.open({ host: address.slice(0, at), port: Number(address.slice(at + 1)), ...this.side.auth }).then(async (conn) => {
+      if (!this.side.readOnly) return conn;
+      const p = conn.pipeline();
+      p.call('READONLY', []);
+      const [[err]] = await p.exec();
+      if (err) {
+        conn.close();
+        throw err;
+      }
+      return conn;
+    });
     opening.catch(() => undefined);
     this.conns.set(address, opening);
     return opening;

@@ -1,25 +1,39 @@
 // One side of a replication, source or target: standalone or Redis Cluster, detected from the entry point.
+// A source may be read from replicas (--read-from replica): one replica of each master does the SCANs and reads.
 import { createRequire } from 'node:module';
-import { Cluster, type Redis } from 'ioredis';
-import { nodeId, type Endpoint } from '../../config/endpoint.js';
+import { Cluster, Redis } from 'ioredis';
+import { describeEndpoint, InputError, nodeId, type Endpoint } from '../../config/endpoint.js';
 import { makeClient, type ConnectOptions } from '../connect.js';
 import type { RespOptions } from '../resp.js';
 import { parseInfo } from '../topology/parse-info.js';
+
+export type ReadFrom = 'master' | 'replica';
 
 export interface Side {
   /** how the operator named it, redacted */
   label: string;
   isCluster: boolean;
-  /** one client per master, where keys are scanned and read */
+  /** one client per master */
   masters: Redis[];
+  /**
+   * where keys are scanned and read, one per master in the same order: the master itself, or (--read-from replica)
+   * one of its replicas
+   */
+  readers: Redis[];
   /** where writes go: the server itself, or a Cluster client that routes by slot */
   writer: Redis | Cluster;
   /** run_ids of the masters, to refuse copying a deployment onto itself */
   runIds: string[];
   /** a standalone server that is a replica (a target must not be one) */
   replicaOf?: string;
+  /** the database this side works on (always 0 on a cluster) */
+  db: number;
   /** how to log in to any of its servers over a bare RESP connection */
   auth: Omit<RespOptions, 'host' | 'port'>;
+  /** bare connections must send READONLY first: cluster replicas answer reads only after it */
+  readOnly?: boolean;
+  /** the same deployment opened again on another database (standalone only) */
+  reopen(db: number): Promise<Side>;
   close(): void;
 }
 
@@ -27,22 +41,51 @@ async function infoOf(client: Redis): Promise<ReturnType<typeof parseInfo>> {
   return parseInfo(await client.info());
 }
 
+/** "host:port" of an ioredis client. */
+function addressOf(client: Redis): string {
+  return `${client.options.host}:${client.options.port}`;
+}
+
 /** Connects to a side; the entry node's INFO says whether it is a cluster. */
-export async function openSide(ep: Endpoint, conn: ConnectOptions, label: string, name: string): Promise<Side> {
+export async function openSide(ep: Endpoint, conn: ConnectOptions, label: string, name: string, readFrom: ReadFrom = 'master'): Promise<Side> {
   const entry = makeClient(ep, conn, { name, reconnect: true });
   await entry.connect();
   const info = await infoOf(entry);
+  const reopen = (db: number) => openSide({ ...ep, db }, conn, describeEndpoint({ ...ep, db }), name, readFrom);
   if (!info.server.clusterEnabled) {
     const repl = info.replication;
+    let reader = entry;
+    if (readFrom === 'replica' && repl?.role !== 'replica') {
+      // a master: read from its first replica that is online
+      const online = (repl?.replicas ?? []).find((r) => r.state === 'online');
+      if (!online) {
+        entry.disconnect();
+        throw new InputError(`--read-from replica: ${label} has no online replica to read from (INFO replication lists ${repl?.replicas.length ?? 0}): name one, or read from the master`);
+      }
+      reader = makeClient({ ...ep, host: online.host, port: online.port }, conn, { name, reconnect: true });
+      try {
+        await reader.connect();
+      } catch (err) {
+        entry.disconnect();
+        reader.disconnect();
+        throw new Error(`--read-from replica: its replica ${nodeId(online.host, online.port)} does not answer: ${(err as Error).message}`);
+      }
+    }
     return {
       label,
       isCluster: false,
       masters: [entry],
+      readers: [reader],
       writer: entry,
       runIds: info.server.runId ? [info.server.runId] : [],
       replicaOf: repl?.role === 'replica' && repl.masterHost && repl.masterPort ? nodeId(repl.masterHost, repl.masterPort) : undefined,
+      db: ep.db,
       auth: { username: ep.username, password: ep.password, db: ep.db, tls: ep.tls ? conn.tls : undefined, connectTimeoutMs: conn.connectTimeoutMs },
-      close: () => entry.disconnect(),
+      reopen,
+      close: () => {
+        entry.disconnect();
+        if (reader !== entry) reader.disconnect();
+      },
     };
   }
   entry.disconnect();
@@ -52,31 +95,98 @@ export async function openSide(ep: Endpoint, conn: ConnectOptions, label: string
     slotsRefreshTimeout: conn.connectTimeoutMs,
   });
   cluster.on('error', () => undefined);
-  await cluster.ping();
-  const masters = cluster.nodes('master');
-  for (const m of masters) m.on('error', () => undefined);
-  const runIds = (await Promise.all(masters.map(async (m) => (await infoOf(m)).server.runId))).filter((x): x is string => !!x);
-  const auth = { username: ep.username, password: ep.password, tls: ep.tls ? conn.tls : undefined, connectTimeoutMs: conn.connectTimeoutMs };
-  return { label, isCluster: true, masters, writer: cluster, runIds, auth, close: () => cluster.disconnect() };
+  const own: Redis[] = [];
+  try {
+    await cluster.ping();
+    const masters = cluster.nodes('master');
+    for (const m of masters) m.on('error', () => undefined);
+    const runIds = (await Promise.all(masters.map(async (m) => (await infoOf(m)).server.runId))).filter((x): x is string => !!x);
+    const connect = (host: string, port: number) => {
+      const r = new Redis({ host, port, username: ep.username, password: ep.password, tls: ep.tls ? conn.tls : undefined, connectionName: name, connectTimeout: conn.connectTimeoutMs, readOnly: true, lazyConnect: true, maxRetriesPerRequest: 1 });
+      r.on('error', () => undefined);
+      return r;
+    };
+    const readers = readFrom === 'replica' ? await clusterReplicas(cluster, masters, label, connect, own) : masters;
+    const auth = { username: ep.username, password: ep.password, tls: ep.tls ? conn.tls : undefined, connectTimeoutMs: conn.connectTimeoutMs };
+    return {
+      label,
+      isCluster: true,
+      masters,
+      readers,
+      writer: cluster,
+      runIds,
+      db: 0,
+      auth,
+      readOnly: readFrom === 'replica',
+      reopen: () => Promise.reject(new InputError(`${label} is a cluster: it has database 0 only`)),
+      close: () => {
+        cluster.disconnect();
+        for (const r of own) r.disconnect();
+      },
+    };
+  } catch (err) {
+    cluster.disconnect();
+    for (const r of own) r.disconnect();
+    throw err;
+  }
 }
 
-/** Keys over every master of a side. */
+/**
+ * One replica of each master. First those the Cluster client knows (cluster.nodes('slave'): ioredis sends them
+ * READONLY), paired to their masters by the replica's INFO replication (master_host:master_port, link up). A
+ * master left without one (a replica the entry node has not heard of yet, just after a cluster is made) gets the
+ * first online replica its own INFO replication lists, over a client of ours with READONLY.
+ */
+async function clusterReplicas(cluster: Cluster, masters: Redis[], label: string, connect: (host: string, port: number) => Redis, own: Redis[]): Promise<Redis[]> {
+  const replicas = cluster.nodes('slave');
+  const masterOf = new Map<Redis, string>();
+  await Promise.all(
+    replicas.map(async (r) => {
+      r.on('error', () => undefined);
+      const repl = (await infoOf(r).catch(() => undefined))?.replication;
+      if (repl?.role === 'replica' && repl.linkStatus === 'up' && repl.masterHost && repl.masterPort) masterOf.set(r, nodeId(repl.masterHost, repl.masterPort));
+    }),
+  );
+  return Promise.all(
+    masters.map(async (m) => {
+      const at = nodeId(String(m.options.host), Number(m.options.port));
+      const known = replicas.find((r) => masterOf.get(r) === at);
+      if (known) return known;
+      const online = (await infoOf(m)).replication?.replicas.find((r) => r.state === 'online');
+      if (!online) throw new InputError(`--read-from replica: master ${at} of ${label} has no online replica to read from`);
+      const replica = connect(online.host, online.port);
+      own.push(replica);
+      await replica.connect();
+      return replica;
+    }),
+  );
+}
+
+/** Keys over every master of a side (counted where they are read). */
 export async function keyCount(side: Side): Promise<number> {
-  const sizes = await Promise.all(side.masters.map((m) => m.dbsize()));
+  const sizes = await Promise.all(side.readers.map((m) => m.dbsize()));
   return sizes.reduce((a, b) => a + b, 0);
+}
+
+/** Databases that hold keys, from INFO keyspace: db number → keys. */
+export async function keyspace(side: Side): Promise<Map<number, number>> {
+  const info = await infoOf(side.readers[0]);
+  const out = new Map<number, number>();
+  for (const [db, v] of Object.entries(info.server.keyspace ?? {})) if (v.keys > 0) out.set(Number(db), v.keys);
+  return out;
 }
 
 const calculateSlot = createRequire(import.meta.url)('cluster-key-slot') as (key: string | Buffer) => number;
 
-/** Groups keys by the master that holds them, with that master's client. */
+/** Groups keys by the master that holds them, with the client that reads there (the master or its replica). */
 export function byOwner(side: Side, keys: Buffer[]): Array<{ client: Redis; keys: Buffer[]; index: number[] }> {
-  if (!side.isCluster) return [{ client: side.masters[0], keys, index: keys.map((_k, i) => i) }];
+  if (!side.isCluster) return [{ client: side.readers[0], keys, index: keys.map((_k, i) => i) }];
   const cluster = side.writer as Cluster;
-  const clients = new Map(side.masters.map((m) => [`${m.options.host}:${m.options.port}`, m]));
+  const clients = new Map(side.masters.map((m, i) => [addressOf(m), side.readers[i]]));
   const groups = new Map<string, { client: Redis; keys: Buffer[]; index: number[] }>();
   keys.forEach((k, i) => {
     const owner = cluster.slots[calculateSlot(k)]?.[0] ?? '';
-    const client = clients.get(owner) ?? side.masters[0];
+    const client = clients.get(owner) ?? side.readers[0];
     const g = groups.get(owner) ?? { client, keys: [], index: [] };
     g.keys.push(k);
     g.index.push(i);

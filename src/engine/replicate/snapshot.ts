@@ -1,8 +1,11 @@
 // The snapshot job: scanners → readers → writers through bounded queues, so memory stays flat whatever
 // the dataset size. Every scanned key ends as written, vanished, skipped (with a reason) or failed (listed).
+// With a memory limit, a key whose MEMORY USAGE is above it is never read whole: the reader that met it copies
+// it in chunks itself (chunked.ts), one chunk in flight, while the writers go on with the rest.
 import { createRequire } from 'node:module';
 import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import { Emitter } from '../emitter.js';
+import { chunkSizing, connOf, copyBigKey, type BigCopyProgress } from './chunked.js';
 import { isDumpFormatError, readDump, writeDump } from './dump.js';
 import { BoundedQueue } from './queue.js';
 import { addressOf, RespPool } from './resp-pool.js';
@@ -27,6 +30,8 @@ export interface SnapshotOptions {
   dryRun: boolean;
   /** attempts for a key whose write failed with a retryable error */
   maxAttempts: number;
+  /** bytes: a key whose MEMORY USAGE … SAMPLES 0 is above this is copied in chunks (--mem-limit) */
+  memLimitBytes?: number;
   /** tests only: alter each DUMP payload (to make RESTORE refuse it) */
   alterDump?: (payload: Buffer) => Buffer;
 }
@@ -42,6 +47,8 @@ export interface SnapshotCounts {
   failed: number;
   /** keys RESTORE refused for their DUMP format, copied by type instead */
   fallbacks: number;
+  /** keys over --mem-limit, copied in chunks (also counted in written) */
+  chunked: number;
   retries: number;
 }
 
@@ -61,7 +68,7 @@ export interface SnapshotSummary {
 }
 
 /** Target errors worth another try: busy, loading, read-only during a failover, redirected, disconnected. */
-const RETRYABLE = /^(OOM|READONLY|LOADING|TRYAGAIN|CLUSTERDOWN|MOVED|ASK|BUSY )|Connection is closed|Stream isn't writeable|ECONNRESET|ECONNREFUSED|timed? ?out/i;
+export const RETRYABLE = /^(OOM|READONLY|LOADING|TRYAGAIN|CLUSTERDOWN|MOVED|ASK|BUSY )|Connection is closed|Stream isn't writeable|ECONNRESET|ECONNREFUSED|timed? ?out/i;
 const MAX_LISTED = 100;
 
 /** Commands queued in a pipeline so far (ioredis keeps the count on the pipeline object). */
@@ -82,7 +89,7 @@ interface Batch {
 export class SnapshotJob {
   readonly events = new Emitter<SnapshotEvent>();
   private stopped = false;
-  private readonly counts: SnapshotCounts = { total: 0, scanned: 0, written: 0, vanished: 0, skipped: 0, failed: 0, fallbacks: 0, retries: 0 };
+  private readonly counts: SnapshotCounts = { total: 0, scanned: 0, written: 0, vanished: 0, skipped: 0, failed: 0, fallbacks: 0, chunked: 0, retries: 0 };
   private readonly failures: SnapshotSummary['failures'] = [];
   private readonly skipReasons: Record<string, number> = {};
   private started = 0;
@@ -116,7 +123,7 @@ export class SnapshotJob {
     const readQ = new BoundedQueue<{ from: Redis; keys: Buffer[] }>(Math.max(1, Math.ceil(this.o.readQueue / this.o.readBatch)));
     const writeQ = new BoundedQueue<Batch>(Math.max(2, this.o.targetPool * 2));
     try {
-      const scanners = Promise.all(this.source.masters.map((m) => this.scan(m, readQ))).finally(() => readQ.close());
+      const scanners = Promise.all(this.source.readers.map((m) => this.scan(m, readQ))).finally(() => readQ.close());
       const readers = Promise.all(Array.from({ length: this.o.readThreads }, () => this.read(readQ, writeQ))).finally(() => writeQ.close());
       const writers = Promise.all(Array.from({ length: this.o.targetPool }, () => this.write(writeQ)));
       await Promise.all([scanners, readers, writers]);
@@ -151,24 +158,60 @@ export class SnapshotJob {
       if (next.done) return;
       const { from, keys } = next.value;
       let records: KeyRecord[];
+      const limit = this.o.memLimitBytes;
       try {
-        records = this.o.type === 'dump' ? await readDump(await this.sourceConns.forClient(from), keys) : await this.readTyped(from, keys);
+        records = this.o.type === 'dump' ? await readDump(await this.sourceConns.forClient(from), keys, limit) : await this.readTyped(from, keys, limit);
         const alter = this.o.alterDump;
         if (alter) records = records.map((r) => (r.status === 'ok' && 'dump' in r ? { ...r, dump: alter(r.dump) } : r));
       } catch (err) {
         records = keys.map((key) => ({ key, status: 'skipped', reason: `read failed: ${(err as Error).message}` }));
       }
-      await writeQ.put({ from, records });
+      const big = records.filter((r): r is Extract<KeyRecord, { status: 'big' }> => r.status === 'big');
+      await writeQ.put({ from, records: big.length ? records.filter((r) => r.status !== 'big') : records });
+      // the big ones by this reader itself, one chunk at a time, while the writers take the rest
+      for (const r of big) await this.copyBig(from, r.key, r.memBytes);
     }
   }
 
-  private async readTyped(from: Redis, keys: Buffer[]): Promise<KeyRecord[]> {
-    const read = await readStruct(from, keys);
+  private async readTyped(from: Redis, keys: Buffer[], memLimitBytes?: number): Promise<KeyRecord[]> {
+    const read = await readStruct(from, keys, memLimitBytes);
     return read.map((r): KeyRecord => {
       if (r.vanished) return { key: r.key, status: 'vanished' };
+      if (r.big !== undefined) return { key: r.key, status: 'big', memBytes: r.big };
       if (r.unsupported || !r.struct) return { key: r.key, status: 'skipped', reason: `type ${r.unsupported ?? 'unknown'} cannot be copied by struct (use --type dump)` };
       return { key: r.key, status: 'ok', ttlMs: r.ttlMs, struct: r.struct };
     });
+  }
+
+  /**
+   * A key over the memory limit, copied in chunks. A passing error (or the key changing type under us) starts it
+   * over from the DEL, unless merging into a list or a stream already got chunks (a second pass would add them twice).
+   */
+  private async copyBig(from: Redis, key: Buffer, memBytes: number): Promise<void> {
+    const src = connOf(from);
+    const dst = this.o.dryRun ? undefined : connOf(this.target.writer);
+    const sizing = chunkSizing(this.o.memLimitBytes ?? memBytes);
+    for (let attempt = 1; ; attempt++) {
+      const progress: BigCopyProgress = { chunks: 0 };
+      try {
+        const r = await copyBigKey(src, dst, key, { policy: this.o.mergePolicy, sizing, memBytes, streamMeta: this.o.type === 'dump' }, progress);
+        if (r.status === 'vanished') this.counts.vanished++;
+        else if (r.status === 'skipped') this.skip(r.reason);
+        else {
+          this.counts.written++;
+          this.counts.chunked++;
+        }
+        return;
+      } catch (err) {
+        const e = err as Error;
+        const again = RETRYABLE.test(e.message) || e.message.startsWith('WRONGTYPE');
+        const restartable = this.o.mergePolicy === 'overwrite' || progress.chunks === 0 || (progress.type !== 'list' && progress.type !== 'stream');
+        if (!again || !restartable || attempt >= this.o.maxAttempts) return this.fail(key, `copying it in chunks: ${e.message}`);
+        this.counts.retries++;
+        if (this.target.isCluster) await new Promise<void>((res) => (this.target.writer as Cluster).refreshSlotsCache(() => res()));
+        await new Promise((res) => setTimeout(res, Math.min(2000, 100 * 2 ** (attempt - 1))));
+      }
+    }
   }
 
   private skip(reason: string): void {
@@ -190,7 +233,7 @@ export class SnapshotJob {
       for (const r of records) {
         if (r.status === 'vanished') this.counts.vanished++;
         else if (r.status === 'skipped') this.skip(r.reason);
-        else ok.push(r);
+        else if (r.status === 'ok') ok.push(r);
       }
       if (this.o.dryRun) {
         this.counts.written += ok.length;

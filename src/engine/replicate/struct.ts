@@ -14,6 +14,10 @@ export interface StructRead {
   vanished?: true;
   /** the TYPE name of a key cutover cannot read by type (module types such as ReJSON-RL, vectorset, …) */
   unsupported?: string;
+  /** MEMORY USAGE (bytes) of a key above the memory limit: not read (the caller goes through it in chunks) */
+  big?: number;
+  /** its type, with big */
+  type?: RedisType;
 }
 
 /** PTTL's answer for a key that does not exist. */
@@ -119,22 +123,28 @@ function queueRead(pipe: ChainableCommander, key: Buffer, type: RedisType): numb
 }
 
 /** One round over the keys at `indexes`: fills out[]; returns the indexes to read again (type changed meanwhile). */
-async function readRound(client: Redis, keys: Buffer[], indexes: number[], out: StructRead[], lastRound: boolean): Promise<number[]> {
+async function readRound(client: Redis, keys: Buffer[], indexes: number[], out: StructRead[], lastRound: boolean, memLimitBytes?: number): Promise<number[]> {
   const meta = client.pipeline();
-  for (const i of indexes) meta.type(keys[i]).pttl(keys[i]);
+  const stride = memLimitBytes === undefined ? 2 : 3;
+  for (const i of indexes) {
+    meta.type(keys[i]).pttl(keys[i]);
+    if (memLimitBytes !== undefined) meta.call('MEMORY', 'USAGE', keys[i], 'SAMPLES', '0');
+  }
   const metaReplies = await run(meta);
 
   const toRead: Array<{ i: number; type: RedisType; ttlMs: number }> = [];
   indexes.forEach((i, j) => {
     const key = keys[i];
-    const [typeErr, typeName] = metaReplies[2 * j] ?? [new Error('no reply'), null];
-    const [ttlErr, ttl] = metaReplies[2 * j + 1] ?? [new Error('no reply'), null];
-    const err = typeErr ?? ttlErr;
-    if (err) throw new Error(`TYPE/PTTL failed: ${err.message}`);
+    const [typeErr, typeName] = metaReplies[stride * j] ?? [new Error('no reply'), null];
+    const [ttlErr, ttl] = metaReplies[stride * j + 1] ?? [new Error('no reply'), null];
+    const [memErr, mem] = stride === 3 ? (metaReplies[stride * j + 2] ?? [new Error('no reply'), null]) : [null, null];
+    const err = typeErr ?? ttlErr ?? memErr;
+    if (err) throw new Error(`TYPE/PTTL${stride === 3 ? '/MEMORY USAGE' : ''} failed: ${err.message}`);
     const cls = classifyType(String(typeName));
     const ttlMs = ttl === -1 ? NO_TTL : (ttl as number);
     if (cls.kind === 'vanished' || ttlMs === PTTL_MISSING) out[i] = { key, ttlMs: PTTL_MISSING, vanished: true };
     else if (cls.kind === 'unsupported') out[i] = { key, ttlMs, unsupported: cls.type };
+    else if (memLimitBytes !== undefined && typeof mem === 'number' && mem > memLimitBytes) out[i] = { key, ttlMs, big: mem, type: cls.type };
     else toRead.push({ i, type: cls.type, ttlMs });
   });
   if (!toRead.length) return [];
@@ -167,12 +177,13 @@ async function readRound(client: Redis, keys: Buffer[], indexes: number[], out: 
  * Reads keys by type, binary-safe: one pipeline of TYPE + PTTL for all of them, then one reading each by its
  * type. A key gone in between is `vanished`; a type that cannot be read by type is `unsupported`. A key whose
  * type changed between the two pipelines is read again (up to 3 rounds). Any other error rejects, for the
- * caller to count the batch as failed.
+ * caller to count the batch as failed. With memLimitBytes, MEMORY USAGE … SAMPLES 0 goes in the TYPE + PTTL
+ * pipeline, and a key above the limit is not read: it comes back with `big` (its bytes) and `type`.
  */
-export async function readStruct(client: Redis, keys: Buffer[]): Promise<StructRead[]> {
+export async function readStruct(client: Redis, keys: Buffer[], memLimitBytes?: number): Promise<StructRead[]> {
   const out: StructRead[] = new Array(keys.length);
   let pending = keys.map((_, i) => i);
-  for (let round = 1; pending.length; round++) pending = await readRound(client, keys, pending, out, round >= MAX_READ_ROUNDS);
+  for (let round = 1; pending.length; round++) pending = await readRound(client, keys, pending, out, round >= MAX_READ_ROUNDS, memLimitBytes);
   return out;
 }
 

@@ -23,6 +23,8 @@ export type StructValue =
 export type KeyRecord =
   | { key: Key; status: 'ok'; ttlMs: number; dump: Buffer; type?: RedisType }
   | { key: Key; status: 'ok'; ttlMs: number; struct: StructValue }
+  /** over --mem-limit (MEMORY USAGE, bytes): not read here, copied in chunks by the reader instead */
+  | { key: Key; status: 'big'; memBytes: number }
   /** expired or deleted between scan and read */
   | { key: Key; status: 'vanished' }
   /** a type cutover cannot copy by struct (module types), or a read that failed */
