@@ -1,6 +1,11 @@
 // Shared by the integration tests: a monitor on lab endpoints, waiting on its events, and the real binary.
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../src/lab/ports.js';
+import { findRedis } from '../../src/lab/redis-binaries.js';
+import { LabServer } from '../../src/lab/server.js';
 import { parseEndpoint } from '../../src/config/endpoint.js';
 import { DEFAULT_CONNECT } from '../../src/engine/connect.js';
 import { TopologyMonitor } from '../../src/engine/topology/monitor.js';
@@ -55,4 +60,13 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** Standalone lab servers of the given names in a fresh folder, started; the caller kills them and removes the folder. */
+export async function standaloneServers(names: string[], prefix: string): Promise<{ servers: LabServer[]; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const bins = findRedis();
+  const servers = await Promise.all(names.map(async (name) => new LabServer(bins, dir, { name, kind: 'redis', port: await freePort(), config: [] })));
+  await Promise.all(servers.map((s) => s.start()));
+  return { servers, dir };
 }

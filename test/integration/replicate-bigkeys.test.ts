@@ -1,15 +1,11 @@
 // --mem-limit between two real servers: keys over the limit are never DUMPed or read whole but copied in chunks
 // (HSCAN / SSCAN / ZSCAN, LRANGE, XRANGE, GETRANGE windows), by --type dump and --type struct alike, and the
 // compare walks them in chunks too; the summary counts them. The servers' INFO commandstats show what was run.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/lab/ports.js';
-import { findRedis } from '../../src/lab/redis-binaries.js';
 import { LabServer } from '../../src/lab/server.js';
-import { runCli } from './helpers.js';
+import { runCli, standaloneServers } from './helpers.js';
 
 const HASH_FIELDS = 200_000;
 const LIST_ITEMS = 500_000;
@@ -59,13 +55,7 @@ async function load(): Promise<void> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cutover-bigkeys-'));
-  const bins = findRedis();
-  servers = [
-    new LabServer(bins, dir, { name: 'src', kind: 'redis', port: await freePort(), config: [] }),
-    new LabServer(bins, dir, { name: 'dst', kind: 'redis', port: await freePort(), config: [] }),
-  ];
-  await Promise.all(servers.map((s) => s.start()));
+  ({ servers, dir } = await standaloneServers(['src', 'dst'], 'cutover-bigkeys-'));
   src = new Redis({ host: '127.0.0.1', port: servers[0].port });
   dst = new Redis({ host: '127.0.0.1', port: servers[1].port });
   await load();

@@ -1,16 +1,12 @@
 // Databases and where the source is read: --all-dbs (every non-empty db into the same number), --source-db /
 // --target-db and the URI's /N, and --read-from replica on a replica chain and on a cluster, shown by the
 // servers' own INFO commandstats: the reads went to the replicas, none to the masters.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/lab.js';
-import { freePort } from '../../src/lab/ports.js';
-import { findRedis } from '../../src/lab/redis-binaries.js';
 import { LabServer } from '../../src/lab/server.js';
-import { runCli } from './helpers.js';
+import { runCli, standaloneServers } from './helpers.js';
 
 const LAB_KEYS = 600;
 let dir: string;
@@ -26,16 +22,10 @@ function client(port: number, db = 0): Redis {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cutover-dbs-'));
-  const bins = findRedis();
-  servers = [
-    new LabServer(bins, dir, { name: 'src', kind: 'redis', port: await freePort(), config: [] }),
-    new LabServer(bins, dir, { name: 'dst', kind: 'redis', port: await freePort(), config: [] }),
-  ];
+  ({ servers, dir } = await standaloneServers(['src', 'dst'], 'cutover-dbs-'));
   [replication, cluster] = await Promise.all([
     startLab({ preset: 'replication', keys: LAB_KEYS }),
     startLab({ preset: 'cluster', keys: LAB_KEYS }),
-    ...servers.map((s) => s.start()),
   ]);
 });
 

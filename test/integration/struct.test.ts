@@ -1,13 +1,10 @@
 // The struct strategy against two real redis-servers: every type read by type on a source, written on a
 // target, read back and compared; merge into what the target holds; keys that vanish between scan and read.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { freePort } from '../../src/lab/ports.js';
-import { findRedis } from '../../src/lab/redis-binaries.js';
 import { LabServer } from '../../src/lab/server.js';
+import { standaloneServers } from './helpers.js';
 import { readStruct, structEquals, ttlClose, writeStruct, type StructRead } from '../../src/engine/replicate/struct.js';
 import { NO_TTL, type StructValue } from '../../src/engine/replicate/types.js';
 
@@ -17,13 +14,7 @@ let src: Redis;
 let dst: Redis;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cutover-struct-'));
-  const bins = findRedis();
-  servers = [
-    new LabServer(bins, dir, { name: 'src', kind: 'redis', port: await freePort(), config: [] }),
-    new LabServer(bins, dir, { name: 'dst', kind: 'redis', port: await freePort(), config: [] }),
-  ];
-  await Promise.all(servers.map((s) => s.start()));
+  ({ servers, dir } = await standaloneServers(['src', 'dst'], 'cutover-struct-'));
   src = new Redis({ host: '127.0.0.1', port: servers[0].port, lazyConnect: true });
   dst = new Redis({ host: '127.0.0.1', port: servers[1].port, lazyConnect: true });
   await Promise.all([src.connect(), dst.connect()]);
