@@ -69,7 +69,7 @@ mkdirSync(out, { recursive: true });
 
 // 1. The quick start's lab (migration preset), 100x30: the chain, the Sentinels, the target.
 {
-  const s = await session('cutover-shots', 100, 30, 'lab --preset migration --keys 20000 --workload');
+  const s = await session('cutover-shots', 100, 30, 'lab --preset migration --keys 200000 --workload');
   await until(s.name, 'the migration lab', (x) => x.includes('target') && (x.match(/sentinel /g) ?? []).length >= 3 && x.includes('ago'));
   await sleep(2500);
   save('console-migration.txt', capture(s.name));
@@ -105,6 +105,18 @@ mkdirSync(out, { recursive: true });
   await until(s.name, 'help', (x) => x.includes('Help · keys'));
   save('console-help.txt', capture(s.name));
   tmux('send-keys', '-t', s.name, 'Escape');
+
+  // a snapshot master → target from the console: the typed confirmation, the bars, the result
+  tmux('send-keys', '-t', s.name, 's');
+  await until(s.name, 'the confirmation', (x) => x.includes('type yes and Enter'));
+  tmux('send-keys', '-t', s.name, 'y', 'e', 's');
+  await sleep(300);
+  save('console-snapshot-confirm.txt', capture(s.name));
+  tmux('send-keys', '-t', s.name, 'Enter');
+  await until(s.name, 'the Scanning bar', (x) => /Scanning .*%/.test(x), 20_000);
+  save('console-snapshot-running.txt', capture(s.name));
+  await until(s.name, 'the verification result', (x) => /verify\s+\d+ missing/.test(x), 60_000);
+  save('console-snapshot-done.txt', capture(s.name));
   await quit(s);
   revived.kill('SIGKILL');
 }
