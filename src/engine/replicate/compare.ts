@@ -226,7 +226,7 @@ export class CompareJob {
   /** Keys whose DUMP payloads differ, read by type; one that grew over the limit meanwhile joins `big`. */
   private async compareByType(from: Redis, keys: Buffer[], big: Array<{ key: Buffer; memBytes: number }>): Promise<void> {
     const limit = this.o.memLimitBytes;
-    const [src, dst] = await Promise.all([readStruct(from, keys, limit), this.readTarget(keys, limit)]);
+    const [src, dst] = await Promise.all([readStruct(await this.sourceConns.forClient(from), keys, limit), this.readTarget(keys, limit)]);
     keys.forEach((key, i) => {
       const a = src[i];
       const b = dst[i];
@@ -249,7 +249,7 @@ export class CompareJob {
     const out: Awaited<ReturnType<typeof readStruct>> = new Array(keys.length);
     await Promise.all(
       byOwner(this.target, keys).map(async (g) => {
-        const read = await readStruct(g.client, g.keys, memLimitBytes);
+        const read = await readStruct(await this.targetConns.get(addressOf(g.client)), g.keys, memLimitBytes);
         g.index.forEach((i, j) => (out[i] = read[j]));
       }),
     );

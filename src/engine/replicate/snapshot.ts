@@ -3,7 +3,8 @@
 // With a memory limit, a key whose MEMORY USAGE is above it is never read whole: the reader that met it copies
 // it in chunks itself (chunked.ts), one chunk in flight, while the writers go on with the rest.
 import { createRequire } from 'node:module';
-import type { ChainableCommander, Cluster, Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
+import type { RespConnection } from '../resp.js';
 import { Emitter } from '../emitter.js';
 import { chunkSizing, connOf, copyBigKey, type BigCopyProgress } from './chunked.js';
 import { isDumpFormatError, readDump, writeDump } from './dump.js';
@@ -174,7 +175,7 @@ export class SnapshotJob {
   }
 
   private async readTyped(from: Redis, keys: Buffer[], memLimitBytes?: number): Promise<KeyRecord[]> {
-    const read = await readStruct(from, keys, memLimitBytes);
+    const read = await readStruct(await this.sourceConns.forClient(from), keys, memLimitBytes);
     return read.map((r): KeyRecord => {
       if (r.vanished) return { key: r.key, status: 'vanished' };
       if (r.big !== undefined) return { key: r.key, status: 'big', memBytes: r.big };
@@ -285,11 +286,10 @@ export class SnapshotJob {
     const groups = this.groupByNode(records.map((r) => r.key));
     await Promise.all(
       [...groups.entries()].map(async ([owner, indexes]) => {
-        // RESTOREs go over a bare RESP connection to the owner; typed writes through the client library
-        const dumps = records[indexes[0]] && 'dump' in records[indexes[0]];
-        let pipe: { call(name: string, args: Array<string | Buffer | number>): unknown; exec(): Promise<Array<[Error | null, unknown]> | null> };
+        // over a bare RESP connection to the master that owns the keys
+        let pipe: ReturnType<RespConnection['pipeline']>;
         try {
-          pipe = dumps ? (await this.targetConns.get(owner)).pipeline() : (this.target.writer.pipeline() as unknown as typeof pipe);
+          pipe = (await this.targetConns.get(owner)).pipeline();
         } catch (err) {
           for (const i of indexes) out[i] = err as Error;
           return;
@@ -299,7 +299,7 @@ export class SnapshotJob {
           const r = records[i];
           const first = queued(pipe);
           if ('dump' in r) writeDump(pipe, r.key, r.ttlMs, r.dump);
-          else writeStruct(pipe as unknown as ChainableCommander, r.key, r.ttlMs, r.struct, this.o.mergePolicy);
+          else writeStruct(pipe, r.key, r.ttlMs, r.struct, this.o.mergePolicy);
           spans.push([first, queued(pipe)]);
         }
         let replies: Array<[Error | null, unknown]>;

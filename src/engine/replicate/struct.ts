@@ -50,10 +50,26 @@ export function classifyType(typeName: string): TypeClass {
 
 type Reply = [Error | null, unknown];
 
-async function run(pipe: ChainableCommander): Promise<Reply[]> {
+/** What readStruct reads through: a bare RESP connection (src/engine/resp.ts), or an ioredis client adapted. */
+export interface ReadSource {
+  pipeline(): { call(name: string, args: Array<Buffer | string | number>): unknown; exec(): Promise<Reply[] | null> };
+}
+
+/** An ioredis client as a ReadSource: every command through callBuffer, so replies stay flat and binary. */
+function adapt(client: Redis | ReadSource): ReadSource {
+  if (!('callBuffer' in client)) return client;
+  return {
+    pipeline: () => {
+      const p = client.pipeline();
+      return { call: (name, args) => p.callBuffer(name, ...args), exec: () => p.exec() as Promise<Reply[] | null> };
+    },
+  };
+}
+
+async function run(pipe: ReturnType<ReadSource['pipeline']>): Promise<Reply[]> {
   const replies = await pipe.exec();
   if (!replies) throw new Error('pipeline was discarded');
-  return replies as Reply[];
+  return replies;
 }
 
 function isWrongType(err: Error): boolean {
@@ -97,38 +113,39 @@ function toStruct(type: RedisType, reply: unknown, exists: unknown): StructValue
 }
 
 /** Queues the read of one key by its type; returns how many replies it adds (a stream adds EXISTS). */
-function queueRead(pipe: ChainableCommander, key: Buffer, type: RedisType): number {
+function queueRead(pipe: ReturnType<ReadSource['pipeline']>, key: Buffer, type: RedisType): number {
   switch (type) {
     case 'string':
-      pipe.getBuffer(key);
+      pipe.call('GET', [key]);
       return 1;
     case 'hash':
-      // Not hgetallBuffer: ioredis turns HGETALL's reply into an object, whose string keys lose non-UTF-8 field
-      // names. Its reply transformer is looked up by the exact command name 'hgetall', so 'HGETALL' stays flat.
-      pipe.callBuffer('HGETALL', key);
+      // upper case: ioredis turns a reply to 'hgetall' into an object, whose string keys lose non-UTF-8 field names
+      pipe.call('HGETALL', [key]);
       return 1;
     case 'list':
-      pipe.lrangeBuffer(key, 0, -1);
+      pipe.call('LRANGE', [key, 0, -1]);
       return 1;
     case 'set':
-      pipe.smembersBuffer(key);
+      pipe.call('SMEMBERS', [key]);
       return 1;
     case 'zset':
-      pipe.zrangeBuffer(key, 0, -1, 'WITHSCORES');
+      pipe.call('ZRANGE', [key, 0, -1, 'WITHSCORES']);
       return 1;
     case 'stream':
-      pipe.xrangeBuffer(key, '-', '+').exists(key);
+      pipe.call('XRANGE', [key, '-', '+']);
+      pipe.call('EXISTS', [key]);
       return 2;
   }
 }
 
 /** One round over the keys at `indexes`: fills out[]; returns the indexes to read again (type changed meanwhile). */
-async function readRound(client: Redis, keys: Buffer[], indexes: number[], out: StructRead[], lastRound: boolean, memLimitBytes?: number): Promise<number[]> {
+async function readRound(client: ReadSource, keys: Buffer[], indexes: number[], out: StructRead[], lastRound: boolean, memLimitBytes?: number): Promise<number[]> {
   const meta = client.pipeline();
   const stride = memLimitBytes === undefined ? 2 : 3;
   for (const i of indexes) {
-    meta.type(keys[i]).pttl(keys[i]);
-    if (memLimitBytes !== undefined) meta.call('MEMORY', 'USAGE', keys[i], 'SAMPLES', '0');
+    meta.call('TYPE', [keys[i]]);
+    meta.call('PTTL', [keys[i]]);
+    if (memLimitBytes !== undefined) meta.call('MEMORY', ['USAGE', keys[i], 'SAMPLES', '0']);
   }
   const metaReplies = await run(meta);
 
@@ -180,7 +197,8 @@ async function readRound(client: Redis, keys: Buffer[], indexes: number[], out: 
  * caller to count the batch as failed. With memLimitBytes, MEMORY USAGE … SAMPLES 0 goes in the TYPE + PTTL
  * pipeline, and a key above the limit is not read: it comes back with `big` (its bytes) and `type`.
  */
-export async function readStruct(client: Redis, keys: Buffer[], memLimitBytes?: number): Promise<StructRead[]> {
+export async function readStruct(from: Redis | ReadSource, keys: Buffer[], memLimitBytes?: number): Promise<StructRead[]> {
+  const client = adapt(from);
   const out: StructRead[] = new Array(keys.length);
   let pending = keys.map((_, i) => i);
   for (let round = 1; pending.length; round++) pending = await readRound(client, keys, pending, out, round >= MAX_READ_ROUNDS, memLimitBytes);
@@ -224,35 +242,49 @@ export function chunk<T>(items: T[], bytesOf: (item: T) => number, maxElements =
  * expire, and that must not become a key that never expires. An empty stream is made with XGROUP CREATE … MKSTREAM
  * and XGROUP DESTROY. Consumer groups and the last-generated ID are not written.
  */
-export function writeStruct(pipe: ChainableCommander, key: Buffer, ttlMs: number, v: StructValue, policy: 'overwrite' | 'merge'): void {
+/** What writeStruct queues into: a bare RESP pipeline, or an ioredis one. */
+export interface WritePipe {
+  call(name: string, args: Array<Buffer | string | number>): unknown;
+}
+
+function toWritePipe(pipe: WritePipe | ChainableCommander): WritePipe {
+  if (!('hset' in pipe)) return pipe as WritePipe;
+  const p = pipe as ChainableCommander;
+  return { call: (name, args) => p.call(name, ...args) };
+}
+
+export function writeStruct(into: WritePipe | ChainableCommander, key: Buffer, ttlMs: number, v: StructValue, policy: 'overwrite' | 'merge'): void {
+  const pipe = toWritePipe(into);
   const hasTtl = ttlMs >= 0; // NO_TTL is -1
   const px = Math.max(1, Math.round(ttlMs));
   if (v.type === 'string') {
-    if (hasTtl) pipe.set(key, v.value, 'PX', px);
-    else pipe.set(key, v.value);
+    pipe.call('SET', hasTtl ? [key, v.value, 'PX', px] : [key, v.value]);
     return;
   }
-  if (policy === 'overwrite') pipe.del(key);
+  if (policy === 'overwrite') pipe.call('DEL', [key]);
   switch (v.type) {
     case 'hash':
-      for (const c of chunk(v.value, ([f, x]) => f.length + x.length)) pipe.hset(key, ...c.flat());
+      for (const c of chunk(v.value, ([f, x]) => f.length + x.length)) pipe.call('HSET', [key, ...c.flat()]);
       break;
     case 'list':
-      for (const c of chunk(v.value, (x) => x.length)) pipe.rpush(key, ...c);
+      for (const c of chunk(v.value, (x) => x.length)) pipe.call('RPUSH', [key, ...c]);
       break;
     case 'set':
-      for (const c of chunk(v.value, (x) => x.length)) pipe.sadd(key, ...c);
+      for (const c of chunk(v.value, (x) => x.length)) pipe.call('SADD', [key, ...c]);
       break;
     case 'zset':
-      for (const c of chunk(v.value, ([m, s]) => m.length + s.length)) pipe.zadd(key, ...c.flatMap(([m, s]) => [s, m]));
+      for (const c of chunk(v.value, ([m, s]) => m.length + s.length)) pipe.call('ZADD', [key, ...c.flatMap(([m, s]) => [s, m])]);
       break;
     case 'stream':
-      if (!v.value.length) pipe.xgroup('CREATE', key, EMPTY_STREAM_GROUP, '$', 'MKSTREAM').xgroup('DESTROY', key, EMPTY_STREAM_GROUP);
-      for (const [id, fields] of v.value) pipe.xadd(key, id, ...fields);
+      if (!v.value.length) {
+        pipe.call('XGROUP', ['CREATE', key, EMPTY_STREAM_GROUP, '$', 'MKSTREAM']);
+        pipe.call('XGROUP', ['DESTROY', key, EMPTY_STREAM_GROUP]);
+      }
+      for (const [id, fields] of v.value) pipe.call('XADD', [key, id, ...fields]);
       break;
   }
-  if (hasTtl) pipe.pexpire(key, px);
-  else if (policy === 'merge') pipe.persist(key);
+  if (hasTtl) pipe.call('PEXPIRE', [key, px]);
+  else if (policy === 'merge') pipe.call('PERSIST', [key]);
 }
 
 // ------------------------------------------------------------------------------------------------ comparing
