@@ -10,7 +10,7 @@ import { EventLog } from './panes/EventLog.js';
 import { Footer } from './panes/Footer.js';
 import { Header } from './panes/Header.js';
 import { HelpOverlay } from './panes/HelpOverlay.js';
-import { ReplicationPane, REPLICATION_PANE_HEIGHT } from './panes/ReplicationPane.js';
+import { ReplicationPane, replicationPaneHeight } from './panes/ReplicationPane.js';
 import { TopologyPane } from './panes/TopologyPane.js';
 
 export interface AppProps {
@@ -31,12 +31,14 @@ export function App(props: AppProps) {
   const nodeCount = useApp((s) => s.order.length);
   // the replication pane shows once there is something to show: a pair being marked, a prompt, a job
   const showJob = useApp((s) => !!(s.job || s.ui.prompt || s.ui.pair.source || s.ui.pair.target)) && !!intents;
+  const jobBusy = useApp((s) => !!(s.job || s.ui.prompt));
 
   // Keep the live region below the terminal's height, or ink redraws the whole screen each frame.
   const height = Math.max(10, rows - 1);
   const body = height - 3;
-  const jobHeight = showJob ? REPLICATION_PANE_HEIGHT : 0;
-  const topoHeight = Math.min(nodeCount + 3, Math.max(6, Math.floor((body - jobHeight) * 0.6)));
+  const jobHeight = showJob ? replicationPaneHeight(jobBusy) : 0;
+  // the topology first (all of it when it fits), the event log or details get at least 5 lines
+  const topoHeight = Math.min(nodeCount + 3, Math.max(6, body - jobHeight - 5));
   const bottom = body - topoHeight - jobHeight;
   const wide = columns >= WIDE;
   const bottomVisible = bottom >= 3;
@@ -105,7 +107,7 @@ export function App(props: AppProps) {
       ) : (
         <>
           <TopologyPane width={columns} height={topoHeight} focused={ui.focus === 'topology'} now={now} />
-          {showJob ? <ReplicationPane width={columns} now={now} /> : null}
+          {showJob ? <ReplicationPane width={columns} height={jobHeight} now={now} /> : null}
           {bottomVisible ? (
             <Box flexDirection="row" height={bottom}>
               {ui.detail ? (

@@ -9,9 +9,12 @@ import { Pane } from '../widgets/Pane.js';
 import { meterCells } from '../widgets/meter.js';
 import { Line } from '../widgets/Table.js';
 
-export const REPLICATION_PANE_HEIGHT = 6;
+/** Lines the pane takes: two of text while only a pair is marked, four with a job or a prompt. */
+export function replicationPaneHeight(busy: boolean): number {
+  return busy ? 6 : 4;
+}
 
-export function ReplicationPane(props: { width: number; now: number }) {
+export function ReplicationPane(props: { width: number; height: number; now: number }) {
   const { theme } = useConsole();
   const job = useApp((s) => s.job);
   const pair = useApp((s) => s.ui.pair);
@@ -66,8 +69,8 @@ export function ReplicationPane(props: { width: number; now: number }) {
     );
   }
   return (
-    <Pane title="Replication" focused={!!prompt} width={props.width} height={REPLICATION_PANE_HEIGHT}>
-      {lines.slice(0, REPLICATION_PANE_HEIGHT - 2).map((l, i) => (
+    <Pane title="Replication" focused={!!prompt} width={props.width} height={props.height}>
+      {lines.slice(0, props.height - 2).map((l, i) => (
         <Line key={i}>{l}</Line>
       ))}
     </Pane>
