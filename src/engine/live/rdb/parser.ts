@@ -1,0 +1,204 @@
+// A streaming RDB parser: push() bytes as they arrive in any chunking, get back the events completed so
+// far. Only the unfinished record is kept (the key being parsed); a record that does not fit yet is
+// re-parsed from its start when enough bytes have arrived; past 1 KiB, only once the buffered part has grown
+// by half (at least 1 KiB), so a big key arriving in small chunks costs O(size log size), not O(size²).
+// The price: a completed record may wait for that much more input (or end()) before it is reported.
+import { Crc64 } from './crc64.js';
+import { moduleName, skipModuleOpcodes } from './module.js';
+import { NeedMore, Reader } from './reader.js';
+import { RDB_OPCODE, RdbError, type RdbEvent } from './types.js';
+import { readValue } from './value.js';
+
+const MODULE_OPCODE_UINT = 2;
+const GEOMETRIC_FROM = 1024;
+
+export interface RdbParserStats {
+  keys: number;
+  moduleValues: number;
+  moduleAux: number;
+  functions: number;
+  bytes: number;
+}
+
+export class RdbParser {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private retryAt = 0;
+  private version = -1;
+  private db = 0;
+  private expireAtMs?: number;
+  private idle?: number;
+  private freq?: number;
+  private crc = new Crc64();
+  private done = false;
+  /** bytes that followed the RDB's checksum in the last chunk (the caller's, not the RDB's) */
+  remainder: Buffer = Buffer.alloc(0);
+  readonly stats: RdbParserStats = { keys: 0, moduleValues: 0, moduleAux: 0, functions: 0, bytes: 0 };
+
+  get rdbVersion(): number {
+    return this.version;
+  }
+
+  get finished(): boolean {
+    return this.done;
+  }
+
+  /** Bytes held for the record still being parsed. */
+  get pendingBytes(): number {
+    return this.buffered;
+  }
+
+  push(chunk: Buffer): RdbEvent[] {
+    if (this.done) {
+      if (chunk.length) this.remainder = Buffer.concat([this.remainder, chunk]);
+      return [];
+    }
+    if (!chunk.length) return [];
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    if (this.buffered < this.retryAt) return [];
+    return this.drain();
+  }
+
+  /** The stream is over: parses what is left and throws if the RDB is incomplete. */
+  end(): RdbEvent[] {
+    const events = this.done ? [] : this.drain();
+    if (!this.done) {
+      throw new RdbError(
+        this.version < 0 ? 'RDB ended inside the header' : `RDB ended before its EOF opcode (${this.buffered} bytes of an unfinished record)`,
+      );
+    }
+    return events;
+  }
+
+  private drain(): RdbEvent[] {
+    const buf = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.buffered);
+    const r = new Reader(buf);
+    const events: RdbEvent[] = [];
+    let committed = 0;
+    try {
+      while (!this.done) {
+        const start = r.pos;
+        this.record(r, buf, start, events);
+        if (!this.done) this.crc.update(buf, start, r.pos);
+        committed = r.pos;
+      }
+    } catch (e) {
+      if (!(e instanceof NeedMore)) throw e;
+      const partial = buf.length - committed;
+      const need = e.need - committed;
+      this.retryAt = partial >= GEOMETRIC_FROM ? Math.max(need, partial + Math.max(GEOMETRIC_FROM, partial >> 1)) : need;
+    }
+    this.stats.bytes += committed;
+    if (this.done) {
+      this.remainder = Buffer.from(buf.subarray(committed));
+      this.chunks = [];
+      this.buffered = 0;
+    } else {
+      const rest = committed === 0 ? buf : Buffer.from(buf.subarray(committed));
+      this.chunks = rest.length ? [rest] : [];
+      this.buffered = rest.length;
+    }
+    return events;
+  }
+
+  /** Parses one record starting at r.pos; state changes happen only after its last byte was read. */
+  private record(r: Reader, buf: Buffer, start: number, events: RdbEvent[]): void {
+    if (this.version < 0) {
+      const magic = r.bytes(9).toString('latin1');
+      if (!/^REDIS\d{4}$/.test(magic)) throw new RdbError(`not an RDB file (header ${JSON.stringify(magic)})`);
+      this.version = Number(magic.slice(5));
+      events.push({ type: 'header', version: this.version });
+      return;
+    }
+    const op = r.u8();
+    switch (op) {
+      case RDB_OPCODE.AUX: {
+        const key = r.string();
+        const value = r.string();
+        events.push({ type: 'aux', key, value });
+        return;
+      }
+      case RDB_OPCODE.SELECTDB: {
+        const db = r.length();
+        this.db = db;
+        events.push({ type: 'select-db', db });
+        return;
+      }
+      case RDB_OPCODE.RESIZEDB: {
+        const size = r.length();
+        const expires = r.length();
+        events.push({ type: 'resize-db', size, expires });
+        return;
+      }
+      case RDB_OPCODE.SLOT_INFO: {
+        const slot = r.length();
+        const size = r.length();
+        const expiresSize = r.length();
+        events.push({ type: 'slot-info', slot, size, expiresSize });
+        return;
+      }
+      case RDB_OPCODE.EXPIRETIME_MS:
+        this.expireAtMs = r.msTime();
+        return;
+      case RDB_OPCODE.EXPIRETIME:
+        this.expireAtMs = r.i32le() * 1000;
+        return;
+      case RDB_OPCODE.IDLE:
+        this.idle = r.length();
+        return;
+      case RDB_OPCODE.FREQ:
+        this.freq = r.u8();
+        return;
+      case RDB_OPCODE.FUNCTION2: {
+        const payload = r.string();
+        this.stats.functions++;
+        events.push({ type: 'function', payload });
+        return;
+      }
+      case RDB_OPCODE.FUNCTION_PRE_GA: {
+        // 7.0 release candidates: name, engine, [has description, description], code
+        r.skipString();
+        r.skipString();
+        if (r.length()) r.skipString();
+        const payload = r.string();
+        this.stats.functions++;
+        events.push({ type: 'function', payload });
+        return;
+      }
+      case RDB_OPCODE.MODULE_AUX: {
+        const moduleId = r.lengthBig();
+        const whenOpcode = r.length();
+        r.length(); // when
+        if (whenOpcode !== MODULE_OPCODE_UINT) throw new RdbError('module aux: bad "when" opcode');
+        skipModuleOpcodes(r);
+        this.stats.moduleAux++;
+        events.push({ type: 'module-aux', moduleId, moduleName: moduleName(moduleId).name });
+        return;
+      }
+      case RDB_OPCODE.EOF: {
+        const computed = this.crc.clone().update(buf, start, r.pos).value();
+        const checksum = this.version >= 5 ? r.u64le() : 0n;
+        this.done = true;
+        events.push({ type: 'end', checksum, computed, checksumOk: checksum === 0n || checksum === computed });
+        return;
+      }
+      default: {
+        const key = r.string();
+        const valueStart = r.pos;
+        const value = readValue(r, op);
+        const raw = Buffer.allocUnsafe(1 + r.pos - valueStart);
+        raw[0] = op;
+        buf.copy(raw, 1, valueStart, r.pos);
+        const ev: RdbEvent = { type: 'key', db: this.db, key, rdbType: op, value, raw };
+        if (this.expireAtMs !== undefined) ev.expireAtMs = this.expireAtMs;
+        if (this.idle !== undefined) ev.idle = this.idle;
+        if (this.freq !== undefined) ev.freq = this.freq;
+        this.expireAtMs = this.idle = this.freq = undefined;
+        this.stats.keys++;
+        if (value.type === 'module') this.stats.moduleValues++;
+        events.push(ev);
+      }
+    }
+  }
+}

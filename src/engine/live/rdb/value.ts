@@ -1,0 +1,115 @@
+// Decodes one value of a given RDB type from the reader, positioned just after the key name.
+import { decodeIntset } from './intset.js';
+import { decodeListpack, type PackedElement } from './listpack.js';
+import { moduleName, skipModuleOpcodes } from './module.js';
+import type { Reader } from './reader.js';
+import { asBuf, readStream } from './stream.js';
+import { RDB_TYPE, RdbError, type RdbValue } from './types.js';
+import { decodeZiplist } from './ziplist.js';
+import { decodeZipmap } from './zipmap.js';
+
+const QUICKLIST_NODE_PLAIN = 1;
+const QUICKLIST_NODE_PACKED = 2;
+
+function pairs(els: PackedElement[], what: string): [Buffer, Buffer][] {
+  if (els.length % 2) throw new RdbError(`${what}: odd number of elements`);
+  const out: [Buffer, Buffer][] = [];
+  for (let i = 0; i < els.length; i += 2) out.push([asBuf(els[i]), asBuf(els[i + 1])]);
+  return out;
+}
+
+function zpairs(els: PackedElement[], what: string): [Buffer, number][] {
+  if (els.length % 2) throw new RdbError(`${what}: odd number of elements`);
+  const out: [Buffer, number][] = [];
+  for (let i = 0; i < els.length; i += 2) {
+    const s = els[i + 1];
+    out.push([asBuf(els[i]), typeof s === 'bigint' ? Number(s) : parseScore(s)]);
+  }
+  return out;
+}
+
+function parseScore(b: Buffer): number {
+  const s = b.toString('latin1').toLowerCase();
+  if (s === 'inf' || s === '+inf') return Infinity;
+  if (s === '-inf') return -Infinity;
+  if (s === 'nan') return NaN;
+  return Number(s);
+}
+
+export function readValue(r: Reader, type: number): RdbValue {
+  switch (type) {
+    case RDB_TYPE.STRING:
+      return { type: 'string', value: r.string() };
+    case RDB_TYPE.LIST:
+    case RDB_TYPE.SET: {
+      const n = r.length();
+      const out: Buffer[] = [];
+      for (let i = 0; i < n; i++) out.push(r.string());
+      return type === RDB_TYPE.LIST ? { type: 'list', value: out } : { type: 'set', value: out };
+    }
+    case RDB_TYPE.ZSET:
+    case RDB_TYPE.ZSET_2: {
+      const n = r.length();
+      const out: [Buffer, number][] = [];
+      for (let i = 0; i < n; i++) {
+        const m = r.string();
+        out.push([m, type === RDB_TYPE.ZSET_2 ? r.f64le() : r.stringDouble()]);
+      }
+      return { type: 'zset', value: out };
+    }
+    case RDB_TYPE.HASH: {
+      const n = r.length();
+      const out: [Buffer, Buffer][] = [];
+      for (let i = 0; i < n; i++) out.push([r.string(), r.string()]);
+      return { type: 'hash', value: out };
+    }
+    case RDB_TYPE.HASH_ZIPMAP:
+      return { type: 'hash', value: decodeZipmap(r.string()) };
+    case RDB_TYPE.LIST_ZIPLIST:
+      return { type: 'list', value: decodeZiplist(r.string()).map(asBuf) };
+    case RDB_TYPE.SET_INTSET:
+      return { type: 'set', value: decodeIntset(r.string()).map((v) => Buffer.from(v.toString())) };
+    case RDB_TYPE.SET_LISTPACK:
+      return { type: 'set', value: decodeListpack(r.string()).map(asBuf) };
+    case RDB_TYPE.ZSET_ZIPLIST:
+      return { type: 'zset', value: zpairs(decodeZiplist(r.string()), 'zset ziplist') };
+    case RDB_TYPE.ZSET_LISTPACK:
+      return { type: 'zset', value: zpairs(decodeListpack(r.string()), 'zset listpack') };
+    case RDB_TYPE.HASH_ZIPLIST:
+      return { type: 'hash', value: pairs(decodeZiplist(r.string()), 'hash ziplist') };
+    case RDB_TYPE.HASH_LISTPACK:
+      return { type: 'hash', value: pairs(decodeListpack(r.string()), 'hash listpack') };
+    case RDB_TYPE.LIST_QUICKLIST: {
+      const n = r.length();
+      const out: Buffer[] = [];
+      for (let i = 0; i < n; i++) for (const e of decodeZiplist(r.string())) out.push(asBuf(e));
+      return { type: 'list', value: out };
+    }
+    case RDB_TYPE.LIST_QUICKLIST_2: {
+      const n = r.length();
+      const out: Buffer[] = [];
+      for (let i = 0; i < n; i++) {
+        const container = r.length();
+        const blob = r.string();
+        if (container === QUICKLIST_NODE_PLAIN) out.push(blob);
+        else if (container === QUICKLIST_NODE_PACKED) for (const e of decodeListpack(blob)) out.push(asBuf(e));
+        else throw new RdbError(`quicklist: unknown container ${container}`);
+      }
+      return { type: 'list', value: out };
+    }
+    case RDB_TYPE.STREAM_LISTPACKS:
+    case RDB_TYPE.STREAM_LISTPACKS_2:
+    case RDB_TYPE.STREAM_LISTPACKS_3:
+      return { type: 'stream', value: readStream(r, type) };
+    case RDB_TYPE.MODULE_2: {
+      const moduleId = r.lengthBig();
+      skipModuleOpcodes(r);
+      const m = moduleName(moduleId);
+      return { type: 'module', value: { moduleId, moduleName: m.name, moduleVersion: m.version, skipped: true } };
+    }
+    case RDB_TYPE.MODULE_PRE_GA:
+      throw new RdbError('MODULE_PRE_GA values (Redis 4.0 release candidates) cannot be skipped');
+    default:
+      throw new RdbError(`unknown RDB value type ${type}`);
+  }
+}
