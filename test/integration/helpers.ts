@@ -1,6 +1,6 @@
 // Shared by the integration tests: a monitor on lab endpoints, waiting on its events, and the real binary.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/lab/ports.js';
@@ -69,4 +69,11 @@ export async function standaloneServers(names: string[], prefix: string): Promis
   const servers = await Promise.all(names.map(async (name) => new LabServer(bins, dir, { name, kind: 'redis', port: await freePort(), config: [] })));
   await Promise.all(servers.map((s) => s.start()));
   return { servers, dir };
+}
+
+/** Kills what standaloneServers started and removes its folder; the clients given are disconnected first. */
+export async function stopServers(servers: LabServer[], dir: string | undefined, clients: Array<{ disconnect(): void } | undefined> = []): Promise<void> {
+  for (const c of clients) c?.disconnect();
+  await Promise.all(servers.map((s) => s.kill()));
+  if (dir) rmSync(dir, { recursive: true, force: true });
 }

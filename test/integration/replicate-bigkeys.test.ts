@@ -1,11 +1,10 @@
 // --mem-limit between two real servers: keys over the limit are never DUMPed or read whole but copied in chunks
 // (HSCAN / SSCAN / ZSCAN, LRANGE, XRANGE, GETRANGE windows), by --type dump and --type struct alike, and the
 // compare walks them in chunks too; the summary counts them. The servers' INFO commandstats show what was run.
-import { rmSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LabServer } from '../../src/lab/server.js';
-import { runCli, standaloneServers } from './helpers.js';
+import { runCli, standaloneServers, stopServers } from './helpers.js';
 
 const HASH_FIELDS = 200_000;
 const LIST_ITEMS = 500_000;
@@ -62,10 +61,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  src?.disconnect();
-  dst?.disconnect();
-  await Promise.all(servers.map((s) => s.kill()));
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await stopServers(servers, dir, [src, dst]);
 });
 
 beforeEach(async () => {

@@ -1,10 +1,9 @@
 // The struct strategy against two real redis-servers: every type read by type on a source, written on a
 // target, read back and compared; merge into what the target holds; keys that vanish between scan and read.
-import { rmSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { LabServer } from '../../src/lab/server.js';
-import { standaloneServers } from './helpers.js';
+import { standaloneServers, stopServers } from './helpers.js';
 import { readStruct, structEquals, ttlClose, writeStruct, type StructRead } from '../../src/engine/replicate/struct.js';
 import { NO_TTL, type StructValue } from '../../src/engine/replicate/types.js';
 
@@ -21,10 +20,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  src?.disconnect();
-  dst?.disconnect();
-  await Promise.all(servers.map((s) => s.kill()));
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await stopServers(servers, dir, [src, dst]);
 });
 
 beforeEach(async () => {
