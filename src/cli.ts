@@ -106,12 +106,15 @@ async function liveConsole(monitor: TopologyMonitor, a: ConnectionArgs, conn: Co
   const runner = new ReplicationRunner(conn);
   const detach = publish([monitor.events, runner.events], store);
   // a node on screen as an endpoint: its address, the data nodes' credentials, TLS as the entry points use it
-  const endpointOf = (id: string): Endpoint => {
+  const endpointOf = (id: string): Endpoint | undefined => {
     const node = store.getState().nodes[id];
-    return { host: node.host, port: node.port, tls: a.entries.some((e) => e.tls), username: a.dataAuth.username, password: a.dataAuth.password, db: 0 };
+    return node && { host: node.host, port: node.port, tls: a.entries.some((e) => e.tls), username: a.dataAuth.username, password: a.dataAuth.password, db: 0 };
   };
   const intents: ConsoleIntents = {
-    startJob: (kind, sourceId, targetId) => runner.start(kind, endpointOf(sourceId), endpointOf(targetId), { type: 'dump', overwrite: true }),
+    startJob: (kind, sourceId, targetId) => {
+      const [source, target] = [endpointOf(sourceId), endpointOf(targetId)];
+      if (source && target) runner.start(kind, source, target, { type: 'dump', overwrite: true });
+    },
     stopJob: () => runner.stop(),
   };
   warn = (message) => monitor.events.emit({ type: 'log', entry: { at: Date.now(), level: 'warn', kind: 'info', message } });
