@@ -196,6 +196,12 @@ export async function main(argv: string[]): Promise<number> {
         return await labCommand(cmd);
       case 'replicate':
         return await (await import('./replicate.js')).replicateCommand(cmd);
+      case 'drill':
+        return await (await import('./drill.js')).drillCommand(cmd);
+      case 'failover':
+        return await (await import('./failover.js')).failoverCommand(cmd);
+      case 'clone':
+        return await (await import('./clone.js')).cloneCommand(cmd);
     }
   } catch (err) {
     const msg = (err as Error)?.message ?? String(err);

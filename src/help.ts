@@ -1,4 +1,7 @@
 // The words `cutover --help` and `cutover COMMAND --help` print.
+import { DRILL_HELP } from './config/drill-args.js';
+import { CLONE_HELP, FAILOVER_HELP } from './config/failover-args.js';
+
 const CONNECTION = `Endpoints:
   redis://[user:password@]host:port[/db]   rediss://… for TLS   host:port
   --sentinel HOST:PORT --master-name NAME  enter through a Sentinel (repeatable)
@@ -76,6 +79,9 @@ everything is stopped and removed when the console exits.
   --keys N     load N mixed keys into the source (strings, hashes, lists, sets, zsets, streams; a third with TTLs)
   --workload   keep a light write load on the source so the screen moves
 Redis comes from PATH, or from Debian's packages fetched into the project's .redis/ folder.`,
+  drill: DRILL_HELP,
+  failover: FAILOVER_HELP,
+  clone: CLONE_HELP,
 };
 
 export function helpText(topic?: string): string {

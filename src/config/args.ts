@@ -5,6 +5,8 @@ import type { TlsFiles } from '../engine/connect.js';
 
 import { PRESETS, type Preset } from '../lab/presets.js';
 import { parseSlotRanges } from '../engine/replicate/scan.js';
+import { drillArgs, type DrillArgs } from './drill-args.js';
+import { cloneArgs, failoverArgs, type CloneArgs, type FailoverArgs } from './failover-args.js';
 
 export interface Credentials {
   username?: string;
@@ -36,7 +38,10 @@ export type Command =
   | ({ kind: 'console' } & ConnectionArgs)
   | ({ kind: 'topology'; json: boolean } & ConnectionArgs)
   | { kind: 'lab'; preset: Preset; keys: number; workload: boolean; intervalMs: number }
-  | ({ kind: 'replicate' } & ReplicateArgs);
+  | ({ kind: 'replicate' } & ReplicateArgs)
+  | ({ kind: 'drill' } & DrillArgs)
+  | ({ kind: 'failover' } & FailoverArgs)
+  | ({ kind: 'clone' } & CloneArgs);
 
 export interface ReplicateArgs {
   mode: 'snapshot' | 'compare';
@@ -301,5 +306,8 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (first === 'console' || first === 'topology') return connectionArgs(first, rest, env);
   if (first === 'lab') return labArgs(rest);
   if (first === 'replicate' || first === 'compare') return replicateArgs(first, rest, env);
-  throw new InputError(`unknown command '${first}': use console, topology, replicate, compare or lab (see 'cutover --help')`);
+  if (first === 'drill') return drillArgs(rest, env);
+  if (first === 'failover') return failoverArgs(rest, env);
+  if (first === 'clone') return cloneArgs(rest, env);
+  throw new InputError(`unknown command '${first}': use console, topology, replicate, compare, clone, failover, drill or lab (see 'cutover --help')`);
 }
