@@ -113,7 +113,15 @@ export async function replicateCommand(a: ReplicateArgs): Promise<number> {
   process.on('SIGTERM', onSignal);
   const reopened: Side[] = [];
   try {
-    await refusals({ mode: a.mode, dryRun: a.dryRun, acceptNonEmpty: !!a.mergePolicy || a.yes, allDbs: a.allDbs }, source, target);
+    const live = a.mode === 'live' || a.mode === 'liveonly';
+    // liveonly writes changes into a target that already holds the data: a non-empty target is the point
+    const acceptNonEmpty = !!a.mergePolicy || a.yes || a.mode === 'liveonly';
+    await refusals({ mode: a.mode === 'compare' ? 'compare' : 'snapshot', dryRun: a.dryRun, acceptNonEmpty, allDbs: a.allDbs }, source, target);
+    if (live) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      return await (await import('./live.js')).runLive(a, source, target);
+    }
     let failedKeys = 0;
     let differs = 0;
     for (const pass of await passesFor(a, source, target)) {

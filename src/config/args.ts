@@ -43,8 +43,22 @@ export type Command =
   | ({ kind: 'failover' } & FailoverArgs)
   | ({ kind: 'clone' } & CloneArgs);
 
+export interface LiveArgs {
+  liveSource: 'psync' | 'notifications';
+  allowFlush: boolean;
+  checkpoint?: string;
+  eventQueue: number;
+  eventOrder: 'fifo' | 'priority';
+  flushIntervalMs: number;
+  enableNotifications: boolean;
+  idleTimeoutMs?: number;
+  verifyOnIdle: boolean;
+}
+
 export interface ReplicateArgs {
-  mode: 'snapshot' | 'compare';
+  mode: 'snapshot' | 'compare' | 'live' | 'liveonly';
+  /** --mode live / liveonly only */
+  live?: LiveArgs;
   source: Endpoint;
   target: Endpoint;
   tlsFiles: TlsFiles;
@@ -96,11 +110,12 @@ const LAB_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** "500ms", "1s", "1.5s", "2" (seconds) → ms, between 100 ms and 60 s. */
-export function parseDuration(text: string, option: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text.trim());
-  const ms = m ? Number(m[1]) * (m[2] === 'ms' ? 1 : 1000) : NaN;
-  if (!m || ms < 100 || ms > 60_000) throw new InputError(`${option} '${text}' is not a duration from 100ms to 60s: write it like 500ms, 1s or 2`);
+/** "500ms", "1s", "1.5s", "2" (seconds), "5m" → ms, between minMs (100 ms) and maxMs (60 s). */
+export function parseDuration(text: string, option: string, minMs = 100, maxMs = 60_000): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  const ms = m ? Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000) : NaN;
+  const say = (v: number) => (v < 1000 ? `${v}ms` : v < 60_000 ? `${v / 1000}s` : `${v / 60_000}m`);
+  if (!m || ms < minMs || ms > maxMs) throw new InputError(`${option} '${text}' is not a duration from ${say(minMs)} to ${say(maxMs)}: write it like 500ms, 1s or 2`);
   return Math.round(ms);
 }
 
@@ -175,6 +190,15 @@ const REPLICATE_OPTIONS = {
   'mem-limit': { type: 'string' },
   'all-dbs': { type: 'boolean' },
   'read-from': { type: 'string' },
+  'live-source': { type: 'string' },
+  'allow-flush': { type: 'boolean' },
+  checkpoint: { type: 'string' },
+  'event-queue': { type: 'string' },
+  'event-order': { type: 'string' },
+  'flush-interval': { type: 'string' },
+  'idle-timeout': { type: 'string' },
+  'verify-on-idle': { type: 'boolean' },
+  'enable-notifications': { type: 'boolean' },
   yes: { type: 'boolean' },
   json: { type: 'boolean' },
   timeout: { type: 'string' },
@@ -231,7 +255,8 @@ function replicateArgs(command: 'replicate' | 'compare', argv: string[], env: No
   if (positionals.length) throw new InputError(`unexpected '${positionals[0]}': name the two sides with --source URI --target URI`);
   if (!v.source || !v.target) throw new InputError(`${!v.source ? '--source' : '--target'} is missing: 'cutover ${command} --source URI --target URI'`);
   const defaults: EndpointDefaults = { tls: !!v.tls, password: env.REDISCLI_AUTH || undefined, username: v.user };
-  const mode = command === 'compare' ? 'compare' : oneOf(v.mode, '--mode', ['snapshot', 'compare'] as const, 'snapshot')!;
+  const mode = command === 'compare' ? 'compare' : oneOf(v.mode, '--mode', ['snapshot', 'live', 'liveonly', 'compare'] as const, 'snapshot')!;
+  const live = liveArgs(v, mode);
   const type = oneOf(v.type, '--type', ['dump', 'struct'] as const, 'dump')!;
   const mergePolicy = oneOf(v['merge-policy'], '--merge-policy', ['overwrite', 'merge'] as const, undefined);
   if (type === 'dump' && mergePolicy === 'merge') throw new InputError(`--merge-policy merge needs --type struct: RESTORE replaces a key whole, it cannot merge into it`);
@@ -246,9 +271,12 @@ function replicateArgs(command: 'replicate' | 'compare', argv: string[], env: No
   }
   const readFrom = oneOf(v['read-from'], '--read-from', ['master', 'replica'] as const, 'master')!;
   if ((v.cacert || v.cert || v.key || v.insecure) && !source.tls && !target.tls) throw new InputError(`--cacert/--cert/--key/--insecure need TLS: add --tls or use rediss:// URIs`);
+  if (live && v['dry-run']) throw new InputError(`--dry-run is for snapshots: a live replication writes as changes come (try --mode snapshot --dry-run first)`);
+  if (live?.liveSource === 'psync' && readFrom === 'replica') throw new InputError(`--read-from replica does not apply to --live-source psync: the stream comes from each master, as a replica's would`);
   return {
     kind: 'replicate',
     mode,
+    live,
     source,
     target,
     tlsFiles: { cacert: v.cacert, cert: v.cert, key: v.key, insecure: !!v.insecure },
@@ -278,6 +306,38 @@ function replicateArgs(command: 'replicate' | 'compare', argv: string[], env: No
     memLimitBytes: v['mem-limit'] === undefined ? undefined : parseMemLimit(v['mem-limit']),
     allDbs,
     readFrom,
+  };
+}
+
+type ReplicateValues = ReturnType<typeof parse<typeof REPLICATE_OPTIONS>>['values'];
+
+/** Live options: only with --mode live/liveonly, and each only with the change source it is for. */
+function liveArgs(v: ReplicateValues, mode: ReplicateArgs['mode']): LiveArgs | undefined {
+  const liveOnly = ['live-source', 'allow-flush', 'checkpoint', 'idle-timeout', 'verify-on-idle'] as const;
+  const notifyOnly = ['event-queue', 'event-order', 'flush-interval', 'enable-notifications'] as const;
+  if (mode !== 'live' && mode !== 'liveonly') {
+    const given = [...liveOnly, ...notifyOnly].find((o) => v[o] !== undefined);
+    if (given) throw new InputError(`--${given} is for live replication: add --mode live (snapshot, then changes) or --mode liveonly (changes only)`);
+    return undefined;
+  }
+  const liveSource = oneOf(v['live-source'], '--live-source', ['psync', 'notifications'] as const, 'psync')!;
+  if (liveSource === 'psync') {
+    const given = notifyOnly.find((o) => v[o] !== undefined);
+    if (given) throw new InputError(`--${given} is for --live-source notifications (keyspace notifications); the psync stream misses nothing and needs no queue`);
+  } else if (v.checkpoint !== undefined) {
+    throw new InputError(`--checkpoint is for --live-source psync: keyspace notifications have no offset to resume from`);
+  }
+  if (v.checkpoint === '') throw new InputError(`--checkpoint needs a file name`);
+  return {
+    liveSource,
+    allowFlush: !!v['allow-flush'],
+    checkpoint: v.checkpoint,
+    eventQueue: wholeNumber(v['event-queue'], '--event-queue', 10_000, 1, 10_000_000),
+    eventOrder: oneOf(v['event-order'], '--event-order', ['fifo', 'priority'] as const, 'fifo')!,
+    flushIntervalMs: v['flush-interval'] === undefined ? 50 : parseDuration(v['flush-interval'], '--flush-interval', 1, 10_000),
+    enableNotifications: !!v['enable-notifications'],
+    idleTimeoutMs: v['idle-timeout'] === undefined ? undefined : parseDuration(v['idle-timeout'], '--idle-timeout', 100, 86_400_000),
+    verifyOnIdle: !!v['verify-on-idle'],
   };
 }
 

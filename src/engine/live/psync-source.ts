@@ -1,0 +1,309 @@
+// One source master's change stream over the replica protocol: its RDB applied to the target as RESTOREs, then
+// every command of its replication stream, in order, through the translator and the writer. Reconnects on its own
+// (PSYNC replid offset+1: a partial resync when the backlog still holds the gap, a full one otherwise).
+//
+// Offsets: `appliedOffset` only moves past a command once the target answered it and everything before it.
+import { keyPasses } from '../replicate/scan.js';
+import { PsyncClient, type PsyncEvent } from './psync/client.js';
+import { RdbParser } from './rdb/parser.js';
+import type { RdbEvent } from './rdb/types.js';
+import { restoreOf, typedWrites } from './rdb-ops.js';
+import { StreamTranslator, type TranslateOptions } from './translate.js';
+import type { StreamPosition } from './checkpoint.js';
+import type { TargetWriter, Ticket, WriteOp } from './writer.js';
+
+export interface PsyncSourceOptions {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  tls?: import('node:tls').ConnectionOptions;
+  listeningPort: number;
+  ackIntervalMs?: number;
+  translate: TranslateOptions;
+  /** where to resume from (a checkpoint, or liveonly's current offset); a full sync when unset */
+  from?: StreamPosition;
+  /** `from` came from --checkpoint: a full resync instead of the partial one is a gap filled by the RDB, applied */
+  fromCheckpoint?: boolean;
+  /** apply the first sync's RDB (false for liveonly: the stream alone) */
+  applyFirstRdb: boolean;
+}
+
+export interface PsyncSourceHooks {
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+  /** the stream cannot go on (refused: PSYNC refused; or an RDB that does not parse) */
+  fatal(message: string, refused?: boolean): void;
+  /** a change was received (for the idle clock) */
+  changed(): void;
+}
+
+export interface PsyncSourceCounts {
+  rdbKeys: number;
+  rdbSkipped: number;
+  fullResyncs: number;
+  partialResyncs: number;
+  reconnects: number;
+}
+
+export class PsyncSource {
+  readonly address: string;
+  readonly counts: PsyncSourceCounts = { rdbKeys: 0, rdbSkipped: 0, fullResyncs: 0, partialResyncs: 0, reconnects: 0 };
+  readonly translator: StreamTranslator;
+  private client: PsyncClient;
+  private parser?: RdbParser;
+  /** apply the RDB now arriving (false: read and left out) */
+  private applyRdb = true;
+  /** an RDB is being received or applied: the applied offset waits for its end */
+  private syncing = false;
+  private syncs = 0;
+  private tickets: Ticket[] = [];
+  private head = 0;
+  private applied = -1;
+  private stopping = false;
+  private paused = false;
+  private backoff = 100;
+  private retry?: NodeJS.Timeout;
+  private warnedModules = false;
+  phase: 'connecting' | 'sync' | 'streaming' | 'stopped' = 'connecting';
+
+  constructor(
+    private readonly o: PsyncSourceOptions,
+    private readonly writer: TargetWriter,
+    private readonly hooks: PsyncSourceHooks,
+  ) {
+    this.address = `${o.host}:${o.port}`;
+    this.translator = new StreamTranslator(o.translate, (level, message) => hooks.log(level, message));
+    this.client = this.makeClient(o.from);
+    if (o.from) this.applied = o.from.offset;
+  }
+
+  private makeClient(from?: StreamPosition): PsyncClient {
+    const o = this.o;
+    const client = new PsyncClient({
+      host: o.host,
+      port: o.port,
+      username: o.username,
+      password: o.password,
+      tls: o.tls,
+      listeningPort: o.listeningPort,
+      name: 'cutover-psync',
+      replId: from?.replId,
+      offset: from?.offset,
+      ackIntervalMs: o.ackIntervalMs,
+    });
+    client.on((e) => {
+      if (this.client !== client) return;
+      try {
+        this.onEvent(e);
+      } catch (err) {
+        this.hooks.fatal(`stream from ${this.address}: ${(err as Error).message}`);
+      }
+    });
+    return client;
+  }
+
+  start(): void {
+    this.stopping = false;
+    this.client.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.retry);
+    this.phase = 'stopped';
+    await this.client.stop();
+  }
+
+  /** Back-pressure: stop reading the socket while the writer is full. */
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.client.pause();
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.client.resume();
+  }
+
+  /** Starts over with a full sync (the target restarted and may have lost what it was sent). */
+  async resync(): Promise<void> {
+    const old = this.client;
+    this.client = this.makeClient();
+    await old.stop();
+    this.tickets = [];
+    this.head = 0;
+    this.parser = undefined;
+    this.syncing = false;
+    if (!this.stopping) this.client.start();
+  }
+
+  get receivedOffset(): number {
+    return this.client.offset;
+  }
+
+  get replId(): string {
+    return this.client.replId;
+  }
+
+  /** Offset up to which the target has everything (-1: nothing yet). */
+  get appliedOffset(): number {
+    const t = this.tickets;
+    while (this.head < t.length && t[this.head].done) {
+      const off = t[this.head].offset;
+      if (off >= 0) this.applied = off;
+      if (t[this.head].barrier) this.syncing = false;
+      this.head++;
+    }
+    if (this.head > 1024 && this.head * 2 > t.length) {
+      this.tickets = t.slice(this.head);
+      this.head = 0;
+    }
+    // nothing waiting: PINGs and REPLCONFs after the last command are applied too
+    if (this.head >= this.tickets.length && !this.syncing && this.client.offset >= 0 && this.client.replId !== '?') this.applied = this.client.offset;
+    return this.applied;
+  }
+
+  /** Where the target stands, for a checkpoint: undefined before the first sync was applied. */
+  position(): StreamPosition | undefined {
+    const offset = this.appliedOffset;
+    return offset >= 0 && /^[0-9a-f]{40}$/.test(this.client.replId) ? { replId: this.client.replId, offset } : undefined;
+  }
+
+  get queued(): number {
+    return this.tickets.length - this.head;
+  }
+
+  private track(ticket: Ticket): void {
+    this.tickets.push(ticket);
+  }
+
+  private push(op: WriteOp): void {
+    this.writer.push(op);
+    if (this.writer.overHighWater) this.pause();
+  }
+
+  private onEvent(e: PsyncEvent): void {
+    switch (e.type) {
+      case 'connected':
+        return;
+      case 'full-resync':
+        return this.onFullResync(e.replId, e.offset);
+      case 'partial-resync':
+        this.syncs++;
+        this.backoff = 100;
+        this.phase = 'streaming';
+        if (this.syncs > 1 || this.o.fromCheckpoint) {
+          this.counts.partialResyncs++;
+          this.hooks.log('info', `stream from ${this.address}: partial resync from offset ${e.offset + 1} (nothing lost)`);
+        }
+        return;
+      case 'rdb-start':
+        this.phase = 'sync';
+        this.parser = new RdbParser();
+        return;
+      case 'rdb-chunk':
+        if (this.parser) this.onRdbEvents(this.parser.push(e.chunk));
+        return;
+      case 'rdb-end': {
+        this.hooks.changed();
+        if (this.parser) this.onRdbEvents(this.parser.end());
+        this.parser = undefined;
+        this.phase = 'streaming';
+        this.backoff = 100;
+        // the end of the RDB: done once every RESTORE before it was answered, on every target master
+        const ticket: Ticket = { done: false, offset: this.client.offset, at: -1, barrier: true };
+        this.track(ticket);
+        this.push({ db: this.writer.baseDb, cmds: [], keys: [], ticket, barrier: true, broadcast: !!this.writer.cluster, bytes: 0 });
+        return;
+      }
+      case 'command':
+        return this.onCommand(e.args, e.offset);
+      case 'ping':
+      case 'ack':
+        return;
+      case 'refused':
+        this.hooks.fatal(`source ${this.address} refused PSYNC (${e.message}): it does not let clients replicate from it; use --live-source notifications`, true);
+        return;
+      case 'error':
+        if (!this.stopping) this.hooks.log('warn', `stream from ${this.address}: ${e.message}`);
+        return;
+      case 'closed':
+        if (this.stopping) return;
+        this.counts.reconnects++;
+        this.phase = 'connecting';
+        this.hooks.log('warn', `stream from ${this.address} closed: connecting again in ${this.backoff} ms (PSYNC from offset ${this.client.offset + 1})`);
+        this.retry = setTimeout(() => {
+          if (!this.stopping) this.client.start();
+        }, this.backoff);
+        this.backoff = Math.min(2000, this.backoff * 2);
+        return;
+    }
+  }
+
+  private onFullResync(replId: string, offset: number): void {
+    this.syncs++;
+    this.syncing = true;
+    const first = this.syncs === 1;
+    // liveonly's first sync: the stream alone, the RDB read and left out
+    this.applyRdb = !first || this.o.applyFirstRdb || !!this.o.fromCheckpoint;
+    if (!first || this.o.fromCheckpoint) {
+      this.counts.fullResyncs++;
+      this.hooks.log('warn', `stream from ${this.address}: FULL resync (replid ${replId.slice(0, 8)}…, offset ${offset}): the source could not continue from where we were; its whole dataset is applied again`);
+      if (this.o.translate.allowFlush) {
+        const t = this.o.translate;
+        const flush: WriteOp = { db: t.targetDb, cmds: [[t.allDbs ? 'FLUSHALL' : 'FLUSHDB']], keys: [undefined], broadcast: t.clusterTarget, bytes: 0 };
+        this.push(flush);
+        this.hooks.log('warn', `target flushed before the new RDB (--allow-flush)`);
+      } else {
+        this.hooks.log('warn', `keys deleted on the source while the stream was down may remain on the target (--allow-flush flushes it first): a verification shows them as extra`);
+      }
+    } else if (!this.applyRdb) {
+      this.hooks.log('info', `stream from ${this.address}: the source could not continue from its current offset; its RDB is read and left out (liveonly)`);
+    }
+    if (!first) this.tickets.splice(0);
+    this.head = 0;
+  }
+
+  private onRdbEvents(events: RdbEvent[]): void {
+    if (!this.applyRdb) return;
+    for (const ev of events) {
+      if (ev.type === 'function') {
+        this.push({ db: this.writer.baseDb, cmds: [['FUNCTION', 'LOAD', 'REPLACE', ev.payload]], keys: [undefined], broadcast: !!this.writer.cluster, bytes: ev.payload.length });
+        continue;
+      }
+      if (ev.type !== 'key') continue;
+      const db = this.o.translate.allDbs ? ev.db : ev.db === this.o.translate.sourceDb ? this.o.translate.targetDb : undefined;
+      if (db === undefined || !keyPasses(ev.key, this.o.translate.scan) || (ev.expireAtMs !== undefined && ev.expireAtMs <= Date.now())) {
+        this.counts.rdbSkipped++;
+        continue;
+      }
+      if (ev.value.type === 'module') {
+        this.counts.rdbSkipped++;
+        if (!this.warnedModules) this.hooks.log('warn', `module values in the source's RDB are not copied (module ${ev.value.value.moduleName})`);
+        this.warnedModules = true;
+        continue;
+      }
+      this.counts.rdbKeys++;
+      const restore = restoreOf(ev, this.parser!.rdbVersion);
+      this.push({ db, cmds: [restore], keys: [ev.key], fallback: typedWrites(ev), bytes: ev.raw.length + ev.key.length + 64 });
+    }
+  }
+
+  private onCommand(args: Buffer[], offset: number): void {
+    this.hooks.changed();
+    const ops = this.translator.feed(args);
+    if (!ops.length) {
+      // left out (or inside a transaction): applied once everything before it is
+      if (this.head < this.tickets.length && !this.translator.inTransaction) this.track({ done: true, offset, at: -1 });
+      return;
+    }
+    const at = performance.now();
+    ops.forEach((op, i) => {
+      const ticket: Ticket = { done: false, offset: i === ops.length - 1 ? offset : -1, at: i === ops.length - 1 ? at : -1 };
+      this.track(ticket);
+      this.push({ ...op, ticket });
+    });
+  }
+}

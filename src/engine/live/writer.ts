@@ -1,0 +1,354 @@
+// The live writer: applies operations to the target in the order they were pushed, over bare RESP connections.
+// One lane per target master (a standalone target has one); a key always goes to the same lane, so commands on
+// one key reach the target in source order. A lane sends one pipelined batch at a time and waits for its replies.
+//
+// An operation is one command, or several applied atomically (MULTI/EXEC on one node: a source transaction).
+// Tickets tell the sources what has been applied: a ticket is done once the target replied to its operation.
+//
+// A connection that breaks is opened again (backoff 100 ms → 2 s) and the unanswered batch sent again. When the
+// target's run_id changed (it restarted, and may have lost what it was sent), the writer says so through
+// `onTargetRestart` instead of resending: the job then resyncs the sources in full.
+import type { Cluster } from 'ioredis';
+import { createRequire } from 'node:module';
+import { RespConnection, type Arg } from '../resp.js';
+import { addressOf } from '../replicate/resp-pool.js';
+import type { Side } from '../replicate/side.js';
+import { LatencyWindow } from './latency.js';
+
+const calculateSlot = createRequire(import.meta.url)('cluster-key-slot') as (key: string | Buffer) => number;
+
+export type Cmd = [name: string, ...args: Arg[]];
+
+export interface Ticket {
+  done: boolean;
+  /** replication offset after the operation (-1: none) */
+  offset: number;
+  /** performance.now() when cutover received it; -1 for markers */
+  at: number;
+  /** the end of an RDB: the applied offset may move again once it is done */
+  barrier?: boolean;
+}
+
+export interface WriteOp {
+  /** target database (standalone) */
+  db: number;
+  /** several: a transaction, applied with MULTI/EXEC */
+  cmds: Cmd[];
+  /** per command, the key that routes it on a cluster target (undefined: keyless) */
+  keys: Array<Buffer | undefined>;
+  ticket?: Ticket;
+  /** cluster target: a keyless command goes to every master (FUNCTION …, FLUSHDB) */
+  broadcast?: boolean;
+  /** ends the batch it is in: nothing after it shares its pipeline (the end of an RDB) */
+  barrier?: boolean;
+  /** RESTORE of an RDB key: the typed writes to use when the target cannot read the payload's format */
+  fallback?: Cmd[];
+  bytes: number;
+}
+
+export interface WriterCounts {
+  applied: number;
+  failed: number;
+  fallbacks: number;
+  splitTransactions: number;
+  retriedBatches: number;
+}
+
+export interface WriterHooks {
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+  /** the target restarted (its run_id changed): what it was sent may be lost */
+  onTargetRestart(): void;
+  /** queued bytes went under the low-water mark (sources paused for back-pressure may go on) */
+  onDrain(): void;
+}
+
+const BATCH_OPS = 1000;
+const BATCH_BYTES = 4 * 1024 * 1024;
+export const HIGH_WATER = 64 * 1024 * 1024;
+const LOW_WATER = 16 * 1024 * 1024;
+const MAX_LOGGED_FAILURES = 20;
+
+function isFormatError(message: string): boolean {
+  return /DUMP payload version or checksum are wrong|Bad data format/i.test(message);
+}
+
+class Lane {
+  queue: WriteOp[] = [];
+  private conn?: RespConnection;
+  private db = -1;
+  private running = false;
+  private runId?: string;
+  closed = false;
+
+  constructor(
+    readonly address: string,
+    private readonly w: TargetWriter,
+  ) {}
+
+  push(op: WriteOp): void {
+    this.queue.push(op);
+    if (!this.running) void this.run();
+  }
+
+  private async connect(): Promise<RespConnection> {
+    if (this.conn && !this.conn.broken) return this.conn;
+    for (let attempt = 0; ; attempt++) {
+      if (this.closed) throw new Error('writer closed');
+      try {
+        const conn = await this.w.open(this.address);
+        const p = conn.pipeline();
+        p.call('INFO', ['server']);
+        const [[err, info]] = await p.exec();
+        if (err) throw err;
+        const runId = /run_id:(\w+)/.exec(String(info))?.[1];
+        const restarted = this.runId !== undefined && runId !== this.runId;
+        if (this.runId !== undefined) this.w.hooks.log(restarted ? 'warn' : 'info', `target ${this.address}: connected again${restarted ? ' after a restart (new run_id)' : ''}`);
+        this.runId = runId;
+        this.conn = conn;
+        this.db = this.w.baseDb;
+        if (restarted) this.w.targetRestarted();
+        return conn;
+      } catch (err) {
+        if (attempt === 0) this.w.hooks.log('warn', `target ${this.address}: ${(err as Error).message}; retrying`);
+        await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** Math.min(attempt, 5))));
+      }
+    }
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queue.length && !this.closed) {
+        const batch = this.take();
+        await this.send(batch);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private take(): WriteOp[] {
+    const batch: WriteOp[] = [];
+    let bytes = 0;
+    while (this.queue.length && batch.length < BATCH_OPS && bytes < BATCH_BYTES) {
+      const op = this.queue.shift()!;
+      batch.push(op);
+      bytes += op.bytes;
+      if (op.barrier) break;
+    }
+    return batch;
+  }
+
+  /** Sends a batch until it is answered; a broken connection is opened again and the batch sent again. */
+  private async send(batch: WriteOp[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      if (this.closed) return;
+      const epoch = this.w.epoch;
+      let conn: RespConnection;
+      try {
+        conn = await this.connect();
+      } catch {
+        return; // closed
+      }
+      // a target restart while connecting: the job resyncs in full and these operations are void
+      if (epoch !== this.w.epoch) return this.w.settle(batch, []);
+      const pipe = conn.pipeline();
+      const spans: Array<[number, number]> = [];
+      for (const op of batch) {
+        if (!this.w.cluster && op.db !== this.db) {
+          pipe.call('SELECT', [op.db]);
+          this.db = op.db;
+        }
+        const start = pipe.length;
+        if (op.cmds.length > 1) pipe.call('MULTI', []);
+        for (const [name, ...args] of op.cmds) pipe.call(name, args);
+        if (op.cmds.length > 1) pipe.call('EXEC', []);
+        // a transaction's answer is its EXEC's (an error queued inside makes EXEC fail with EXECABORT)
+        spans.push([op.cmds.length > 1 ? pipe.length - 1 : start, pipe.length]);
+      }
+      try {
+        const replies = await pipe.exec();
+        const errors = spans.map(([a, b]) => {
+          for (let i = a; i < b; i++) {
+            const [err] = replies[i];
+            if (err) return err.message;
+          }
+          return undefined;
+        });
+        return this.w.settle(batch, errors);
+      } catch (err) {
+        this.db = -1;
+        if (attempt === 0) this.w.hooks.log('warn', `target ${this.address}: ${(err as Error).message} with ${batch.length} operations unanswered; sending them again`);
+        this.w.counts.retriedBatches++;
+      }
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    this.conn?.close();
+  }
+}
+
+export class TargetWriter {
+  readonly counts: WriterCounts = { applied: 0, failed: 0, fallbacks: 0, splitTransactions: 0, retriedBatches: 0 };
+  readonly ages = new LatencyWindow(10);
+  private lanes = new Map<string, Lane>();
+  /** tickets of an operation that went out in parts (split transaction, broadcast) → its own ticket */
+  private joined = new Map<Ticket[], Ticket>();
+  private bytes = 0;
+  private loggedFailures = 0;
+  private splitLogged = 0;
+  /** bumped by a target restart: batches taken before it are dropped */
+  epoch = 0;
+  lastAppliedAt = 0;
+  readonly cluster: Cluster | undefined;
+  readonly baseDb: number;
+
+  constructor(
+    private readonly target: Side,
+    readonly hooks: WriterHooks,
+  ) {
+    this.cluster = target.isCluster ? (target.writer as Cluster) : undefined;
+    this.baseDb = target.isCluster ? 0 : target.db;
+  }
+
+  /** Operations waiting or in flight. */
+  get depth(): number {
+    let n = 0;
+    for (const l of this.lanes.values()) n += l.queue.length;
+    return n;
+  }
+
+  get queuedBytes(): number {
+    return this.bytes;
+  }
+
+  get overHighWater(): boolean {
+    return this.bytes > HIGH_WATER;
+  }
+
+  open(address: string): Promise<RespConnection> {
+    const at = address.lastIndexOf(':');
+    return RespConnection.open({ host: address.slice(0, at), port: Number(address.slice(at + 1)), ...this.target.auth, db: this.baseDb });
+  }
+
+  private lane(address: string): Lane {
+    let l = this.lanes.get(address);
+    if (!l) {
+      l = new Lane(address, this);
+      this.lanes.set(address, l);
+    }
+    return l;
+  }
+
+  private masters(): string[] {
+    if (!this.cluster) return [addressOf(this.target.masters[0])];
+    const seen = new Set<string>();
+    for (const owners of this.cluster.slots) if (owners?.[0]) seen.add(owners[0]);
+    return seen.size ? [...seen] : this.target.masters.map(addressOf);
+  }
+
+  private ownerOf(key: Buffer | undefined): string {
+    if (!this.cluster || !key) return this.masters()[0];
+    return this.cluster.slots[calculateSlot(key)]?.[0] ?? this.masters()[0];
+  }
+
+  push(op: WriteOp): void {
+    this.bytes += op.bytes;
+    if (!this.cluster) return this.lane(this.masters()[0]).push(op);
+    if (op.broadcast) {
+      // one part per master; the operation's ticket is done when every master answered
+      const masters = this.masters();
+      const parts: Ticket[] = masters.map(() => ({ done: false, offset: -1, at: -1 }));
+      masters.forEach((m, i) => this.lane(m).push({ ...op, broadcast: false, ticket: parts[i], bytes: i === 0 ? op.bytes : 0 }));
+      if (op.ticket) this.joined.set(parts, op.ticket);
+      return;
+    }
+    // route each command by its key; a transaction over several masters is split into one per master
+    const byLane = new Map<string, number[]>();
+    op.keys.forEach((k, i) => {
+      const owner = this.ownerOf(k);
+      const list = byLane.get(owner) ?? [];
+      list.push(i);
+      byLane.set(owner, list);
+    });
+    if (byLane.size === 1) return this.lane([...byLane.keys()][0]).push(op);
+    this.counts.splitTransactions++;
+    if (this.splitLogged++ < 5) this.hooks.log('warn', `a transaction of ${op.cmds.length} commands spans ${byLane.size} target masters: applied as one transaction on each (not atomic across them)`);
+    const whole = op.ticket;
+    const parts: Ticket[] = [];
+    let first = true;
+    for (const [owner, idx] of byLane) {
+      const part: Ticket = { done: false, offset: -1, at: -1 };
+      parts.push(part);
+      this.lane(owner).push({ db: op.db, cmds: idx.map((i) => op.cmds[i]), keys: idx.map((i) => op.keys[i]), ticket: part, bytes: first ? op.bytes : 0 });
+      first = false;
+    }
+    if (whole) this.joined.set(parts, whole);
+  }
+
+  /** Replies for a batch: errors[i] is op i's first error (undefined: applied). Empty errors: dropped. */
+  settle(batch: WriteOp[], errors: Array<string | undefined>): void {
+    const now = performance.now();
+    const dropped = errors.length === 0;
+    batch.forEach((op, i) => {
+      this.bytes -= op.bytes;
+      if (dropped) return;
+      const err = errors[i];
+      if (err && op.fallback && isFormatError(err)) {
+        this.counts.fallbacks++;
+        // the typed writes go first in this lane's queue: nothing on this key was sent after it (a barrier ends the RDB)
+        this.push({ db: op.db, cmds: op.fallback, keys: op.fallback.map(() => op.keys[0]), ticket: op.ticket, bytes: 0 });
+        return;
+      }
+      if (err) {
+        this.counts.failed++;
+        if (this.loggedFailures++ < MAX_LOGGED_FAILURES) this.hooks.log('error', `target refused ${op.cmds.map((c) => c[0]).join(' ')}: ${err}`);
+      } else this.counts.applied += op.cmds.length;
+      const t = op.ticket;
+      if (t) {
+        t.done = true;
+        if (t.at >= 0) this.ages.add(now - t.at);
+      }
+    });
+    if (!dropped) this.lastAppliedAt = Date.now();
+    for (const [parts, whole] of this.joined) {
+      if (parts.every((p) => p.done)) {
+        whole.done = true;
+        if (whole.at >= 0) this.ages.add(now - whole.at);
+        this.joined.delete(parts);
+      }
+    }
+    if (this.bytes < LOW_WATER) this.hooks.onDrain();
+  }
+
+  targetRestarted(): void {
+    this.epoch++;
+    this.discard();
+    this.hooks.onTargetRestart();
+  }
+
+  /** Drops everything queued (a full resync follows). */
+  discard(): void {
+    for (const l of this.lanes.values()) {
+      for (const op of l.queue) this.bytes -= op.bytes;
+      l.queue = [];
+    }
+    this.joined.clear();
+  }
+
+  /** Resolves when every lane's queue is empty and nothing is in flight, or after timeoutMs. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      if ([...this.lanes.values()].every((l) => l.queue.length === 0) && this.bytes <= 0) return true;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return false;
+  }
+
+  close(): void {
+    for (const l of this.lanes.values()) l.close();
+  }
+}

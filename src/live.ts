@@ -1,0 +1,92 @@
+// `cutover replicate --mode live|liveonly`, headless: a line a second on a terminal (log lines above it), NDJSON
+// otherwise ({"event":"live",…} a second, {"event":"log",…}, {"event":"summary",…}). Runs until Ctrl-C, a failure,
+// or --idle-timeout (then a verification decides the exit code).
+import type { ReplicateArgs } from './config/args.js';
+import { redact } from './config/redact.js';
+import { differences } from './engine/replicate/compare.js';
+import { LiveJob } from './engine/live/job.js';
+import type { LiveEvent } from './engine/live/types.js';
+import type { Side } from './engine/replicate/side.js';
+import { liveLine, liveSummaryText } from './render/live-text.js';
+import { compareSummaryText, progressLine, snapshotSummaryText } from './render/replicate-text.js';
+
+export const EXIT_REFUSED = 2;
+
+export async function runLive(a: ReplicateArgs, source: Side, target: Side): Promise<number> {
+  const l = a.live!;
+  const job = new LiveJob(source, target, {
+    mode: a.mode as 'live' | 'liveonly',
+    liveSource: l.liveSource,
+    scan: a.scan,
+    allDbs: a.allDbs,
+    allowFlush: l.allowFlush,
+    checkpoint: l.checkpoint,
+    eventQueue: l.eventQueue,
+    eventOrder: l.eventOrder,
+    flushIntervalMs: l.flushIntervalMs,
+    enableNotifications: l.enableNotifications,
+    idleTimeoutMs: l.idleTimeoutMs,
+    verifyOnIdle: l.verifyOnIdle,
+    type: a.type,
+    readBatch: a.readBatch,
+    readThreads: a.readThreads,
+    readQueue: a.readQueue,
+    writeBatch: a.writeBatch,
+    targetPool: a.targetPool,
+    ttlToleranceMs: a.ttlToleranceMs,
+    listeningPort: 0,
+  });
+  const tty = process.stdout.isTTY && !a.json;
+  let drawn = '';
+  const clear = () => {
+    if (drawn) process.stdout.write('\r\x1b[K');
+  };
+  const draw = (line: string) => {
+    process.stdout.write(`\r\x1b[K${line}`);
+    drawn = line;
+  };
+  const json = (o: object) => process.stdout.write(redact(JSON.stringify(o)) + '\n');
+  job.events.on((e: LiveEvent) => {
+    if (!tty) {
+      if (e.type === 'stats') json({ event: 'live', ...e.stats, at: new Date().toISOString() });
+      else if (e.type === 'log') json({ event: 'log', level: e.level, message: e.message, at: new Date().toISOString() });
+      else if (e.type === 'snapshot-progress') json({ event: 'progress', phase: 'snapshot', done: e.done, total: e.total, keysPerSec: e.keysPerSec, at: new Date().toISOString() });
+      else if (e.type === 'verify-progress') json({ event: 'progress', phase: 'compare', done: e.done, total: e.total, keysPerSec: e.keysPerSec, at: new Date().toISOString() });
+      else if (e.type === 'snapshot-done') json({ event: 'summary', phase: 'snapshot', ...e.summary });
+      else if (e.type === 'verify-done') json({ event: 'summary', phase: 'compare', ...e.summary });
+      return;
+    }
+    if (e.type === 'stats') draw(liveLine(e.stats));
+    else if (e.type === 'snapshot-progress') draw(progressLine('Scanning', e.done, e.total, e.keysPerSec));
+    else if (e.type === 'verify-progress') draw(progressLine('Verifying', e.done, e.total, e.keysPerSec));
+    else {
+      clear();
+      if (e.type === 'log') process.stdout.write(`${e.level === 'info' ? '' : `${e.level}: `}${redact(e.message)}\n`);
+      else if (e.type === 'snapshot-done') process.stdout.write(snapshotSummaryText(e.summary));
+      else if (e.type === 'verify-done') process.stdout.write(compareSummaryText(e.summary, false));
+      if (drawn) process.stdout.write(drawn);
+    }
+  });
+  const onSignal = () => job.stop();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const summary = await job.run();
+    clear();
+    if (tty) process.stdout.write(liveSummaryText(summary));
+    else json({ event: 'summary', phase: 'live', ...summary });
+    if (summary.refused) {
+      process.stderr.write(`cutover: ${redact(summary.error ?? 'the source refused the stream')}\n`);
+      return EXIT_REFUSED;
+    }
+    if (summary.reason === 'failed') {
+      process.stderr.write(`cutover: ${redact(summary.error ?? 'live replication failed')}\n`);
+      return 1;
+    }
+    if (summary.reason === 'stopped') return 130;
+    return summary.verify && differences(summary.verify.counts) === 0 && summary.stats.failed === 0 ? 0 : 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
