@@ -103,7 +103,12 @@ export async function startLive(sourceAddress: string, targetAddress: string, o:
     done,
     caughtUp: async (timeoutMs = 20_000) => {
       // everything the source has written so far: its master_repl_offset now
-      const want = Number(/master_repl_offset:(\d+)/.exec(await source.masters[0].info('replication'))?.[1] ?? 0);
+      let want = -1;
+      for (const end = Date.now() + timeoutMs; want < 0 && Date.now() < end; ) {
+        const info = await source.masters[0].info('replication').catch(() => undefined); // reconnecting after a fault
+        if (info) want = Number(/master_repl_offset:(\d+)/.exec(info)?.[1] ?? 0);
+        else await new Promise((r) => setTimeout(r, 100));
+      }
       return until(
         `the live job to apply up to offset ${want}`,
         () => {
