@@ -28,7 +28,10 @@ export function nodeDetail(n: NodeState, now: number): DetailLine[] {
   if (r?.role === 'replica') out.push(['priority', `${r.replicaPriority ?? '?'}${r.replicaReadOnly === false ? ' · writable' : ' · read-only'}`]);
   if (r) {
     out.push(['replicas', `${r.connectedReplicas}`]);
-    for (const rep of r.replicas) out.push(['', `${rep.host}:${rep.port} ${rep.state} offset ${rep.offset} ack ${rep.lag}s ago`]);
+    for (const rep of r.replicas) {
+      const what = rep.port === 0 ? `${rep.host} cutover live stream (not a replica)` : `${rep.host}:${rep.port}`;
+      out.push(['', `${what} ${rep.state} offset ${rep.offset} ack ${rep.lag}s ago`]);
+    }
   }
   if (n.role !== 'sentinel') {
     const dbs = Object.entries(s?.keyspace ?? {}).map(([db, k]) => `db${db}=${k.keys}${k.expires ? ` (${k.expires} ttl)` : ''}`);

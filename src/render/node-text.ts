@@ -66,13 +66,24 @@ export function noteText(n: NodeState, now: number, width = Infinity): string {
     return fit(width, say((m, tail) => `${m.name} ${m.host}:${m.port} ${tail}`), say((m, tail) => `${m.name} ${tail}`), say((_m, tail) => tail));
   }
   if (n.conflict) return fit(width, `2ND MASTER: the Sentinels' is ${n.conflict}`, '2ND MASTER');
+  const stream = streamText(n);
   const self = n.cluster?.self;
   const verdict = n.cluster?.peerFailing ? `${n.cluster.peerFailing.toUpperCase()} ` : '';
   if (self && n.role === 'master') {
     const ranges = slotRanges(self.slots);
-    return verdict + fit(width - verdict.length, `slots ${ranges || 'none'} (${countSlots(self.slots)})`, ranges || 'no slots');
+    const slots = fit(width - verdict.length, `slots ${ranges || 'none'} (${countSlots(self.slots)})`, ranges || 'no slots');
+    return verdict + slots + (stream && slots.length + verdict.length + stream.length + 3 <= width ? ` · ${stream}` : '');
   }
+  if (stream) return fit(width, `${verdict}${stream}`, `${verdict}cutover stream`).trim();
   return verdict.trim();
+}
+
+/** "cutover stream lag 0 B" for a master followed by cutover's live stream(s). */
+export function streamText(n: NodeState): string {
+  const s = n.streams ?? [];
+  if (!s.length) return '';
+  const lag = Math.max(...s.map((x) => x.lagBytes ?? 0));
+  return `${s.length > 1 ? `${s.length} cutover streams` : 'cutover stream'} lag ${bytes(lag)}`;
 }
 
 export function keysText(n: NodeState): string {

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompareJob, differences } from '../../src/engine/replicate/compare.js';
 import { loadDataset } from '../../src/lab/dataset.js';
-import { until } from './helpers.js';
+import { noteText } from '../../src/render/node-text.js';
+import { monitorOn, until } from './helpers.js';
 import { Servers, startLive, Writer } from './live-helpers.js';
 
 const servers = new Servers();
@@ -42,6 +43,13 @@ describe('psync live replication', () => {
     const clients = (await src.redis.call('CLIENT', 'LIST', 'TYPE', 'replica')) as string;
     expect(clients).toMatch(/name=cutover-psync/);
     expect(await src.redis.info('replication')).toMatch(/slave0:ip=127\.0\.0\.1,port=0,state=online/);
+    // the topology shows it as cutover's stream on the master, not as a replica node
+    const { monitor } = monitorOn([src.server.address], { subscribe: false });
+    const nodes = await monitor.discover();
+    monitor.stop();
+    expect(nodes).toHaveLength(1);
+    expect(nodes[0].streams).toEqual([expect.objectContaining({ host: '127.0.0.1', state: 'online' })]);
+    expect(noteText(nodes[0], Date.now())).toMatch(/^cutover stream lag /);
     const summary = await live.stop();
     expect(summary.reason).toBe('stopped');
     expect(summary.stats.fullResyncs).toBe(0);

@@ -5,7 +5,7 @@ import { describeError, makeClient, type ConnectOptions } from '../connect.js';
 import { parseClusterInfo, parseClusterNodes } from './parse-cluster-nodes.js';
 import { parseInfo } from './parse-info.js';
 import { parseSentinelMasters, parseSentinelPeers } from './parse-sentinel.js';
-import type { ClusterNodeEntry, NodeState, SentinelMasterView } from './types.js';
+import { isCutoverStream, type ClusterNodeEntry, type NodeState, type SentinelMasterView } from './types.js';
 
 /** A node another node told us about; `sentinel` when it is a Sentinel (it may have credentials of its own). */
 export interface Neighbour {
@@ -84,7 +84,9 @@ export class NodeProbe {
     } else if (repl) {
       state.offset = repl.masterReplOffset;
     }
-    for (const r of repl?.replicas ?? []) neighbours.push({ host: r.host, port: r.port, replicaOf: this.id });
+    for (const r of repl?.replicas ?? []) if (!isCutoverStream(r)) neighbours.push({ host: r.host, port: r.port, replicaOf: this.id });
+    const streams = (repl?.replicas ?? []).filter(isCutoverStream);
+    if (streams.length) state.streams = streams.map((r) => ({ host: r.host, state: r.state, offset: r.offset, lagBytes: Math.max(0, (repl?.masterReplOffset ?? r.offset) - r.offset) }));
 
     this.clusterEnabled = info.server.clusterEnabled ?? this.clusterEnabled;
     let sentinelClients: number | undefined;

@@ -157,6 +157,16 @@ export interface NodeState {
   conflict?: string;
   /** a label given by the lab or the operator (master, r1, target, …) */
   label?: string;
+  /**
+   * masters: cutover live-replication streams following it (INFO replication entries on listening port 0, as
+   * cutover's PSYNC client announces itself): not replicas, never failover candidates
+   */
+  streams?: Array<{ host: string; state: string; offset: number; lagBytes?: number }>;
+}
+
+/** A `slaveN:` entry that is cutover's own live stream (REPLCONF listening-port 0), not a replica. */
+export function isCutoverStream(r: ReplicaEntry): boolean {
+  return r.port === 0;
 }
 
 export interface LogEntry {
