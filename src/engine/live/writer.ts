@@ -265,24 +265,25 @@ export class TargetWriter {
       if (op.ticket) this.joined.set(parts, op.ticket);
       return;
     }
-    // route each command by its key; a transaction over several masters is split into one per master
-    const byLane = new Map<string, number[]>();
+    // route each command by its key's slot; a cluster runs a transaction only when all its keys share one slot,
+    // so one over several slots is split into one transaction per slot
+    const bySlot = new Map<number, number[]>();
     op.keys.forEach((k, i) => {
-      const owner = this.ownerOf(k);
-      const list = byLane.get(owner) ?? [];
+      const slot = k ? calculateSlot(k) : -1;
+      const list = bySlot.get(slot) ?? [];
       list.push(i);
-      byLane.set(owner, list);
+      bySlot.set(slot, list);
     });
-    if (byLane.size === 1) return this.lane([...byLane.keys()][0]).push(op);
+    if (bySlot.size === 1) return this.lane(this.ownerOf(op.keys[0])).push(op);
     this.counts.splitTransactions++;
-    if (this.splitLogged++ < 5) this.hooks.log('warn', `a transaction of ${op.cmds.length} commands spans ${byLane.size} target masters: applied as one transaction on each (not atomic across them)`);
+    if (this.splitLogged++ < 5) this.hooks.log('warn', `a transaction of ${op.cmds.length} commands spans ${bySlot.size} slots of the cluster target: applied as one transaction per slot (not atomic across them)`);
     const whole = op.ticket;
     const parts: Ticket[] = [];
     let first = true;
-    for (const [owner, idx] of byLane) {
+    for (const idx of bySlot.values()) {
       const part: Ticket = { done: false, offset: -1, at: -1 };
       parts.push(part);
-      this.lane(owner).push({ db: op.db, cmds: idx.map((i) => op.cmds[i]), keys: idx.map((i) => op.keys[i]), ticket: part, bytes: first ? op.bytes : 0 });
+      this.lane(this.ownerOf(op.keys[idx[0]])).push({ db: op.db, cmds: idx.map((i) => op.cmds[i]), keys: idx.map((i) => op.keys[i]), ticket: part, bytes: first ? op.bytes : 0 });
       first = false;
     }
     if (whole) this.joined.set(parts, whole);
