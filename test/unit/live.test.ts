@@ -1,0 +1,182 @@
+// Live replication's pure parts: what a stream command is, the translator (SELECT, MULTI/EXEC, filters, FLUSH),
+// the age window, the notifications check, the checkpoint file, the options and the words.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseCommand } from '../../src/config/args.js';
+import { InputError } from '../../src/config/endpoint.js';
+import { loadCheckpoint, saveCheckpoint } from '../../src/engine/live/checkpoint.js';
+import { classify, splitByKey } from '../../src/engine/live/commands.js';
+import { LatencyWindow } from '../../src/engine/live/latency.js';
+import { notificationsCover } from '../../src/engine/live/notify-source.js';
+import { StreamTranslator, type TranslateOptions } from '../../src/engine/live/translate.js';
+import type { LiveStats } from '../../src/engine/live/types.js';
+import { liveLine, liveSummaryText } from '../../src/render/live-text.js';
+
+const b = (...xs: string[]) => xs.map((x) => Buffer.from(x));
+
+describe('classify', () => {
+  it('tells the writer-handled commands from keyed and keyless ones', () => {
+    expect(classify(b('SELECT', '3'))).toEqual({ kind: 'select', db: 3 });
+    expect(classify(b('MULTI')).kind).toBe('multi');
+    expect(classify(b('exec')).kind).toBe('exec');
+    expect(classify(b('FLUSHALL', 'ASYNC'))).toMatchObject({ kind: 'flush', all: true });
+    expect(classify(b('PUBLISH', 'ch', 'm'))).toEqual({ kind: 'internal', name: 'publish' });
+    expect(classify(b('FUNCTION', 'LOAD', 'code'))).toMatchObject({ kind: 'keyless', name: 'function' });
+    expect(classify(b('SET', 'k', 'v'))).toMatchObject({ kind: 'keyed', keys: b('k') });
+    expect(classify(b('MSET', 'a', '1', 'b', '2'))).toMatchObject({ kind: 'keyed', keys: b('a', 'b') });
+    expect(classify(b('XGROUP', 'CREATE', 'st', 'g', '$'))).toMatchObject({ kind: 'keyed', keys: b('st') });
+    expect(classify(b('PEXPIREAT', 'k', '123'))).toMatchObject({ kind: 'keyed', keys: b('k') });
+    expect(classify(b('MODULE.CMD', 'x'))).toMatchObject({ kind: 'keyless' });
+  });
+
+  it('RESTORE-ASKING (a slot migration) becomes RESTORE', () => {
+    const c = classify(b('RESTORE-ASKING', 'k', '0', 'payload'));
+    expect(c).toMatchObject({ kind: 'keyed', keys: b('k') });
+    expect((c as { args: Buffer[] }).args[0].toString()).toBe('RESTORE');
+  });
+
+  it('splits DEL and MSET by key, never MSETNX or other multi-key commands', () => {
+    const mset = classify(b('MSET', 'a', '1', 'b', '2')) as Extract<ReturnType<typeof classify>, { kind: 'keyed' }>;
+    expect(splitByKey(mset)?.map((c) => c.args.map(String))).toEqual([
+      ['MSET', 'a', '1'],
+      ['MSET', 'b', '2'],
+    ]);
+    const del = classify(b('DEL', 'a', 'b', 'c')) as Extract<ReturnType<typeof classify>, { kind: 'keyed' }>;
+    expect(splitByKey(del)).toHaveLength(3);
+    expect(splitByKey(classify(b('MSETNX', 'a', '1', 'b', '2')) as never)).toBeUndefined();
+    expect(splitByKey(classify(b('RENAME', 'a', 'b')) as never)).toBeUndefined();
+  });
+});
+
+describe('StreamTranslator', () => {
+  const base: TranslateOptions = { allDbs: false, sourceDb: 0, targetDb: 5, scan: { count: 1, include: [], exclude: [] }, allowFlush: false, clusterTarget: false };
+  const logs: string[] = [];
+  const make = (o: Partial<TranslateOptions> = {}) => new StreamTranslator({ ...base, ...o }, (_l, m) => void logs.push(m));
+
+  it('maps the source db to the target db and leaves other dbs out', () => {
+    const t = make();
+    expect(t.feed(b('SET', 'k', 'v'))).toEqual([expect.objectContaining({ db: 5, cmds: [['SET', ...b('k', 'v')]] })]);
+    t.feed(b('SELECT', '2'));
+    expect(t.feed(b('SET', 'k', 'v'))).toEqual([]);
+    expect(t.counts.filtered).toBe(1);
+    const all = make({ allDbs: true });
+    all.feed(b('SELECT', '2'));
+    expect(all.feed(b('SET', 'k', 'v'))[0].db).toBe(2);
+  });
+
+  it('gathers MULTI … EXEC into one operation', () => {
+    const t = make();
+    expect(t.feed(b('MULTI'))).toEqual([]);
+    expect(t.feed(b('INCR', 'a'))).toEqual([]);
+    expect(t.inTransaction).toBe(true);
+    expect(t.feed(b('SET', 'b', '1'))).toEqual([]);
+    const [op] = t.feed(b('EXEC'));
+    expect(op.cmds.map((c) => c[0])).toEqual(['INCR', 'SET']);
+    expect(op.keys.map(String)).toEqual(['a', 'b']);
+  });
+
+  it('applies key filters, splitting what can be split', () => {
+    const t = make({ scan: { count: 1, include: [], exclude: [/^skip/] } });
+    expect(t.feed(b('SET', 'skip:1', 'v'))).toEqual([]);
+    const ops = t.feed(b('DEL', 'keep', 'skip:2'));
+    expect(ops.map((o) => o.cmds[0].slice(1).map(String))).toEqual([['keep']]);
+  });
+
+  it('forwards FLUSH only with allowFlush and no key filters; FLUSHALL of a one-db replication empties that db only', () => {
+    logs.length = 0;
+    expect(make().feed(b('FLUSHALL'))).toEqual([]);
+    expect(logs.at(-1)).toMatch(/not forwarded \(add --allow-flush/);
+    const [op] = make({ allowFlush: true }).feed(b('FLUSHALL'));
+    expect(op).toMatchObject({ db: 5, cmds: [['FLUSHDB']] });
+    expect(make({ allowFlush: true, allDbs: true }).feed(b('FLUSHALL'))[0].cmds).toEqual([['FLUSHALL']]);
+    expect(make({ allowFlush: true, scan: { count: 1, include: [/^a/], exclude: [] } }).feed(b('FLUSHDB'))).toEqual([]);
+    expect(make({ allowFlush: true, clusterTarget: true }).feed(b('FLUSHDB'))[0].broadcast).toBe(true);
+  });
+
+  it('splits a cross-slot MSET for a cluster target', () => {
+    const ops = make({ clusterTarget: true, targetDb: 0 }).feed(b('MSET', 'a', '1', 'b', '2'));
+    expect(ops).toHaveLength(2);
+  });
+});
+
+describe('LatencyWindow', () => {
+  it('gives percentiles (bucket upper edges: 1 ms to 1 s, then 10 ms) over the last seconds only', () => {
+    const w = new LatencyWindow(10);
+    const t0 = 1_000_000;
+    for (let i = 1; i <= 100; i++) w.add(i - 0.5, t0);
+    expect(w.percentiles([50, 99], t0)).toEqual([50, 99]);
+    w.add(2500, t0 + 1000);
+    expect(w.percentiles([100], t0 + 1000)).toEqual([2510]);
+    expect(w.percentiles([50], t0 + 20_000)).toEqual([undefined]);
+  });
+});
+
+describe('notificationsCover', () => {
+  it.each([
+    ['', false],
+    ['KA', true],
+    ['AKE', true],
+    ['Kg$lshzxet', true],
+    ['Ex', false],
+    ['K$', false],
+  ])('%s → %s', (flags, ok) => expect(notificationsCover(flags)).toBe(ok));
+});
+
+describe('checkpoint file', () => {
+  it('round-trips, starts empty when missing, refuses what is not a checkpoint', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cutover-cp-'));
+    try {
+      const file = join(dir, 'cp.json');
+      expect(loadCheckpoint(file)).toEqual({});
+      const id = 'a'.repeat(40);
+      saveCheckpoint(file, { '127.0.0.1:6379': { replId: id, offset: 42 } });
+      expect(loadCheckpoint(file)).toEqual({ '127.0.0.1:6379': { replId: id, offset: 42 } });
+      writeFileSync(file, 'not json');
+      expect(() => loadCheckpoint(file)).toThrow(InputError);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('live options', () => {
+  const base = ['replicate', '--source', 'a:1', '--target', 'b:2'];
+  const parse = (extra: string[]) => parseCommand([...base, ...extra], {});
+
+  it('reads the live options with their defaults', () => {
+    const c = parse(['--mode', 'live']);
+    expect(c).toMatchObject({ mode: 'live', live: { liveSource: 'psync', allowFlush: false, eventQueue: 10_000, eventOrder: 'fifo', flushIntervalMs: 50, verifyOnIdle: false } });
+    const n = parse(['--mode', 'liveonly', '--live-source', 'notifications', '--event-queue', '500', '--event-order', 'priority', '--flush-interval', '10ms', '--idle-timeout', '5m']);
+    expect(n).toMatchObject({ mode: 'liveonly', live: { liveSource: 'notifications', eventQueue: 500, eventOrder: 'priority', flushIntervalMs: 10, idleTimeoutMs: 300_000 } });
+  });
+
+  it.each([
+    [['--live-source', 'psync'], /--live-source is for live replication: add --mode live/],
+    [['--mode', 'live', '--event-queue', '5'], /--event-queue is for --live-source notifications/],
+    [['--mode', 'live', '--live-source', 'notifications', '--checkpoint', 'f'], /--checkpoint is for --live-source psync/],
+    [['--mode', 'live', '--dry-run'], /--dry-run is for snapshots/],
+    [['--mode', 'live', '--live-source', 'nope'], /--live-source 'nope' is not one of psync, notifications/],
+    [['--mode', 'live', '--idle-timeout', '0'], /--idle-timeout '0' is not a duration/],
+  ])('%j is refused', (extra, message) => {
+    expect(() => parse(extra as string[])).toThrow(message as RegExp);
+  });
+});
+
+describe('live words', () => {
+  const stats: LiveStats = {
+    phase: 'streaming', source: 'psync', sourceOffset: 2000, receivedOffset: 2000, appliedOffset: 1000, lagBytes: 1000, ageP50Ms: 1, ageP99Ms: 12, queueDepth: 3, opsPerSec: 10_000,
+    applied: 123_456, rdbKeys: 10, filtered: 0, failed: 0, fullResyncs: 1, partialResyncs: 2, reconnects: 3, flushes: 0, splitTransactions: 0, events: 0, droppedEvents: 0, overflows: 0, idleMs: 0, streams: 1,
+  };
+
+  it('the Listening line names lag, ages, queue, rate and resyncs', () => {
+    expect(liveLine(stats)).toBe('Listening ▸ 123,456 applied · lag 1000 B · age p50 1 ms p99 12 ms · queue 3 · 10,000 ops/s · resyncs 3 (1 full)');
+    expect(liveLine({ ...stats, source: 'notifications', droppedEvents: 5, overflows: 1 })).toMatch(/dropped 5 \(1 overflows\)$/);
+  });
+
+  it('the summary never claims zero loss for notifications', () => {
+    const text = liveSummaryText({ stats: { ...stats, source: 'notifications' }, elapsedMs: 1000, stopped: true, reason: 'stopped' });
+    expect(text).toMatch(/not a change log: the verification, not this line, says whether anything was lost/);
+  });
+});
