@@ -44,8 +44,8 @@ export function uiActions(store: AppStore) {
       const { ui } = store.getState();
       if (ui.selected) setUi({ pair: { ...ui.pair, target: ui.selected, source: ui.pair.source === ui.selected ? undefined : ui.pair.source } });
     },
-    /** s or c: a typed confirmation first for a snapshot (it writes); a compare only reads. Returns true to start now. */
-    askJob(kind: 'snapshot' | 'compare'): boolean {
+    /** s, l or c: a typed confirmation first for a snapshot or a live replication (they write); a compare only reads. Returns true to start now. */
+    askJob(kind: 'snapshot' | 'compare' | 'live'): boolean {
       const { ui, job } = store.getState();
       if (!ui.pair.source || !ui.pair.target || job?.state === 'running') return false;
       if (kind === 'compare') return true;
@@ -61,7 +61,7 @@ export function uiActions(store: AppStore) {
       if (prompt) setUi({ prompt: { ...prompt, typed: prompt.typed.slice(0, -1) } });
     },
     /** Enter on the prompt: the kind to start when "yes" was typed; the prompt closes either way. */
-    submitPrompt(): 'snapshot' | 'compare' | undefined {
+    submitPrompt(): 'snapshot' | 'compare' | 'live' | undefined {
       const { prompt } = store.getState().ui;
       setUi({ prompt: undefined });
       return prompt && prompt.typed.trim().toLowerCase() === 'yes' ? prompt.kind : undefined;

@@ -15,6 +15,13 @@ export function applyEvents(state: AppState, events: AppEvent[]): AppState {
       case 'job-progress':
         if (job) job = { ...job, progress: e.progress };
         break;
+      case 'job-live':
+        if (job) job = { ...job, live: e.stats };
+        break;
+      case 'job-log':
+        if (log === state.log) log = [...log];
+        log.push({ at: e.at, level: e.level, kind: 'info', message: e.message });
+        break;
       case 'job-phase-done':
         if (job) job = { ...job, results: [...job.results, { phase: e.phase, line: e.line, ok: e.ok }] };
         break;

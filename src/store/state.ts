@@ -1,4 +1,5 @@
 // The store's shape. The engine's events fill the topology part; the UI's intents move the ui part.
+import type { LiveStats } from '../engine/live/types.js';
 import type { JobEvent, JobKind, JobProgress } from '../engine/replicate/runner.js';
 import type { DeploymentInfo, LogEntry, NodeState, TopologyEvent } from '../engine/topology/types.js';
 
@@ -12,6 +13,8 @@ export interface JobState {
   target: string;
   state: 'running' | 'done' | 'failed' | 'stopped';
   progress?: JobProgress;
+  /** a live replication's meters, once a second */
+  live?: LiveStats;
   /** one line per finished phase */
   results: Array<{ phase: 'snapshot' | 'verify'; line: string; ok: boolean }>;
   message?: string;

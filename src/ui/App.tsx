@@ -43,7 +43,7 @@ export function App(props: AppProps) {
   const wide = columns >= WIDE;
   const bottomVisible = bottom >= 3;
 
-  const startIfAsked = (kind: 'snapshot' | 'compare' | undefined) => {
+  const startIfAsked = (kind: 'snapshot' | 'compare' | 'live' | undefined) => {
     const { pair } = store.getState().ui;
     if (kind && pair.source && pair.target) intents?.startJob(kind, pair.source, pair.target);
   };
@@ -75,6 +75,7 @@ export function App(props: AppProps) {
         return actions.markTarget();
       case 'snapshot':
       case 'compare':
+      case 'live':
         if (intents && actions.askJob(action)) startIfAsked(action);
         return;
       case 'stopJob':

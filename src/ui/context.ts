@@ -8,7 +8,7 @@ import type { Theme } from './theme.js';
 
 /** What the operator asks the engine for (the console knows no engine, only these). */
 export interface ConsoleIntents {
-  startJob(kind: 'snapshot' | 'compare', sourceId: string, targetId: string): void;
+  startJob(kind: 'snapshot' | 'compare' | 'live', sourceId: string, targetId: string): void;
   stopJob(): void;
 }
 

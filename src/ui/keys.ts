@@ -12,6 +12,7 @@ export type ActionId =
   | 'markTarget'
   | 'snapshot'
   | 'compare'
+  | 'live'
   | 'stopJob'
   | 'help'
   | 'back'
@@ -38,7 +39,8 @@ export const KEY_TABLE: KeyBinding[] = [
   { action: 'markTarget', label: 'T', help: 'mark the selected node as the replication target', match: (i) => i === 'T' },
   { action: 'snapshot', label: 's', hint: 'snapshot', help: 'copy source → target (snapshot, then verify); asks you to type yes', match: (i) => i === 's' },
   { action: 'compare', label: 'c', hint: 'compare', help: 'compare source and target key by key (reads only)', match: (i) => i === 'c' },
-  { action: 'stopJob', label: 'x', help: 'stop the running snapshot or compare (what was read is still written)', match: (i) => i === 'x' },
+  { action: 'live', label: 'l', help: 'live replication source → target: its data by PSYNC, then every change, until x; asks you to type yes', match: (i) => i === 'l' },
+  { action: 'stopJob', label: 'x', help: 'stop the running job (a snapshot writes what it read; a live stream applies what it received)', match: (i) => i === 'x' },
   { action: 'help', label: '?', hint: 'help', help: 'show or hide this help', match: (i) => i === '?' },
   { action: 'back', label: 'Esc', help: 'close help or details', match: (_i, k) => k.escape },
   { action: 'quit', label: 'q', hint: 'quit', help: 'quit (Ctrl-C too); a lab is torn down', match: (i, k) => i === 'q' || (k.ctrl && i === 'c') },

@@ -26,7 +26,7 @@ describe('notifications live replication', () => {
     for (let i = 0; i < 10; i++) await w.round(50);
     const live = await startLive(src.server.address, dst.server.address, { liveSource: 'notifications', enableNotifications: true });
     await until('streaming', () => live.last().phase === 'streaming', 15_000);
-    expect((await src.redis.config('GET', 'notify-keyspace-events'))[1]).toMatch(/K/);
+    expect(((await src.redis.config('GET', 'notify-keyspace-events')) as string[])[1]).toMatch(/K/);
     for (let i = 0; i < 20; i++) await w.round(50);
     await src.redis.set('short', 'x', 'PX', 50);
     await src.redis.del('s:1', 's:2');

@@ -220,3 +220,40 @@ describe('console', () => {
     expect(m.asked[2]).toBe('compare 127.0.0.1:7001 127.0.0.1:7002');
   });
 });
+
+describe('live replication from the console', () => {
+  let cleanup: (() => void) | undefined;
+  afterEach(() => cleanup?.());
+
+  it('l asks for a typed yes, then shows the Listening meters and offsets; x stops it', async () => {
+    const m = mount({ columns: 110, rows: 30 });
+    cleanup = m.unmount;
+    m.stdin.write('S');
+    await until(() => m.frame().includes('SOURCE'), 'source marked');
+    m.stdin.write('j');
+    await until(() => m.store.getState().ui.selected === '127.0.0.1:7002', 'r1 selected');
+    m.stdin.write('T');
+    await until(() => m.frame().includes('l: live (both ask first)'), 'the hint');
+    m.stdin.write('l');
+    await until(() => m.frame().includes('live replication (PSYNC: the data, then every change until x)'), 'the live prompt');
+    m.stdin.write('yes\r');
+    await until(() => m.asked.length === 1, 'live started');
+    expect(m.asked[0]).toBe('live 127.0.0.1:7001 127.0.0.1:7002');
+    const stats = {
+      phase: 'streaming' as const, source: 'psync' as const, sourceOffset: 5000, receivedOffset: 5000, appliedOffset: 4990, lagBytes: 10, ageP50Ms: 2, ageP99Ms: 9, queueDepth: 1, opsPerSec: 1200,
+      applied: 34_000, rdbKeys: 1000, filtered: 0, failed: 0, fullResyncs: 0, partialResyncs: 1, reconnects: 1, flushes: 0, splitTransactions: 0, events: 0, droppedEvents: 0, overflows: 0, idleMs: 0, streams: 1,
+    };
+    m.store.setState(
+      applyEvents(m.store.getState(), [
+        { type: 'job-started', kind: 'live', source: 'redis://127.0.0.1:7001', target: 'redis://127.0.0.1:7002', at: Date.now() },
+        { type: 'job-live', stats },
+        { type: 'job-log', level: 'info', message: 'stream from 127.0.0.1:7001: partial resync from offset 4000 (nothing lost)', at: Date.now() },
+      ]),
+    );
+    await until(() => /Listening . 34,000 applied · lag 10 B · age p50 2 ms p99 9 ms · queue 1 · 1,200 ops\/s · resyncs 1/.test(m.frame()), 'the Listening line');
+    expect(m.frame()).toMatch(/offset source 5,000 · applied 4,990 · 1 stream · 1000 keys from the RDB/);
+    expect(m.frame()).toMatch(/partial resync from offset 4000/);
+    m.stdin.write('x');
+    await until(() => m.asked.includes('stop'), 'stop asked');
+  });
+});

@@ -8,8 +8,10 @@ import { CompareJob, summaryLine } from './compare.js';
 import { refusals } from './refusals.js';
 import { openSide, type Side } from './side.js';
 import { SnapshotJob } from './snapshot.js';
+import { LiveJob } from '../live/job.js';
+import type { LiveStats } from '../live/types.js';
 
-export type JobKind = 'snapshot' | 'compare';
+export type JobKind = 'snapshot' | 'compare' | 'live';
 
 export interface JobProgress {
   phase: 'snapshot' | 'verify';
@@ -22,6 +24,8 @@ export type JobEvent =
   | { type: 'job-started'; kind: JobKind; source: string; target: string; at: number }
   | { type: 'job-progress'; progress: JobProgress }
   | { type: 'job-phase-done'; phase: 'snapshot' | 'verify'; line: string; ok: boolean }
+  | { type: 'job-live'; stats: LiveStats }
+  | { type: 'job-log'; level: 'info' | 'warn' | 'error'; message: string; at: number }
   | { type: 'job-ended'; state: 'done' | 'failed' | 'stopped'; message?: string; at: number };
 
 export interface JobDefaults {
@@ -74,8 +78,9 @@ export class ReplicationRunner {
     let target: Side | undefined;
     try {
       target = await this.open(targetEp, 'target');
-      await refusals({ mode: kind, dryRun: false, acceptNonEmpty: o.overwrite }, source, target);
+      await refusals({ mode: kind === 'compare' ? 'compare' : 'snapshot', dryRun: false, acceptNonEmpty: o.overwrite }, source, target);
       const scan = { count: 1000, include: [], exclude: [] };
+      if (kind === 'live') return await this.live(source, target, o);
       if (kind === 'snapshot' && !this.stopped) {
         const job = new SnapshotJob(source, target, {
           type: o.type,
@@ -123,5 +128,38 @@ export class ReplicationRunner {
       source.close();
       target?.close();
     }
+  }
+
+  /** Live replication over the replica protocol until stopped: meters and log lines as events. */
+  private async live(source: Side, target: Side, o: JobDefaults): Promise<'done' | 'stopped'> {
+    const job = new LiveJob(source, target, {
+      mode: 'live',
+      liveSource: 'psync',
+      scan: { count: 1000, include: [], exclude: [] },
+      allDbs: false,
+      allowFlush: false,
+      eventQueue: 10_000,
+      eventOrder: 'fifo',
+      flushIntervalMs: 50,
+      enableNotifications: false,
+      verifyOnIdle: false,
+      type: o.type,
+      readBatch: 500,
+      readThreads: 2,
+      readQueue: 10_000,
+      writeBatch: 500,
+      targetPool: 4,
+      ttlToleranceMs: 1000,
+      listeningPort: 0,
+    });
+    this.current = job;
+    job.events.on((e) => {
+      if (e.type === 'stats') this.events.emit({ type: 'job-live', stats: e.stats });
+      else if (e.type === 'log') this.events.emit({ type: 'job-log', level: e.level, message: e.message, at: Date.now() });
+    });
+    if (this.stopped) job.stop();
+    const summary = await job.run();
+    if (summary.reason === 'failed') throw new Error(summary.error ?? 'live replication failed');
+    return summary.reason === 'stopped' ? 'stopped' : 'done';
   }
 }

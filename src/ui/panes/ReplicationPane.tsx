@@ -1,13 +1,17 @@
-// The replication pane: the source → target pair, the running job's progress bar (Scanning, then Verifying),
-// its results, and the typed confirmation before a snapshot writes anything.
+// The replication pane: the source → target pair, the running job's progress bar (Scanning, then Verifying) or a
+// live stream's Listening meters, its results, and the typed confirmation before a snapshot or a live replication
+// writes anything.
 import React from 'react';
 import { Text } from 'ink';
 import { count, seconds } from '../../render/format.js';
+import { liveLine, liveOffsets } from '../../render/live-text.js';
 import { nodeName } from '../../render/node-text.js';
 import { useApp, useConsole } from '../context.js';
 import { Pane } from '../widgets/Pane.js';
 import { meterCells } from '../widgets/meter.js';
 import { Line } from '../widgets/Table.js';
+
+const SPINNER = ['◐', '◓', '◑', '◒'];
 
 /** Lines the pane takes: two of text while only a pair is marked, four with a job or a prompt. */
 export function replicationPaneHeight(busy: boolean): number {
@@ -26,7 +30,8 @@ export function ReplicationPane(props: { width: number; height: number; now: num
   const pairText = `${source ? nodeName(source) : '(S: mark a source)'} → ${target ? nodeName(target) : '(T: mark a target)'}`;
 
   if (prompt) {
-    lines.push(<Text key="p1" wrap="truncate">{`snapshot ${pairText}`}</Text>);
+    const what = prompt.kind === 'live' ? 'live replication (PSYNC: the data, then every change until x)' : prompt.kind;
+    lines.push(<Text key="p1" wrap="truncate">{`${what} ${pairText}`}</Text>);
     lines.push(
       <Text key="p2" color={theme.warn} bold wrap="truncate">
         {`writes over the target${target?.keys ? ` (it holds ${count(target.keys)} keys)` : ''}: type yes and Enter, Esc to cancel`}
@@ -45,7 +50,19 @@ export function ReplicationPane(props: { width: number; height: number; now: num
       </Text>,
     );
     const p = job.progress;
-    if (job.state === 'running' && p) {
+    const live = job.kind === 'live' ? job.live : undefined;
+    if (job.state === 'running' && live) {
+      // indefinite: a listening stream has no end to measure against
+      const spin = SPINNER[Math.floor(props.now / 250) % SPINNER.length];
+      lines.push(<Text key="l1" wrap="truncate">{liveLine(live).replace(' ▸ ', ` ${spin} `)}</Text>);
+      lines.push(
+        <Text key="l2" color={theme.muted} wrap="truncate">
+          {`${liveOffsets(live)} · ${live.streams} stream${live.streams === 1 ? '' : 's'} · ${count(live.rdbKeys)} keys from the RDB${live.failed ? ` · ${count(live.failed)} failed` : ''}`}
+        </Text>,
+      );
+    } else if (job.state === 'running' && job.kind === 'live') {
+      lines.push(<Text key="l0" wrap="truncate">{'Connecting to the source as a replica (PSYNC)…'}</Text>);
+    } else if (job.state === 'running' && p) {
       const label = p.phase === 'snapshot' ? 'Scanning ' : 'Verifying';
       const frac = p.total ? Math.min(1, p.done / p.total) : 0;
       const tail = ` ${Math.floor(frac * 100)}% ${count(p.done)}/${count(p.total)} · ${count(p.keysPerSec)} keys/s${p.keysPerSec && p.total > p.done ? ` · ETA ${seconds((p.total - p.done) / p.keysPerSec)}` : ''}`;
@@ -64,7 +81,7 @@ export function ReplicationPane(props: { width: number; height: number; now: num
     lines.push(<Text key="n1" wrap="truncate">{pairText}</Text>);
     lines.push(
       <Text key="n2" color={theme.muted} wrap="truncate">
-        {pair.source && pair.target ? 's: snapshot (asks first) · c: compare (reads only)' : 'select a node, then S to mark the source and T the target'}
+        {pair.source && pair.target ? 's: snapshot · l: live (both ask first) · c: compare (reads only)' : 'select a node, then S to mark the source and T the target'}
       </Text>,
     );
   }
