@@ -1,0 +1,156 @@
+// The master a set of Sentinels names, through ioredis's Sentinel client tuned to follow a failover within
+// milliseconds: it asks the Sentinels again every reconnect interval; it drops its connection when a Sentinel
+// publishes +switch-master naming another master than the one it writes to (a subscription of its own on each
+// Sentinel given, not ioredis's failoverDetector, which also drops a connection already on the new master), and
+// when a write meets READONLY (an old master turned replica).
+import { Redis, type RedisOptions } from 'ioredis';
+import { nodeId, type Endpoint } from '../../config/endpoint.js';
+import { describeDrillError } from './errors.js';
+import { describeError } from '../connect.js';
+import type { DrillTarget, TargetHooks, TargetSpec } from './target.js';
+
+/** How often a subscription to a Sentinel that went away is tried again. */
+const SUBSCRIBER_RETRY_MS = 500;
+
+export class SentinelTarget implements DrillTarget {
+  readonly mode = 'sentinel' as const;
+  private current?: string;
+  /** error lines said during the current outage, each once */
+  private said = new Set<string>();
+  private readonly subscribers: Redis[] = [];
+
+  private constructor(
+    readonly label: string,
+    private readonly client: Redis,
+    private readonly spec: TargetSpec,
+    private readonly hooks: TargetHooks,
+  ) {
+    const say = (line: string) => {
+      if (this.said.has(line) || this.said.size > 20) return;
+      this.said.add(line);
+      hooks.log('warn', line);
+    };
+    client.on('error', (err: Error) => {
+      // ioredis says this when the master it was given refused, after trying each Sentinel's answer: not news
+      if (/^All sentinels are unreachable/.test(err.message)) return;
+      say(describeDrillError(err, this.where()));
+    });
+    client.on('sentinelError', (err: Error) => say(`Sentinel: ${err.message.split('\n')[0]}`));
+    client.on('ready', () => {
+      const s = client.stream;
+      const now = s?.remoteAddress && s.remotePort ? nodeId(s.remoteAddress, s.remotePort) : undefined;
+      if (now && this.current && now !== this.current) hooks.log('warn', `writes now go to ${now} (was ${this.current}): the Sentinels' master for '${spec.masterName}'`);
+      else if (now && !this.current) hooks.log('info', `writing to ${now}, the Sentinels' master for '${spec.masterName}'`);
+      this.current = now ?? this.current;
+      this.said.clear();
+    });
+  }
+
+  static async open(spec: TargetSpec, sentinels: Endpoint[], hooks: TargetHooks): Promise<SentinelTarget> {
+    const first = sentinels[0];
+    const tls = spec.conn.tls;
+    const options: RedisOptions = {
+      sentinels: sentinels.map((s) => ({ host: s.host, port: s.port })),
+      name: spec.masterName,
+      role: 'master',
+      sentinelUsername: first.username,
+      sentinelPassword: first.password,
+      sentinelTLS: first.tls ? tls : undefined,
+      sentinelCommandTimeout: Math.min(spec.conn.commandTimeoutMs, 1000),
+      sentinelRetryStrategy: () => spec.reconnectMs,
+      username: spec.dataAuth.username,
+      password: spec.dataAuth.password,
+      db: spec.db,
+      ...(spec.dataTls ? { tls, enableTLSForSentinelMode: true } : {}),
+      connectionName: 'cutover-drill',
+      connectTimeout: spec.conn.connectTimeoutMs,
+      commandTimeout: spec.conn.commandTimeoutMs,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      enableReadyCheck: true,
+      retryStrategy: () => spec.reconnectMs,
+      // an old master demoted to replica: reconnect (ask the Sentinels again); the write itself is not resent
+      reconnectOnError: (err) => (/^READONLY/.test(err.message) ? 1 : false),
+    };
+    const client = new Redis(options);
+    const label = `${sentinels.map((s) => `sentinel ${nodeId(s.host, s.port)}`).join(', ')} · master '${spec.masterName}'`;
+    const target = new SentinelTarget(label, client, spec, hooks);
+    try {
+      await client.connect();
+    } catch (err) {
+      client.disconnect();
+      throw new Error(`the Sentinels' master for '${spec.masterName}': ${describeError(err, target.where())}`);
+    }
+    for (const s of sentinels) target.watch(s);
+    return target;
+  }
+
+  /** Subscribes to a Sentinel's +switch-master: a new master for our name drops the connection at once. */
+  private watch(s: Endpoint): void {
+    const sub = new Redis({
+      host: s.host,
+      port: s.port,
+      username: s.username,
+      password: s.password,
+      tls: s.tls ? this.spec.conn.tls : undefined,
+      connectionName: 'cutover-drill-watch',
+      connectTimeout: this.spec.conn.connectTimeoutMs,
+      retryStrategy: () => SUBSCRIBER_RETRY_MS,
+      maxRetriesPerRequest: null,
+    });
+    sub.on('error', () => undefined);
+    sub.on('message', (_channel: string, message: string) => {
+      const [name, , , host, port] = message.split(' ');
+      if (name !== this.spec.masterName || !host || !port) return;
+      const next = nodeId(host, Number(port));
+      if (next === this.current) return;
+      this.hooks.log('warn', `Sentinel ${nodeId(s.host, s.port)}: +switch-master to ${next}: reconnecting`);
+      this.client.disconnect(true);
+    });
+    sub.subscribe('+switch-master').catch(() => undefined);
+    this.subscribers.push(sub);
+  }
+
+  /** The current master as an endpoint (for error lines), or the first Sentinel before one is known. */
+  private where(): Endpoint {
+    const at = this.current;
+    if (!at) return this.spec.sentinels[0] ?? this.spec.endpoint!;
+    const i = at.lastIndexOf(':');
+    return { host: at.slice(0, i), port: Number(at.slice(i + 1)), tls: this.spec.dataTls, db: this.spec.db };
+  }
+
+  get(key: string): Promise<string | null> {
+    return this.client.get(key);
+  }
+
+  incr(key: string): Promise<number> {
+    return this.client.incr(key);
+  }
+
+  del(key: string): Promise<number> {
+    return this.client.del(key);
+  }
+
+  groupOf(): string {
+    return 'master';
+  }
+
+  masterOf(): string | undefined {
+    return this.current;
+  }
+
+  master(): string | undefined {
+    return this.current;
+  }
+
+  describe(err: unknown): string {
+    return describeDrillError(err, this.where());
+  }
+
+  close(): void {
+    for (const s of this.subscribers) s.disconnect();
+    this.client.disconnect();
+  }
+}
