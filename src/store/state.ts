@@ -16,7 +16,7 @@ export interface JobState {
   /** a live replication's meters, once a second */
   live?: LiveStats;
   /** one line per finished phase */
-  results: Array<{ phase: 'snapshot' | 'verify'; line: string; ok: boolean }>;
+  results: Array<{ phase: 'snapshot' | 'verify' | 'live'; line: string; ok: boolean }>;
   message?: string;
   startedAt: number;
   endedAt?: number;

@@ -180,3 +180,12 @@ describe('live words', () => {
     expect(text).toMatch(/not a change log: the verification, not this line, says whether anything was lost/);
   });
 });
+
+describe("Sentinel's view of the stream", () => {
+  it('names a replica on port 0 as cutover’s live stream in the event log', async () => {
+    const { parseSentinelEvent } = await import('../../src/engine/topology/parse-sentinel.js');
+    const { sentinelEventText } = await import('../../src/engine/topology/changes.js');
+    const e = parseSentinelEvent('+sdown', 'slave 127.0.0.1:0 127.0.0.1 0 @ mymaster 127.0.0.1 6379');
+    expect(sentinelEventText(e)).toBe("+sdown replica 127.0.0.1:0 of mymaster (cutover's live stream, not a replica)");
+  });
+});

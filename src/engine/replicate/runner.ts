@@ -23,7 +23,7 @@ export interface JobProgress {
 export type JobEvent =
   | { type: 'job-started'; kind: JobKind; source: string; target: string; at: number }
   | { type: 'job-progress'; progress: JobProgress }
-  | { type: 'job-phase-done'; phase: 'snapshot' | 'verify'; line: string; ok: boolean }
+  | { type: 'job-phase-done'; phase: 'snapshot' | 'verify' | 'live'; line: string; ok: boolean }
   | { type: 'job-live'; stats: LiveStats }
   | { type: 'job-log'; level: 'info' | 'warn' | 'error'; message: string; at: number }
   | { type: 'job-ended'; state: 'done' | 'failed' | 'stopped'; message?: string; at: number };
@@ -159,6 +159,13 @@ export class ReplicationRunner {
     });
     if (this.stopped) job.stop();
     const summary = await job.run();
+    const st = summary.stats;
+    this.events.emit({
+      type: 'job-phase-done',
+      phase: 'live',
+      ok: summary.reason !== 'failed' && st.failed === 0,
+      line: `${st.applied} applied (${st.rdbKeys} keys from the RDB), ${st.failed} failed, lag ${st.lagBytes} B at the end, resyncs ${st.partialResyncs} partial ${st.fullResyncs} full`,
+    });
     if (summary.reason === 'failed') throw new Error(summary.error ?? 'live replication failed');
     return summary.reason === 'stopped' ? 'stopped' : 'done';
   }

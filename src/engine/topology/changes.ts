@@ -60,5 +60,7 @@ export function sentinelEventText(e: SentinelEventInfo): string {
   const what = e.instanceType === 'slave' ? 'replica' : e.instanceType ?? '';
   const of = e.master && e.instanceType !== 'master' ? ` of ${e.master}` : e.master ? ` (${e.master})` : '';
   const extra = /#quorum \S+/.exec(e.text)?.[0] ?? '';
-  return `${e.kind} ${what} ${e.host}:${e.port}${of}${extra ? ' ' + extra : ''}`.replace(/ +/g, ' ');
+  // cutover's own live stream announces listening port 0: Sentinel lists it as a replica it cannot reach (never promoted)
+  const stream = e.port === 0 && e.instanceType === 'slave' ? " (cutover's live stream, not a replica)" : '';
+  return `${e.kind} ${what} ${e.host}:${e.port}${of}${extra ? ' ' + extra : ''}${stream}`.replace(/ +/g, ' ');
 }

@@ -72,7 +72,7 @@ export function ReplicationPane(props: { width: number; height: number; now: num
     for (const r of job.results) {
       lines.push(
         <Text key={`r-${r.phase}`} wrap="truncate" color={r.ok ? undefined : theme.error} bold={!r.ok}>
-          {`${r.ok ? '✓' : '✗'} ${r.phase === 'snapshot' ? 'snapshot' : 'verify  '} ${r.line}`}
+          {`${r.ok ? '✓' : '✗'} ${r.phase === 'verify' ? 'verify  ' : r.phase} ${r.line}`}
         </Text>,
       );
     }
