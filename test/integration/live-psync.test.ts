@@ -124,4 +124,41 @@ describe('psync live replication', () => {
     expect(live.last().rdbKeys).toBe(0);
     await live.stop();
   });
+
+  it('--verify-on-idle: verifies when the stream goes quiet, and goes on', async () => {
+    await src.redis.flushall();
+    await dst.redis.flushall();
+    await src.redis.mset('a', '1', 'b', '2');
+    const live = await startLive(src.server.address, dst.server.address, { verifyOnIdle: true, idleTimeoutMs: 500 });
+    await until('a verification', () => live.events.some((e) => e.type === 'verify-done'), 15_000);
+    const v = live.events.find((e) => e.type === 'verify-done');
+    expect(v).toMatchObject({ summary: { counts: { compared: 2, missing: 0, value: 0 } } });
+    await src.redis.set('c', '3');
+    await until('a second verification after the change', () => live.events.filter((e) => e.type === 'verify-done').length >= 2, 15_000);
+    expect(live.last().phase).toBe('streaming');
+    const summary = await live.stop();
+    expect(summary.reason).toBe('stopped');
+  });
+
+  it('falls back to typed writes when the target cannot read the payload format', async () => {
+    await dst.redis.flushall();
+    const { TargetWriter } = await import('../../src/engine/live/writer.js');
+    const { restoreOf, typedWrites } = await import('../../src/engine/live/rdb-ops.js');
+    await src.redis.set('fmt', 'hello');
+    const dump = (await src.redis.dumpBuffer('fmt'))!;
+    const ev = { type: 'key' as const, db: 0, key: Buffer.from('fmt'), rdbType: dump[0], value: { type: 'string' as const, value: Buffer.from('hello') }, raw: dump.subarray(0, dump.length - 10), expireAtMs: Date.now() + 60_000 };
+    const live = await startLive(src.server.address, dst.server.address, { mode: 'liveonly' });
+    const logs: string[] = [];
+    const w = new TargetWriter(live.target, { log: (_l, m) => void logs.push(m), onTargetRestart: () => undefined, onDrain: () => undefined });
+    const ticket = { done: false, offset: -1, at: -1 };
+    // RDB version 99: newer than any server reads
+    w.push({ db: 0, cmds: [restoreOf(ev, 99)], keys: [ev.key], fallback: typedWrites(ev), ticket, bytes: 10 });
+    await until('applied', () => ticket.done, 5000);
+    expect(w.counts.fallbacks).toBe(1);
+    expect(w.counts.failed).toBe(0);
+    expect(await dst.redis.get('fmt')).toBe('hello');
+    expect(await dst.redis.pttl('fmt')).toBeGreaterThan(50_000);
+    w.close();
+    await live.stop();
+  });
 });
