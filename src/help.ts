@@ -19,7 +19,8 @@ Usage:
   cutover console ENDPOINT… [options]     live topology console on existing servers
   cutover topology ENDPOINT… [--json]     print the discovered topology once and exit
   cutover replicate --source URI --target URI [options]
-                                          copy keys between deployments (snapshot), then verify them
+                                          copy keys between deployments (snapshot), then verify them;
+                                          --mode live|liveonly follows every change (PSYNC or notifications)
   cutover compare --source URI --target URI [options]
                                           compare two deployments key by key
   cutover lab [--preset P] [--keys N] [--workload]
@@ -43,7 +44,7 @@ ${CONNECTION}`,
 Prints the discovered topology once, as a text tree or (--json) as JSON, and exits.
 
 ${CONNECTION}`,
-  replicate: `cutover replicate --source URI --target URI [--mode snapshot|compare] [options]
+  replicate: `cutover replicate --source URI --target URI [--mode snapshot|live|liveonly|compare] [options]
 cutover compare --source URI --target URI [options]
 
 Client-side replication, like RIOT's replicate: SCAN the source (every master of a cluster), read each key,
@@ -68,6 +69,16 @@ write it to the target (a cluster target by slot), then verify. Standalone or cl
   --no-verify              skip the verification after the snapshot
   --ttl-tolerance MS (1000)  --check-extra (count keys only on the target)  --show-diffs
   --json                   NDJSON: a progress event a second and a summary (also when stdout is not a terminal)
+Live replication (--mode live: the data, then every change; --mode liveonly: changes from now on), until Ctrl-C:
+  --live-source psync|notifications   the replication stream, as a replica (default: zero loss, in order), or
+                           keyspace notifications (RIOT's way, for sources that refuse PSYNC; never claims zero loss)
+  --allow-flush            forward FLUSHALL/FLUSHDB (always reported); flush the target before a full resync's RDB
+  --checkpoint FILE        psync: keep replid and applied offset in FILE; a restart resumes by partial resync
+  --idle-timeout D         no change for D (30s, 5m): verify as compare does, then exit 0 (identical) or 1
+  --verify-on-idle         verify whenever the stream is quiet (for --idle-timeout, or 2s), and go on
+  --event-queue N (10000)  --event-order fifo|priority  --flush-interval D (50ms)   notifications' queue
+  --enable-notifications   set notify-keyspace-events KA on the source when it is off (else: refused)
+  Meters a second: source/applied offset, lag bytes, event age p50/p99, queue, ops/s, resyncs (NDJSON "live")
 Exit codes: 0 copied and identical · 1 differences or failed keys · 2 refused (nothing written) · 130 stopped by Ctrl-C`,
   lab: `cutover lab [--preset replication|migration|cluster] [--keys N] [--workload] [--interval D]
 

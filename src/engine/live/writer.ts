@@ -44,6 +44,8 @@ export interface WriteOp {
   /** RESTORE of an RDB key: the typed writes to use when the target cannot read the payload's format */
   fallback?: Cmd[];
   bytes: number;
+  /** times it was sent again after a cluster redirection */
+  attempts?: number;
 }
 
 export interface WriterCounts {
@@ -52,6 +54,8 @@ export interface WriterCounts {
   fallbacks: number;
   splitTransactions: number;
   retriedBatches: number;
+  /** operations sent again after MOVED/ASK/TRYAGAIN/CLUSTERDOWN from a cluster target */
+  retriedOps: number;
 }
 
 export interface WriterHooks {
@@ -67,6 +71,9 @@ const BATCH_BYTES = 4 * 1024 * 1024;
 export const HIGH_WATER = 64 * 1024 * 1024;
 const LOW_WATER = 16 * 1024 * 1024;
 const MAX_LOGGED_FAILURES = 20;
+/** errors from a cluster target that mean "not here, not now": the operation was not applied */
+const REDIRECTED = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN)\b/;
+const MAX_REDIRECTS = 10;
 
 function isFormatError(message: string): boolean {
   return /DUMP payload version or checksum are wrong|Bad data format/i.test(message);
@@ -191,7 +198,7 @@ class Lane {
 }
 
 export class TargetWriter {
-  readonly counts: WriterCounts = { applied: 0, failed: 0, fallbacks: 0, splitTransactions: 0, retriedBatches: 0 };
+  readonly counts: WriterCounts = { applied: 0, failed: 0, fallbacks: 0, splitTransactions: 0, retriedBatches: 0, retriedOps: 0 };
   readonly ages = new LatencyWindow(10);
   private lanes = new Map<string, Lane>();
   /** tickets of an operation that went out in parts (split transaction, broadcast) → its own ticket */
@@ -303,6 +310,14 @@ export class TargetWriter {
         this.push({ db: op.db, cmds: op.fallback, keys: op.fallback.map(() => op.keys[0]), ticket: op.ticket, bytes: 0 });
         return;
       }
+      if (err && this.cluster && REDIRECTED.test(err) && (op.attempts ?? 0) < MAX_REDIRECTS) {
+        // a resharding or a failover on the target: learn the slots again and send it again (never applied)
+        this.counts.retriedOps++;
+        this.refreshSlots();
+        const again: WriteOp = { ...op, attempts: (op.attempts ?? 0) + 1 };
+        setTimeout(() => this.push(again), Math.min(1000, 50 * 2 ** (again.attempts ?? 1))).unref?.();
+        return;
+      }
       if (err) {
         this.counts.failed++;
         if (this.loggedFailures++ < MAX_LOGGED_FAILURES) this.hooks.log('error', `target refused ${op.cmds.map((c) => c[0]).join(' ')}: ${err}`);
@@ -322,6 +337,14 @@ export class TargetWriter {
       }
     }
     if (this.bytes < LOW_WATER) this.hooks.onDrain();
+  }
+
+  private refreshing = false;
+
+  private refreshSlots(): void {
+    if (!this.cluster || this.refreshing) return;
+    this.refreshing = true;
+    this.cluster.refreshSlotsCache(() => (this.refreshing = false));
   }
 
   targetRestarted(): void {
