@@ -114,7 +114,7 @@ const LAB_OPTIONS = {
 export function parseDuration(text: string, option: string, minMs = 100, maxMs = 60_000): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
   const ms = m ? Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000) : NaN;
-  const say = (v: number) => (v < 1000 ? `${v}ms` : v < 60_000 ? `${v / 1000}s` : `${v / 60_000}m`);
+  const say = (v: number) => (v < 1000 ? `${v}ms` : v <= 120_000 ? `${v / 1000}s` : v <= 7_200_000 ? `${v / 60_000}m` : `${v / 3_600_000}h`);
   if (!m || ms < minMs || ms > maxMs) throw new InputError(`${option} '${text}' is not a duration from ${say(minMs)} to ${say(maxMs)}: write it like 500ms, 1s or 2`);
   return Math.round(ms);
 }
