@@ -117,6 +117,16 @@ mkdirSync(out, { recursive: true });
   save('console-snapshot-running.txt', capture(s.name));
   await until(s.name, 'the verification result', (x) => /verify\s+\d+ missing/.test(x), 60_000);
   save('console-snapshot-done.txt', capture(s.name));
+
+  // live replication master → target from the console: l, yes, the Listening meters while the workload writes
+  tmux('send-keys', '-t', s.name, 'l');
+  await until(s.name, 'the live confirmation', (x) => x.includes('live replication (PSYNC'));
+  tmux('send-keys', '-t', s.name, 'y', 'e', 's', 'Enter');
+  await until(s.name, 'the Listening meters', (x) => /Listening . [\d,]+ applied/.test(x) && /age p50 \d/.test(x), 60_000);
+  await sleep(3000);
+  save('console-live.txt', capture(s.name));
+  tmux('send-keys', '-t', s.name, 'x');
+  await until(s.name, 'the live result', (x) => /✓ live \d+ applied/.test(x), 20_000);
   await quit(s);
   revived.kill('SIGKILL');
 }
