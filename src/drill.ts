@@ -33,8 +33,11 @@ function textOutput(e: DrillEvent): void {
   else if (e.type === 'done') process.stdout.write(redact(summaryText(e.summary)));
 }
 
+/** Fractions of a millisecond to one decimal: times and durations stay precise, lines stay short. */
+const tenth = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 10) / 10 : v);
+
 function jsonOutput(e: DrillEvent): void {
-  const line = (o: object) => process.stdout.write(redact(JSON.stringify(o)) + '\n');
+  const line = (o: object) => process.stdout.write(redact(JSON.stringify(o, tenth)) + '\n');
   if (e.type === 'tick') line({ event: 'tick', ...e.tick, at: new Date(e.tick.at).toISOString() });
   else if (e.type === 'window') line({ event: 'window', phase: e.phase, ...e.window });
   else if (e.type === 'log') line({ event: 'log', at: new Date(e.entry.at).toISOString(), level: e.entry.level, message: e.entry.message });

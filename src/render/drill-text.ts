@@ -1,6 +1,6 @@
 // The consistency checker's figures as words: the per-second line, windows of unavailability, the summary.
 // Pure; used by `cutover drill` and by the console's drill pane.
-import type { DrillLogEntry, DrillSummary, DrillTick, UnavailabilityWindow, WindowTotals } from '../engine/drill/types.js';
+import type { DrillCounts, DrillLogEntry, DrillSummary, DrillTick, UnavailabilityWindow, WindowTotals } from '../engine/drill/types.js';
 import { clockMs } from '../engine/drill/stats.js';
 import { count, seconds } from './format.js';
 
@@ -18,10 +18,14 @@ export function ms(n: number): string {
  * window is open. `compact`: counts as 12.0k, for a narrow pane.
  */
 export function tickLine(t: DrillTick, compact = false, now = t.at): string {
-  const c = t.counts;
-  const n = compact ? count : num;
   const open = t.open ? ` | writes failing for ${ms(Math.max(0, now - t.open.startedAt))}` : '';
-  return `${n(c.reads)} reads (${n(c.readErrors)} err) | ${n(c.writes)} writes (${n(c.writeErrors)} err) | lost ${n(c.lost)} | unacked ${n(c.unacked)}${open}`;
+  return countsLine(t.counts, compact) + open;
+}
+
+/** "12,000 reads (0 err) | 12,000 writes (3 err) | lost 0 | unacked 0" */
+export function countsLine(c: DrillCounts, compact = false): string {
+  const n = compact ? count : num;
+  return `${n(c.reads)} reads (${n(c.readErrors)} err) | ${n(c.writes)} writes (${n(c.writeErrors)} err) | lost ${n(c.lost)} | unacked ${n(c.unacked)}`;
 }
 
 /** "write unavailability: 2 windows, longest 842 ms, total 910 ms" */
@@ -39,6 +43,15 @@ export function windowLine(w: UnavailabilityWindow, now?: number): string {
   const writes = [w.failedWrites ? `${num(w.failedWrites)} failed` : '', w.stalledWrites ? `${num(w.stalledWrites)} stalled` : ''].filter(Boolean).join(', ');
   const moved = w.masterAfter && w.masterBefore && w.masterAfter !== w.masterBefore ? ` · ${w.masterBefore} → ${w.masterAfter}` : '';
   return `#${w.id}${group} ${clockMs(w.startedAt)} → ${end} ${dur}${writes ? ` · ${writes}` : ''}${moved} · first error: ${w.firstError}`;
+}
+
+/** A narrow pane's window: "#1 842 ms from 12:00:01.234 · 290 failed · 127.0.0.1:7001 → 127.0.0.1:7002" */
+export function shortWindowLine(w: UnavailabilityWindow, now?: number): string {
+  const group = w.group === 'master' ? '' : ` ${w.group}`;
+  const dur = w.endedAt !== undefined ? ms(w.durationMs ?? 0) : `${ms(now !== undefined ? now - w.startedAt : (w.durationMs ?? 0))}, still open`;
+  const writes = [w.failedWrites ? `${num(w.failedWrites)} failed` : '', w.stalledWrites ? `${num(w.stalledWrites)} stalled` : ''].filter(Boolean).join(', ');
+  const moved = w.masterAfter && w.masterBefore && w.masterAfter !== w.masterBefore ? ` · ${w.masterBefore} → ${w.masterAfter}` : '';
+  return `#${w.id}${group} ${dur} from ${clockMs(w.startedAt)}${writes ? ` · ${writes}` : ''}${moved}`;
 }
 
 /** A log entry with milliseconds: "12:00:01.234 WARN  writes failing since …" */

@@ -7,6 +7,7 @@ const at = new Date(2024, 0, 1, 12, 0, 1, 234).getTime();
 
 function tick(over: Partial<DrillTick> = {}): DrillTick {
   return {
+    target: 'redis://127.0.0.1:7001',
     at: at + 2000,
     elapsedMs: 12_000,
     state: 'running',

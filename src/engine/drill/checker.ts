@@ -156,6 +156,7 @@ export class ConsistencyChecker {
     const counts = { ...this.counts };
     const open = this.windows.openWindows()[0];
     return {
+      target: this.target?.label ?? '',
       at,
       elapsedMs: this.startedAt ? at - this.startedAt : 0,
       state: this.state,

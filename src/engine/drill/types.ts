@@ -66,6 +66,8 @@ export interface WindowTotals {
 
 /** The per-second report. */
 export interface DrillTick {
+  /** what the drill writes to, redacted */
+  target: string;
   at: number;
   elapsedMs: number;
   state: DrillState;
