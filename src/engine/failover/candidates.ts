@@ -1,0 +1,68 @@
+// Which replica to promote. Pure.
+// Planned: link up, no sync under way, replica-priority not 0; then the smallest lag, the highest offset,
+// the lowest replica-priority (as Sentinel does). Unplanned: the most advanced replica (highest offset),
+// ties broken by replica-priority. Also Sentinel's own choice, from SENTINEL REPLICAS, to predict it.
+import type { SentinelPeerView } from '../topology/types.js';
+import type { FoNode } from './model.js';
+
+export interface Ranked {
+  node: FoNode;
+  /** empty when it may be promoted */
+  reasons: string[];
+  /** bytes behind the master (planned) */
+  lagBytes?: number;
+}
+
+/** 0 means never promote; unknown counts as the default 100. */
+function priorityOf(n: FoNode): number {
+  return n.priority ?? 100;
+}
+
+export function ineligibleReasons(n: FoNode, mode: 'planned' | 'unplanned', lagBytes?: number, maxLagBytes = Infinity): string[] {
+  const out: string[] = [];
+  if (!n.up) out.push(`it does not answer${n.error ? ` (${n.error})` : ''}`);
+  if (n.role !== 'replica') out.push(`it is not a replica (${n.role})`);
+  if (n.priority === 0) out.push('its replica-priority is 0 (configured never to be promoted)');
+  if (n.syncing) out.push('a full sync is under way on it');
+  if (mode === 'planned' && n.up && n.role === 'replica' && n.link !== 'up') out.push(`its link to the master is ${n.link ?? 'unknown'}`);
+  if (mode === 'planned' && lagBytes !== undefined && lagBytes > maxLagBytes) out.push(`it is ${lagBytes} bytes behind the master`);
+  return out;
+}
+
+/** Best first; the ineligible ones last, each with why. */
+export function rankCandidates(replicas: FoNode[], mode: 'planned' | 'unplanned', lags: Record<string, number | undefined> = {}, maxLagBytes = Infinity): Ranked[] {
+  const ranked = replicas.map((node) => ({ node, lagBytes: lags[node.id], reasons: ineligibleReasons(node, mode, lags[node.id], maxLagBytes) }));
+  const lagKey = (r: Ranked) => r.lagBytes ?? Number.MAX_SAFE_INTEGER;
+  return ranked.sort(
+    (a, b) =>
+      Number(a.reasons.length > 0) - Number(b.reasons.length > 0) ||
+      (mode === 'planned' ? lagKey(a) - lagKey(b) : 0) ||
+      (b.node.offset ?? -1) - (a.node.offset ?? -1) ||
+      priorityOf(a.node) - priorityOf(b.node) ||
+      a.node.id.localeCompare(b.node.id),
+  );
+}
+
+/** The best eligible candidate, or undefined. */
+export function bestCandidate(ranked: Ranked[]): Ranked | undefined {
+  return ranked.find((r) => r.reasons.length === 0);
+}
+
+/**
+ * The replica a Sentinel would promote (sentinelSelectSlave): not down or disconnected, answered a ping
+ * within 5 s, priority not 0; then the lowest priority, the highest offset, the smallest run id.
+ */
+export function sentinelChoice(replicas: SentinelPeerView[]): SentinelPeerView | undefined {
+  const ok = replicas.filter(
+    (r) =>
+      !r.flags.some((f) => f === 's_down' || f === 'o_down' || f === 'disconnected') &&
+      (r.replicaPriority ?? 100) !== 0 &&
+      (r.lastOkPingReplyMs === undefined || r.lastOkPingReplyMs <= 5000),
+  );
+  return ok.sort(
+    (a, b) =>
+      (a.replicaPriority ?? 100) - (b.replicaPriority ?? 100) ||
+      (b.replOffset ?? 0) - (a.replOffset ?? 0) ||
+      (a.runId ?? '\uffff').toLowerCase().localeCompare((b.runId ?? '\uffff').toLowerCase()),
+  )[0];
+}
