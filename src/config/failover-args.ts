@@ -22,7 +22,7 @@ export interface FailoverArgs {
   /** --journal FILE (default: cutover-failover-<time>.jsonl in the current folder) */
   journal?: string;
   json: boolean;
-  /** planned, plain replication: FAILOVER TO (default) or CLIENT PAUSE + REPLICAOF */
+  /** planned, plain replication: CLIENT PAUSE + REPLICAOF (default) or FAILOVER TO */
   via: 'failover' | 'pause';
   /** FAILOVER's TIMEOUT, the longest write pause, the wait for the promotion */
   timeoutMs: number;
@@ -65,7 +65,7 @@ export const FAILOVER_HELP = `cutover failover --uri URI [--to host:port] [--unp
 
 Promotes a replica, as a journaled procedure of steps: each shown with its exact command before it runs,
 a typed confirmation for anything that changes a role, and a JSON-lines journal (never a password).
-Planned (the default) is loss-free: plain replication by FAILOVER TO (or --via pause), Sentinel by
+Planned (the default) is loss-free: plain replication by CLIENT PAUSE + REPLICAOF (or --via failover: FAILOVER TO), Sentinel by
 CLIENT PAUSE + SENTINEL FAILOVER, Cluster by CLUSTER FAILOVER on the replica; then every other replica
 follows the new master, the clients left on the old one are listed, and the new topology is verified.
 Unplanned (the master is unreachable): the most advanced replica is promoted (REPLICAOF NO ONE, SENTINEL
@@ -75,7 +75,9 @@ and the missed-write range reported.
   --to host:port       the replica to promote (default: the best candidate, shown before you confirm)
   --unplanned          the master is unreachable
   --sentinel HOST:PORT --master-name NAME   the Sentinels watching the master (found by themselves when the master is up)
-  --via failover|pause planned, plain replication: FAILOVER TO (default), or CLIENT PAUSE, wait, REPLICAOF
+  --via pause|failover planned, plain replication: CLIENT PAUSE … WRITE, wait for the replica, REPLICAOF (default:
+                       a pause of milliseconds), or FAILOVER TO (up to about 2 s: it waits for the replica's
+                       once-a-second acknowledgement)
   --timeout D          FAILOVER's TIMEOUT and the longest write pause (default 5s; 500ms … 60s)
   --follow-timeout D   how long the other replicas may take to follow the new master (default 60s)
   --fence-wait D       unplanned: watch this long for the old master to come back and make it a replica (default 0)
@@ -205,7 +207,7 @@ export function failoverArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: '
   const dataAuth = entries[0]?.password ? { username: entries[0].username, password: entries[0].password } : { username: defaults.username, password: defaults.password };
   const to = v.to ? parseEndpoint(v.to, { tls: !!v.tls, ...dataAuth }) : undefined;
   if (v['fence-wait'] !== undefined && !v.unplanned) throw new InputError(`--fence-wait is for --unplanned: a planned failover makes the old master a replica itself`);
-  const via = oneOf(v.via, '--via', ['failover', 'pause'] as const, 'failover');
+  const via = oneOf(v.via, '--via', ['pause', 'failover'] as const, 'pause');
   return {
     kind: 'failover',
     entries,

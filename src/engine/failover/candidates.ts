@@ -2,6 +2,7 @@
 // Planned: link up, no sync under way, replica-priority not 0; then the smallest lag, the highest offset,
 // the lowest replica-priority (as Sentinel does). Unplanned: the most advanced replica (highest offset),
 // ties broken by replica-priority. Also Sentinel's own choice, from SENTINEL REPLICAS, to predict it.
+import { bytes } from '../../render/format.js';
 import type { SentinelPeerView } from '../topology/types.js';
 import type { FoNode } from './model.js';
 
@@ -13,9 +14,9 @@ export interface Ranked {
   lagBytes?: number;
 }
 
-/** 0 means never promote; unknown counts as the default 100. */
+/** 0 means never promote (sorted last); unknown counts as the default 100. */
 function priorityOf(n: FoNode): number {
-  return n.priority ?? 100;
+  return n.priority === 0 ? Number.MAX_SAFE_INTEGER : (n.priority ?? 100);
 }
 
 export function ineligibleReasons(n: FoNode, mode: 'planned' | 'unplanned', lagBytes?: number, maxLagBytes = Infinity): string[] {
@@ -25,7 +26,7 @@ export function ineligibleReasons(n: FoNode, mode: 'planned' | 'unplanned', lagB
   if (n.priority === 0) out.push('its replica-priority is 0 (configured never to be promoted)');
   if (n.syncing) out.push('a full sync is under way on it');
   if (mode === 'planned' && n.up && n.role === 'replica' && n.link !== 'up') out.push(`its link to the master is ${n.link ?? 'unknown'}`);
-  if (mode === 'planned' && lagBytes !== undefined && lagBytes > maxLagBytes) out.push(`it is ${lagBytes} bytes behind the master`);
+  if (mode === 'planned' && lagBytes !== undefined && lagBytes > maxLagBytes) out.push(`it is ${bytes(lagBytes)} behind the master`);
   return out;
 }
 

@@ -16,7 +16,7 @@ export interface FailoverRequest extends DeploymentTarget, FailoverPlanOptions {
   maxLagBytes?: number;
 }
 
-export const FAILOVER_DEFAULTS = { timeoutMs: 5000, followTimeoutMs: 60_000, fenceWaitMs: 0, via: 'failover' as const };
+export const FAILOVER_DEFAULTS = { timeoutMs: 5000, followTimeoutMs: 60_000, fenceWaitMs: 0, via: 'pause' as const };
 
 export async function prepareFailover(req: FailoverRequest, pool: NodePool): Promise<{ plan: Plan; deployment: FoDeployment }> {
   const deployment = await discoverDeployment(req);

@@ -11,7 +11,7 @@ import { pollUntil, promotedId, secondsText, StopWaiting } from './waits.js';
 
 export interface FailoverPlanOptions {
   unplanned: boolean;
-  /** plain replication, planned: FAILOVER TO (default) or CLIENT PAUSE + REPLICAOF */
+  /** plain replication, planned: CLIENT PAUSE + REPLICAOF (the default: milliseconds) or FAILOVER TO (up to ~2 s) */
   via: 'failover' | 'pause';
   /** FAILOVER's TIMEOUT, the longest write pause, the wait for the promotion */
   timeoutMs: number;

@@ -1,5 +1,7 @@
-// Plain replication (no Sentinel, no cluster): the planned switch by FAILOVER TO (or CLIENT PAUSE +
-// REPLICAOF, `via: 'pause'`), then the replicas FAILOVER leaves chained behind the old master repointed;
+// Plain replication (no Sentinel, no cluster): the planned switch by CLIENT PAUSE … WRITE, the candidate
+// caught up, REPLICAOF NO ONE, the old master made its replica, CLIENT UNPAUSE (a pause of milliseconds),
+// or by FAILOVER TO (`via: 'failover'`: up to ~2 s, it waits for the replica's once-a-second ACK); then
+// the replicas left behind the old master repointed;
 // the unplanned one by REPLICAOF NO ONE on the most advanced replica, the others repointed, the old
 // master fenced when it comes back.
 import { bytes } from '../../render/format.js';
