@@ -8,7 +8,7 @@ import { DEFAULT_CONNECT, tlsSettings } from './engine/connect.js';
 import { ConsistencyChecker } from './engine/drill/checker.js';
 import type { TargetSpec } from './engine/drill/target.js';
 import type { DrillEvent, DrillSummary } from './engine/drill/types.js';
-import { drillLogLine, summaryText, tickLine, windowLine } from './render/drill-text.js';
+import { drillLogLine, summaryText, tickLine } from './render/drill-text.js';
 import { clockMs } from './engine/drill/stats.js';
 
 export function drillSpecFromArgs(a: DrillArgs): TargetSpec {
@@ -25,11 +25,11 @@ export function drillSpecFromArgs(a: DrillArgs): TargetSpec {
   };
 }
 
+/** Text: the log as it happens (windows opening and closing, master switches, losses), a line a second, the summary. */
 function textOutput(e: DrillEvent): void {
   const out = (line: string) => process.stdout.write(redact(line) + '\n');
   if (e.type === 'tick') out(`${clockMs(e.tick.at).slice(0, 8)} ${tickLine(e.tick)}`);
   else if (e.type === 'log') out(drillLogLine(e.entry));
-  else if (e.type === 'window' && e.phase === 'closed') out(`             window ${windowLine(e.window)}`);
   else if (e.type === 'done') process.stdout.write(redact(summaryText(e.summary)));
 }
 

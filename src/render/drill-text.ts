@@ -72,9 +72,9 @@ const SHOWN_WINDOWS = 10;
 /** The summary at the end of a drill, several lines. */
 export function summaryText(s: DrillSummary): string {
   const c = s.counts;
-  const rate = s.rate ? `${num(s.rate)} writes/s` : 'as fast as possible';
+  const rate = s.rate ? `at ${num(s.rate)} writes/s` : 'writes as fast as possible';
   const lines = [
-    `drill ${s.reason === 'duration' ? 'done' : s.reason === 'stopped' ? 'stopped' : 'FAILED'} · ${s.mode} ${s.target} · ${seconds(s.durationMs / 1000)} · ${num(s.counters)} counters at ${rate}`,
+    `drill ${s.reason === 'duration' ? 'done' : s.reason === 'stopped' ? 'stopped' : 'FAILED'} · ${s.mode === 'sentinel' ? '' : `${s.mode} `}${s.target} · ${seconds(s.durationMs / 1000)} · ${num(s.counters)} counters ${rate}`,
     `  writes: ${num(c.writes)} acknowledged (the slowest in ${ms(s.slowestWriteMs)}), ${num(c.writeErrors)} failed (${num(c.uncertain)} with no reply), ${num(c.stalled)} acknowledged after the stall limit`,
     `  reads: ${num(c.reads)}, ${num(c.readErrors)} failed`,
     `  ${windowsLine(s.windows)}`,

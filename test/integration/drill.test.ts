@@ -199,14 +199,25 @@ describe('cluster', () => {
     const c1id = (await c1.call('CLUSTER', 'MYID')) as string;
     c1.disconnect();
     let replica: LabServer | undefined;
+    let replicaId = '';
     for (const s of lab.servers) {
       const c = client(s.port);
       const myself = ((await c.call('CLUSTER', 'NODES')) as string).split('\n').find((l) => l.includes('myself'))!;
       c.disconnect();
-      if (myself.split(' ')[3] === c1id) replica = s;
+      if (myself.split(' ')[3] === c1id) [replica, replicaId] = [s, myself.split(' ')[0]];
     }
+    // the master ignores a replica's manual failover until its own CLUSTER NODES has it as its replica (a fresh
+    // cluster takes a moment); one that times out all the same (5 s) is asked for again
+    const m1 = client(lab.server('c1').port);
+    await untilTrue('c1 to know its replica', async () => ((await m1.call('CLUSTER', 'NODES')) as string).split('\n').some((l) => l.startsWith(`${replicaId} `) && l.split(' ')[3] === c1id));
+    m1.disconnect();
     const r = client(replica!.port);
-    await r.call('CLUSTER', 'FAILOVER');
+    for (let attempt = 1; ; attempt++) {
+      await r.call('CLUSTER', 'FAILOVER');
+      const promoted = await untilTrue('the replica promoted', async () => /role:master/.test(await r.info('replication')), 7000).then(() => true, () => false);
+      if (promoted) break;
+      if (attempt === 3) throw new Error(`CLUSTER FAILOVER did not promote ${replica!.name}: ${replica!.lastLog()}`);
+    }
     r.disconnect();
     await until('the shard on the promoted replica', () => checker.snapshot().master!.includes(replica!.address), 20_000);
     const before = writes();

@@ -71,7 +71,7 @@ describe('drill text', () => {
       reason: 'stopped',
     };
     const text = summaryText(s);
-    expect(text).toContain("drill stopped · sentinel sentinel 127.0.0.1:26379 · master 'mymaster' · 30s · 1,000 counters at 1,000 writes/s");
+    expect(text).toContain("drill stopped · sentinel 127.0.0.1:26379 · master 'mymaster' · 30s · 1,000 counters at 1,000 writes/s");
     expect(text).toContain('write unavailability: 1 window, longest 842 ms, total 842 ms');
     expect(text).toContain('masters: 127.0.0.1:7001 → 127.0.0.1:7002');
     expect(text).toContain('lost acknowledged writes: 0 · unacked (applied, no reply): 2 · final read-back: 1,000/1,000 counters');

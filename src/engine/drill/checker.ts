@@ -333,7 +333,8 @@ export class ConsistencyChecker {
         this.log('warn', `writes failing${where} since ${clockMs(w.startedAt)}: ${w.firstError}`);
       } else {
         const moved = w.masterAfter && w.masterBefore && w.masterAfter !== w.masterBefore ? `, now on ${w.masterAfter}` : '';
-        this.log('info', `writes accepted again${where} at ${clockMs(w.endedAt!)} after ${Math.round(w.durationMs!)} ms${moved}`);
+        const writes = [w.failedWrites ? `${w.failedWrites} failed` : '', w.stalledWrites ? `${w.stalledWrites} stalled` : ''].filter(Boolean).join(', ');
+        this.log('info', `writes accepted again${where} at ${clockMs(w.endedAt!)} after ${Math.round(w.durationMs!)} ms (window #${w.id}${writes ? `: ${writes} writes` : ''})${moved}`);
         this.noteMaster();
       }
       this.events.emit({ type: 'window', phase: c.phase, window: { ...w } });

@@ -95,7 +95,8 @@ export class StandaloneTarget implements DrillTarget {
       }
       if (master === this.current && this.client.status === 'ready') return;
       if (!master && !said) {
-        this.hooks.log('warn', `no node of the deployment answers as a master (asked ${roles.size}): asking again every ${this.spec.reconnectMs} ms`);
+        const asked = [...this.known.keys()];
+        this.hooks.log('warn', `no node answers as a master (asked ${asked.length > 3 ? `${asked.length} nodes` : asked.join(', ')}): asking again every ${this.spec.reconnectMs} ms`);
         said = true;
       }
       await sleep(this.spec.reconnectMs);
