@@ -14,11 +14,11 @@ export function ms(n: number): string {
 }
 
 /**
- * "12,000 reads (0 err) | 12,000 writes (3 err) | lost 0 | unacked 0", and "| writes failing for 850 ms" while a
+ * "12,000 reads (0 err) | 12,000 writes (3 err) | lost 0 | unacked 0", and "| writes unavailable for 850 ms" while a
  * window is open. `compact`: counts as 12.0k, for a narrow pane.
  */
 export function tickLine(t: DrillTick, compact = false, now = t.at): string {
-  const open = t.open ? ` | writes failing for ${ms(Math.max(0, now - t.open.startedAt))}` : '';
+  const open = t.open ? ` | writes unavailable for ${ms(Math.max(0, now - t.open.startedAt))}` : '';
   return countsLine(t.counts, compact) + open;
 }
 
@@ -54,7 +54,7 @@ export function shortWindowLine(w: UnavailabilityWindow, now?: number): string {
   return `#${w.id}${group} ${dur} from ${clockMs(w.startedAt)}${writes ? ` · ${writes}` : ''}${moved}`;
 }
 
-/** A log entry with milliseconds: "12:00:01.234 WARN  writes failing since …" */
+/** A log entry with milliseconds: "12:00:01.234 WARN  writes unavailable since …" */
 export function drillLogLine(e: DrillLogEntry): string {
   const mark = e.level === 'error' ? 'ERROR' : e.level === 'warn' ? 'WARN ' : 'info ';
   return `${clockMs(e.at)} ${mark} ${e.message}`;

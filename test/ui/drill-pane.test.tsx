@@ -96,13 +96,13 @@ describe('drill pane', () => {
     expect(f).toContain('write unavailability: none');
   });
 
-  it('says in words, bold, that writes are failing now, and for how long', () => {
+  it('says in words, bold, that writes are unavailable now, and for how long', () => {
     const view = fold([
       { type: 'tick', tick: tick() },
       { type: 'window', phase: 'opened', window: opened },
     ]);
     const f = draw(view, t0 + 10_850).join('\n');
-    expect(f).toContain("✗ WRITES FAILING for 850 ms (since 12:00:10.000): 127.0.0.1:7001: READONLY");
+    expect(f).toContain("✗ WRITES UNAVAILABLE for 850 ms (since 12:00:10.000): 127.0.0.1:7001: READON");
   });
 
   it('lists closed windows newest first, with their length in ms', () => {

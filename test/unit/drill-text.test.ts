@@ -38,7 +38,7 @@ describe('drill text', () => {
     expect(tickLine(tick())).toBe('12,000 reads (0 err) | 11,997 writes (3 err) | lost 0 | unacked 1');
     expect(tickLine(tick(), true)).toBe('12.0k reads (0 err) | 12.0k writes (3 err) | lost 0 | unacked 1');
     const open = { ...window, endedAt: undefined, durationMs: undefined };
-    expect(tickLine(tick({ open }))).toMatch(/\| writes failing for 2000 ms$/);
+    expect(tickLine(tick({ open }))).toMatch(/\| writes unavailable for 2000 ms$/);
   });
 
   it('says the windows in ms, with when, how many writes failed and where writes went', () => {

@@ -330,7 +330,7 @@ export class ConsistencyChecker {
       const w = c.window;
       const where = w.group === 'master' ? '' : ` (${w.group})`;
       if (c.phase === 'opened') {
-        this.log('warn', `writes failing${where} since ${clockMs(w.startedAt)}: ${w.firstError}`);
+        this.log('warn', `writes unavailable${where} since ${clockMs(w.startedAt)}: ${w.firstError}`);
       } else {
         const moved = w.masterAfter && w.masterBefore && w.masterAfter !== w.masterBefore ? `, now on ${w.masterAfter}` : '';
         const writes = [w.failedWrites ? `${w.failedWrites} failed` : '', w.stalledWrites ? `${w.stalledWrites} stalled` : ''].filter(Boolean).join(', ');

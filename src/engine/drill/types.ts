@@ -60,7 +60,7 @@ export interface WindowTotals {
   count: number;
   longestMs: number;
   totalMs: number;
-  /** windows still open (writes failing now) */
+  /** windows still open (writes failing or stalled now) */
   open: number;
 }
 
@@ -79,7 +79,7 @@ export interface DrillTick {
   /** where writes go now (a cluster: the masters) */
   master?: string;
   windows: WindowTotals;
-  /** the oldest window still open, if writes are failing now */
+  /** the oldest window still open, if writes are failing or stalled now */
   open?: UnavailabilityWindow;
 }
 

@@ -1,4 +1,4 @@
-// The drill pane: the consistency checker's state, its per-second line, writes failing now (in words, bold),
+// The drill pane: the consistency checker's state, its per-second line, writes unavailable now (in words, bold),
 // the recent windows of unavailability and, at the end, the verdict. Plain props: the console's store keeps a
 // DrillView (engine/drill/view.ts: newDrillView, foldDrill) and passes it in.
 import React from 'react';
@@ -14,7 +14,7 @@ import { Line } from '../widgets/Table.js';
 export interface DrillPaneProps {
   width: number;
   height: number;
-  /** the clock the console draws with (ages and "failing for") */
+  /** the clock the console draws with (ages and "unavailable for") */
   now: number;
   focused?: boolean;
   /** undefined: no drill has run */
@@ -89,7 +89,7 @@ export function DrillPane(props: DrillPaneProps) {
       const w = open[0];
       lines.push(
         <Text key="open" wrap="truncate" color={theme.error} bold>
-          {`✗ WRITES FAILING for ${ms(Math.max(0, props.now - w.startedAt))} (since ${clockMs(w.startedAt)}${w.group === 'master' ? '' : `, ${w.group}`}${open.length > 1 ? `, +${open.length - 1} more` : ''}): ${w.firstError}`}
+          {`✗ WRITES UNAVAILABLE for ${ms(Math.max(0, props.now - w.startedAt))} (since ${clockMs(w.startedAt)}${w.group === 'master' ? '' : `, ${w.group}`}${open.length > 1 ? `, +${open.length - 1} more` : ''}): ${w.firstError}`}
         </Text>,
       );
     } else if (d.state !== 'failed') {
