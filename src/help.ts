@@ -23,6 +23,9 @@ Usage:
                                           --mode live|liveonly follows every change (PSYNC or notifications)
   cutover compare --source URI --target URI [options]
                                           compare two deployments key by key
+  cutover drill --uri URI [--rate N] [--duration D]
+                                          consistency checker for a failover drill: windows of write
+                                          unavailability (ms) and acknowledged writes lost
   cutover lab [--preset P] [--keys N] [--workload]
                                           start a local lab of real servers and open the console on it
   cutover help COMMAND | --help | --version
