@@ -11,6 +11,8 @@ import { helpText } from './help.js';
 import { projectRoot } from './lab/redis-binaries.js';
 import { logLine, topologyJson, topologyText } from './render/text.js';
 import { ReplicationRunner } from './engine/replicate/runner.js';
+import { DrillRunner } from './engine/drill/runner.js';
+import type { NodeState } from './engine/topology/types.js';
 import { initialState } from './store/state.js';
 import { createAppStore, publish } from './store/store.js';
 import type { ConsoleIntents } from './ui/context.js';
@@ -104,7 +106,8 @@ async function liveConsole(monitor: TopologyMonitor, a: ConnectionArgs, conn: Co
   const base = initialState();
   const store = createAppStore({ ...base, ui: { ...base.ui, pair: extra.pair ?? {} } });
   const runner = new ReplicationRunner(conn);
-  const detach = publish([monitor.events, runner.events], store);
+  const drills = new DrillRunner();
+  const detach = publish([monitor.events, runner.events, drills.events], store);
   // a node on screen as an endpoint: its address, the data nodes' credentials, TLS as the entry points use it
   const endpointOf = (id: string): Endpoint | undefined => {
     const node = store.getState().nodes[id];
@@ -116,6 +119,11 @@ async function liveConsole(monitor: TopologyMonitor, a: ConnectionArgs, conn: Co
       if (source && target) runner.start(kind, source, target, { type: 'dump', overwrite: true });
     },
     stopJob: () => runner.stop(),
+    startDrill: (id) => {
+      const c = drillConnectionFor(store.getState().nodes, id);
+      if (c) drills.start({ ...c, username: a.dataAuth.username, password: a.dataAuth.password, tls: a.entries.some((e) => e.tls), tlsOptions: conn.tls }, c.label);
+    },
+    stopDrill: () => drills.stop(),
   };
   warn = (message) => monitor.events.emit({ type: 'log', entry: { at: Date.now(), level: 'warn', kind: 'info', message } });
   const { runConsole } = await import('./ui/run.js');
@@ -125,10 +133,27 @@ async function liveConsole(monitor: TopologyMonitor, a: ConnectionArgs, conn: Co
     await runConsole(store, { title: extra.title, intents });
   } finally {
     runner.stop();
+    drills.stop();
     monitor.stop();
     detach();
   }
   return EXIT.ok;
+}
+
+/**
+ * Where a drill on a node's deployment writes: through its Sentinels when some watch its master (they follow a
+ * failover), otherwise the node itself (the drill follows role changes among the nodes it learns of).
+ */
+function drillConnectionFor(nodes: Record<string, NodeState>, id: string): { uri?: string; sentinels?: string[]; masterName?: string; label: string } | undefined {
+  let node = nodes[id];
+  if (!node || node.role === 'sentinel') return undefined;
+  for (let hops = 0; node.role === 'replica' && node.masterId && nodes[node.masterId] && hops < 10; hops++) node = nodes[node.masterId];
+  const watchers = Object.values(nodes).filter((n) => n.role === 'sentinel' && n.status === 'up');
+  for (const w of watchers) {
+    const m = w.sentinel?.masters.find((x) => `${x.host}:${x.port}` === node.id);
+    if (m) return { sentinels: watchers.map((x) => x.id), masterName: m.name, label: `sentinel ${w.id} · master '${m.name}'` };
+  }
+  return { uri: node.id, label: node.id };
 }
 
 interface ConsoleExtra {

@@ -52,6 +52,11 @@ export function uiActions(store: AppStore) {
       setUi({ prompt: { kind, typed: '' } });
       return false;
     },
+    /** d: a typed confirmation before a drill writes its counters into the selected node's deployment. */
+    askDrill(): void {
+      const { ui } = store.getState();
+      if (ui.selected) setUi({ prompt: { kind: 'drill', typed: '', node: ui.selected } });
+    },
     typePrompt(text: string) {
       const { prompt } = store.getState().ui;
       if (prompt) setUi({ prompt: { ...prompt, typed: (prompt.typed + text).slice(0, 20) } });
@@ -60,11 +65,11 @@ export function uiActions(store: AppStore) {
       const { prompt } = store.getState().ui;
       if (prompt) setUi({ prompt: { ...prompt, typed: prompt.typed.slice(0, -1) } });
     },
-    /** Enter on the prompt: the kind to start when "yes" was typed; the prompt closes either way. */
-    submitPrompt(): 'snapshot' | 'compare' | 'live' | undefined {
+    /** Enter on the prompt: what to start when "yes" was typed; the prompt closes either way. */
+    submitPrompt(): { kind: 'snapshot' | 'compare' | 'live' | 'drill'; node?: string } | undefined {
       const { prompt } = store.getState().ui;
       setUi({ prompt: undefined });
-      return prompt && prompt.typed.trim().toLowerCase() === 'yes' ? prompt.kind : undefined;
+      return prompt && prompt.typed.trim().toLowerCase() === 'yes' ? { kind: prompt.kind, node: prompt.node } : undefined;
     },
     /** Tab: the next pane that is on screen. */
     cycleFocus(wide: boolean) {

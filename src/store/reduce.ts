@@ -1,4 +1,5 @@
 // Folds a batch of engine events into the state. Pure: one new state object per batch.
+import { foldDrill, newDrillView } from '../engine/drill/view.js';
 import { LOG_CAPACITY, type AppEvent, type AppState, type JobState } from './state.js';
 
 export function applyEvents(state: AppState, events: AppEvent[]): AppState {
@@ -6,7 +7,7 @@ export function applyEvents(state: AppState, events: AppEvent[]): AppState {
   let nodes = state.nodes;
   let order = state.order;
   let log = state.log;
-  let { deployment, lastPollAt, job } = state;
+  let { deployment, lastPollAt, job, drill } = state;
   for (const e of events) {
     switch (e.type) {
       case 'job-started':
@@ -14,6 +15,15 @@ export function applyEvents(state: AppState, events: AppEvent[]): AppState {
         break;
       case 'job-progress':
         if (job) job = { ...job, progress: e.progress };
+        break;
+      case 'drill-started':
+        drill = newDrillView(e.target, e.at);
+        break;
+      case 'drill':
+        if (e.event.type === 'log') {
+          if (log === state.log) log = [...log];
+          log.push(e.event.entry);
+        } else if (drill) drill = foldDrill(drill, e.event);
         break;
       case 'job-live':
         if (job) job = { ...job, live: e.stats };
@@ -53,5 +63,5 @@ export function applyEvents(state: AppState, events: AppEvent[]): AppState {
   if (log.length > LOG_CAPACITY) log = log.slice(log.length - LOG_CAPACITY);
   const lost = state.ui.selected === undefined || !nodes[state.ui.selected];
   const ui = lost && order.length > 0 ? { ...state.ui, selected: order[0] } : state.ui;
-  return { ...state, nodes, order, log, deployment, lastPollAt, job, ui };
+  return { ...state, nodes, order, log, deployment, lastPollAt, job, drill, ui };
 }

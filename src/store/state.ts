@@ -1,10 +1,12 @@
 // The store's shape. The engine's events fill the topology part; the UI's intents move the ui part.
+import type { DrillRunnerEvent } from '../engine/drill/runner.js';
+import type { DrillView } from '../engine/drill/view.js';
 import type { LiveStats } from '../engine/live/types.js';
 import type { JobEvent, JobKind, JobProgress } from '../engine/replicate/runner.js';
 import type { DeploymentInfo, LogEntry, NodeState, TopologyEvent } from '../engine/topology/types.js';
 
 /** Everything the engine tells the store. */
-export type AppEvent = TopologyEvent | JobEvent;
+export type AppEvent = TopologyEvent | JobEvent | DrillRunnerEvent;
 
 /** The replication job the console started, as its events describe it. */
 export interface JobState {
@@ -37,8 +39,8 @@ export interface UiState {
   detailScroll: number;
   /** the node ids marked as replication source and target (S and T) */
   pair: { source?: string; target?: string };
-  /** a typed confirmation under way: what it is for, and what has been typed */
-  prompt?: { kind: JobKind; typed: string };
+  /** a typed confirmation under way: what it is for, and what has been typed (a drill: on which node) */
+  prompt?: { kind: JobKind | 'drill'; typed: string; node?: string };
 }
 
 /** The panes on screen: details take the event log's place unless the terminal is wide. */
@@ -54,6 +56,8 @@ export interface AppState {
   log: LogEntry[];
   lastPollAt?: number;
   job?: JobState;
+  /** the consistency checker the console started (d) */
+  drill?: DrillView;
   ui: UiState;
 }
 

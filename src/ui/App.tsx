@@ -6,6 +6,7 @@ import { useNow } from './hooks/use-now.js';
 import { useSize } from './hooks/use-size.js';
 import { actionsFor, type ActionId } from './keys.js';
 import { DetailPane } from './panes/DetailPane.js';
+import { DrillPane, drillPaneHeight } from './panes/DrillPane.js';
 import { EventLog } from './panes/EventLog.js';
 import { Footer } from './panes/Footer.js';
 import { Header } from './panes/Header.js';
@@ -32,20 +33,24 @@ export function App(props: AppProps) {
   // the replication pane shows once there is something to show: a pair being marked, a prompt, a job
   const showJob = useApp((s) => !!(s.job || s.ui.prompt || s.ui.pair.source || s.ui.pair.target)) && !!intents;
   const jobBusy = useApp((s) => !!(s.job || s.ui.prompt));
+  const drill = useApp((s) => s.drill);
 
   // Keep the live region below the terminal's height, or ink redraws the whole screen each frame.
   const height = Math.max(10, rows - 1);
   const body = height - 3;
   const jobHeight = showJob ? replicationPaneHeight(jobBusy) : 0;
+  const drillHeight = drill ? drillPaneHeight(drill) : 0;
   // the topology first (all of it when it fits), the event log or details get at least 5 lines
-  const topoHeight = Math.min(nodeCount + 3, Math.max(6, body - jobHeight - 5));
-  const bottom = body - topoHeight - jobHeight;
+  const topoHeight = Math.min(nodeCount + 3, Math.max(6, body - jobHeight - drillHeight - 5));
+  const bottom = body - topoHeight - jobHeight - drillHeight;
   const wide = columns >= WIDE;
   const bottomVisible = bottom >= 3;
 
-  const startIfAsked = (kind: 'snapshot' | 'compare' | 'live' | undefined) => {
+  const startIfAsked = (asked: { kind: 'snapshot' | 'compare' | 'live' | 'drill'; node?: string } | undefined) => {
     const { pair } = store.getState().ui;
-    if (kind && pair.source && pair.target) intents?.startJob(kind, pair.source, pair.target);
+    if (asked?.kind === 'drill') {
+      if (asked.node) intents?.startDrill(asked.node);
+    } else if (asked && pair.source && pair.target) intents?.startJob(asked.kind, pair.source, pair.target);
   };
   const dispatch = (action: ActionId): void => {
     const ui = store.getState().ui;
@@ -76,8 +81,14 @@ export function App(props: AppProps) {
       case 'snapshot':
       case 'compare':
       case 'live':
-        if (intents && actions.askJob(action)) startIfAsked(action);
+        if (intents && actions.askJob(action)) startIfAsked({ kind: action });
         return;
+      case 'drill': {
+        if (!intents) return;
+        const d = store.getState().drill;
+        if (d && (d.state === 'running' || d.state === 'connecting')) return intents.stopDrill();
+        return actions.askDrill();
+      }
       case 'stopJob':
         return intents?.stopJob();
     }
@@ -109,6 +120,7 @@ export function App(props: AppProps) {
         <>
           <TopologyPane width={columns} height={topoHeight} focused={ui.focus === 'topology'} now={now} />
           {showJob ? <ReplicationPane width={columns} height={jobHeight} now={now} /> : null}
+          {drill ? <DrillPane width={columns} height={drillHeight} now={now} drill={drill} /> : null}
           {bottomVisible ? (
             <Box flexDirection="row" height={bottom}>
               {ui.detail ? (

@@ -10,6 +10,9 @@ import type { Theme } from './theme.js';
 export interface ConsoleIntents {
   startJob(kind: 'snapshot' | 'compare' | 'live', sourceId: string, targetId: string): void;
   stopJob(): void;
+  /** a consistency checker on the node's deployment (through its Sentinels when it has some) */
+  startDrill(nodeId: string): void;
+  stopDrill(): void;
 }
 
 export interface ConsoleContext {

@@ -13,6 +13,7 @@ export type ActionId =
   | 'snapshot'
   | 'compare'
   | 'live'
+  | 'drill'
   | 'stopJob'
   | 'help'
   | 'back'
@@ -40,6 +41,7 @@ export const KEY_TABLE: KeyBinding[] = [
   { action: 'snapshot', label: 's', hint: 'snapshot', help: 'copy source → target (snapshot, then verify); asks you to type yes', match: (i) => i === 's' },
   { action: 'compare', label: 'c', hint: 'compare', help: 'compare source and target key by key (reads only)', match: (i) => i === 'c' },
   { action: 'live', label: 'l', help: 'live replication source → target: its data by PSYNC, then every change, until x; asks you to type yes', match: (i) => i === 'l' },
+  { action: 'drill', label: 'd', help: "start a drill on the selected node's deployment (consistency checker: writes cutover:drill:* counters; asks you to type yes), or stop it", match: (i) => i === 'd' },
   { action: 'stopJob', label: 'x', help: 'stop the running job (a snapshot writes what it read; a live stream applies what it received)', match: (i) => i === 'x' },
   { action: 'help', label: '?', hint: 'help', help: 'show or hide this help', match: (i) => i === '?' },
   { action: 'back', label: 'Esc', help: 'close help or details', match: (_i, k) => k.escape },

@@ -8,6 +8,7 @@ import { Ctx } from '../../src/ui/context.js';
 import { themeFor } from '../../src/ui/theme.js';
 import { uiActions } from '../../src/store/actions.js';
 import { applyEvents } from '../../src/store/reduce.js';
+import type { DrillTick } from '../../src/engine/drill/types.js';
 import { initialState } from '../../src/store/state.js';
 import { createAppStore } from '../../src/store/store.js';
 import { fixtureEvents, NODES } from './fixtures.js';
@@ -28,7 +29,12 @@ function mount(size = { columns: 80, rows: 24 }) {
   const store = createAppStore(applyEvents(initialState(), fixtureEvents()));
   let quit = 0;
   const asked: string[] = [];
-  const intents = { startJob: (kind: string, s: string, t: string) => void asked.push(`${kind} ${s} ${t}`), stopJob: () => void asked.push('stop') };
+  const intents = {
+    startJob: (kind: string, s: string, t: string) => void asked.push(`${kind} ${s} ${t}`),
+    stopJob: () => void asked.push('stop'),
+    startDrill: (id: string) => void asked.push(`drill ${id}`),
+    stopDrill: () => void asked.push('stop drill'),
+  };
   const ctx = { store, actions: uiActions(store), theme: themeFor({ NO_COLOR: '1' }), intents };
   const r = render(
     <Ctx.Provider value={ctx}>
@@ -255,5 +261,32 @@ describe('live replication from the console', () => {
     expect(m.frame()).toMatch(/partial resync from offset 4000/);
     m.stdin.write('x');
     await until(() => m.asked.includes('stop'), 'stop asked');
+  });
+});
+
+describe('a drill from the console', () => {
+  let cleanup: (() => void) | undefined;
+  afterEach(() => cleanup?.());
+
+  it('d asks for a typed yes, starts the drill on the selected node, shows its pane, and d stops it', async () => {
+    const m = mount({ columns: 110, rows: 34 });
+    cleanup = m.unmount;
+    m.stdin.write('d');
+    await until(() => m.frame().includes("drill on master 127.0.0.1:7001's deployment"), 'the drill prompt');
+    expect(m.frame()).toContain('writes cutover:drill:* keys into it: type yes and Enter');
+    m.stdin.write('yes\r');
+    await until(() => m.asked.length === 1, 'drill started');
+    expect(m.asked[0]).toBe('drill 127.0.0.1:7001');
+    const tick: DrillTick = {
+      at: Date.now(), elapsedMs: 2000, state: 'running', target: '127.0.0.1:7001', master: '127.0.0.1:7001', slowestWriteMs: 3,
+      counts: { reads: 1998, readErrors: 0, writes: 1995, writeErrors: 0, uncertain: 0, stalled: 0, lost: 0, unacked: 0 },
+      perSecond: { reads: 1000, readErrors: 0, writes: 1000, writeErrors: 0 },
+      windows: { count: 0, totalMs: 0, longestMs: 0, open: 0 },
+    };
+    m.store.setState(applyEvents(m.store.getState(), [{ type: 'drill-started', target: 'sentinel 127.0.0.1:7010 · master \'mymaster\'', at: Date.now() }, { type: 'drill', event: { type: 'tick', tick } }]));
+    await until(() => m.frame().includes('Drill · running'), 'the drill pane');
+    expect(m.frame()).toMatch(/1,998 reads \(0 err\) \| 1,995 writes \(0 err\) \| lost 0 \| unacked 0/);
+    m.stdin.write('d');
+    await until(() => m.asked.includes('stop drill'), 'stop asked');
   });
 });

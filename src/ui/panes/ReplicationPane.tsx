@@ -25,11 +25,21 @@ export function ReplicationPane(props: { width: number; height: number; now: num
   const prompt = useApp((s) => s.ui.prompt);
   const source = useApp((s) => (s.ui.pair.source ? s.nodes[s.ui.pair.source] : undefined));
   const target = useApp((s) => (s.ui.pair.target ? s.nodes[s.ui.pair.target] : undefined));
+  const drillNode = useApp((s) => (s.ui.prompt?.node ? s.nodes[s.ui.prompt.node] : undefined));
   const inner = props.width - 2;
   const lines: React.ReactNode[] = [];
   const pairText = `${source ? nodeName(source) : '(S: mark a source)'} → ${target ? nodeName(target) : '(T: mark a target)'}`;
 
-  if (prompt) {
+  if (prompt?.kind === 'drill') {
+    const node = prompt.node ? drillNode : undefined;
+    lines.push(<Text key="p1" wrap="truncate">{`drill on ${node ? nodeName(node) : prompt.node}'s deployment: INCR 1000 counters at 1000 writes/s, read back, until d`}</Text>);
+    lines.push(
+      <Text key="p2" color={theme.warn} bold wrap="truncate">
+        {`writes cutover:drill:* keys into it: type yes and Enter, Esc to cancel`}
+      </Text>,
+    );
+    lines.push(<Text key="p3" wrap="truncate">{`> ${prompt.typed}▌`}</Text>);
+  } else if (prompt) {
     const what = prompt.kind === 'live' ? 'live replication (PSYNC: the data, then every change until x)' : prompt.kind;
     lines.push(<Text key="p1" wrap="truncate">{`${what} ${pairText}`}</Text>);
     lines.push(
