@@ -49,6 +49,7 @@ async function run(plan: Plan, pool: NodePool, opts: { dryRun?: boolean; confirm
   const proc = new Procedure(plan, { pool, journal, confirm: async () => opts.confirm ?? true });
   const events: ProcedureEvent[] = [];
   proc.events.on((e) => events.push(e));
+  if (process.env.CUTOVER_TEST_TRACE) proc.events.on((e) => console.log(new Date().toISOString().slice(11, 23), e.type, JSON.stringify('step' in e ? { id: e.step.id, ...('error' in e ? { error: e.error } : {}), ...('result' in e ? { result: e.result } : {}) } : e.type === 'note' ? e.text : '').slice(0, 300)));
   const outcome = await proc.run({ dryRun: opts.dryRun });
   return { plan, outcome, events, journal };
 }

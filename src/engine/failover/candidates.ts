@@ -49,16 +49,22 @@ export function bestCandidate(ranked: Ranked[]): Ranked | undefined {
   return ranked.find((r) => r.reasons.length === 0);
 }
 
+/** A replica as a Sentinel lists it, with how fresh its INFO is (a Sentinel skips a replica it has no recent INFO from). */
+export type SentinelReplicaView = SentinelPeerView & { infoRefreshMs?: number };
+
 /**
  * The replica a Sentinel would promote (sentinelSelectSlave): not down or disconnected, answered a ping
- * within 5 s, priority not 0; then the lowest priority, the highest offset, the smallest run id.
+ * within 5 s, INFO fresh (30 s; 5 s once the master is judged down), priority not 0; then the lowest
+ * priority, the highest offset, the smallest run id.
  */
-export function sentinelChoice(replicas: SentinelPeerView[]): SentinelPeerView | undefined {
+export function sentinelChoice(replicas: SentinelReplicaView[], masterDown = false): SentinelReplicaView | undefined {
+  const validity = masterDown ? 5000 : 30_000;
   const ok = replicas.filter(
     (r) =>
       !r.flags.some((f) => f === 's_down' || f === 'o_down' || f === 'disconnected') &&
       (r.replicaPriority ?? 100) !== 0 &&
-      (r.lastOkPingReplyMs === undefined || r.lastOkPingReplyMs <= 5000),
+      (r.lastOkPingReplyMs === undefined || r.lastOkPingReplyMs <= 5000) &&
+      (r.infoRefreshMs === undefined || r.infoRefreshMs <= validity),
   );
   return ok.sort(
     (a, b) =>

@@ -4,8 +4,8 @@
 import { nodeId, type Endpoint } from '../../config/endpoint.js';
 import type { ConnectOptions } from '../connect.js';
 import { TopologyMonitor, type Credentials } from '../topology/monitor.js';
-import { parseSentinelMasters, parseSentinelPeers } from '../topology/parse-sentinel.js';
-import type { SentinelPeerView } from '../topology/types.js';
+import { pairsToRecord, parseSentinelMasters, parseSentinelPeers } from '../topology/parse-sentinel.js';
+import type { SentinelReplicaView } from './candidates.js';
 import { buildDeployment, type FoDeployment } from './model.js';
 import type { NodePool } from './pool.js';
 import { readAuth, type NodeAuth } from './auth.js';
@@ -75,7 +75,7 @@ export interface LiveFacts {
   /** SENTINEL CKQUORUM's answer */
   quorum?: { ok: boolean; text: string };
   /** what the first Sentinel that answered says of the replicas, and of the master */
-  sentinelReplicas?: SentinelPeerView[];
+  sentinelReplicas?: SentinelReplicaView[];
   sentinelFailoverState?: string;
   sentinelMasterFlags?: string[];
   /** Sentinel connections seen on the replicas (Sentinels watch this deployment) */
@@ -140,7 +140,16 @@ export async function readLiveFacts(pool: NodePool, d: FoDeployment, opts: { mas
           pool.call(s.id, ['SENTINEL', 'MASTER', opts.masterName]),
         ]);
         facts.quorum = ck;
-        facts.sentinelReplicas = parseSentinelPeers(replicas);
+        const refresh = new Map(
+          (Array.isArray(replicas) ? replicas : []).map((r) => {
+            const rec = pairsToRecord(Array.isArray(r) ? r : []);
+            return [`${rec.ip}:${rec.port}`, Number(rec['info-refresh'])] as const;
+          }),
+        );
+        facts.sentinelReplicas = parseSentinelPeers(replicas).map((p) => {
+          const ms = refresh.get(`${p.host}:${p.port}`);
+          return Number.isFinite(ms) ? { ...p, infoRefreshMs: ms } : p;
+        });
         const view = parseSentinelMasters(master)[0];
         facts.sentinelFailoverState = view?.failoverState;
         facts.sentinelMasterFlags = view?.flags;

@@ -8,7 +8,7 @@ import { clientsStep, fenceStep, killClientsSteps, missedWritesStep, nodeReports
 import { recordOffsetsStep } from './plan-replication.js';
 import type { Preflight } from './preflight.js';
 import type { Plan, Step } from './types.js';
-import { waitClusterSwitched, waitFollows } from './waits.js';
+import { waitClusterAgrees, waitClusterSwitched, waitFollows } from './waits.js';
 import { wayBack } from './wayback.js';
 
 /** FORCE needs a majority of the masters that serve slots to vote; without one, only TAKEOVER works. */
@@ -27,6 +27,8 @@ export function clusterPlan(d: FoDeployment, pf: Preflight, f: LiveFacts, o: Fai
   const steps: Step[] = [];
   const mode = o.unplanned ? unplannedMode(d) : undefined;
   if (o.unplanned) steps.push(recordOffsetsStep([c, ...others]));
+  const voters = d.nodes.filter((n) => n !== m && n.up && n.role === 'master' && (n.cluster?.slots.length ?? 0) > 0).map((n) => n.id);
+  steps.push(waitClusterAgrees(m.id, c.id, voters, !o.unplanned, o.unplanned ? 3000 : 10_000));
   steps.push({
     kind: 'command',
     id: 'cluster-failover',
@@ -40,8 +42,9 @@ export function clusterPlan(d: FoDeployment, pf: Preflight, f: LiveFacts, o: Fai
     changesRole: true,
     check: okReply,
     marksSent: o.unplanned ? [] : ['writes-stopped'],
+    ...(o.unplanned ? { acceptErrors: { pattern: /to a replica/i, meaning: 'it is a master already: the cluster failed over by itself' } } : {}),
   });
-  steps.push(waitClusterSwitched(c.id, m.id, !o.unplanned, o.timeoutMs));
+  steps.push(waitClusterSwitched(c.id, m.id, !o.unplanned, Math.max(o.timeoutMs, 12_000), o.unplanned ? undefined : ['CLUSTER', 'FAILOVER']));
   for (const r of others) steps.push(waitFollows(r.id, c.id, o.followTimeoutMs, 'the cluster moves the shard\'s other replicas to the new master'));
   if (!o.unplanned) {
     steps.push(clientsStep(m));

@@ -54,6 +54,24 @@ export function repointStep(n: FoNode, target: FoNode, why: string, dynamic = fa
 }
 
 /**
+ * With Sentinels: a replica still pointing elsewhere once they have switched is repointed at once (what
+ * the Sentinels want too; they would do it themselves only after their failover-timeout). Skipped for the
+ * promoted node and for one that already follows it.
+ */
+export function repointIfNeededStep(n: FoNode, candidate: FoNode): CommandStep {
+  return {
+    ...repointStep(n, candidate, 'follow the new master now, rather than when the Sentinels get to it', true),
+    condition: `${n.id} does not follow the promoted replica yet`,
+    when: async (ctx: StepContext) => {
+      const promoted = promotedId(ctx, candidate.id);
+      if (promoted === n.id) return false;
+      const r = (await ctx.info(n.id).catch(() => undefined))?.replication;
+      return !(r?.role === 'replica' && r.masterHost && nodeId(r.masterHost, r.masterPort ?? 0) === promoted);
+    },
+  };
+}
+
+/**
  * The nodes that will follow the candidate must give its password: CONFIG SET masterauth on each that
  * does not already (before anything else, so the write pause is not made longer by it).
  */

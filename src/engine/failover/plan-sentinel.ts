@@ -4,7 +4,7 @@
 // resume (the Sentinels would take up to 10 s to do it). Unplanned: SENTINEL FAILOVER straight away.
 import type { LiveFacts } from './discover.js';
 import type { FoDeployment } from './model.js';
-import { clientsStep, fenceStep, followerAuthSteps, killClientsSteps, missedWritesStep, nodeReports, okReply, repointStep, rewriteSteps, verifyStep, type FailoverPlanOptions } from './plan-common.js';
+import { clientsStep, fenceStep, followerAuthSteps, killClientsSteps, missedWritesStep, nodeReports, okReply, repointIfNeededStep, repointStep, rewriteSteps, verifyStep, type FailoverPlanOptions } from './plan-common.js';
 import { pauseStep, recordOffsetsStep, unpauseStep } from './plan-replication.js';
 import type { Preflight } from './preflight.js';
 import type { Plan, Step } from './types.js';
@@ -42,8 +42,12 @@ export function sentinelPlan(d: FoDeployment, pf: Preflight, f: LiveFacts, o: Fa
     steps.push(waitPromotedAny(contenders, c.id, o.timeoutMs));
   }
   steps.push(waitSentinelsSwitched(sentinels.map((s) => s.id), name, c.id, o.followTimeoutMs));
+  // the other replicas (and the expected one, if the Sentinels promoted another) follow the new master now
+  for (const r of [c, ...others]) steps.push(repointIfNeededStep(r, c));
   if (!o.unplanned) steps.push(waitFollows(m.id, c.id, o.followTimeoutMs, 'the old master follows the new one', true));
-  for (const r of others) steps.push(waitFollows(r.id, c.id, o.followTimeoutMs, 'the Sentinels repoint it to the new master', true));
+  for (const r of [c, ...others]) {
+    steps.push({ ...waitFollows(r.id, c.id, o.followTimeoutMs, 'follows the new master', true), ...(r === c ? { what: `until ${r.id} replicates from the replica the Sentinels promoted, if not itself` } : {}) });
+  }
   if (!o.unplanned) {
     steps.push(...rewriteSteps([m]));
     steps.push(clientsStep(m));

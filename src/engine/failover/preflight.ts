@@ -69,7 +69,7 @@ export function preflight(d: FoDeployment, f: LiveFacts, o: PreflightOptions): P
     }
   } else {
     // with Sentinels, their own choice: a failover they run promotes that one whatever cutover proposes
-    const pick = d.kind === 'sentinel' ? sentinelChoice(f.sentinelReplicas ?? []) : undefined;
+    const pick = d.kind === 'sentinel' ? sentinelChoice(f.sentinelReplicas ?? [], !!f.sentinelMasterFlags?.includes('s_down')) : undefined;
     chosen = (pick && ranked.find((r) => r.node.id === `${pick.host}:${pick.port}` && r.reasons.length === 0)) || bestCandidate(ranked);
     if (!chosen) {
       const why = ranked.map((r) => `${r.node.id}: ${r.reasons.join(', ')}`).join('; ');
@@ -125,7 +125,7 @@ export function preflight(d: FoDeployment, f: LiveFacts, o: PreflightOptions): P
     const views = f.sentinelReplicas ?? [];
     const known = views.find((v) => `${v.host}:${v.port}` === candidate.id);
     if (!known) add(false, `the Sentinels do not list ${candidate.id} as a replica of ${d.masterName}: they can only promote one they know`);
-    const pick = sentinelChoice(views);
+    const pick = sentinelChoice(views, !!f.sentinelMasterFlags?.includes('s_down'));
     const pickId = pick ? `${pick.host}:${pick.port}` : undefined;
     if (pickId && pickId !== candidate.id) {
       add(false, `the Sentinels would promote ${pickId} (replica-priority ${pick!.replicaPriority ?? '?'}, offset ${pick!.replOffset ?? '?'}), not ${candidate.id}: use --to ${pickId}, or give ${candidate.id} the lowest replica-priority first`);

@@ -125,6 +125,7 @@ export function waitFollows(replica: NodeId, master: NodeId, timeoutMs: number, 
     timeoutMs,
     run: async (ctx) => {
       if (dynamic) master = promotedId(ctx, master);
+      if (replica === master) return `${replica} was promoted itself`;
       let last = '';
       const r = await pollUntil(
         ctx,
@@ -251,10 +252,53 @@ export function waitSentinelsSwitched(sentinels: NodeId[], masterName: string, e
 }
 
 /**
- * A cluster replica's manual failover: the candidate owns its master's slots, and (when it answers) the
- * old master says it is the candidate's replica.
+ * Before a cluster failover: the masters that vote know the candidate as the old master's replica (right
+ * after a switch the cluster's gossip may not have said so yet: a master then ignores a manual failover
+ * request, and voters refuse their vote). Planned, the old master must know it too; a majority of all
+ * masters must agree.
  */
-export function waitClusterSwitched(candidate: NodeId, oldMaster: NodeId, oldMasterUp: boolean, timeoutMs: number): WaitStep {
+export function waitClusterAgrees(oldMaster: NodeId, candidate: NodeId, voters: NodeId[], planned: boolean, timeoutMs: number): WaitStep {
+  const needed = Math.floor((voters.length + 1) / 2) + 1;
+  return {
+    kind: 'wait',
+    id: 'cluster-agrees',
+    node: candidate,
+    what: `until ${planned ? `${oldMaster} and ` : ''}a majority of the masters list ${candidate} as ${oldMaster}'s replica (up to ${secondsText(timeoutMs)})`,
+    why: 'masters ignore a failover request from a node they do not know as the replica of that master',
+    timeoutMs,
+    run: async (ctx) => {
+      let agree = 0;
+      await pollUntil(
+        ctx,
+        timeoutMs,
+        100,
+        async () => {
+          const mine = parseClusterNodes(String(await ctx.read(candidate, ['CLUSTER', 'NODES']))).find((n) => n.myself);
+          if (!mine?.masterId) return undefined;
+          const views = await Promise.all(
+            [...(planned ? [oldMaster] : []), ...voters].map(async (v) => {
+              const nodes = parseClusterNodes(String(await ctx.read(v, ['CLUSTER', 'NODES']).catch(() => '')));
+              const c = nodes.find((n) => n.id === mine.id);
+              return c?.role === 'replica' && c.masterId === mine.masterId;
+            }),
+          );
+          agree = views.filter(Boolean).length;
+          if (planned && !views[0]) return undefined;
+          return agree >= needed ? true : undefined;
+        },
+        () => `only ${agree} of the ${needed} masters needed list ${candidate} as ${oldMaster}'s replica after ${secondsText(timeoutMs)}`,
+      );
+      return `${agree} masters list ${candidate} as ${oldMaster}'s replica`;
+    },
+  };
+}
+
+/**
+ * A cluster replica's failover: the candidate owns its master's slots, and (when it answers) the old
+ * master says it is the candidate's replica. `retry`: a manual failover that timed out on the master's
+ * side (5 s) is asked for once more.
+ */
+export function waitClusterSwitched(candidate: NodeId, oldMaster: NodeId, oldMasterUp: boolean, timeoutMs: number, retry?: string[]): WaitStep {
   return {
     kind: 'wait',
     id: 'cluster-switched',
@@ -262,8 +306,11 @@ export function waitClusterSwitched(candidate: NodeId, oldMaster: NodeId, oldMas
     what: `until ${candidate} is a master owning slots${oldMasterUp ? ` and ${oldMaster} its replica` : ''}, cluster state ok (up to ${secondsText(timeoutMs)})`,
     why: 'the cluster routes the shard to the new master',
     timeoutMs,
+    ...(retry ? { commands: [{ node: candidate, argv: retry, why: 'once more, if the first manual failover timed out (5 s)' }] } : {}),
     run: async (ctx) => {
       let last = '';
+      const t0 = Date.now();
+      let retried = !retry;
       await pollUntil(
         ctx,
         timeoutMs,
@@ -271,6 +318,11 @@ export function waitClusterSwitched(candidate: NodeId, oldMaster: NodeId, oldMas
         async () => {
           const nodes = parseClusterNodes(String(await ctx.read(candidate, ['CLUSTER', 'NODES'])));
           const me = nodes.find((n) => n.myself);
+          if (!retried && me?.role !== 'master' && Date.now() - t0 > 5500) {
+            retried = true;
+            ctx.note(`${candidate}: the manual failover timed out; asked once more`);
+            await ctx.call(candidate, retry!);
+          }
           if (me?.role === 'master') ctx.mark('writes-back');
           const state = /cluster_state:(\w+)/.exec(String(await ctx.read(candidate, ['CLUSTER', 'INFO'])))?.[1];
           last = `${candidate} is ${me?.role ?? '?'} with ${me?.slots.length ?? 0} slot ranges, cluster state ${state ?? '?'}`;
