@@ -71,6 +71,9 @@ describe('cutover clone', () => {
     expect(run.plan.steps.find((s) => s.id === 'replicaof')).toMatchObject({ node: k1.address, argv: ['REPLICAOF', '127.0.0.1', String(origin.port)] });
     expect((await role(k1.port)).role).toBe('master');
     expect((await (await on(k1, undefined)).call('CONFIG', 'GET', 'hz'))).toEqual(['hz', '10']);
+    // --no-config: no settings, but still the password the origin asks for
+    const bare = await clone({ origin: ep(origin.address, PW), clone: ep(k1.address), noConfig: true }, { dryRun: true });
+    expect(bare.plan.steps.filter((s) => s.kind === 'command').map((s) => s.id)).toEqual(['auth:masterauth', 'replicaof', 'rewrite:' + k1.address]);
   });
 
   it('clones: settings copied, passwords carried, synced with progress, a replica of the origin', async () => {

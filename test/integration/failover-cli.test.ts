@@ -124,6 +124,7 @@ describe('cutover failover and clone, the binary', () => {
     expect(oneLine(r.stderr)).toMatch(/failover refused: .*link to the master is down.*nothing was changed/);
     expect(r.stdout).toMatch(/✗ .*link to the master is down/);
     expect((await role(r1.port, PW)).role).toBe('master');
+    expect(readdirSync(process.cwd()).filter((f) => f.startsWith('cutover-failover-'))).toEqual([]);
     await c.call('CONFIG', 'SET', 'masterauth', PW);
   });
 

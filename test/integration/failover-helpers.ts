@@ -44,6 +44,11 @@ export async function clone(req: Partial<CloneRequest> & { origin: Endpoint; clo
   }
 }
 
+/** Runs a plan over a pool the caller made (and closes). */
+export async function runPlan(plan: Plan, pool: NodePool, opts: { dryRun?: boolean; confirm?: boolean } = {}): Promise<Run> {
+  return run(plan, pool, opts);
+}
+
 async function run(plan: Plan, pool: NodePool, opts: { dryRun?: boolean; confirm?: boolean }): Promise<Run> {
   const journal = new MemoryJournal();
   const proc = new Procedure(plan, { pool, journal, confirm: async () => opts.confirm ?? true });

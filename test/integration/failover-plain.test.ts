@@ -3,8 +3,11 @@
 // acknowledged write is lost; the figures are printed, never asserted against the clock.
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PsyncClient } from '../../src/engine/live/psync/client.js';
 import type { LabServer } from '../../src/lab/server.js';
-import { client, ep, failover, figures, plainTarget, role, startWriter, type Run } from './failover-helpers.js';
+import { NodePool } from '../../src/engine/failover/pool.js';
+import { wayBackPlan } from '../../src/engine/failover/wayback-plan.js';
+import { client, conn, ep, failover, figures, plainTarget, role, runPlan, startWriter, type Run } from './failover-helpers.js';
 import { standaloneServers, stopServers } from './helpers.js';
 
 const PW = 'plain-s3cret-pw';
@@ -62,6 +65,23 @@ describe('plain replication failover', () => {
     expect((await role(r2.port, PW)).master).toBe(m.address);
   });
 
+  it("never proposes cutover's own replication stream (a replica entry with port 0) as a candidate", async () => {
+    const stream = new PsyncClient({ host: '127.0.0.1', port: m.port, password: PW });
+    const streaming = new Promise<void>((resolve) => stream.on((e) => e.type === 'rdb-end' && resolve()));
+    stream.start();
+    try {
+      await streaming;
+      const info = await (await on(m)).info('replication');
+      expect(info).toMatch(/port=0,/);
+      const run = await failover({ entries: [ep(m.address, PW)] }, { dryRun: true });
+      expect(run.plan.nodes.map((n) => n.id).some((id) => id.endsWith(':0'))).toBe(false);
+      expect([r1.address, r2.address]).toContain(run.plan.confirmWord);
+      expect(run.plan.notes.join('\n')).toMatch(/1 replication stream of cutover's own \(port 0\) on the master: not replicas, never candidates/);
+    } finally {
+      await stream.stop();
+    }
+  });
+
   it('planned, by FAILOVER TO (--via failover): no acknowledged write lost, the other replica repointed, verified', async () => {
     const writer = startWriter(plainTarget([m.port, r1.port, r2.port], PW));
     await new Promise((r) => setTimeout(r, 400));
@@ -83,13 +103,16 @@ describe('plain replication failover', () => {
   it('planned, by CLIENT PAUSE (the default), back to the first master: no write lost', async () => {
     const writer = startWriter(plainTarget([m.port, r1.port, r2.port], PW));
     await new Promise((r) => setTimeout(r, 400));
-    const run = await failover({ entries: [ep(r2.address, PW)], to: ep(m.address, PW) });
+    const run = await failover({ entries: [ep(r2.address, PW)], to: ep(m.address, PW), killClients: true });
     runs.push(run);
     await new Promise((r) => setTimeout(r, 400));
     const w = await writer.stop();
     console.log(figures('planned plain (default: CLIENT PAUSE)', run, w));
     expect(run.outcome.status, JSON.stringify(run.outcome.failed)).toBe('done');
     expect(w.lost).toEqual([]);
+    // the writer's connection to the old master is listed, then disconnected (--kill-clients)
+    expect(run.outcome.notes.join('\n')).toMatch(/on the old master 127\.0\.0\.1:\d+: \d+ clients? still connected/);
+    expect(run.outcome.results.find((r) => r.step.id === 'kill-clients:normal')?.status).toBe('done');
     expect(run.plan.steps.map((s) => s.id)).toEqual(expect.arrayContaining(['pause', 'caught-up', 'promote', 'demote', 'unpause']));
     expect((await role(m.port, PW)).role).toBe('master');
     await waitLinks(m, [r1, r2]);
@@ -132,8 +155,16 @@ describe('plain replication failover', () => {
     const back = run.outcome.wayBack!;
     expect(back.commands[0]).toMatchObject({ node: r1.address, argv: ['FAILOVER', 'TO', '127.0.0.1', String(m.port), 'TIMEOUT', '5000'] });
     expect(run.outcome.remaining?.[0]).toMatchObject({ id: `repoint:${r2.address}` });
-    // the way back works as printed
-    for (const c of back.commands) await (await on(servers.find((s) => s.address === c.node)!)).call(c.argv[0], ...c.argv.slice(1));
+    // the way back works as printed, run as a plan of its own (as the console's wizard will)
+    const pool = new NodePool(conn);
+    for (const s of servers) pool.add(ep(s.address, PW));
+    try {
+      const undo = await runPlan(wayBackPlan(run.plan, back, run.outcome.nodes!), pool);
+      runs.push(undo);
+      expect(undo.outcome.status, JSON.stringify(undo.outcome.failed)).toBe('done');
+    } finally {
+      pool.close();
+    }
     const end = Date.now() + 10_000;
     while ((await role(m.port, PW)).role !== 'master' && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
     expect((await role(m.port, PW)).role).toBe('master');

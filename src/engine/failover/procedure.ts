@@ -82,10 +82,11 @@ export class Procedure {
         measures: measuresFrom(plan, marks),
         marks,
         notes,
-        elapsedMs: Date.now() - started,
-        ...(journal.path ? { journal: journal.path } : {}),
+        // from the confirmation: the time spent reading the plan is the operator's, not the procedure's
+        elapsedMs: Date.now() - (marks.confirmed ?? started),
       };
       journal.write({ event: 'end', procedure: plan.procedure, status: outcome.status, measures: outcome.measures, ...(o.failed ? { error: o.failed.error, step: o.failed.step.id } : {}), ...(o.nodes ? { nodes: o.nodes } : {}) });
+      if (journal.path && journal.written !== false) outcome.journal = journal.path;
       this.events.emit({ type: 'summary', outcome });
       return outcome;
     };
