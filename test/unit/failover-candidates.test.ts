@@ -85,8 +85,11 @@ describe('the deployment, from the topology engine', () => {
       state('127.0.0.1:6380', { role: 'replica', masterId: '127.0.0.1:6379', linkStatus: 'up' }),
       state('127.0.0.1:26379', { role: 'sentinel', sentinel: { masters: [{ name: 'mymaster', host: '127.0.0.1', port: 6379, flags: ['master'], quorum: 2, numReplicas: 1, numOtherSentinels: 2 }] } }),
     ];
-    const d = buildDeployment(nodes, { entries: ['127.0.0.1:6380'] });
+    const other = [state('127.0.0.1:7000', { role: 'master' }), state('127.0.0.1:7001', { role: 'replica', masterId: '127.0.0.1:7000', linkStatus: 'up' })];
+    const d = buildDeployment([...nodes, ...other], { entries: ['127.0.0.1:6380'] });
     expect(d).toMatchObject({ kind: 'sentinel', masterName: 'mymaster', master: { id: '127.0.0.1:6379' } });
+    // another deployment the same Sentinels watch is none of this failover's business
+    expect(d.nodes.map((n) => n.id)).toEqual(['127.0.0.1:6379', '127.0.0.1:6380']);
   });
 
   it('a cluster: the shard of --to, or the one master that is down', () => {

@@ -121,7 +121,9 @@ export function buildDeployment(states: NodeState[], opts: ModelOptions): FoDepl
   }
   if (!master) return { ...base, masterName, replicas: [], problem: 'no master found from the nodes given: name a node of the deployment with --uri' };
   const replicas = nodes.filter((n) => n.role === 'replica' && n.masterId === master!.id);
-  return { ...base, masterName, master: byId.get(master.id) ?? master, replicas };
+  // only the master's own tree: Sentinels watching other masters name their nodes too
+  const tree = nodes.filter((n) => n.id === master!.id || topOf(n, byId)?.id === master!.id);
+  return { ...base, nodes: tree, masterName, master: byId.get(master.id) ?? master, replicas };
 }
 
 /** A cluster: the shard of --to, or of the --uri node (its master if it is a replica), or the one failing master. */

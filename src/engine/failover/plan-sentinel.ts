@@ -2,19 +2,43 @@
 // Planned, cutover makes it loss-free around them: writes paused on the master until the replica has
 // every one, SENTINEL FAILOVER, and the old master made a replica of the new one before its writes
 // resume (the Sentinels would take up to 10 s to do it). Unplanned: SENTINEL FAILOVER straight away.
+import { InputError } from '../../config/endpoint.js';
 import type { LiveFacts } from './discover.js';
-import type { FoDeployment } from './model.js';
+import type { FoDeployment, FoNode } from './model.js';
 import { clientsStep, fenceStep, followerAuthSteps, killClientsSteps, missedWritesStep, nodeReports, okReply, repointIfNeededStep, repointStep, rewriteSteps, verifyStep, type FailoverPlanOptions } from './plan-common.js';
 import { pauseStep, recordOffsetsStep, unpauseStep } from './plan-replication.js';
 import type { Preflight } from './preflight.js';
-import type { Plan, Step } from './types.js';
-import { waitCaughtUp, waitFollows, waitPromotedAny, waitSentinelsSwitched } from './waits.js';
+import type { Plan, Step, WaitStep } from './types.js';
+import { promotedId, secondsText, waitCaughtUp, waitFollows, waitPromotedAny, waitSentinelsSwitched } from './waits.js';
 import { wayBack } from './wayback.js';
+
+/** Only when the Sentinels promoted another replica than the one expected: that one follows the new master too. */
+function expectedFollowsStep(c: FoNode, timeoutMs: number): WaitStep {
+  return {
+    kind: 'wait',
+    id: `expected-follows:${c.id}`,
+    node: c.id,
+    what: `if the Sentinels promoted another replica than ${c.id}: make ${c.id} follow it and wait for its link (up to ${secondsText(timeoutMs)})`,
+    why: 'every replica ends up following the new master',
+    timeoutMs,
+    changesRole: true,
+    commands: [{ node: c.id, argv: ['REPLICAOF', '<the promoted replica>'], why: 'only if another replica was promoted' }],
+    run: async (ctx) => {
+      const promoted = promotedId(ctx, c.id);
+      if (promoted === c.id) return `${c.id} was promoted, as expected`;
+      const r = (await ctx.info(c.id)).replication;
+      const at = promoted.lastIndexOf(':');
+      if (!(r?.role === 'replica' && `${r.masterHost}:${r.masterPort}` === promoted)) await ctx.call(c.id, ['REPLICAOF', promoted.slice(0, at), promoted.slice(at + 1)]);
+      return waitFollows(c.id, promoted, timeoutMs).run(ctx);
+    },
+  };
+}
 
 export function sentinelPlan(d: FoDeployment, pf: Preflight, f: LiveFacts, o: FailoverPlanOptions): Plan {
   const { master: m, candidate: c } = pf;
   const name = d.masterName!;
   const sentinels = d.sentinels.filter((s) => s.up);
+  if (!sentinels.length) throw new InputError(`none of the Sentinels watching ${name} answers: a failover behind their backs would be undone; bring one back, or give one that answers with --sentinel`);
   const others = pf.others.filter((r) => r.up);
   const contenders = [c, ...others].map((r) => r.id);
   const auth = followerAuthSteps(o.unplanned ? others : [m, ...others], c, f.auth);
@@ -42,12 +66,11 @@ export function sentinelPlan(d: FoDeployment, pf: Preflight, f: LiveFacts, o: Fa
     steps.push(waitPromotedAny(contenders, c.id, o.timeoutMs));
   }
   steps.push(waitSentinelsSwitched(sentinels.map((s) => s.id), name, c.id, o.followTimeoutMs));
-  // the other replicas (and the expected one, if the Sentinels promoted another) follow the new master now
-  for (const r of [c, ...others]) steps.push(repointIfNeededStep(r, c));
+  // the other replicas follow the new master now (and the expected one, if the Sentinels promoted another)
+  for (const r of others) steps.push(repointIfNeededStep(r, c));
+  steps.push(expectedFollowsStep(c, o.followTimeoutMs));
   if (!o.unplanned) steps.push(waitFollows(m.id, c.id, o.followTimeoutMs, 'the old master follows the new one', true));
-  for (const r of [c, ...others]) {
-    steps.push({ ...waitFollows(r.id, c.id, o.followTimeoutMs, 'follows the new master', true), ...(r === c ? { what: `until ${r.id} replicates from the replica the Sentinels promoted, if not itself` } : {}) });
-  }
+  for (const r of others) steps.push(waitFollows(r.id, c.id, o.followTimeoutMs, 'follows the new master', true));
   if (!o.unplanned) {
     steps.push(...rewriteSteps([m]));
     steps.push(clientsStep(m));
