@@ -239,7 +239,8 @@ export class LiveJob {
     stats.opsPerSec = this.opsPerSec;
     this.events.emit({ type: 'stats', stats });
     this.saveCheckpoint();
-    const quiet = this.streamsReady() && stats.queueDepth === 0 && !this.verifying;
+    // quiet: everything received was answered by the target (the batch in flight too), and no verification runs
+    const quiet = this.streamsReady() && stats.queueDepth === 0 && this.writer.idle && !this.verifying;
     if (quiet && this.o.idleTimeoutMs !== undefined && stats.idleMs >= this.o.idleTimeoutMs && !this.o.verifyOnIdle) {
       this.ended?.({ reason: 'idle' });
       return;
@@ -344,7 +345,8 @@ export class LiveJob {
       events: n?.events ?? 0,
       droppedEvents: n?.droppedEvents ?? 0,
       overflows: n?.overflows ?? 0,
-      idleMs: Date.now() - this.lastChangeAt,
+      // since the last change received or applied (a backlog being drained is not idle)
+      idleMs: Date.now() - Math.max(this.lastChangeAt, this.writer.lastAppliedAt),
       streams: this.psync.length || this.source.masters.length,
     };
   }

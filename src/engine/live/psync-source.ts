@@ -90,6 +90,8 @@ export class PsyncSource {
       replId: from?.replId,
       offset: from?.offset,
       ackIntervalMs: o.ackIntervalMs,
+      // the master sees what the target has, not what cutover holds in memory (WAIT, min-replicas-to-write)
+      ackOffset: () => this.appliedOffset,
     });
     client.on((e) => {
       if (this.client !== client) return;

@@ -68,8 +68,10 @@ export interface WriterHooks {
 
 const BATCH_OPS = 1000;
 const BATCH_BYTES = 4 * 1024 * 1024;
-export const HIGH_WATER = 64 * 1024 * 1024;
-const LOW_WATER = 16 * 1024 * 1024;
+export const HIGH_WATER = 32 * 1024 * 1024;
+/** what a queued operation costs in memory beyond its arguments' bytes (objects, arrays, Buffer views, its ticket) */
+const OP_OVERHEAD = 512;
+const LOW_WATER = 8 * 1024 * 1024;
 const MAX_LOGGED_FAILURES = 20;
 /** errors from a cluster target that mean "not here, not now": the operation was not applied */
 const REDIRECTED = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN)\b/;
@@ -80,7 +82,9 @@ function isFormatError(message: string): boolean {
 }
 
 class Lane {
-  queue: WriteOp[] = [];
+  /** waiting operations: queue[head…] (an index, not shift(): shift() is O(n) on a long array) */
+  private queue: WriteOp[] = [];
+  private head = 0;
   private conn?: RespConnection;
   private db = -1;
   private running = false;
@@ -92,9 +96,21 @@ class Lane {
     private readonly w: TargetWriter,
   ) {}
 
+  get length(): number {
+    return this.queue.length - this.head;
+  }
+
   push(op: WriteOp): void {
     this.queue.push(op);
     if (!this.running) void this.run();
+  }
+
+  /** Empties the queue; returns what was waiting. */
+  clear(): WriteOp[] {
+    const rest = this.queue.slice(this.head);
+    this.queue = [];
+    this.head = 0;
+    return rest;
   }
 
   private async connect(): Promise<RespConnection> {
@@ -125,7 +141,7 @@ class Lane {
   private async run(): Promise<void> {
     this.running = true;
     try {
-      while (this.queue.length && !this.closed) {
+      while (this.length && !this.closed) {
         const batch = this.take();
         await this.send(batch);
       }
@@ -137,11 +153,17 @@ class Lane {
   private take(): WriteOp[] {
     const batch: WriteOp[] = [];
     let bytes = 0;
-    while (this.queue.length && batch.length < BATCH_OPS && bytes < BATCH_BYTES) {
-      const op = this.queue.shift()!;
+    while (this.head < this.queue.length && batch.length < BATCH_OPS && bytes < BATCH_BYTES) {
+      const op = this.queue[this.head];
+      this.queue[this.head++] = undefined as unknown as WriteOp;
       batch.push(op);
       bytes += op.bytes;
       if (op.barrier) break;
+    }
+    // drop the taken part now and then (amortised O(1) per operation)
+    if (this.head >= 4096 && this.head * 2 >= this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
     }
     return batch;
   }
@@ -185,6 +207,7 @@ class Lane {
         return this.w.settle(batch, errors);
       } catch (err) {
         this.db = -1;
+        if (this.closed) return;
         if (attempt === 0) this.w.hooks.log('warn', `target ${this.address}: ${(err as Error).message} with ${batch.length} operations unanswered; sending them again`);
         this.w.counts.retriedBatches++;
       }
@@ -220,19 +243,25 @@ export class TargetWriter {
     this.baseDb = target.isCluster ? 0 : target.db;
   }
 
-  /** Operations waiting or in flight. */
+  /** Operations waiting to be sent (the batch in flight on each lane is not counted: see queuedBytes). */
   get depth(): number {
     let n = 0;
-    for (const l of this.lanes.values()) n += l.queue.length;
+    for (const l of this.lanes.values()) n += l.length;
     return n;
   }
 
+  /** Bytes of operations waiting or in flight: 0 once the target has answered everything sent. */
   get queuedBytes(): number {
     return this.bytes;
   }
 
+  /** Nothing waiting and nothing unanswered. */
+  get idle(): boolean {
+    return this.depth === 0 && this.bytes <= 0;
+  }
+
   get overHighWater(): boolean {
-    return this.bytes > HIGH_WATER;
+    return this.bytes + this.depth * OP_OVERHEAD > HIGH_WATER;
   }
 
   open(address: string): Promise<RespConnection> {
@@ -336,7 +365,7 @@ export class TargetWriter {
         this.joined.delete(parts);
       }
     }
-    if (this.bytes < LOW_WATER) this.hooks.onDrain();
+    if (this.bytes + this.depth * OP_OVERHEAD < LOW_WATER) this.hooks.onDrain();
   }
 
   private refreshing = false;
@@ -356,8 +385,7 @@ export class TargetWriter {
   /** Drops everything queued (a full resync follows). */
   discard(): void {
     for (const l of this.lanes.values()) {
-      for (const op of l.queue) this.bytes -= op.bytes;
-      l.queue = [];
+      for (const op of l.clear()) this.bytes -= op.bytes;
     }
     this.joined.clear();
   }
@@ -366,7 +394,7 @@ export class TargetWriter {
   async drain(timeoutMs: number): Promise<boolean> {
     const end = Date.now() + timeoutMs;
     while (Date.now() < end) {
-      if ([...this.lanes.values()].every((l) => l.queue.length === 0) && this.bytes <= 0) return true;
+      if ([...this.lanes.values()].every((l) => l.length === 0) && this.bytes <= 0) return true;
       await new Promise((r) => setTimeout(r, 20));
     }
     return false;

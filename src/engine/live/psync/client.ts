@@ -294,8 +294,10 @@ export class PsyncClient {
   }
 
   private ack(socket: Socket): void {
-    this.send(socket, 'REPLCONF', ['ACK', this._offset]);
-    this.emit({ type: 'ack', offset: this._offset });
+    const asked = this.opts.ackOffset?.();
+    const offset = asked !== undefined && asked >= 0 ? Math.min(asked, this._offset) : this._offset;
+    this.send(socket, 'REPLCONF', ['ACK', offset]);
+    this.emit({ type: 'ack', offset });
   }
 
   private readStream(socket: Socket, d: Buffer): void {

@@ -21,6 +21,11 @@ export interface PsyncOptions {
   offset?: number;
   /** REPLCONF ACK period; 1000 ms when unset */
   ackIntervalMs?: number;
+  /**
+   * The offset to acknowledge: what has really been processed (applied to a target), so the master's view of this
+   * replica (INFO replication, WAIT, min-replicas-to-write) is never ahead of it. The received offset when unset.
+   */
+  ackOffset?: () => number;
   /** TCP/TLS connect timeout; 5000 ms when unset */
   connectTimeoutMs?: number;
 }
