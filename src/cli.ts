@@ -12,6 +12,8 @@ import { projectRoot } from './lab/redis-binaries.js';
 import { logLine, topologyJson, topologyText } from './render/text.js';
 import { ReplicationRunner } from './engine/replicate/runner.js';
 import { DrillRunner } from './engine/drill/runner.js';
+import { FAILOVER_DEFAULTS, type FailoverRequest } from './engine/failover/failover.js';
+import { FailoverWizard } from './engine/failover/wizard.js';
 import type { NodeState } from './engine/topology/types.js';
 import { initialState } from './store/state.js';
 import { createAppStore, publish } from './store/store.js';
@@ -107,7 +109,8 @@ async function liveConsole(monitor: TopologyMonitor, a: ConnectionArgs, conn: Co
   const store = createAppStore({ ...base, ui: { ...base.ui, pair: extra.pair ?? {} } });
   const runner = new ReplicationRunner(conn);
   const drills = new DrillRunner();
-  const detach = publish([monitor.events, runner.events, drills.events], store);
+  const wizard = new FailoverWizard();
+  const detach = publish([monitor.events, runner.events, drills.events, wizard.events], store);
   // a node on screen as an endpoint: its address, the data nodes' credentials, TLS as the entry points use it
   const endpointOf = (id: string): Endpoint | undefined => {
     const node = store.getState().nodes[id];
@@ -124,6 +127,29 @@ async function liveConsole(monitor: TopologyMonitor, a: ConnectionArgs, conn: Co
       if (c) drills.start({ ...c, username: a.dataAuth.username, password: a.dataAuth.password, tls: a.entries.some((e) => e.tls), tlsOptions: conn.tls }, c.label);
     },
     stopDrill: () => drills.stop(),
+    startFailover: (id) => {
+      const req = failoverRequestFor(store.getState().nodes, id, a, conn);
+      if (!req) return;
+      let drilled = false;
+      wizard.start(req, id, {
+        // a drill alongside (Tab before confirming): started once confirmed, writing before the first step
+        before: async () => {
+          if (!store.getState().wizard?.drill) return;
+          const c = drillConnectionFor(store.getState().nodes, id);
+          if (!c) return;
+          drilled = true;
+          drills.start({ ...c, username: a.dataAuth.username, password: a.dataAuth.password, tls: a.entries.some((e) => e.tls), tlsOptions: conn.tls }, c.label);
+          for (let i = 0; i < 100 && store.getState().drill?.state !== 'running'; i++) await new Promise((r) => setTimeout(r, 50));
+          await new Promise((r) => setTimeout(r, 1000)); // a second of writes before the switch
+        },
+        after: () => {
+          // a second of writes after it, then the drill's verdict: the window and the lost writes
+          if (drilled) setTimeout(() => drills.stop(), 1000);
+        },
+      });
+    },
+    answerFailover: (typed) => wizard.answer(typed),
+    cancelFailover: () => wizard.cancel(),
   };
   warn = (message) => monitor.events.emit({ type: 'log', entry: { at: Date.now(), level: 'warn', kind: 'info', message } });
   const { runConsole } = await import('./ui/run.js');
@@ -133,11 +159,46 @@ async function liveConsole(monitor: TopologyMonitor, a: ConnectionArgs, conn: Co
     await runConsole(store, { title: extra.title, intents });
   } finally {
     runner.stop();
+    wizard.cancel();
     drills.stop();
     monitor.stop();
     detach();
   }
   return EXIT.ok;
+}
+
+/**
+ * The failover the wizard prepares for a node: its deployment entered through its master (or, with the master down,
+ * its replicas: unplanned), through the Sentinels that watch the master; a replica selected is the one to promote.
+ */
+function failoverRequestFor(nodes: Record<string, NodeState>, id: string, a: ConnectionArgs, conn: ConnectOptions): FailoverRequest | undefined {
+  const node = nodes[id];
+  if (!node || node.role === 'sentinel') return undefined;
+  let root = node;
+  for (let hops = 0; root.role === 'replica' && root.masterId && nodes[root.masterId] && hops < 10; hops++) root = nodes[root.masterId];
+  const tls = a.entries.some((e) => e.tls);
+  const ep = (n: NodeState): Endpoint => ({ host: n.host, port: n.port, tls, db: 0, username: a.dataAuth.username, password: a.dataAuth.password });
+  const unplanned = root.status === 'down';
+  const replicas = Object.values(nodes).filter((n) => n.role === 'replica' && n.status === 'up' && n.masterId === root.id);
+  const entries = unplanned ? (replicas.length ? replicas.map(ep) : [ep(node)]) : [ep(root)];
+  const watchers = Object.values(nodes).filter((n) => n.role === 'sentinel' && n.status === 'up');
+  const watched = watchers.flatMap((w) => w.sentinel?.masters.filter((m) => `${m.host}:${m.port}` === root.id).map((m) => m.name) ?? []);
+  const masterName = watched[0];
+  return {
+    entries,
+    to: node.id !== root.id ? ep(node) : undefined,
+    sentinels: masterName ? watchers.map((w) => ({ host: w.host, port: w.port, tls, db: 0, username: a.sentinelAuth.username, password: a.sentinelAuth.password })) : [],
+    masterName,
+    conn,
+    dataAuth: a.dataAuth,
+    sentinelAuth: a.sentinelAuth,
+    unplanned,
+    via: FAILOVER_DEFAULTS.via,
+    timeoutMs: FAILOVER_DEFAULTS.timeoutMs,
+    followTimeoutMs: FAILOVER_DEFAULTS.followTimeoutMs,
+    fenceWaitMs: FAILOVER_DEFAULTS.fenceWaitMs,
+    killClients: false,
+  };
 }
 
 /**

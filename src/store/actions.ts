@@ -71,6 +71,28 @@ export function uiActions(store: AppStore) {
       setUi({ prompt: undefined });
       return prompt && prompt.typed.trim().toLowerCase() === 'yes' ? { kind: prompt.kind, node: prompt.node } : undefined;
     },
+    /** The failover wizard's typed confirmation. */
+    typeWizard(text: string) {
+      setUi({ wizardTyped: (store.getState().ui.wizardTyped + text).slice(0, 80) });
+    },
+    eraseWizard() {
+      setUi({ wizardTyped: store.getState().ui.wizardTyped.slice(0, -1) });
+    },
+    /** Takes what was typed into the wizard (the field empties). */
+    takeWizardTyped(): string {
+      const typed = store.getState().ui.wizardTyped;
+      setUi({ wizardTyped: '' });
+      return typed;
+    },
+    /** Tab before confirming: run a drill alongside the failover, or not. */
+    toggleWizardDrill() {
+      const w = store.getState().wizard;
+      if (w && w.phase === 'confirm') store.setState({ wizard: { ...w, drill: !w.drill } });
+    },
+    /** Esc on a finished wizard. */
+    closeWizard() {
+      store.setState((s) => ({ wizard: undefined, ui: { ...s.ui, wizardTyped: '' } }));
+    },
     /** Tab: the next pane that is on screen. */
     cycleFocus(wide: boolean) {
       const { ui } = store.getState();

@@ -1,5 +1,6 @@
 // Folds a batch of engine events into the state. Pure: one new state object per batch.
 import { foldDrill, newDrillView } from '../engine/drill/view.js';
+import { foldWizard } from './wizard.js';
 import { LOG_CAPACITY, type AppEvent, type AppState, type JobState } from './state.js';
 
 export function applyEvents(state: AppState, events: AppEvent[]): AppState {
@@ -7,7 +8,7 @@ export function applyEvents(state: AppState, events: AppEvent[]): AppState {
   let nodes = state.nodes;
   let order = state.order;
   let log = state.log;
-  let { deployment, lastPollAt, job, drill } = state;
+  let { deployment, lastPollAt, job, drill, wizard } = state;
   for (const e of events) {
     switch (e.type) {
       case 'job-started':
@@ -15,6 +16,12 @@ export function applyEvents(state: AppState, events: AppEvent[]): AppState {
         break;
       case 'job-progress':
         if (job) job = { ...job, progress: e.progress };
+        break;
+      case 'wizard-started':
+      case 'wizard-error':
+      case 'wizard':
+      case 'wizard-closed':
+        wizard = foldWizard(wizard, e);
         break;
       case 'drill-started':
         drill = newDrillView(e.target, e.at);
@@ -63,5 +70,5 @@ export function applyEvents(state: AppState, events: AppEvent[]): AppState {
   if (log.length > LOG_CAPACITY) log = log.slice(log.length - LOG_CAPACITY);
   const lost = state.ui.selected === undefined || !nodes[state.ui.selected];
   const ui = lost && order.length > 0 ? { ...state.ui, selected: order[0] } : state.ui;
-  return { ...state, nodes, order, log, deployment, lastPollAt, job, drill, ui };
+  return { ...state, nodes, order, log, deployment, lastPollAt, job, drill, wizard, ui };
 }

@@ -1,12 +1,14 @@
 // The store's shape. The engine's events fill the topology part; the UI's intents move the ui part.
 import type { DrillRunnerEvent } from '../engine/drill/runner.js';
 import type { DrillView } from '../engine/drill/view.js';
+import type { WizardEvent } from '../engine/failover/wizard.js';
+import type { WizardState } from './wizard.js';
 import type { LiveStats } from '../engine/live/types.js';
 import type { JobEvent, JobKind, JobProgress } from '../engine/replicate/runner.js';
 import type { DeploymentInfo, LogEntry, NodeState, TopologyEvent } from '../engine/topology/types.js';
 
 /** Everything the engine tells the store. */
-export type AppEvent = TopologyEvent | JobEvent | DrillRunnerEvent;
+export type AppEvent = TopologyEvent | JobEvent | DrillRunnerEvent | WizardEvent;
 
 /** The replication job the console started, as its events describe it. */
 export interface JobState {
@@ -39,6 +41,8 @@ export interface UiState {
   detailScroll: number;
   /** the node ids marked as replication source and target (S and T) */
   pair: { source?: string; target?: string };
+  /** what has been typed into the failover wizard's confirmation */
+  wizardTyped: string;
   /** a typed confirmation under way: what it is for, and what has been typed (a drill: on which node) */
   prompt?: { kind: JobKind | 'drill'; typed: string; node?: string };
 }
@@ -58,11 +62,13 @@ export interface AppState {
   job?: JobState;
   /** the consistency checker the console started (d) */
   drill?: DrillView;
+  /** the failover wizard (f) */
+  wizard?: WizardState;
   ui: UiState;
 }
 
 export const LOG_CAPACITY = 500;
 
 export function initialState(): AppState {
-  return { nodes: {}, order: [], log: [], ui: { focus: 'topology', help: false, detail: false, logScroll: 0, detailScroll: 0, pair: {} } };
+  return { nodes: {}, order: [], log: [], ui: { focus: 'topology', help: false, detail: false, logScroll: 0, detailScroll: 0, pair: {}, wizardTyped: '' } };
 }

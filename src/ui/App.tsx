@@ -13,6 +13,7 @@ import { Header } from './panes/Header.js';
 import { HelpOverlay } from './panes/HelpOverlay.js';
 import { ReplicationPane, replicationPaneHeight } from './panes/ReplicationPane.js';
 import { TopologyPane } from './panes/TopologyPane.js';
+import { WizardPane } from './panes/WizardPane.js';
 
 export interface AppProps {
   onQuit: () => void;
@@ -20,6 +21,9 @@ export interface AppProps {
   size?: { columns: number; rows: number };
   title?: string;
 }
+
+/** Wizard phases after which Esc closes it and f may open another. */
+const ENDED = new Set(['done', 'failed', 'cancelled', 'declined', 'dry-run', 'refused', 'error']);
 
 /** Side by side from this width on; below it, details take the event log's place. */
 const WIDE = 120;
@@ -34,6 +38,7 @@ export function App(props: AppProps) {
   const showJob = useApp((s) => !!(s.job || s.ui.prompt || s.ui.pair.source || s.ui.pair.target)) && !!intents;
   const jobBusy = useApp((s) => !!(s.job || s.ui.prompt));
   const drill = useApp((s) => s.drill);
+  const wizardOpen = useApp((s) => !!s.wizard);
 
   // Keep the live region below the terminal's height, or ink redraws the whole screen each frame.
   const height = Math.max(10, rows - 1);
@@ -89,11 +94,37 @@ export function App(props: AppProps) {
         if (d && (d.state === 'running' || d.state === 'connecting')) return intents.stopDrill();
         return actions.askDrill();
       }
-      case 'stopJob':
+      case 'failover': {
+        const w = store.getState().wizard;
+        if (!intents || (w && !ENDED.has(w.phase)) || !ui.selected) return;
+        return intents.startFailover(ui.selected);
+      }
+      case 'stopJob': {
+        const w = store.getState().wizard;
+        if (w?.phase === 'running') return intents?.cancelFailover();
         return intents?.stopJob();
+      }
     }
   };
   useInput((input, key) => {
+    // the failover wizard's confirmation takes every key until Enter or Esc
+    const w = store.getState().wizard;
+    if (w?.phase === 'confirm') {
+      if (key.ctrl && input === 'c') return props.onQuit();
+      if (key.tab) return actions.toggleWizardDrill();
+      if (key.escape) {
+        actions.takeWizardTyped();
+        return intents?.answerFailover('');
+      }
+      if (key.return || input.includes('\r')) {
+        if (input.includes('\r')) actions.typeWizard(input.slice(0, input.indexOf('\r')));
+        return intents?.answerFailover(actions.takeWizardTyped());
+      }
+      if (key.backspace || key.delete) return actions.eraseWizard();
+      if (input && !key.ctrl && !key.meta) return actions.typeWizard(input);
+      return;
+    }
+    if (w && ENDED.has(w.phase) && key.escape && !store.getState().ui.help && !store.getState().ui.prompt) return actions.closeWizard();
     // a typed confirmation takes every key until Enter or Esc
     if (store.getState().ui.prompt) {
       if (key.return) return startIfAsked(actions.submitPrompt());
@@ -121,7 +152,12 @@ export function App(props: AppProps) {
           <TopologyPane width={columns} height={topoHeight} focused={ui.focus === 'topology'} now={now} />
           {showJob ? <ReplicationPane width={columns} height={jobHeight} now={now} /> : null}
           {drill ? <DrillPane width={columns} height={drillHeight} now={now} drill={drill} /> : null}
-          {bottomVisible ? (
+          {bottomVisible && wizardOpen ? (
+            <Box flexDirection="row" height={bottom}>
+              <WizardPane width={wide ? columns - Math.min(48, Math.floor(columns * 0.3)) : columns} height={bottom} now={now} />
+              {wide ? <EventLog width={Math.min(48, Math.floor(columns * 0.3))} height={bottom} focused={ui.focus === 'log'} /> : null}
+            </Box>
+          ) : bottomVisible ? (
             <Box flexDirection="row" height={bottom}>
               {ui.detail ? (
                 <DetailPane width={wide ? Math.floor(columns / 2) : columns} height={bottom} focused={ui.focus === 'detail'} now={now} />

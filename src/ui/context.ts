@@ -13,6 +13,12 @@ export interface ConsoleIntents {
   /** a consistency checker on the node's deployment (through its Sentinels when it has some) */
   startDrill(nodeId: string): void;
   stopDrill(): void;
+  /** the failover wizard for the node's deployment (a replica: promote it; a master: the best candidate) */
+  startFailover(nodeId: string): void;
+  /** the word typed at the wizard's confirmation ('' declines) */
+  answerFailover(typed: string): void;
+  /** stop after the current step */
+  cancelFailover(): void;
 }
 
 export interface ConsoleContext {

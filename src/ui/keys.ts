@@ -14,6 +14,7 @@ export type ActionId =
   | 'compare'
   | 'live'
   | 'drill'
+  | 'failover'
   | 'stopJob'
   | 'help'
   | 'back'
@@ -42,7 +43,8 @@ export const KEY_TABLE: KeyBinding[] = [
   { action: 'compare', label: 'c', hint: 'compare', help: 'compare source and target key by key (reads only)', match: (i) => i === 'c' },
   { action: 'live', label: 'l', help: 'live replication source → target: its data by PSYNC, then every change, until x; asks you to type yes', match: (i) => i === 'l' },
   { action: 'drill', label: 'd', help: "start a drill on the selected node's deployment (consistency checker: writes cutover:drill:* counters; asks you to type yes), or stop it", match: (i) => i === 'd' },
-  { action: 'stopJob', label: 'x', help: 'stop the running job (a snapshot writes what it read; a live stream applies what it received)', match: (i) => i === 'x' },
+  { action: 'failover', label: 'f', hint: 'failover', help: 'failover wizard for the selected node: a replica is promoted (a master: the best candidate); preflight checks and every command shown first, you type the candidate to run it; x stops it after the current step', match: (i) => i === 'f' },
+  { action: 'stopJob', label: 'x', help: 'stop the running job (a snapshot writes what it read; a live stream applies what it received), or the failover after its current step', match: (i) => i === 'x' },
   { action: 'help', label: '?', hint: 'help', help: 'show or hide this help', match: (i) => i === '?' },
   { action: 'back', label: 'Esc', help: 'close help or details', match: (_i, k) => k.escape },
   { action: 'quit', label: 'q', hint: 'quit', help: 'quit (Ctrl-C too); a lab is torn down', match: (i, k) => i === 'q' || (k.ctrl && i === 'c') },
