@@ -34,6 +34,9 @@ function mount(size = { columns: 80, rows: 24 }) {
     stopJob: () => void asked.push('stop'),
     startDrill: (id: string) => void asked.push(`drill ${id}`),
     stopDrill: () => void asked.push('stop drill'),
+    startFailover: (id: string) => void asked.push(`failover ${id}`),
+    answerFailover: (typed: string) => void asked.push(`answer ${typed}`),
+    cancelFailover: () => void asked.push('cancel failover'),
   };
   const ctx = { store, actions: uiActions(store), theme: themeFor({ NO_COLOR: '1' }), intents };
   const r = render(
@@ -41,7 +44,7 @@ function mount(size = { columns: 80, rows: 24 }) {
       <App size={size} onQuit={() => quit++} />
     </Ctx.Provider>,
   );
-  return { ...r, store, asked, frame: () => strip(r.lastFrame()), quits: () => quit };
+  return { ...r, store, asked, ctx, frame: () => strip(r.lastFrame()), quits: () => quit };
 }
 
 let cleanup: (() => void) | undefined;
@@ -288,5 +291,70 @@ describe('a drill from the console', () => {
     expect(m.frame()).toMatch(/1,998 reads \(0 err\) \| 1,995 writes \(0 err\) \| lost 0 \| unacked 0/);
     m.stdin.write('d');
     await until(() => m.asked.includes('stop drill'), 'stop asked');
+  });
+});
+
+describe('the failover wizard', () => {
+  let cleanup: (() => void) | undefined;
+  afterEach(() => cleanup?.());
+
+  it('f opens it on the selected replica; the plan, the typed candidate, the checklist and the outcome', async () => {
+    const m = mount({ columns: 100, rows: 40 });
+    cleanup = m.unmount;
+    const answers: string[] = [];
+    Object.assign(m.ctx.intents, {
+      startFailover: (id: string) => void m.asked.push(`failover ${id}`),
+      answerFailover: (typed: string) => void answers.push(typed),
+      cancelFailover: () => void m.asked.push('cancel failover'),
+    });
+    m.stdin.write('j');
+    await until(() => m.store.getState().ui.selected === '127.0.0.1:7002', 'r1 selected');
+    m.stdin.write('f');
+    await until(() => m.asked.includes('failover 127.0.0.1:7002'), 'the wizard asked for');
+    const step = (index: number, id: string, command: string[], changesRole = false) => ({ index, id, kind: 'command' as const, node: '127.0.0.1:7001', command, why: id, changesRole });
+    const plan = {
+      procedure: 'failover' as const, title: 'planned failover · replication · 127.0.0.1:7001 → 127.0.0.1:7002', mode: 'planned', nodes: [],
+      checks: [{ ok: true, text: "127.0.0.1:7002's link is up" }, { ok: true, text: 'lag 0 B' }], notes: ['nothing is lost: writes pause first'],
+      steps: [step(0, 'pause', ['CLIENT', 'PAUSE', '5000', 'WRITE']), step(1, 'promote', ['REPLICAOF', 'NO', 'ONE'], true)],
+      confirmWord: '127.0.0.1:7002', estimate: 'a few ms',
+    };
+    m.store.setState(applyEvents(m.store.getState(), [{ type: 'wizard-started', node: '127.0.0.1:7002', unplanned: false, at: Date.now() }, { type: 'wizard', event: { type: 'plan', plan } }]));
+    await until(() => m.frame().includes('Failover · waiting for you'), 'the plan');
+    const f = m.frame();
+    expect(f).toContain('✓ 127.0.0.1:7002\'s link is up');
+    expect(f).toContain('· 1/2 127.0.0.1:7001  CLIENT PAUSE 5000 WRITE');
+    expect(f).toContain('· 2/2 127.0.0.1:7001  REPLICAOF NO ONE   [changes roles]');
+    expect(f).toContain('type 127.0.0.1:7002 and Enter to run it');
+    m.stdin.write('\t');
+    await until(() => m.frame().includes('drill alongside [on]'), 'the drill toggled');
+    m.stdin.write('127.0.0.1:7002');
+    await until(() => m.frame().includes('> 127.0.0.1:7002▌'), 'typed');
+    m.stdin.write('\r');
+    await until(() => answers.length === 1, 'answered');
+    expect(answers).toEqual(['127.0.0.1:7002']);
+    const at = Date.now();
+    m.store.setState(
+      applyEvents(m.store.getState(), [
+        { type: 'wizard', event: { type: 'confirm', word: '127.0.0.1:7002', granted: true } },
+        { type: 'wizard', event: { type: 'step-start', step: plan.steps[0], at } },
+        { type: 'wizard', event: { type: 'step-done', step: plan.steps[0], at, ms: 2, reply: 'OK' } },
+        { type: 'wizard', event: { type: 'step-start', step: plan.steps[1], at } },
+      ]),
+    );
+    await until(() => m.frame().includes('✓ 1/2 127.0.0.1:7001  CLIENT PAUSE 5000 WRITE → OK (2 ms)'), 'a step done');
+    expect(m.frame()).toMatch(/▸ 2\/2 127\.0\.0\.1:7001  REPLICAOF NO ONE/);
+    m.stdin.write('x');
+    await until(() => m.asked.includes('cancel failover'), 'x stops the wizard, not a job');
+    m.store.setState(
+      applyEvents(m.store.getState(), [
+        { type: 'wizard', event: { type: 'step-done', step: plan.steps[1], at, ms: 3, reply: 'OK' } },
+        { type: 'wizard', event: { type: 'summary', outcome: { status: 'done', results: [], measures: [{ label: 'write pause', ms: 5 }], marks: {}, notes: [], elapsedMs: 40, journal: 'cutover-failover-x.jsonl' } } },
+      ]),
+    );
+    await until(() => m.frame().includes('Failover · done'), 'the outcome');
+    expect(m.frame()).toContain('write pause: 5 ms');
+    expect(m.frame()).toContain('journal cutover-failover-x.jsonl · Esc closes');
+    m.stdin.write('\x1b');
+    await until(() => !m.frame().includes('Failover ·'), 'closed');
   });
 });
