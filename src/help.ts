@@ -23,6 +23,10 @@ Usage:
                                           --mode live|liveonly follows every change (PSYNC or notifications)
   cutover compare --source URI --target URI [options]
                                           compare two deployments key by key
+  cutover clone --origin URI --clone URI [--promote] [--reconfigure] [--role master|replica] [--yes]
+                                          make a server a copy of another; promote it loss-free
+  cutover failover --uri URI [--to host:port] [--unplanned] [--yes] [--dry-run]
+                                          promote a replica (replication, Sentinel, Cluster), journaled
   cutover drill --uri URI [--rate N] [--duration D]
                                           consistency checker for a failover drill: windows of write
                                           unavailability (ms) and acknowledged writes lost
@@ -34,7 +38,8 @@ Exit codes: 0 ok · 1 could not connect or discover · 2 bad input (nothing was 
 
 ${CONNECTION}
 
-Console keys: ↑↓/jk move · Enter details · Tab pane · PgUp/PgDn log · ? help · Esc back · q quit`,
+Console keys: ↑↓/jk move · Enter details · Tab pane · PgUp/PgDn log · S/T mark · s snapshot · l live · c compare ·
+  f failover · d drill · x stop · ? help · Esc back · q quit`,
   console: `cutover console ENDPOINT… [options]
 
 Discovers every node reachable from the endpoints (replicas and chains through INFO replication,
