@@ -45,7 +45,8 @@ async function session(name, cols, rows, args) {
   } catch {
     /* none */
   }
-  tmux('new-session', '-d', '-s', name, '-x', String(cols), '-y', String(rows), `NO_COLOR= node ${cli} ${args}`);
+  // in a temporary folder: a failover's journal lands there, not in the project
+  tmux('new-session', '-d', '-s', name, '-c', tmpdir(), '-x', String(cols), '-y', String(rows), `NO_COLOR= node ${cli} ${args}`);
   const pid = Number(tmux('display', '-p', '-t', name, '#{pane_pid}').trim());
   return { name, pid };
 }
@@ -140,7 +141,27 @@ mkdirSync(out, { recursive: true });
   await quit(s);
 }
 
-// 3. The cluster preset.
+// 3. The failover wizard on the replication lab, 120x40: f on r1, the plan; then its run with a drill alongside.
+{
+  const s = await session('cutover-shots-failover', 120, 40, 'lab --preset replication --keys 5000 --workload');
+  await until(s.name, 'the replication lab', (x) => (x.match(/sentinel /g) ?? []).length >= 3 && x.includes('ago'));
+  await sleep(2000);
+  tmux('send-keys', '-t', s.name, 'j');
+  await sleep(300);
+  tmux('send-keys', '-t', s.name, 'f');
+  const plan = await until(s.name, 'the failover plan', (x) => x.includes('Failover · waiting for you'), 30_000);
+  save('console-failover-plan.txt', plan);
+  const word = /type (\S+) and Enter/.exec(plan)[1];
+  tmux('send-keys', '-t', s.name, 'Tab');
+  await sleep(300);
+  tmux('send-keys', '-t', s.name, word, 'Enter');
+  await until(s.name, 'the failover done and the drill verdict', (x) => x.includes('Failover · done') && x.includes('Drill · done'), 60_000);
+  await sleep(500);
+  save('console-failover-done.txt', capture(s.name));
+  await quit(s);
+}
+
+// 4. The cluster preset.
 {
   const s = await session('cutover-shots-cluster', 120, 24, 'lab --preset cluster --keys 20000 --workload');
   await until(s.name, 'the cluster lab', (x) => (x.match(/ 0-5460| 5461-10922| 10923-16383/g) ?? []).length >= 3 && x.includes('ago'), 90_000);
@@ -149,7 +170,7 @@ mkdirSync(out, { recursive: true });
   await quit(s);
 }
 
-// 4. Put the captures into the README, between <!-- screen:NAME --> and <!-- /screen --> markers.
+// 5. Put the captures into the README, between <!-- screen:NAME --> and <!-- /screen --> markers.
 {
   const readme = join(root, 'README.md');
   const text = readFileSync(readme, 'utf8').replace(/<!-- screen:([\w.-]+) -->[\s\S]*?<!-- \/screen -->/g, (_m, name) => {
