@@ -147,4 +147,13 @@ describe('live replication under faults', () => {
     expect(r.stderr).toMatch(/refused PSYNC .*use --live-source notifications/);
     expect(await dst.redis.dbsize()).toBe(0);
   });
+
+  it('a wrong source password is said as such, in one line, never shown', async () => {
+    const [src, dst] = await Promise.all([servers.start('pw-source', ['requirepass s3cret-pw']), servers.start('pw-target')]);
+    const r = await runCli(['replicate', '--mode', 'live', '--source', `redis://:not-it-9@${src.server.address}`, '--target', dst.server.address]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/authentication failed at 127\.0\.0\.1:\d+: wrong user or password/);
+    expect(r.stderr + r.stdout).not.toMatch(/not-it-9|s3cret-pw/);
+  });
 });

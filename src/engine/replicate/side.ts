@@ -49,7 +49,18 @@ function addressOf(client: Redis): string {
 /** Connects to a side; the entry node's INFO says whether it is a cluster. */
 export async function openSide(ep: Endpoint, conn: ConnectOptions, label: string, name: string, readFrom: ReadFrom = 'master'): Promise<Side> {
   const entry = makeClient(ep, conn, { name, reconnect: true });
-  await entry.connect();
+  // the server's own words (WRONGPASS, NOAUTH …) come as an 'error' event; connect() only says the connection closed
+  let first: Error | undefined;
+  const keep = (e: Error) => void (first ??= e);
+  entry.on('error', keep);
+  try {
+    await entry.connect();
+  } catch (err) {
+    entry.disconnect();
+    throw first && !/closed/i.test(first.message) ? first : err;
+  } finally {
+    entry.off('error', keep);
+  }
   const info = await infoOf(entry);
   const reopen = (db: number) => openSide({ ...ep, db }, conn, describeEndpoint({ ...ep, db }), name, readFrom);
   if (!info.server.clusterEnabled) {
