@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Cluster, Redis } from 'ioredis';
+import { parseClusterNodes } from '../engine/topology/parse-cluster-nodes.js';
 import { parseSentinelMasters } from '../engine/topology/parse-sentinel.js';
 import { loadDataset } from './dataset.js';
 import { freePort } from './ports.js';
@@ -237,7 +238,11 @@ async function startCluster(lab: Lab): Promise<void> {
         const info = (await c.call('CLUSTER', 'INFO')) as string;
         const repl = await c.info('replication');
         const linked = infoField(repl, 'role') === 'master' || infoField(repl, 'master_link_status') === 'up';
-        return infoField(info, 'cluster_state') === 'ok' && infoField(info, 'cluster_known_nodes') === '6' && linked;
+        // every node's own view: three masters with slots, each with its replica (gossip can lag the create)
+        const view = parseClusterNodes((await c.call('CLUSTER', 'NODES')) as string);
+        const masters = view.filter((n) => n.role === 'master' && n.slots.length > 0);
+        const settled = masters.length === 3 && masters.every((m) => view.some((r) => r.role === 'replica' && r.masterId === m.id));
+        return infoField(info, 'cluster_state') === 'ok' && infoField(info, 'cluster_known_nodes') === '6' && linked && settled;
       }),
     );
   }

@@ -253,6 +253,10 @@ export class ConsistencyChecker {
     const target = this.target!;
     const key = this.key(i);
     const group = this.groupNames[this.groupIndex[i]];
+    // the operation (read back, then INCR) is in flight from its start: a client that holds the GET (a cluster
+    // client waiting for a dead master's slots to move) holds the write behind it, and that is unavailability too
+    const w: InFlightWrite = { group, sentAt: preciseNow(), stalled: false };
+    this.writesInFlight.add(w);
     try {
       const v = await target.get(key);
       this.counts.reads++;
@@ -260,9 +264,10 @@ export class ConsistencyChecker {
     } catch {
       this.counts.readErrors++;
     }
-    if (this.state !== 'running') return false;
-    const w: InFlightWrite = { group, sentAt: preciseNow(), stalled: false };
-    this.writesInFlight.add(w);
+    if (this.state !== 'running') {
+      this.writesInFlight.delete(w);
+      return false;
+    }
     try {
       const v = await target.incr(key);
       const at = preciseNow();

@@ -18,6 +18,7 @@ export class SentinelTarget implements DrillTarget {
   /** error lines said during the current outage, each once */
   private said = new Set<string>();
   private readonly subscribers: Redis[] = [];
+  private closed = false;
 
   private constructor(
     readonly label: string,
@@ -36,6 +37,10 @@ export class SentinelTarget implements DrillTarget {
       say(describeDrillError(err, this.where()));
     });
     client.on('sentinelError', (err: Error) => say(`Sentinel: ${err.message.split('\n')[0]}`));
+    // ioredis may still end the client during a switch: a drill goes on until it is stopped
+    client.on('end', () => {
+      if (!this.closed) setTimeout(() => void (this.closed ? undefined : client.connect().catch(() => undefined)), spec.reconnectMs);
+    });
     client.on('ready', () => {
       const s = client.stream;
       const now = s?.remoteAddress && s.remotePort ? nodeId(s.remoteAddress, s.remotePort) : undefined;
@@ -107,7 +112,9 @@ export class SentinelTarget implements DrillTarget {
       const next = nodeId(host, Number(port));
       if (next === this.current) return;
       this.hooks.log('warn', `Sentinel ${nodeId(s.host, s.port)}: +switch-master to ${next}: reconnecting`);
-      this.client.disconnect(true);
+      // only a live connection is dropped: one being made asks the Sentinels anyway, and cutting it while ioredis
+      // resolves the master ends the client for good ("Connection is closed.", status 'end')
+      if (this.client.status === 'ready') this.client.disconnect(true);
     });
     sub.subscribe('+switch-master').catch(() => undefined);
     this.subscribers.push(sub);
@@ -150,6 +157,7 @@ export class SentinelTarget implements DrillTarget {
   }
 
   close(): void {
+    this.closed = true;
     for (const s of this.subscribers) s.disconnect();
     this.client.disconnect();
   }

@@ -44,7 +44,7 @@ export function clusterPlan(d: FoDeployment, pf: Preflight, f: LiveFacts, o: Fai
     marksSent: o.unplanned ? [] : ['writes-stopped'],
     ...(o.unplanned ? { acceptErrors: { pattern: /to a replica/i, meaning: 'it is a master already: the cluster failed over by itself' } } : {}),
   });
-  steps.push(waitClusterSwitched(c.id, m.id, !o.unplanned, Math.max(o.timeoutMs, 12_000), o.unplanned ? undefined : ['CLUSTER', 'FAILOVER']));
+  steps.push(waitClusterSwitched(c.id, m.id, !o.unplanned, Math.max(o.timeoutMs, 12_000), o.unplanned ? undefined : ['CLUSTER', 'FAILOVER'], voters));
   for (const r of others) steps.push(waitFollows(r.id, c.id, o.followTimeoutMs, 'the cluster moves the shard\'s other replicas to the new master'));
   if (!o.unplanned) {
     steps.push(clientsStep(m));

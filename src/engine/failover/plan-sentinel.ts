@@ -92,8 +92,8 @@ export function sentinelPlan(d: FoDeployment, pf: Preflight, f: LiveFacts, o: Fa
     steps,
     confirmWord: c.id,
     estimate: o.unplanned
-      ? `writes are accepted again once the Sentinels have promoted ${c.id}: a few hundred ms after you confirm; clients asking the Sentinels find it once all of them have switched`
-      : `writes pause on ${m.id} from CLIENT PAUSE until the Sentinels have promoted ${c.id}: usually a few hundred ms; at most ${o.timeoutMs} ms (CLIENT PAUSE's own limit)`,
+      ? `writes are accepted again once the Sentinels have promoted ${c.id}: about half a second after you confirm; clients asking the Sentinels find it once they announce it, about 1.2 s after (measured in the lab)`
+      : `writes pause on ${m.id} from CLIENT PAUSE until the Sentinels have promoted ${c.id}: about half a second; clients asking the Sentinels see about 1.1 s, until they announce the switch (they look at the promoted replica once a second); at most ${o.timeoutMs} ms (CLIENT PAUSE's own limit)`,
     masterName: name,
     wayBack: (now, ctx) => wayBack({ kind: 'sentinel', original: nodes, now, paused: ctx.paused, oldMaster: m.id, candidate: (ctx.facts.promoted as string) ?? c.id, masterName: name, sentinel: sentinels[0]?.id }),
     measures: o.unplanned

@@ -294,23 +294,33 @@ export function waitClusterAgrees(oldMaster: NodeId, candidate: NodeId, voters: 
 }
 
 /**
- * A cluster replica's failover: the candidate owns its master's slots, and (when it answers) the old
- * master says it is the candidate's replica. `retry`: a manual failover that timed out on the master's
- * side (5 s) is asked for once more.
+ * A cluster replica's failover: the candidate owns its master's slots, a majority of the other masters say so too
+ * (its own view is not enough: see below), and (when it answers) the old master says it is the candidate's replica.
+ * `retry`: a manual failover that timed out on the master's side (5 s) is asked for once more.
+ *
+ * Redis 7.0: a replica that won an election less than 4 × cluster-node-timeout ago may "win" again at once with
+ * the configEpoch it already had, lower than its old master's: it calls itself master, but the others keep the old
+ * owner (and the cluster goes down once that one is marked failing). When the others still name the old owner,
+ * `CLUSTER BUMPEPOCH` on the candidate gives it a new epoch that wins; asked once, journaled.
  */
-export function waitClusterSwitched(candidate: NodeId, oldMaster: NodeId, oldMasterUp: boolean, timeoutMs: number, retry?: string[]): WaitStep {
+export function waitClusterSwitched(candidate: NodeId, oldMaster: NodeId, oldMasterUp: boolean, timeoutMs: number, retry?: string[], peers: NodeId[] = []): WaitStep {
   return {
     kind: 'wait',
     id: 'cluster-switched',
     node: candidate,
-    what: `until ${candidate} is a master owning slots${oldMasterUp ? ` and ${oldMaster} its replica` : ''}, cluster state ok (up to ${secondsText(timeoutMs)})`,
+    what: `until ${candidate} is a master owning slots${peers.length ? ' in the other masters\' view too' : ''}${oldMasterUp ? ` and ${oldMaster} its replica` : ''}, cluster state ok (up to ${secondsText(timeoutMs)})`,
     why: 'the cluster routes the shard to the new master',
     timeoutMs,
-    ...(retry ? { commands: [{ node: candidate, argv: retry, why: 'once more, if the first manual failover timed out (5 s)' }] } : {}),
+    commands: [
+      ...(retry ? [{ node: candidate, argv: retry, why: 'once more, if the first manual failover timed out (5 s)' }] : []),
+      ...(peers.length ? [{ node: candidate, argv: ['CLUSTER', 'BUMPEPOCH'], why: "if the other masters keep the old owner (the candidate's configEpoch is not above it)" }] : []),
+    ],
     run: async (ctx) => {
       let last = '';
       const t0 = Date.now();
       let retried = !retry;
+      let bumped = false;
+      let masterSince: number | undefined;
       await pollUntil(
         ctx,
         timeoutMs,
@@ -323,10 +333,32 @@ export function waitClusterSwitched(candidate: NodeId, oldMaster: NodeId, oldMas
             ctx.note(`${candidate}: the manual failover timed out; asked once more`);
             await ctx.call(candidate, retry!);
           }
-          if (me?.role === 'master') ctx.mark('writes-back');
           const state = /cluster_state:(\w+)/.exec(String(await ctx.read(candidate, ['CLUSTER', 'INFO'])))?.[1];
           last = `${candidate} is ${me?.role ?? '?'} with ${me?.slots.length ?? 0} slot ranges, cluster state ${state ?? '?'}`;
-          if (me?.role !== 'master' || me.slots.length === 0 || state !== 'ok') return undefined;
+          if (me?.role !== 'master' || me.slots.length === 0) return undefined;
+          masterSince ??= Date.now();
+          // the other masters must route the shard to it too
+          const slot = me.slots[0][0];
+          const views = await Promise.all(
+            peers.map(async (p) => {
+              const owner = parseClusterNodes(String(await ctx.read(p, ['CLUSTER', 'NODES']).catch(() => ''))).find((n) => n.role === 'master' && n.slots.some(([a, b]) => slot >= a && slot <= b));
+              return owner?.id;
+            }),
+          );
+          const agree = views.filter((id) => id === me.id).length;
+          const answered = views.filter((id) => id !== undefined).length;
+          if (peers.length && agree * 2 <= answered) {
+            last = `${candidate} says it is master, but ${answered - agree} of ${answered} other masters still route slot ${slot} elsewhere`;
+            if (!bumped && Date.now() - masterSince > 1500) {
+              bumped = true;
+              ctx.note(`${candidate} won with a configEpoch the other masters do not accept (a recent failover of its own): CLUSTER BUMPEPOCH`);
+              await ctx.call(candidate, ['CLUSTER', 'BUMPEPOCH']);
+            }
+            return undefined;
+          }
+          // writes are back once the cluster agrees on the owner (a first "master" that does not hold is not it)
+          ctx.mark('writes-back');
+          if (state !== 'ok') return undefined;
           if (!oldMasterUp) return true;
           const old = parseClusterNodes(String(await ctx.read(oldMaster, ['CLUSTER', 'NODES']))).find((n) => n.myself);
           last = `${oldMaster} is ${old?.role ?? '?'}${old?.masterId ? ` of ${old.masterId.slice(0, 8)}` : ''}`;
@@ -334,7 +366,7 @@ export function waitClusterSwitched(candidate: NodeId, oldMaster: NodeId, oldMas
         },
         (e) => `the cluster did not switch within ${secondsText(timeoutMs)}: ${e ?? last}`,
       );
-      return `${candidate} is master${oldMasterUp ? `, ${oldMaster} its replica` : ''}`;
+      return `${candidate} is master${peers.length ? ' for the other masters too' : ''}${oldMasterUp ? `, ${oldMaster} its replica` : ''}`;
     },
   };
 }

@@ -97,7 +97,15 @@ function syncWait(clone: NodeId, origin: NodeId, timeoutMs: number): WaitStep {
           ctx.progress({ text: s.text, done: s.done, total: s.total, unit: s.unit });
           const following = `${fields.master_host}:${fields.master_port}` === origin;
           const sameHistory = fields.master_replid && fields.master_replid === originFields.master_replid;
-          return s.synced && following && sameHistory ? true : undefined;
+          // after a diskless sync the origin streams its writes only once it lists the clone online (its first
+          // REPLCONF ACK, up to a second later): a write pause before that would wait for it
+          // (the origin lists the clone by the IP it connected from: a clone named by a hostname is matched by its port)
+          const port = Number(clone.slice(clone.lastIndexOf(':') + 1));
+          const entries = (o.replication?.replicas ?? []).filter((x) => x.port === port);
+          const exact = entries.filter((x) => nodeId(x.host, x.port) === clone);
+          const mine = exact.length ? exact : entries.length === 1 ? entries : [];
+          const online = mine.some((x) => x.state === 'online');
+          return s.synced && following && sameHistory && online ? true : undefined;
         },
         () => `the clone did not finish its sync within ${secondsText(timeoutMs)}: ${last || 'no answer'}`,
       );
