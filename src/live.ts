@@ -34,6 +34,7 @@ export async function runLive(a: ReplicateArgs, source: Side, target: Side): Pro
     writeBatch: a.writeBatch,
     targetPool: a.targetPool,
     ttlToleranceMs: a.ttlToleranceMs,
+    memLimitBytes: a.memLimitBytes,
     listeningPort: 0,
   });
   const tty = process.stdout.isTTY && !a.json;

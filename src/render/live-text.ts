@@ -45,7 +45,7 @@ export function liveSummaryText(s: LiveSummary): string {
   const how = s.reason === 'idle' ? `idle for the --idle-timeout` : s.reason === 'stopped' ? 'stopped' : 'failed';
   const lines = [
     `live (${st.source}, ${how}): ${num(st.applied)} commands applied` +
-      (st.source === 'psync' ? `, ${num(st.rdbKeys)} keys from the RDB, ${num(st.filtered)} left out by filters` : `, ${num(st.events)} events, ${num(st.droppedEvents)} dropped, ${st.overflows} queue overflows`) +
+      (st.source === 'psync' ? `, ${num(st.rdbKeys)} keys from the RDB${st.rdbBigKeys ? ` (${num(st.rdbBigKeys)} too big to hold, written in pieces)` : ''}, ${num(st.filtered)} left out by filters` : `, ${num(st.events)} events, ${num(st.droppedEvents)} dropped, ${st.overflows} queue overflows`) +
       `, ${num(st.failed)} failed in ${seconds(s.elapsedMs / 1000)}`,
   ];
   if (st.source === 'psync') {

@@ -250,7 +250,7 @@ describe('live replication from the console', () => {
     expect(m.asked[0]).toBe('live 127.0.0.1:7001 127.0.0.1:7002');
     const stats = {
       phase: 'streaming' as const, source: 'psync' as const, sourceOffset: 5000, receivedOffset: 5000, appliedOffset: 4990, lagBytes: 10, ageP50Ms: 2, ageP99Ms: 9, queueDepth: 1, opsPerSec: 1200,
-      applied: 34_000, rdbKeys: 1000, filtered: 0, failed: 0, fullResyncs: 0, partialResyncs: 1, reconnects: 1, flushes: 0, splitTransactions: 0, events: 0, droppedEvents: 0, overflows: 0, idleMs: 0, streams: 1,
+      applied: 34_000, rdbKeys: 1000, rdbBigKeys: 0, filtered: 0, failed: 0, fullResyncs: 0, partialResyncs: 1, reconnects: 1, flushes: 0, splitTransactions: 0, events: 0, droppedEvents: 0, overflows: 0, idleMs: 0, streams: 1,
     };
     m.store.setState(
       applyEvents(m.store.getState(), [

@@ -167,7 +167,7 @@ describe('live options', () => {
 describe('live words', () => {
   const stats: LiveStats = {
     phase: 'streaming', source: 'psync', sourceOffset: 2000, receivedOffset: 2000, appliedOffset: 1000, lagBytes: 1000, ageP50Ms: 1, ageP99Ms: 12, queueDepth: 3, opsPerSec: 10_000,
-    applied: 123_456, rdbKeys: 10, filtered: 0, failed: 0, fullResyncs: 1, partialResyncs: 2, reconnects: 3, flushes: 0, splitTransactions: 0, events: 0, droppedEvents: 0, overflows: 0, idleMs: 0, streams: 1,
+    applied: 123_456, rdbKeys: 10, rdbBigKeys: 0, filtered: 0, failed: 0, fullResyncs: 1, partialResyncs: 2, reconnects: 3, flushes: 0, splitTransactions: 0, events: 0, droppedEvents: 0, overflows: 0, idleMs: 0, streams: 1,
   };
 
   it('the Listening line names lag, ages, queue, rate and resyncs', () => {

@@ -15,6 +15,8 @@ import type { LiveEvent, LiveOptions, LiveStats, LiveSummary } from './types.js'
 import { TargetWriter } from './writer.js';
 
 const DEFAULT_QUIET_MS = 2000;
+/** psync: an RDB key whose record passes this is read and written in pieces (--mem-limit overrides it) */
+export const BIG_KEY_BYTES = 8 * 1024 * 1024;
 
 type End = { reason: LiveSummary['reason']; error?: string; refused?: boolean };
 
@@ -135,6 +137,7 @@ export class LiveJob {
           from,
           fromCheckpoint,
           applyFirstRdb: this.o.mode === 'live',
+          bigKeyBytes: this.o.memLimitBytes ?? BIG_KEY_BYTES,
           translate: {
             allDbs: this.o.allDbs,
             sourceDb: this.source.db,
@@ -194,6 +197,7 @@ export class LiveJob {
       mergePolicy: 'overwrite',
       dryRun: false,
       maxAttempts: 5,
+      memLimitBytes: this.o.memLimitBytes,
     });
     this.snapshot = job;
     job.events.on((e) => {
@@ -272,7 +276,7 @@ export class LiveJob {
     const before = this.phase;
     this.phase = 'verifying';
     try {
-      const job = new CompareJob(this.source, this.target, { scan: this.o.scan, readBatch: this.o.readBatch, readThreads: this.o.readThreads, ttlToleranceMs: this.o.ttlToleranceMs, checkExtra: false, maxDiffs: 0 });
+      const job = new CompareJob(this.source, this.target, { scan: this.o.scan, readBatch: this.o.readBatch, readThreads: this.o.readThreads, ttlToleranceMs: this.o.ttlToleranceMs, checkExtra: false, maxDiffs: 0, memLimitBytes: this.o.memLimitBytes });
       this.compare = job;
       job.events.on((e) => {
         if (e.type === 'progress') this.events.emit({ type: 'verify-progress', done: e.counts.compared + e.counts.vanished, total: e.counts.total, keysPerSec: e.keysPerSec });
@@ -307,7 +311,7 @@ export class LiveJob {
     let sourceOffset = 0;
     let received = 0;
     let applied = 0;
-    const c = { rdbKeys: 0, fullResyncs: 0, partialResyncs: 0, reconnects: 0, filtered: 0, flushes: 0 };
+    const c = { rdbKeys: 0, rdbBigKeys: 0, fullResyncs: 0, partialResyncs: 0, reconnects: 0, filtered: 0, flushes: 0 };
     for (const s of this.psync) {
       const a = Math.max(0, s.appliedOffset);
       const r = Math.max(0, s.receivedOffset);
@@ -315,6 +319,7 @@ export class LiveJob {
       received += r;
       sourceOffset += Math.max(this.sourceOffsets.get(s.address) ?? 0, r);
       c.rdbKeys += s.counts.rdbKeys;
+      c.rdbBigKeys += s.counts.rdbBigKeys;
       c.fullResyncs += s.counts.fullResyncs;
       c.partialResyncs += s.counts.partialResyncs;
       c.reconnects += s.counts.reconnects;
@@ -335,6 +340,7 @@ export class LiveJob {
       opsPerSec: this.opsPerSec,
       applied: w.applied,
       rdbKeys: c.rdbKeys,
+      rdbBigKeys: c.rdbBigKeys,
       filtered: c.filtered,
       failed: w.failed,
       fullResyncs: c.fullResyncs,

@@ -7,7 +7,8 @@ import { keyPasses } from '../replicate/scan.js';
 import { PsyncClient, type PsyncEvent } from './psync/client.js';
 import { RdbParser } from './rdb/parser.js';
 import type { RdbEvent } from './rdb/types.js';
-import { restoreOf, typedWrites } from './rdb-ops.js';
+import { bigKeyBegin, bigKeyEnd, bigKeyPart, restoreOf, typedWrites } from './rdb-ops.js';
+import type { Cmd } from './writer.js';
 import { StreamTranslator, type TranslateOptions } from './translate.js';
 import type { StreamPosition } from './checkpoint.js';
 import type { TargetWriter, Ticket, WriteOp } from './writer.js';
@@ -27,6 +28,8 @@ export interface PsyncSourceOptions {
   fromCheckpoint?: boolean;
   /** apply the first sync's RDB (false for liveonly: the stream alone) */
   applyFirstRdb: boolean;
+  /** an RDB key still unfinished after this many bytes is read and written in pieces, never held whole */
+  bigKeyBytes: number;
 }
 
 export interface PsyncSourceHooks {
@@ -39,6 +42,8 @@ export interface PsyncSourceHooks {
 
 export interface PsyncSourceCounts {
   rdbKeys: number;
+  /** RDB keys too big to hold, written in pieces (also in rdbKeys) */
+  rdbBigKeys: number;
   rdbSkipped: number;
   fullResyncs: number;
   partialResyncs: number;
@@ -47,7 +52,7 @@ export interface PsyncSourceCounts {
 
 export class PsyncSource {
   readonly address: string;
-  readonly counts: PsyncSourceCounts = { rdbKeys: 0, rdbSkipped: 0, fullResyncs: 0, partialResyncs: 0, reconnects: 0 };
+  readonly counts: PsyncSourceCounts = { rdbKeys: 0, rdbBigKeys: 0, rdbSkipped: 0, fullResyncs: 0, partialResyncs: 0, reconnects: 0 };
   readonly translator: StreamTranslator;
   private client: PsyncClient;
   private parser?: RdbParser;
@@ -64,6 +69,8 @@ export class PsyncSource {
   private backoff = 100;
   private retry?: NodeJS.Timeout;
   private warnedModules = false;
+  /** the RDB key being written in pieces (undefined while one is left out) */
+  private big?: { db: number; key: Buffer; expireAtMs?: number; wrote: boolean };
   phase: 'connecting' | 'sync' | 'streaming' | 'stopped' = 'connecting';
 
   constructor(
@@ -203,7 +210,8 @@ export class PsyncSource {
         return;
       case 'rdb-start':
         this.phase = 'sync';
-        this.parser = new RdbParser();
+        this.parser = new RdbParser({ bigKeyBytes: this.o.bigKeyBytes });
+        this.big = undefined;
         return;
       case 'rdb-chunk':
         if (this.parser) this.onRdbEvents(this.parser.push(e.chunk));
@@ -268,28 +276,71 @@ export class PsyncSource {
     this.head = 0;
   }
 
+  /** The RDB's key goes to the target: db mapped, key filters passed, not expired. */
+  private targetDb(ev: { db: number; key: Buffer; expireAtMs?: number }): number | undefined {
+    const t = this.o.translate;
+    const db = t.allDbs ? ev.db : ev.db === t.sourceDb ? t.targetDb : undefined;
+    if (db === undefined || !keyPasses(ev.key, t.scan) || (ev.expireAtMs !== undefined && ev.expireAtMs <= Date.now())) return undefined;
+    return db;
+  }
+
+  private pushCmds(db: number, key: Buffer, cmds: Cmd[]): void {
+    for (const cmd of cmds) {
+      let bytes = 64;
+      for (const a of cmd) bytes += typeof a === 'string' ? a.length : typeof a === 'number' ? 8 : a.length;
+      this.push({ db, cmds: [cmd], keys: [key], bytes });
+    }
+  }
+
   private onRdbEvents(events: RdbEvent[]): void {
     if (!this.applyRdb) return;
     for (const ev of events) {
-      if (ev.type === 'function') {
-        this.push({ db: this.writer.baseDb, cmds: [['FUNCTION', 'LOAD', 'REPLACE', ev.payload]], keys: [undefined], broadcast: !!this.writer.cluster, bytes: ev.payload.length });
-        continue;
+      switch (ev.type) {
+        case 'function':
+          this.push({ db: this.writer.baseDb, cmds: [['FUNCTION', 'LOAD', 'REPLACE', ev.payload]], keys: [undefined], broadcast: !!this.writer.cluster, bytes: ev.payload.length });
+          break;
+        case 'key': {
+          const db = this.targetDb(ev);
+          if (db === undefined) {
+            this.counts.rdbSkipped++;
+            break;
+          }
+          if (ev.value.type === 'module') {
+            this.counts.rdbSkipped++;
+            if (!this.warnedModules) this.hooks.log('warn', `module values in the source's RDB are not copied (module ${ev.value.value.moduleName})`);
+            this.warnedModules = true;
+            break;
+          }
+          this.counts.rdbKeys++;
+          const restore = restoreOf(ev, this.parser!.rdbVersion);
+          this.push({ db, cmds: [restore], keys: [ev.key], fallback: typedWrites(ev), bytes: ev.raw.length + ev.key.length + 64 });
+          break;
+        }
+        // a key too big to hold: DEL, its elements in parts, then its stream groups and TTL
+        case 'key-begin': {
+          const db = this.targetDb(ev);
+          if (db === undefined) {
+            this.counts.rdbSkipped++;
+            this.big = undefined;
+            break;
+          }
+          this.counts.rdbKeys++;
+          this.counts.rdbBigKeys++;
+          this.big = { db, key: ev.key, expireAtMs: ev.expireAtMs, wrote: false };
+          this.pushCmds(db, ev.key, bigKeyBegin(ev.key));
+          break;
+        }
+        case 'key-part':
+          if (!this.big) break;
+          this.pushCmds(this.big.db, this.big.key, bigKeyPart(this.big.key, ev.part));
+          this.big.wrote = true;
+          break;
+        case 'key-end':
+          if (!this.big) break;
+          this.pushCmds(this.big.db, this.big.key, bigKeyEnd(ev, this.big.expireAtMs, this.big.wrote));
+          this.big = undefined;
+          break;
       }
-      if (ev.type !== 'key') continue;
-      const db = this.o.translate.allDbs ? ev.db : ev.db === this.o.translate.sourceDb ? this.o.translate.targetDb : undefined;
-      if (db === undefined || !keyPasses(ev.key, this.o.translate.scan) || (ev.expireAtMs !== undefined && ev.expireAtMs <= Date.now())) {
-        this.counts.rdbSkipped++;
-        continue;
-      }
-      if (ev.value.type === 'module') {
-        this.counts.rdbSkipped++;
-        if (!this.warnedModules) this.hooks.log('warn', `module values in the source's RDB are not copied (module ${ev.value.value.moduleName})`);
-        this.warnedModules = true;
-        continue;
-      }
-      this.counts.rdbKeys++;
-      const restore = restoreOf(ev, this.parser!.rdbVersion);
-      this.push({ db, cmds: [restore], keys: [ev.key], fallback: typedWrites(ev), bytes: ev.raw.length + ev.key.length + 64 });
     }
   }
 

@@ -36,6 +36,11 @@ export interface LiveOptions {
   writeBatch: number;
   targetPool: number;
   ttlToleranceMs: number;
+  /**
+   * --mem-limit, bytes: psync reads an RDB key whose record passes it in pieces (DEL, elements, TTL last), never
+   * whole (8 MB when unset); the snapshot and the verification copy and compare keys above it in chunks
+   */
+  memLimitBytes?: number;
   /** what REPLCONF listening-port announces; 0 marks the stream as cutover's in INFO replication */
   listeningPort: number;
   /** tests: the PSYNC client's REPLCONF ACK period */
@@ -64,6 +69,8 @@ export interface LiveStats {
   /** totals */
   applied: number;
   rdbKeys: number;
+  /** RDB keys too big to hold, written in pieces (also in rdbKeys) */
+  rdbBigKeys: number;
   filtered: number;
   failed: number;
   fullResyncs: number;

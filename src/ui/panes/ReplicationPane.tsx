@@ -67,7 +67,7 @@ export function ReplicationPane(props: { width: number; height: number; now: num
       lines.push(<Text key="l1" wrap="truncate">{liveLine(live).replace(' ▸ ', ` ${spin} `)}</Text>);
       lines.push(
         <Text key="l2" color={theme.muted} wrap="truncate">
-          {`${liveOffsets(live)} · ${live.streams} stream${live.streams === 1 ? '' : 's'} · ${count(live.rdbKeys)} keys from the RDB${live.failed ? ` · ${count(live.failed)} failed` : ''}`}
+          {`${liveOffsets(live)} · ${live.streams} stream${live.streams === 1 ? '' : 's'} · ${count(live.rdbKeys)} keys from the RDB${live.rdbBigKeys ? ` (${count(live.rdbBigKeys)} in pieces)` : ''}${live.failed ? ` · ${count(live.failed)} failed` : ''}`}
         </Text>,
       );
     } else if (job.state === 'running' && job.kind === 'live') {

@@ -3,13 +3,32 @@
 // re-parsed from its start when enough bytes have arrived; past 1 KiB, only once the buffered part has grown
 // by half (at least 1 KiB), so a big key arriving in small chunks costs O(size log size), not O(size²).
 // The price: a completed record may wait for that much more input (or end()) before it is reported.
+//
+// With `bigKeyBytes`, a key whose unfinished record passes that many bytes is not held whole: when its type
+// is read in pieces (strings, hashtable sets/hashes/zsets, quicklists, streams: see BigKey), it is reported
+// as key-begin, key-part…, key-end, and only the unit being read (an element, a node) is held.
+import { BigKey } from './big-key.js';
 import { Crc64 } from './crc64.js';
 import { moduleName, skipModuleOpcodes } from './module.js';
 import { NeedMore, Reader } from './reader.js';
-import { RDB_OPCODE, RdbError, type RdbEvent } from './types.js';
+import { RDB_OPCODE, RDB_TYPE, RdbError, type RdbEvent } from './types.js';
 import { readValue } from './value.js';
 
 const MODULE_OPCODE_UINT = 2;
+const ENC_LZF = 3;
+
+/** The decompressed length of the LZF string at r.pos (0 when it is not one); leaves r.pos where it was. */
+function lzfOutputLength(r: Reader): number {
+  const at = r.pos;
+  try {
+    const h = r.lengthOrEnc();
+    if (!h.encoded || Number(h.len) !== ENC_LZF) return 0;
+    r.length();
+    return r.length();
+  } finally {
+    r.pos = at;
+  }
+}
 const GEOMETRIC_FROM = 1024;
 
 export interface RdbParserStats {
@@ -18,10 +37,19 @@ export interface RdbParserStats {
   moduleAux: number;
   functions: number;
   bytes: number;
+  /** keys read in pieces (also counted in keys) */
+  bigKeys: number;
+}
+
+export interface RdbParserOptions {
+  /** a key whose record is still unfinished after this many bytes is read in pieces (unset: every key whole) */
+  bigKeyBytes?: number;
 }
 
 export class RdbParser {
   private chunks: Buffer[] = [];
+  /** the key being read in pieces */
+  private big?: BigKey;
   private buffered = 0;
   private retryAt = 0;
   private version = -1;
@@ -33,7 +61,9 @@ export class RdbParser {
   private done = false;
   /** bytes that followed the RDB's checksum in the last chunk (the caller's, not the RDB's) */
   remainder: Buffer = Buffer.alloc(0);
-  readonly stats: RdbParserStats = { keys: 0, moduleValues: 0, moduleAux: 0, functions: 0, bytes: 0 };
+  readonly stats: RdbParserStats = { keys: 0, moduleValues: 0, moduleAux: 0, functions: 0, bytes: 0, bigKeys: 0 };
+
+  constructor(private readonly options: RdbParserOptions = {}) {}
 
   get rdbVersion(): number {
     return this.version;
@@ -76,18 +106,38 @@ export class RdbParser {
     const r = new Reader(buf);
     const events: RdbEvent[] = [];
     let committed = 0;
-    try {
-      while (!this.done) {
-        const start = r.pos;
-        this.record(r, buf, start, events);
-        if (!this.done) this.crc.update(buf, start, r.pos);
-        committed = r.pos;
+    for (;;) {
+      try {
+        while (!this.done) {
+          const start = r.pos;
+          if (this.big) this.bigStep(r, events);
+          else this.record(r, buf, start, events);
+          if (!this.done) this.crc.update(buf, start, r.pos);
+          committed = r.pos;
+        }
+        break;
+      } catch (e) {
+        if (!(e instanceof NeedMore)) throw e;
+        r.pos = committed;
+        const partial = buf.length - committed;
+        if (!this.big && partial >= (this.options.bigKeyBytes ?? Infinity) && this.openBig(r, events)) {
+          this.crc.update(buf, committed, r.pos);
+          committed = r.pos;
+          continue;
+        }
+        const need = e.need - committed;
+        if (this.big) {
+          // what was read of the big key leaves now; only the unit that did not fit waits
+          this.flushPart(events);
+          this.retryAt = need;
+        } else {
+          this.retryAt = partial >= GEOMETRIC_FROM ? Math.max(need, partial + Math.max(GEOMETRIC_FROM, partial >> 1)) : need;
+          // look again once the record reaches bigKeyBytes, not only when all of it has arrived
+          const bigAt = this.options.bigKeyBytes;
+          if (bigAt !== undefined && partial < bigAt) this.retryAt = Math.min(this.retryAt, bigAt);
+        }
+        break;
       }
-    } catch (e) {
-      if (!(e instanceof NeedMore)) throw e;
-      const partial = buf.length - committed;
-      const need = e.need - committed;
-      this.retryAt = partial >= GEOMETRIC_FROM ? Math.max(need, partial + Math.max(GEOMETRIC_FROM, partial >> 1)) : need;
     }
     this.stats.bytes += committed;
     if (this.done) {
@@ -100,6 +150,48 @@ export class RdbParser {
       this.buffered = rest.length;
     }
     return events;
+  }
+
+  /** At the start of a key record that has grown past bigKeyBytes: reads its head and goes on in pieces. */
+  private openBig(r: Reader, events: RdbEvent[]): boolean {
+    try {
+      const op = r.u8();
+      if (op >= RDB_OPCODE.SLOT_INFO) return false;
+      return this.beginBig(r, op, r.string(), events);
+    } catch (e) {
+      if (e instanceof NeedMore) return false;
+      throw e;
+    }
+  }
+
+  /** Reads the value's head and goes on in pieces; false when this type is held whole (r.pos is then anywhere). */
+  private beginBig(r: Reader, op: number, key: Buffer, events: RdbEvent[]): boolean {
+    const big = BigKey.open(r, op, key);
+    if (!big) return false;
+    const ev: RdbEvent = { type: 'key-begin', db: this.db, key, rdbType: op, kind: big.kind };
+    if (this.expireAtMs !== undefined) ev.expireAtMs = this.expireAtMs;
+    if (this.idle !== undefined) ev.idle = this.idle;
+    if (this.freq !== undefined) ev.freq = this.freq;
+    this.expireAtMs = this.idle = this.freq = undefined;
+    events.push(ev);
+    this.big = big;
+    return true;
+  }
+
+  private bigStep(r: Reader, events: RdbEvent[]): void {
+    const big = this.big!;
+    big.step(r);
+    if (big.partFull || big.finished) this.flushPart(events);
+    if (!big.finished) return;
+    events.push(big.stream ? { type: 'key-end', key: big.key, kind: big.kind, stream: big.stream } : { type: 'key-end', key: big.key, kind: big.kind });
+    this.big = undefined;
+    this.stats.keys++;
+    this.stats.bigKeys++;
+  }
+
+  private flushPart(events: RdbEvent[]): void {
+    const part = this.big?.takePart();
+    if (part) events.push({ type: 'key-part', key: this.big!.key, part });
   }
 
   /** Parses one record starting at r.pos; state changes happen only after its last byte was read. */
@@ -185,6 +277,11 @@ export class RdbParser {
       }
       default: {
         const key = r.string();
+        // a string small in the file but bigger than bigKeyBytes once decompressed: in pieces too
+        if (op === RDB_TYPE.STRING && lzfOutputLength(r) > (this.options.bigKeyBytes ?? Infinity)) {
+          this.beginBig(r, op, key, events);
+          return;
+        }
         const valueStart = r.pos;
         const value = readValue(r, op);
         const raw = Buffer.allocUnsafe(1 + r.pos - valueStart);

@@ -73,8 +73,13 @@ export class Reader {
     return v;
   }
 
+  /** Bytes left in the buffer from the cursor. */
+  get available(): number {
+    return this.buf.length - this.pos;
+  }
+
   /** A length, or for the 11xxxxxx form {encoded: n}. 6/14/32/64-bit lengths. */
-  private lengthOrEnc(): { len: bigint; encoded: boolean } {
+  lengthOrEnc(): { len: bigint; encoded: boolean } {
     const b = this.u8();
     const kind = b >> 6;
     if (kind === 0) return { len: BigInt(b & 0x3f), encoded: false };

@@ -61,11 +61,19 @@ export function decodeStreamNode(master: Buffer, lp: Buffer, out: [StreamId, Buf
 export function readStream(r: Reader, type: number): StreamValue {
   const entries: [StreamId, Buffer[]][] = [];
   const nodes = r.length();
-  for (let n = 0; n < nodes; n++) {
-    const master = r.string();
-    const lp = r.string();
-    decodeStreamNode(master, lp, entries);
-  }
+  for (let n = 0; n < nodes; n++) readStreamNode(r, entries);
+  return readStreamTail(r, type, entries);
+}
+
+/** One node of a stream's radix tree: its master ID and its listpack of entries. */
+export function readStreamNode(r: Reader, out: [StreamId, Buffer[]][]): void {
+  const master = r.string();
+  const lp = r.string();
+  decodeStreamNode(master, lp, out);
+}
+
+/** What follows a stream's nodes: length, IDs, counters and consumer groups. */
+export function readStreamTail(r: Reader, type: number, entries: [StreamId, Buffer[]][]): StreamValue {
   const length = r.length();
   const lastId = id(r.lengthBig(), r.lengthBig());
   const v: StreamValue = { entries, length, lastId, groups: [] };

@@ -22,6 +22,11 @@ export const RDB_TYPE = {
   STREAM_LISTPACKS_2: 19,
   SET_LISTPACK: 20,
   STREAM_LISTPACKS_3: 21,
+  /** 7.4 hashes with field expiries: release candidates (absolute TTLs), then GA (a minimum expiry first) */
+  HASH_METADATA_PRE_GA: 22,
+  HASH_LISTPACK_EX_PRE_GA: 23,
+  HASH_METADATA: 24,
+  HASH_LISTPACK_EX: 25,
 } as const;
 
 export const RDB_OPCODE = {
@@ -82,9 +87,26 @@ export type RdbValue =
   | { type: 'list'; value: Buffer[] }
   | { type: 'set'; value: Buffer[] }
   | { type: 'zset'; value: [Buffer, number][] }
-  | { type: 'hash'; value: [Buffer, Buffer][] }
+  | {
+      type: 'hash';
+      value: [Buffer, Buffer][];
+      /** 7.4 field expiries, one per field in the same order: unix ms, 0 for none (HASH_METADATA, HASH_LISTPACK_EX) */
+      fieldExpireAt?: number[];
+    }
   | { type: 'stream'; value: StreamValue }
   | { type: 'module'; value: { moduleId: bigint; moduleName: string; moduleVersion: number; skipped: true } };
+
+/** What a big key's value is, when it is streamed in parts instead of held whole. */
+export type BigKeyKind = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
+
+/** Consecutive elements of a streamed key, in file order (a string's bytes; a hash's fields and their expiries). */
+export type BigKeyPart =
+  | { type: 'string'; value: Buffer }
+  | { type: 'list'; value: Buffer[] }
+  | { type: 'set'; value: Buffer[] }
+  | { type: 'zset'; value: [Buffer, number][] }
+  | { type: 'hash'; value: [Buffer, Buffer][]; fieldExpireAt?: number[] }
+  | { type: 'stream'; value: [StreamId, Buffer[]][] };
 
 export type RdbEvent =
   | { type: 'header'; version: number }
@@ -108,6 +130,25 @@ export type RdbEvent =
       value: RdbValue;
       /** exact bytes of [type byte + encoded value] as in the file: the body of a DUMP/RESTORE payload */
       raw: Buffer;
+    }
+  /** A key bigger than the parser's bigKeyBytes: begin, its value in parts, end (never one `key` event). */
+  | {
+      type: 'key-begin';
+      db: number;
+      key: Buffer;
+      expireAtMs?: number;
+      idle?: number;
+      freq?: number;
+      rdbType: number;
+      kind: BigKeyKind;
+    }
+  | { type: 'key-part'; key: Buffer; part: BigKeyPart }
+  | {
+      type: 'key-end';
+      key: Buffer;
+      kind: BigKeyKind;
+      /** a stream's metadata and consumer groups (entries: none; they came in the parts) */
+      stream?: StreamValue;
     }
   | {
       type: 'end';

@@ -36,6 +36,26 @@ function parseScore(b: Buffer): number {
   return Number(s);
 }
 
+/** One field of a 7.4 HASH_METADATA(_PRE_GA): its expiry (a length: absolute, or GA's minExpire-relative + 1; 0 none), field, value. */
+export function readHashMetaField(r: Reader, type: number, minExpire: number): [Buffer, Buffer, number] {
+  const ttl = Number(r.lengthBig());
+  const expireAt = ttl === 0 ? 0 : type === RDB_TYPE.HASH_METADATA ? ttl + minExpire - 1 : ttl;
+  return [r.string(), r.string(), expireAt];
+}
+
+/** A 7.4 HASH_LISTPACK_EX(_PRE_GA) listpack: field, value, expiry (unix ms, 0 none) triples. */
+function hashListpackEx(els: PackedElement[]): Extract<RdbValue, { type: 'hash' }> {
+  if (els.length % 3) throw new RdbError('hash listpack-ex: elements are not field, value, expiry triples');
+  const value: [Buffer, Buffer][] = [];
+  const fieldExpireAt: number[] = [];
+  for (let i = 0; i < els.length; i += 3) {
+    value.push([asBuf(els[i]), asBuf(els[i + 1])]);
+    const at = els[i + 2];
+    fieldExpireAt.push(typeof at === 'bigint' ? Number(at) : Number(at.toString('latin1')));
+  }
+  return { type: 'hash', value, fieldExpireAt };
+}
+
 export function readValue(r: Reader, type: number): RdbValue {
   switch (type) {
     case RDB_TYPE.STRING:
@@ -63,6 +83,24 @@ export function readValue(r: Reader, type: number): RdbValue {
       for (let i = 0; i < n; i++) out.push([r.string(), r.string()]);
       return { type: 'hash', value: out };
     }
+    case RDB_TYPE.HASH_METADATA_PRE_GA:
+    case RDB_TYPE.HASH_METADATA: {
+      const minExpire = type === RDB_TYPE.HASH_METADATA ? r.msTime() : 0;
+      const n = r.length();
+      const value: [Buffer, Buffer][] = [];
+      const fieldExpireAt: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const [f, v, at] = readHashMetaField(r, type, minExpire);
+        value.push([f, v]);
+        fieldExpireAt.push(at);
+      }
+      return { type: 'hash', value, fieldExpireAt };
+    }
+    case RDB_TYPE.HASH_LISTPACK_EX_PRE_GA:
+      return hashListpackEx(decodeListpack(r.string()));
+    case RDB_TYPE.HASH_LISTPACK_EX:
+      r.msTime(); // the minimum expiry, kept for Redis's own use
+      return hashListpackEx(decodeListpack(r.string()));
     case RDB_TYPE.HASH_ZIPMAP:
       return { type: 'hash', value: decodeZipmap(r.string()) };
     case RDB_TYPE.LIST_ZIPLIST:
