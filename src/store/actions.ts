@@ -1,11 +1,19 @@
 // The UI's intents that only move the view: selection, focus, help, details, log scrolling.
 import { topologyRows } from './topology-rows.js';
-import { visiblePanes } from './state.js';
+import { focusedPane, LOG_CAPACITY, visiblePanes, type PaneId } from './state.js';
+import type { LogEntry } from '../engine/topology/types.js';
 import type { AppStore } from './store.js';
 
 export function uiActions(store: AppStore) {
   const setUi = (patch: Partial<ReturnType<AppStore['getState']>['ui']>) =>
     store.setState((s) => ({ ui: { ...s.ui, ...patch } }));
+  /** Esc on a finished drill: its pane goes. Returns false when there is none to dismiss. */
+  const dismissDrill = (): boolean => {
+    const { drill } = store.getState();
+    if (!drill || (drill.state !== 'done' && drill.state !== 'failed')) return false;
+    store.setState({ drill: undefined });
+    return true;
+  };
   return {
     move(delta: number) {
       const s = store.getState();
@@ -18,6 +26,19 @@ export function uiActions(store: AppStore) {
     scrollDetail(delta: number) {
       setUi({ detailScroll: Math.max(0, store.getState().ui.detailScroll + delta) });
     },
+    /** The failover wizard's text: `top` is its first line on screen (the App knows how tall the pane is). */
+    scrollWizard(top: number) {
+      setUi({ wizardScroll: Math.max(0, top) });
+    },
+    /** Focus a pane (the wizard when it opens). */
+    focus(pane: PaneId) {
+      setUi({ focus: pane });
+    },
+    /** A line in the event log from the console itself (what a key could not do, and what to do instead). */
+    note(level: LogEntry['level'], message: string) {
+      store.setState((s) => ({ log: [...s.log, { at: Date.now(), level, kind: 'info' as const, message }].slice(-LOG_CAPACITY), ui: { ...s.ui, logScroll: 0 } }));
+    },
+    dismissDrill,
     scrollLog(delta: number) {
       const s = store.getState();
       setUi({ logScroll: Math.min(Math.max(0, s.log.length - 1), Math.max(0, s.ui.logScroll + delta)) });
@@ -29,12 +50,13 @@ export function uiActions(store: AppStore) {
     toggleHelp() {
       setUi({ help: !store.getState().ui.help });
     },
-    /** Esc: close the top layer. */
+    /** Esc: close the top layer (a typed confirmation, the help, the details, then a finished drill's pane). */
     back() {
       const { ui } = store.getState();
       if (ui.prompt) setUi({ prompt: undefined });
       else if (ui.help) setUi({ help: false });
       else if (ui.detail) setUi({ detail: false, focus: 'topology' });
+      else dismissDrill();
     },
     markSource() {
       const { ui } = store.getState();
@@ -91,13 +113,14 @@ export function uiActions(store: AppStore) {
     },
     /** Esc on a finished wizard. */
     closeWizard() {
-      store.setState((s) => ({ wizard: undefined, ui: { ...s.ui, wizardTyped: '' } }));
+      store.setState((s) => ({ wizard: undefined, ui: { ...s.ui, wizardTyped: '', wizardScroll: undefined, focus: s.ui.focus === 'wizard' ? 'topology' : s.ui.focus } }));
     },
     /** Tab: the next pane that is on screen. */
     cycleFocus(wide: boolean) {
-      const { ui } = store.getState();
-      const open = visiblePanes(ui, wide);
-      setUi({ focus: open[(open.indexOf(ui.focus) + 1) % open.length] });
+      const { ui, wizard } = store.getState();
+      const open = visiblePanes(ui, wide, !!wizard);
+      const at = open.indexOf(focusedPane(ui, wide, !!wizard));
+      setUi({ focus: open[(at + 1) % open.length] });
     },
   };
 }

@@ -69,6 +69,8 @@ export function applyEvents(state: AppState, events: AppEvent[]): AppState {
   }
   if (log.length > LOG_CAPACITY) log = log.slice(log.length - LOG_CAPACITY);
   const lost = state.ui.selected === undefined || !nodes[state.ui.selected];
-  const ui = lost && order.length > 0 ? { ...state.ui, selected: order[0] } : state.ui;
+  let ui = lost && order.length > 0 ? { ...state.ui, selected: order[0] } : state.ui;
+  // a wizard that moves on (plan, running, outcome) shows its new part: the operator's scroll was for the old one
+  if (ui.wizardScroll !== undefined && (wizard?.phase !== state.wizard?.phase || wizard?.startedAt !== state.wizard?.startedAt)) ui = { ...ui, wizardScroll: undefined };
   return { ...state, nodes, order, log, deployment, lastPollAt, job, drill, wizard, ui };
 }

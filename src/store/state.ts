@@ -26,7 +26,7 @@ export interface JobState {
   endedAt?: number;
 }
 
-export type PaneId = 'topology' | 'detail' | 'log';
+export type PaneId = 'topology' | 'detail' | 'log' | 'wizard';
 
 export interface UiState {
   /** id of the selected node */
@@ -43,13 +43,24 @@ export interface UiState {
   pair: { source?: string; target?: string };
   /** what has been typed into the failover wizard's confirmation */
   wizardTyped: string;
+  /** the first line of the failover wizard's text on screen, where the operator scrolled it (undefined: it follows the running step, then the outcome) */
+  wizardScroll?: number;
   /** a typed confirmation under way: what it is for, and what has been typed (a drill: on which node) */
   prompt?: { kind: JobKind | 'drill'; typed: string; node?: string };
 }
 
-/** The panes on screen: details take the event log's place unless the terminal is wide. */
-export function visiblePanes(ui: UiState, wide: boolean): PaneId[] {
+/**
+ * The panes on screen, in Tab order: details take the event log's place unless the terminal is wide; an open
+ * failover wizard takes the place of both (the event log stays beside it on a wide terminal).
+ */
+export function visiblePanes(ui: UiState, wide: boolean, wizardOpen = false): PaneId[] {
+  if (wizardOpen) return ['topology', 'wizard', ...(wide ? (['log'] as const) : [])];
   return ['topology', ...(ui.detail ? (['detail'] as const) : []), ...(!ui.detail || wide ? (['log'] as const) : [])];
+}
+
+/** The focused pane, or the topology when the focused one is no longer on screen. */
+export function focusedPane(ui: UiState, wide: boolean, wizardOpen = false): PaneId {
+  return visiblePanes(ui, wide, wizardOpen).includes(ui.focus) ? ui.focus : 'topology';
 }
 
 export interface AppState {

@@ -1,10 +1,12 @@
 // The console: header, topology, details or event log, footer; keys dispatched from the one key table.
-import React from 'react';
+import React, { useMemo } from 'react';
 import { Box, useInput } from 'ink';
+import { focusedPane } from '../store/state.js';
 import { useApp, useConsole } from './context.js';
 import { useNow } from './hooks/use-now.js';
 import { useSize } from './hooks/use-size.js';
-import { actionsFor, type ActionId } from './keys.js';
+import { actionsFor, confirmActionFor, type ActionId, type FooterMode } from './keys.js';
+import { consoleLayout } from './layout.js';
 import { DetailPane } from './panes/DetailPane.js';
 import { DrillPane, drillPaneHeight } from './panes/DrillPane.js';
 import { EventLog } from './panes/EventLog.js';
@@ -14,6 +16,7 @@ import { HelpOverlay } from './panes/HelpOverlay.js';
 import { ReplicationPane, replicationPaneHeight } from './panes/ReplicationPane.js';
 import { TopologyPane } from './panes/TopologyPane.js';
 import { WizardPane } from './panes/WizardPane.js';
+import { WIZARD_ENDED, wizardLayout, wizardMinHeight, wizardWindow } from './wizard-view.js';
 
 export interface AppProps {
   onQuit: () => void;
@@ -22,11 +25,11 @@ export interface AppProps {
   title?: string;
 }
 
-/** Wizard phases after which Esc closes it and f may open another. */
-const ENDED = new Set(['done', 'failed', 'cancelled', 'declined', 'dry-run', 'refused', 'error']);
-
 /** Side by side from this width on; below it, details take the event log's place. */
 const WIDE = 120;
+
+/** The event log's width beside details or the wizard on a wide terminal. */
+const sideWidth = (columns: number) => Math.min(48, Math.floor(columns * 0.3));
 
 export function App(props: AppProps) {
   const { actions, store, intents } = useConsole();
@@ -38,18 +41,25 @@ export function App(props: AppProps) {
   const showJob = useApp((s) => !!(s.job || s.ui.prompt || s.ui.pair.source || s.ui.pair.target)) && !!intents;
   const jobBusy = useApp((s) => !!(s.job || s.ui.prompt));
   const drill = useApp((s) => s.drill);
-  const wizardOpen = useApp((s) => !!s.wizard);
-
-  // Keep the live region below the terminal's height, or ink redraws the whole screen each frame.
-  const height = Math.max(10, rows - 1);
-  const body = height - 3;
-  const jobHeight = showJob ? replicationPaneHeight(jobBusy) : 0;
-  const drillHeight = drill ? drillPaneHeight(drill) : 0;
-  // the topology first (all of it when it fits), the event log or details get at least 5 lines
-  const topoHeight = Math.min(nodeCount + 3, Math.max(6, body - jobHeight - drillHeight - 5));
-  const bottom = body - topoHeight - jobHeight - drillHeight;
+  const wizard = useApp((s) => s.wizard);
+  const typed = useApp((s) => s.ui.wizardTyped);
   const wide = columns >= WIDE;
+  const wizardWidth = wide ? columns - sideWidth(columns) : columns;
+  const wizardView = useMemo(() => (wizard ? wizardLayout(wizard, typed, wizardWidth - 2, now) : undefined), [wizard, typed, wizardWidth, now]);
+  // a drill that ended before this wizard opened gives its rows to the wizard (Esc dismisses it otherwise)
+  const drillEnded = !!drill && (drill.state === 'done' || drill.state === 'failed');
+  const showDrill = !!drill && !(wizard && drillEnded && drill.startedAt < wizard.startedAt);
+
+  const layout = consoleLayout({
+    rows,
+    nodeCount,
+    job: showJob ? replicationPaneHeight(jobBusy) : 0,
+    drillWant: showDrill ? drillPaneHeight(drill) : undefined,
+    wizardMin: wizardView ? wizardMinHeight(wizardView) : undefined,
+  });
+  const { height, bottom } = layout;
   const bottomVisible = bottom >= 3;
+  const focus = focusedPane(ui, wide, !!wizard);
 
   const startIfAsked = (asked: { kind: 'snapshot' | 'compare' | 'live' | 'drill'; node?: string } | undefined) => {
     const { pair } = store.getState().ui;
@@ -57,20 +67,53 @@ export function App(props: AppProps) {
       if (asked.node) intents?.startDrill(asked.node);
     } else if (asked && pair.source && pair.target) intents?.startJob(asked.kind, pair.source, pair.target);
   };
+  /** Scrolls the wizard's text by `delta` lines from where it is on screen now. */
+  const scrollWizard = (delta: number | 'page' | '-page') => {
+    if (!wizardView) return;
+    const win = wizardWindow(wizardView, bottom, store.getState().ui.wizardScroll);
+    const step = delta === 'page' ? Math.max(1, win.room - 1) : delta === '-page' ? -Math.max(1, win.room - 1) : delta;
+    actions.scrollWizard(Math.min(win.maxTop, Math.max(0, win.top + step)));
+  };
+  /** f on a Sentinel: the wizard for the master it watches, when that master is on screen; otherwise, what to select. */
+  const failoverTarget = (id: string): string | undefined => {
+    const s = store.getState();
+    const node = s.nodes[id];
+    if (!node || node.role !== 'sentinel') return id;
+    const name = node.label ?? node.id;
+    const watched = (node.sentinel?.masters ?? []).map((m) => ({ name: m.name, id: `${m.host}:${m.port}` }));
+    const onScreen = watched.filter((m) => s.nodes[m.id]);
+    if (onScreen.length === 1) {
+      const m = s.nodes[onScreen[0].id];
+      actions.note('info', `failover of ${onScreen[0].name}'s master ${m.label ? `${m.label} ` : ''}${m.id} (f on Sentinel ${name}; f on a replica picks the one to promote)`);
+      return m.id;
+    }
+    actions.note(
+      'warn',
+      watched.length === 0
+        ? `f on Sentinel ${name}: it watches no master yet; select a master (or the replica to promote), then f`
+        : `f on Sentinel ${name}: select the master of ${watched.map((m) => m.name).join(' or ')} (or the replica to promote), then f`,
+    );
+    return undefined;
+  };
   const dispatch = (action: ActionId): void => {
     const ui = store.getState().ui;
     if (action === 'quit') return props.onQuit();
     if (ui.help && action !== 'help' && action !== 'back') return;
-    const page = Math.max(1, bottom - 2);
+    const focused = focusedPane(ui, wide, !!store.getState().wizard);
+    const page = Math.max(1, bottom - 3);
     switch (action) {
       case 'up':
-        return ui.focus === 'log' ? actions.scrollLog(1) : ui.focus === 'detail' ? actions.scrollDetail(-1) : actions.move(-1);
+        if (focused === 'wizard') return scrollWizard(-1);
+        return focused === 'log' ? actions.scrollLog(1) : focused === 'detail' ? actions.scrollDetail(-1) : actions.move(-1);
       case 'down':
-        return ui.focus === 'log' ? actions.scrollLog(-1) : ui.focus === 'detail' ? actions.scrollDetail(1) : actions.move(1);
+        if (focused === 'wizard') return scrollWizard(1);
+        return focused === 'log' ? actions.scrollLog(-1) : focused === 'detail' ? actions.scrollDetail(1) : actions.move(1);
       case 'pageUp':
-        return actions.scrollLog(page);
+        if (focused === 'wizard') return scrollWizard('-page');
+        return focused === 'detail' ? actions.scrollDetail(-page) : actions.scrollLog(page);
       case 'pageDown':
-        return actions.scrollLog(-page);
+        if (focused === 'wizard') return scrollWizard('page');
+        return focused === 'detail' ? actions.scrollDetail(page) : actions.scrollLog(-page);
       case 'details':
         return actions.toggleDetail();
       case 'focus':
@@ -96,8 +139,11 @@ export function App(props: AppProps) {
       }
       case 'failover': {
         const w = store.getState().wizard;
-        if (!intents || (w && !ENDED.has(w.phase)) || !ui.selected) return;
-        return intents.startFailover(ui.selected);
+        if (!intents || (w && !WIZARD_ENDED.has(w.phase)) || !ui.selected) return;
+        const id = failoverTarget(ui.selected);
+        if (!id) return;
+        actions.focus('wizard');
+        return intents.startFailover(id);
       }
       case 'stopJob': {
         const w = store.getState().wizard;
@@ -107,24 +153,37 @@ export function App(props: AppProps) {
     }
   };
   useInput((input, key) => {
-    // the failover wizard's confirmation takes every key until Enter or Esc
+    // the failover wizard's confirmation takes every key until Enter or Esc (arrows and pages scroll its plan)
     const w = store.getState().wizard;
     if (w?.phase === 'confirm') {
       if (key.ctrl && input === 'c') return props.onQuit();
-      if (key.tab) return actions.toggleWizardDrill();
-      if (key.escape) {
-        actions.takeWizardTyped();
-        return intents?.answerFailover('');
+      switch (confirmActionFor(input, key)) {
+        case 'drillAlongside':
+          return actions.toggleWizardDrill();
+        case 'decline':
+          actions.takeWizardTyped();
+          return intents?.answerFailover('');
+        case 'run':
+          return intents?.answerFailover(actions.takeWizardTyped());
+        case 'up':
+          return scrollWizard(-1);
+        case 'down':
+          return scrollWizard(1);
+        case 'pageUp':
+          return scrollWizard('-page');
+        case 'pageDown':
+          return scrollWizard('page');
       }
-      if (key.return || input.includes('\r')) {
-        if (input.includes('\r')) actions.typeWizard(input.slice(0, input.indexOf('\r')));
+      if (input.includes('\r')) {
+        // "word⏎" typed quickly arrives as one chunk
+        actions.typeWizard(input.slice(0, input.indexOf('\r')));
         return intents?.answerFailover(actions.takeWizardTyped());
       }
       if (key.backspace || key.delete) return actions.eraseWizard();
       if (input && !key.ctrl && !key.meta) return actions.typeWizard(input);
       return;
     }
-    if (w && ENDED.has(w.phase) && key.escape && !store.getState().ui.help && !store.getState().ui.prompt) return actions.closeWizard();
+    if (w && WIZARD_ENDED.has(w.phase) && key.escape && !store.getState().ui.help && !store.getState().ui.prompt) return actions.closeWizard();
     // a typed confirmation takes every key until Enter or Esc
     if (store.getState().ui.prompt) {
       if (key.return) return startIfAsked(actions.submitPrompt());
@@ -142,34 +201,35 @@ export function App(props: AppProps) {
     for (const action of actionsFor(input, key)) dispatch(action);
   });
 
+  const footerMode: FooterMode = !wizard || ui.help || ui.prompt ? 'normal' : wizard.phase === 'confirm' ? 'wizard-confirm' : WIZARD_ENDED.has(wizard.phase) ? 'wizard-ended' : 'wizard-running';
   return (
     <Box flexDirection="column" width={columns} height={height}>
       <Header width={columns} now={now} title={props.title} />
       {ui.help ? (
-        <HelpOverlay width={columns} height={body} />
+        <HelpOverlay width={columns} height={height - 3} />
       ) : (
         <>
-          <TopologyPane width={columns} height={topoHeight} focused={ui.focus === 'topology'} now={now} />
-          {showJob ? <ReplicationPane width={columns} height={jobHeight} now={now} /> : null}
-          {drill ? <DrillPane width={columns} height={drillHeight} now={now} drill={drill} /> : null}
-          {bottomVisible && wizardOpen ? (
+          <TopologyPane width={columns} height={layout.topo} focused={focus === 'topology'} now={now} />
+          {showJob && layout.job ? <ReplicationPane width={columns} height={layout.job} now={now} /> : null}
+          {showDrill && layout.drill ? <DrillPane width={columns} height={layout.drill} now={now} drill={drill} /> : null}
+          {bottomVisible && wizardView ? (
             <Box flexDirection="row" height={bottom}>
-              <WizardPane width={wide ? columns - Math.min(48, Math.floor(columns * 0.3)) : columns} height={bottom} now={now} />
-              {wide ? <EventLog width={Math.min(48, Math.floor(columns * 0.3))} height={bottom} focused={ui.focus === 'log'} /> : null}
+              <WizardPane width={wizardWidth} height={bottom} layout={wizardView} focused={focus === 'wizard' || wizard?.phase === 'confirm'} />
+              {wide ? <EventLog width={sideWidth(columns)} height={bottom} focused={focus === 'log'} /> : null}
             </Box>
           ) : bottomVisible ? (
             <Box flexDirection="row" height={bottom}>
               {ui.detail ? (
-                <DetailPane width={wide ? Math.floor(columns / 2) : columns} height={bottom} focused={ui.focus === 'detail'} now={now} />
+                <DetailPane width={wide ? Math.floor(columns / 2) : columns} height={bottom} focused={focus === 'detail'} now={now} />
               ) : null}
               {!ui.detail || wide ? (
-                <EventLog width={ui.detail ? columns - Math.floor(columns / 2) : columns} height={bottom} focused={ui.focus === 'log'} />
+                <EventLog width={ui.detail ? columns - Math.floor(columns / 2) : columns} height={bottom} focused={focus === 'log'} />
               ) : null}
             </Box>
           ) : null}
         </>
       )}
-      <Footer width={columns} />
+      <Footer width={columns} mode={footerMode} />
     </Box>
   );
 }

@@ -1,7 +1,8 @@
 // Polls one node over its own connection and says what it saw: the node's facts and the neighbours it names.
 import type { Redis } from 'ioredis';
 import { nodeId, type Endpoint } from '../../config/endpoint.js';
-import { describeError, makeClient, type ConnectOptions } from '../connect.js';
+import { makeClient, type ConnectOptions } from '../connect.js';
+import { describeNodeError } from './describe-node-error.js';
 import { parseClusterInfo, parseClusterNodes } from './parse-cluster-nodes.js';
 import { parseInfo } from './parse-info.js';
 import { parseSentinelMasters, parseSentinelPeers } from './parse-sentinel.js';
@@ -35,6 +36,8 @@ export class NodeProbe {
   private clusterEnabled?: boolean;
   private sentinelChecked = false;
   private closed = false;
+  /** it answered once on this connection: a closed connection later is a lost one */
+  private answered = false;
 
   constructor(
     readonly endpoint: Endpoint,
@@ -43,7 +46,12 @@ export class NodeProbe {
   ) {
     this.id = nodeId(endpoint.host, endpoint.port);
     this.client = makeClient(endpoint, conn, { name: CLIENT_NAME, reconnect: true }, (line) => (this.lastConnectError = line));
-    this.client.on('ready', () => (this.lastConnectError = undefined));
+    // the same errors, described knowing whether the node answered before (a reset then is a lost connection)
+    this.client.on('error', (err: Error) => (this.lastConnectError = describeNodeError(err, endpoint, this.answered)));
+    this.client.on('ready', () => {
+      this.lastConnectError = undefined;
+      this.answered = true;
+    });
   }
 
   async poll(): Promise<PollResult> {
@@ -57,7 +65,8 @@ export class NodeProbe {
       if (info.server.redisMode === 'sentinel') return await this.pollSentinel(base, info.server, started);
       return await this.pollData(base, info, started);
     } catch (err) {
-      const error = this.client.status === 'ready' ? describeError(err, this.endpoint) : (this.lastConnectError ?? describeError(err, this.endpoint));
+      const described = describeNodeError(err, this.endpoint, this.answered);
+      const error = this.client.status === 'ready' ? described : (this.lastConnectError ?? described);
       return { state: { ...base, role: 'unknown', status: 'down', lastError: error, pollMs: Date.now() - started }, neighbours: [] };
     }
   }

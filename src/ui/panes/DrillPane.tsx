@@ -118,9 +118,15 @@ export function DrillPane(props: DrillPaneProps) {
       );
     }
   }
+  // short of rows, the verdict stays and the unavailability totals go (the verdict's line sums them up)
+  const rows = Math.max(0, props.height - 2);
+  if (lines.length > rows && d?.summary && d.state !== 'failed') {
+    const at = lines.findIndex((l) => React.isValidElement(l) && l.key === 'totals');
+    if (at >= 0) lines.splice(at, 1);
+  }
   return (
     <Pane title={d ? `Drill · ${STATE_WORD[d.state].split(':')[0]}` : 'Drill'} focused={!!props.focused} width={props.width} height={props.height}>
-      {lines.slice(0, Math.max(0, props.height - 2)).map((l, i) => (
+      {lines.slice(0, rows).map((l, i) => (
         <Line key={i}>{l}</Line>
       ))}
     </Pane>

@@ -1,14 +1,15 @@
-// Key hints, built from the same key table as the help and the dispatcher.
+// Key hints, built from the same key table as the help and the dispatcher; while a failover wizard is on screen,
+// its own keys (scrolling, stopping, closing, or the typed confirmation's).
 import React from 'react';
 import { Text } from 'ink';
-import { footerHints } from '../keys.js';
+import { footerHints, type FooterMode } from '../keys.js';
 import { useConsole } from '../context.js';
 
-export function Footer(props: { width: number }) {
+export function Footer(props: { width: number; mode?: FooterMode }) {
   const { theme } = useConsole();
   return (
     <Text wrap="truncate">
-      {footerHints().map((h, i) => (
+      {footerHints(props.mode).map((h, i) => (
         <Text key={h.key}>
           {i ? '  ' : ''}
           <Text bold color={theme.accent}>

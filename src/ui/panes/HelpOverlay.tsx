@@ -1,7 +1,8 @@
-// ? help: every key from the key table, with what it does.
+// ? help: every key from the key table, with what it does, wrapped to the width while there are rows for it.
 import React from 'react';
 import { Text } from 'ink';
-import { KEY_TABLE } from '../keys.js';
+import { wrapText } from '../../render/format.js';
+import { confirmHelp, KEY_TABLE } from '../keys.js';
 import { useConsole } from '../context.js';
 import { Pane } from '../widgets/Pane.js';
 import { Line } from '../widgets/Table.js';
@@ -10,24 +11,51 @@ const NOTES =
   "ROLE says ✗ DOWN for a node that does not answer. LAG is how far a replica is behind its master, in bytes and seconds; " +
   "its meter fills on a log scale up to 1 MB. NOTE holds slot ranges, a Sentinel's quorum and flags, or how long a node has been down.";
 
+const LABEL = 8;
+
+/**
+ * The help's lines for a pane `rows` tall and `width` wide inside its borders: each key on its own line first, then
+ * the rest of their text wrapped (in table order) while rows are free, then the notes. A key whose text does not
+ * all fit ends in "…".
+ */
+export function helpLines(width: number, rows: number): Array<{ label?: string; text: string; muted?: boolean }> {
+  const room = Math.max(1, width - LABEL);
+  const entries = [...KEY_TABLE.map((b) => ({ label: b.label, text: b.help })), { label: 'wizard', text: confirmHelp() }];
+  const wrapped = entries.map((e) => wrapText(e.text, room, ''));
+  let free = rows - entries.length;
+  const keep = wrapped.map((w) => {
+    const n = Math.max(1, Math.min(w.length, 1 + Math.max(0, free)));
+    free -= n - 1;
+    return n;
+  });
+  const out: Array<{ label?: string; text: string; muted?: boolean }> = [];
+  wrapped.forEach((w, i) => {
+    const shown = w.slice(0, keep[i]);
+    if (keep[i] < w.length) shown[shown.length - 1] = `${shown[shown.length - 1].slice(0, room - 1)}…`;
+    shown.forEach((t, j) => out.push({ label: j === 0 ? entries[i].label : '', text: t }));
+  });
+  const notes = wrapText(NOTES, width, '');
+  if (free >= notes.length + 1) out.push({ text: '' }, ...notes.map((t) => ({ text: t, muted: true })));
+  return out.slice(0, rows);
+}
+
 export function HelpOverlay(props: { width: number; height: number }) {
   const { theme } = useConsole();
+  const lines = helpLines(props.width - 2, props.height - 2);
   return (
     <Pane title="Help · keys (Esc or ? to close)" focused width={props.width} height={props.height}>
-      {KEY_TABLE.map((b) => (
-        <Line key={b.action}>
+      {lines.map((l, i) => (
+        <Line key={i}>
           <Text wrap="truncate">
-            <Text bold color={theme.accent}>
-              {b.label.padEnd(8)}
-            </Text>
-            <Text>{b.help}</Text>
+            {l.label !== undefined ? (
+              <Text bold color={theme.accent}>
+                {l.label.padEnd(LABEL)}
+              </Text>
+            ) : null}
+            <Text color={l.muted ? theme.muted : undefined}>{l.text || ' '}</Text>
           </Text>
         </Line>
       ))}
-      <Text> </Text>
-      <Text color={theme.muted} wrap="wrap">
-        {NOTES}
-      </Text>
     </Pane>
   );
 }

@@ -3,7 +3,7 @@
 // writes anything.
 import React from 'react';
 import { Text } from 'ink';
-import { count, seconds } from '../../render/format.js';
+import { count, seconds, wrapText } from '../../render/format.js';
 import { liveLine, liveOffsets } from '../../render/live-text.js';
 import { nodeName } from '../../render/node-text.js';
 import { useApp, useConsole } from '../context.js';
@@ -30,21 +30,20 @@ export function ReplicationPane(props: { width: number; height: number; now: num
   const lines: React.ReactNode[] = [];
   const pairText = `${source ? nodeName(source) : '(S: mark a source)'} → ${target ? nodeName(target) : '(T: mark a target)'}`;
 
-  if (prompt?.kind === 'drill') {
-    const node = prompt.node ? drillNode : undefined;
-    lines.push(<Text key="p1" wrap="truncate">{`drill on ${node ? nodeName(node) : prompt.node}'s deployment: INCR 1000 counters at 1000 writes/s, read back, until d`}</Text>);
+  if (prompt) {
+    // what it does, wrapped into the rows the question and the input line leave (they always show)
+    const what =
+      prompt.kind === 'drill'
+        ? `drill on ${prompt.node && drillNode ? nodeName(drillNode) : prompt.node}'s deployment: INCR 1000 counters at 1000 writes/s, read back, until d`
+        : `${prompt.kind === 'live' ? 'live replication (PSYNC: the data, then every change until x)' : prompt.kind} ${pairText}`;
+    const ask = prompt.kind === 'drill' ? 'writes cutover:drill:* keys into it: type yes and Enter, Esc to cancel' : `writes over the target${target?.keys ? ` (it holds ${count(target.keys)} keys)` : ''}: type yes and Enter, Esc to cancel`;
+    const room = Math.max(1, props.height - 2 - 2);
+    wrapText(what, inner)
+      .slice(0, room)
+      .forEach((l, i) => lines.push(<Text key={`p1${i}`} wrap="truncate">{l}</Text>));
     lines.push(
       <Text key="p2" color={theme.warn} bold wrap="truncate">
-        {`writes cutover:drill:* keys into it: type yes and Enter, Esc to cancel`}
-      </Text>,
-    );
-    lines.push(<Text key="p3" wrap="truncate">{`> ${prompt.typed}▌`}</Text>);
-  } else if (prompt) {
-    const what = prompt.kind === 'live' ? 'live replication (PSYNC: the data, then every change until x)' : prompt.kind;
-    lines.push(<Text key="p1" wrap="truncate">{`${what} ${pairText}`}</Text>);
-    lines.push(
-      <Text key="p2" color={theme.warn} bold wrap="truncate">
-        {`writes over the target${target?.keys ? ` (it holds ${count(target.keys)} keys)` : ''}: type yes and Enter, Esc to cancel`}
+        {ask}
       </Text>,
     );
     lines.push(<Text key="p3" wrap="truncate">{`> ${prompt.typed}▌`}</Text>);
@@ -96,7 +95,7 @@ export function ReplicationPane(props: { width: number; height: number; now: num
     );
   }
   return (
-    <Pane title="Replication" focused={!!prompt} width={props.width} height={props.height}>
+    <Pane title={prompt?.kind === 'drill' ? 'Drill · waiting for you' : 'Replication'} focused={!!prompt} width={props.width} height={props.height}>
       {lines.slice(0, props.height - 2).map((l, i) => (
         <Line key={i}>{l}</Line>
       ))}
