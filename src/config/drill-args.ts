@@ -14,7 +14,7 @@ export interface DrillArgs {
   tls: boolean;
   tlsFiles: TlsFiles;
   counters: number;
-  /** writes a second; 0 = as fast as possible */
+  /** writes a second; 0 = the maximum rate (--rate max; a literal --rate 0 is refused) */
   rate: number;
   /** undefined: until Ctrl-C */
   durationMs?: number;
@@ -36,7 +36,7 @@ write-unavailability windows (first failed write to first accepted one, in ms) a
   --uri URI            a master, a replica (its master is written), a cluster node, or a Sentinel (with --master-name)
   --sentinel HOST:PORT --master-name NAME   through Sentinel (repeatable --sentinel)
   --counters N         counters (keys) written (1000)
-  --rate N|max         writes a second (1000); max: as fast as 16 in flight allow
+  --rate N|max         writes a second, 1 to 1000000 (1000); max: as fast as 16 in flight allow
   --duration D         stop after D (30s, 5m, 1h); default: until Ctrl-C
   --prefix P           key prefix (cutover:drill:); keys P0 … P(N-1)
   --reset              delete the counters first (default: start from their current values)
@@ -129,7 +129,8 @@ export function drillArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'dri
   }
   if (!!v.cert !== !!v.key) throw new InputError(`--cert and --key go together: give both for a client certificate`);
   const rateText = v.rate?.trim().toLowerCase();
-  const rate = rateText === 'max' ? 0 : whole(rateText, '--rate', 1000, 0, 1_000_000);
+  if (rateText !== undefined && /^0+$/.test(rateText)) throw new InputError(`--rate 0 would write nothing: give writes a second (1 to 1000000), or --rate max for as fast as 16 in flight allow`);
+  const rate = rateText === 'max' ? 0 : whole(rateText, '--rate', 1000, 1, 1_000_000);
   const prefix = v.prefix ?? 'cutover:drill:';
   if (!prefix) throw new InputError(`--prefix is empty: the drill's counters need a prefix of their own (default cutover:drill:)`);
   return {

@@ -1,11 +1,15 @@
 // The consistency checker's figures as words: the per-second line, windows of unavailability, the summary.
 // Pure; used by `cutover drill` and by the console's drill pane.
 import type { DrillCounts, DrillLogEntry, DrillSummary, DrillTick, UnavailabilityWindow, WindowTotals } from '../engine/drill/types.js';
-import { clockMs } from '../engine/drill/stats.js';
+import { clockMs, thousands } from '../engine/drill/stats.js';
 import { count, seconds } from './format.js';
 
-function num(n: number): string {
-  return n.toLocaleString('en-US');
+/** Every count in the drill's output: "1,141". */
+const num = thousands;
+
+/** A narrow pane's count: "1,141" below ten thousand (as everywhere else), then "12.0k". */
+function short(n: number): string {
+  return n < 10_000 ? num(n) : count(n);
 }
 
 /** Milliseconds as an operator reads a window: "842 ms", "12.3 s" past ten seconds. */
@@ -24,7 +28,7 @@ export function tickLine(t: DrillTick, compact = false, now = t.at): string {
 
 /** "12,000 reads (0 err) | 12,000 writes (3 err) | lost 0 | unacked 0" */
 export function countsLine(c: DrillCounts, compact = false): string {
-  const n = compact ? count : num;
+  const n = compact ? short : num;
   return `${n(c.reads)} reads (${n(c.readErrors)} err) | ${n(c.writes)} writes (${n(c.writeErrors)} err) | lost ${n(c.lost)} | unacked ${n(c.unacked)}`;
 }
 
@@ -72,10 +76,12 @@ const SHOWN_WINDOWS = 10;
 /** The summary at the end of a drill, several lines. */
 export function summaryText(s: DrillSummary): string {
   const c = s.counts;
-  const rate = s.rate ? `at ${num(s.rate)} writes/s` : 'writes as fast as possible';
+  const rate = s.rate ? `at ${num(s.rate)} writes/s` : 'at the maximum rate';
+  const limit = s.stallMs !== undefined ? ` ${ms(s.stallMs)}` : '';
   const lines = [
-    `drill ${s.reason === 'duration' ? 'done' : s.reason === 'stopped' ? 'stopped' : 'FAILED'} · ${s.mode === 'sentinel' ? '' : `${s.mode} `}${s.target} · ${seconds(s.durationMs / 1000)} · ${num(s.counters)} counters ${rate}`,
-    `  writes: ${num(c.writes)} acknowledged (the slowest in ${ms(s.slowestWriteMs)}), ${num(c.writeErrors)} failed (${num(c.uncertain)} with no reply), ${num(c.stalled)} acknowledged after the stall limit`,
+    `drill ${s.reason === 'duration' ? 'done' : s.reason === 'stopped' ? 'stopped' : 'FAILED'} · ${s.mode === 'sentinel' ? '' : `${s.mode} `}${s.target} · ${seconds(s.durationMs / 1000)} · ${num(s.counters)} counter${s.counters === 1 ? '' : 's'} ${rate}`,
+    // "stalled" here is the windows' "stalled": the same writes, on the same clock as "the slowest"
+    `  writes: ${num(c.writes)} acknowledged (the slowest in ${ms(s.slowestWriteMs)}), ${num(c.writeErrors)} failed (${num(c.uncertain)} with no reply), ${num(c.stalled)} stalled (acknowledged after the${limit} stall limit)`,
     `  reads: ${num(c.reads)}, ${num(c.readErrors)} failed`,
     `  ${windowsLine(s.windows)}`,
   ];

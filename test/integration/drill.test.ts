@@ -12,6 +12,7 @@ import { startLab, MASTER_NAME, type Lab } from '../../src/lab/lab.js';
 import { freePort } from '../../src/lab/ports.js';
 import { findRedis } from '../../src/lab/redis-binaries.js';
 import { LabServer } from '../../src/lab/server.js';
+import { figuresAgree } from './drill-helpers.js';
 import { runCli, standaloneServers, stopServers, until } from './helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -46,6 +47,7 @@ async function sumOf(c: Redis | Cluster, prefix: string, n: number): Promise<num
 }
 
 function consistent(s: DrillSummary, sum: number): void {
+  figuresAgree(s);
   expect(s.finalCheck).toEqual({ checked: s.counters, unchecked: 0 });
   expect(sum).toBe(s.counts.writes + s.counts.unacked - s.lost);
 }

@@ -16,7 +16,8 @@ describe('cutover drill options', () => {
   it('reads every option', () => {
     const a = parse(['--uri', '10.0.0.5:6380', '--counters', '50', '--rate', 'max', '--duration', '1.5m', '--prefix', 'x:', '--reset', '--stall', '250ms', '--timeout', '2s', '--reconnect', '20ms', '--json']);
     expect(a).toMatchObject({ counters: 50, rate: 0, durationMs: 90_000, prefix: 'x:', reset: true, stallMs: 250, timeoutMs: 2000, reconnectMs: 20, json: true });
-    expect(parse(['127.0.0.1:7001', '--rate', '0'])).toMatchObject({ rate: 0, uri: { port: 7001 } });
+    expect(parse(['127.0.0.1:7001', '--rate', 'MAX'])).toMatchObject({ rate: 0, uri: { port: 7001 } });
+    expect(parse(['127.0.0.1:7001', '--rate', '1'])).toMatchObject({ rate: 1 });
   });
 
   it('goes through Sentinel with --sentinel and --master-name; the data password from REDISCLI_AUTH', () => {
@@ -36,6 +37,8 @@ describe('cutover drill options', () => {
     [['--sentinel', 'h:2'], /--master-name/],
     [['--uri', 'h:1', '--counters', '0'], /--counters '0' is not a whole number from 1/],
     [['--uri', 'h:1', '--rate', 'fast'], /--rate 'fast'/],
+    [['--uri', 'h:1', '--rate', '0'], /^--rate 0 would write nothing: give writes a second \(1 to 1000000\), or --rate max for as fast as 16 in flight allow$/],
+    [['--uri', 'h:1', '--rate', '1000001'], /--rate '1000001' is not a whole number from 1 to 1000000/],
     [['--uri', 'h:1', '--duration', '10 minutes'], /--duration '10 minutes' is not a duration/],
     [['--uri', 'h:1', '--duration', '10ms'], /from 100ms/],
     [['--uri', 'h:1', '--stall', '0'], /--stall/],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CounterBook } from '../../src/engine/drill/counters.js';
-import { BlindSpans } from '../../src/engine/drill/lag.js';
+import { CHECKER_DEFAULTS, inFlightLimits } from '../../src/engine/drill/checker.js';
+import { BlindSpans, LoopWatch } from '../../src/engine/drill/lag.js';
 import { parseRole, pickMaster, type RoleReply } from '../../src/engine/drill/role.js';
 import { certainlyNotApplied, perSecond } from '../../src/engine/drill/stats.js';
 import { zeroCounts } from '../../src/engine/drill/types.js';
@@ -57,10 +58,10 @@ describe('WindowTracker', () => {
   it('opens at the first failed write’s send time and closes at the first write sent after it', () => {
     const t = new WindowTracker();
     expect(t.ok('master', 0, 1)).toEqual([]);
-    const opened = t.bad('master', 100, 101, 'READONLY', false, 'a:1');
+    const opened = t.bad('master', 100, 101, 'READONLY', false, 'a:1').changes;
     expect(opened).toHaveLength(1);
     expect(opened[0].phase).toBe('opened');
-    expect(t.bad('master', 110, 111, 'READONLY', false)).toEqual([]);
+    expect(t.bad('master', 110, 111, 'READONLY', false).changes).toEqual([]);
     // sent before the window opened: says nothing about now
     expect(t.ok('master', 99, 150)).toEqual([]);
     const closed = t.ok('master', 300, 302.5, 'b:2');
@@ -73,19 +74,25 @@ describe('WindowTracker', () => {
     const t = new WindowTracker();
     t.bad('master', 100, 101, 'x', false);
     t.ok('master', 120, 125);
-    expect(t.bad('master', 110, 400, 'timed out', false)).toEqual([]);
+    expect(t.bad('master', 110, 400, 'timed out', false)).toEqual({ changes: [] });
     expect(t.absorbed).toBe(1);
     // sent before an accepted write: not a new window either
     t.ok('master', 500, 501);
-    expect(t.bad('master', 480, 520, 'late', false)).toEqual([]);
+    expect(t.bad('master', 480, 520, 'late', false)).toEqual({ changes: [] });
     expect(t.totals().count).toBe(1);
   });
 
-  it('a stalled write opens a window that its own acknowledgement closes', () => {
+  it('a stalled write opens a window that its own acknowledgement closes; it counts once its fate is known', () => {
     const t = new WindowTracker();
-    t.bad('master', 1000, 1100, 'no reply within 100 ms', true);
+    const { window } = t.bad('master', 1000, 1100, 'no reply within 100 ms', true, 'a:1');
+    expect(window).toMatchObject({ stalledWrites: 0, failedWrites: 0, masterBefore: 'a:1' });
+    t.count(window!, 'stalled');
     const [c] = t.ok('master', 1000, 1350);
     expect(c.window).toMatchObject({ durationMs: 350, stalledWrites: 1, failedWrites: 0 });
+    // one found stalled, then failed: a failed write, not a stalled one
+    const second = t.bad('master', 2000, 2100, 'no reply within 100 ms', true).window!;
+    t.count(second, 'failed');
+    expect(second).toMatchObject({ stalledWrites: 0, failedWrites: 1 });
   });
 
   it('keeps groups apart: one shard failing while another takes writes', () => {
@@ -108,6 +115,95 @@ describe('WindowTracker', () => {
     expect(t.totals()).toEqual({ count: 6, longestMs: 20, totalMs: 100, open: 1 });
     expect(t.totals(9500)).toEqual({ count: 6, longestMs: 500, totalMs: 600, open: 1 });
     expect(t.longest?.id).toBe(1);
+  });
+});
+
+describe('one clock for every figure', () => {
+  const STALL = 100;
+
+  it('a write judged stalled in flight is still stalled when its reply comes, though blind time is noted later', () => {
+    // the operator's drill: the timer ran at 0, the process was busy until 120; the stall scan ran first (at 120),
+    // the timer only after it. Before: the timer's late wake-up was noted back to 5, after the scan had flagged the
+    // write, so its reply (at 121) took 6 ms: "26 stalled" in the window, "0 acknowledged after the stall limit".
+    const w = new LoopWatch(5, 15);
+    w.timer(1000);
+    // the scan sees the timer overdue: the busy stretch is blind time, the write is not flagged
+    expect(w.latency(1000, 1120)).toBeLessThanOrEqual(STALL);
+    w.timer(1121);
+    expect(w.latency(1000, 1121)).toBeLessThanOrEqual(STALL);
+  });
+
+  it('never re-judges: blind time is only noted after the latest judgement', () => {
+    const b = new BlindSpans();
+    expect(b.judge(0, 150)).toBe(150); // judged stalled at 150
+    b.add(5, 200); // noted late: only its part after 150 counts
+    expect(b.judge(0, 210)).toBe(160);
+    expect(b.judge(0, 210)).toBeGreaterThan(STALL);
+  });
+
+  it('a server that does not answer is judged stalled while the process runs on time', () => {
+    const w = new LoopWatch(5, 15);
+    for (let t = 0; t <= 200; t += 5) w.timer(t);
+    expect(w.latency(50, 200)).toBe(150);
+  });
+
+  it('sums: the windows’ stalled writes are among the stalled writes, and then the slowest is past the limit', () => {
+    // a checker's bookkeeping, step by step: what stall() and operate() do with the tracker
+    const t = new WindowTracker();
+    const w = new LoopWatch(5, 15);
+    const counts = { stalled: 0, failed: 0, slowest: 0 };
+    for (let now = 0; now <= 1000; now += 5) w.timer(now);
+    // A: sent at 600, acknowledged at 900; B: sent at 610, failed at 950; C: sent at 730, acknowledged at 735
+    const writes = [
+      { sentAt: 600, outcome: 'ack' as const, at: 900 },
+      { sentAt: 610, outcome: 'fail' as const, at: 950 },
+      { sentAt: 730, outcome: 'ack' as const, at: 735 },
+    ];
+    const flagged = new Map<number, ReturnType<WindowTracker['bad']>['window']>();
+    // the stall scan at 720: A and B in flight past the limit open the window (at A's send time)
+    for (const x of writes.slice(0, 2)) if (w.latency(x.sentAt, 720) > STALL) flagged.set(x.sentAt, t.bad('shard a', x.sentAt, 720, 'no reply', true).window);
+    // then the outcomes, in time order: C closes the window; A and B settle after it, in it
+    for (const x of [...writes].sort((a, b) => a.at - b.at)) {
+      const took = w.latency(x.sentAt, x.at);
+      const win = flagged.get(x.sentAt);
+      if (x.outcome === 'ack') {
+        counts.slowest = Math.max(counts.slowest, took);
+        if (took > STALL) {
+          counts.stalled++;
+          if (win) t.count(win, 'stalled');
+        }
+        t.ok('shard a', x.sentAt, x.at);
+      } else {
+        counts.failed++;
+        if (win) t.count(win, 'failed');
+      }
+    }
+    const list = t.list();
+    const stalledInWindows = list.reduce((n, x) => n + x.stalledWrites, 0);
+    const failedInWindows = list.reduce((n, x) => n + x.failedWrites, 0);
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ startedAt: 600, endedAt: 735, stalledWrites: 1, failedWrites: 1 });
+    expect(counts).toEqual({ stalled: 1, failed: 1, slowest: 300 });
+    expect(stalledInWindows).toBeLessThanOrEqual(counts.stalled);
+    expect(failedInWindows).toBeLessThanOrEqual(counts.failed);
+    expect(counts.stalled > 0).toBe(counts.slowest > STALL);
+  });
+});
+
+describe('operations in flight', () => {
+  it('gives each group its share, so a hung shard cannot take every slot', () => {
+    expect(inFlightLimits({ ...CHECKER_DEFAULTS, rate: 1000 }, 1)).toEqual({ max: 500, perGroup: 500 });
+    expect(inFlightLimits({ ...CHECKER_DEFAULTS, rate: 1000 }, 3)).toEqual({ max: 500, perGroup: 167 });
+    // the maximum rate: 16 in all
+    expect(inFlightLimits({ ...CHECKER_DEFAULTS, rate: 0 }, 3)).toEqual({ max: 16, perGroup: 6 });
+    expect(inFlightLimits({ ...CHECKER_DEFAULTS, rate: 0, counters: 4 }, 3)).toEqual({ max: 2, perGroup: 1 });
+  });
+
+  it('picks only counters whose group has room', () => {
+    const b = new CounterBook(6);
+    const group = [0, 0, 0, 1, 1, 1];
+    for (let n = 0; n < 50; n++) expect(group[b.pick(Math.random, (i) => group[i] === 1)]).toBe(1);
+    expect(b.pick(Math.random, () => false)).toBe(-1);
   });
 });
 

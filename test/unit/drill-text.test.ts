@@ -37,6 +37,8 @@ describe('drill text', () => {
   it('prints the per-second line of the issue', () => {
     expect(tickLine(tick())).toBe('12,000 reads (0 err) | 11,997 writes (3 err) | lost 0 | unacked 1');
     expect(tickLine(tick(), true)).toBe('12.0k reads (0 err) | 12.0k writes (3 err) | lost 0 | unacked 1');
+    // below ten thousand a narrow pane writes counts as everywhere else: "1,141 err", never "1141 err"
+    expect(tickLine(tick({ counts: { ...zeroCounts(), reads: 9_999, writes: 8_000, writeErrors: 1_141 } }), true)).toBe('9,999 reads (0 err) | 8,000 writes (1,141 err) | lost 0 | unacked 0');
     const open = { ...window, endedAt: undefined, durationMs: undefined };
     expect(tickLine(tick({ open }))).toMatch(/\| writes unavailable for 2000 ms$/);
   });
@@ -74,6 +76,11 @@ describe('drill text', () => {
     expect(text).toContain("drill stopped · sentinel 127.0.0.1:26379 · master 'mymaster' · 30s · 1,000 counters at 1,000 writes/s");
     expect(text).toContain('write unavailability: 1 window, longest 842 ms, total 842 ms');
     expect(text).toContain('masters: 127.0.0.1:7001 → 127.0.0.1:7002');
+    expect(text).toContain('  writes: 29,700 acknowledged (the slowest in 12 ms), 300 failed (4 with no reply), 0 stalled (acknowledged after the stall limit)');
+    const at100 = summaryText({ ...s, stallMs: 100, rate: 0, counts: { ...s.counts, writeErrors: 1_141, stalled: 26 }, slowestWriteMs: 1_412.3 });
+    expect(at100).toContain(' · 1,000 counters at the maximum rate\n');
+    expect(at100).toContain('1,141 failed (4 with no reply), 26 stalled (acknowledged after the 100 ms stall limit)');
+    expect(at100).not.toMatch(/\d{4} (err|failed|stalled)/);
     expect(text).toContain('lost acknowledged writes: 0 · unacked (applied, no reply): 2 · final read-back: 1,000/1,000 counters');
     expect(text.trimEnd().split('\n').at(-1)).toBe('no acknowledged write lost');
     expect(verdictLine({ ...s, lost: 3 })).toBe('LOST 3 acknowledged writes');

@@ -7,9 +7,9 @@ import { InputError } from '../../config/endpoint.js';
 import { redact } from '../../config/redact.js';
 import { Emitter } from '../emitter.js';
 import { CounterBook, type Finding } from './counters.js';
-import { BlindSpans } from './lag.js';
-import { certainlyNotApplied, clockMs, oneLine, perSecond, preciseNow } from './stats.js';
-import { openTarget, sleep, type DrillTarget, type TargetSpec } from './target.js';
+import { LoopWatch } from './lag.js';
+import { certainlyNotApplied, clockMs, oneLine, perSecond, preciseNow, thousands } from './stats.js';
+import { openTarget, sleep, type DrillTarget, type TargetHooks, type TargetSpec } from './target.js';
 import { zeroCounts, type DrillCounts, type DrillEvent, type DrillState, type DrillSummary, type DrillTick, type UnavailabilityWindow } from './types.js';
 import { WindowTracker, type WindowChange } from './windows.js';
 
@@ -18,7 +18,7 @@ export interface CheckerOptions {
   counters: number;
   /** key prefix; counters are PREFIX0 … PREFIX(N-1) */
   prefix: string;
-  /** INCRs a second; 0 = as fast as `concurrency` operations in flight allow (1000) */
+  /** INCRs a second; 0 = as fast as `concurrency` operations in flight allow (1000). (The CLI says `--rate max`.) */
   rate: number;
   /** stop by itself after this long; undefined = until stop() */
   durationMs?: number;
@@ -47,8 +47,14 @@ export const CHECKER_DEFAULTS: CheckerOptions = {
 
 interface InFlightWrite {
   group: string;
+  /** when the operation started (its read back): the write is held behind it */
   sentAt: number;
+  /** the node its commands were sent to (the INCR's, once sent): errors and stalls are said of this node */
+  node?: string;
+  /** found past the stall limit while in flight */
   stalled: boolean;
+  /** the window it was found stalled in: its outcome (acknowledged late, or failed) is counted there */
+  window?: UnavailabilityWindow;
 }
 
 /** Operations at a time while reading the counters at the start and at the end. */
@@ -76,6 +82,8 @@ export class ConsistencyChecker {
   private lastTick = { at: 0, counts: zeroCounts() };
   private readonly writesInFlight = new Set<InFlightWrite>();
   private inFlight = 0;
+  /** operations in flight per group: a group whose writes hang holds at most its share of the limit */
+  private groupInFlight: Uint32Array = new Uint32Array(0);
   private tokens = 0;
   private lastPump = 0;
   private startedAt = 0;
@@ -93,13 +101,14 @@ export class ConsistencyChecker {
   private slowest = 0;
   /** per group, the master last seen taking its writes (a cluster's shards) */
   private groupMasters = new Map<string, string>();
-  /** when this process was not running: not counted in a write's latency */
-  private readonly blind = new BlindSpans();
-  private lastWake = 0;
+  /** when this process was not running: not counted in a write's latency (one clock for every judgement) */
+  private readonly watch = new LoopWatch(PUMP_MS, LATE_MS);
 
   constructor(
     private readonly spec: TargetSpec,
     options: Partial<CheckerOptions> = {},
+    /** how the target is opened (a stand-in target in the unit tests) */
+    private readonly open: (spec: TargetSpec, hooks: TargetHooks) => Promise<DrillTarget> = openTarget,
   ) {
     this.options = { ...CHECKER_DEFAULTS, ...options };
     this.book = new CounterBook(this.options.counters);
@@ -117,8 +126,9 @@ export class ConsistencyChecker {
   private async run(): Promise<void> {
     this.startedAt = preciseNow();
     try {
-      this.target = await openTarget(this.spec, { log: (level, message) => this.log(level, message) });
-      this.log('info', `drill on ${this.target.label}: ${this.options.counters} counters ${this.options.prefix}0…${this.options.counters - 1}, ${this.options.rate ? `${this.options.rate} writes/s` : 'as fast as possible'}`);
+      this.target = await this.open(this.spec, { log: (level, message) => this.log(level, message) });
+      const pace = this.options.rate ? `at ${thousands(this.options.rate)} writes/s` : `at the maximum rate (${this.options.concurrency} operations in flight)`;
+      this.log('info', `drill on ${this.target.label}: ${thousands(this.options.counters)} counters ${this.options.prefix}0…${this.options.counters - 1} ${pace}`);
       this.mapGroups(this.target);
       await this.prepare(this.target);
     } catch (err) {
@@ -183,6 +193,7 @@ export class ConsistencyChecker {
       }
       this.groupIndex[i] = n;
     }
+    this.groupInFlight = new Uint32Array(this.groupNames.length);
   }
 
   private key(i: number): string {
@@ -213,7 +224,7 @@ export class ConsistencyChecker {
       }
     });
     if (failures === this.options.counters) throw new Error(`could not ${this.options.reset ? 'reset' : 'read'} the counters: ${lastError}`);
-    if (failures) this.log('warn', `${failures} counters could not be ${this.options.reset ? 'reset' : 'read'} at the start (${lastError}): they are judged from their first read`);
+    if (failures) this.log('warn', `${thousands(failures)} counter${failures === 1 ? '' : 's'} could not be ${this.options.reset ? 'reset' : 'read'} at the start (${lastError}): they are judged from their first read`);
   }
 
   /** Runs fn over every counter, SWEEP_PARALLEL at a time; the first InputError stops it. */
@@ -227,21 +238,26 @@ export class ConsistencyChecker {
 
   private pump(): void {
     if (this.state !== 'running') return;
-    this.noteWake();
+    this.watch.timer(preciseNow());
     const { rate } = this.options;
     const t = performance.now();
     if (rate > 0) this.tokens = Math.min(this.tokens + ((t - this.lastPump) * rate) / 1000, Math.max(1, rate / 40));
     this.lastPump = t;
-    const max = rate > 0 ? Math.max(1, Math.min(512, Math.floor(this.options.counters / 2))) : Math.max(1, Math.min(this.options.concurrency, Math.floor(this.options.counters / 2)));
+    const { max, perGroup } = inFlightLimits(this.options, this.groupNames.length);
+    // a counter of a group at its share is passed over: a shard that hangs holds its own writes, not the others'
+    const open = (i: number) => this.groupInFlight[this.groupIndex[i]] < perGroup;
     while (this.inFlight < max && (rate === 0 || this.tokens >= 1)) {
-      const i = this.book.pick();
+      const i = this.book.pick(Math.random, open);
       if (i < 0) break;
       if (rate > 0) this.tokens -= 1;
+      const gi = this.groupIndex[i];
       this.book.setBusy(i, true);
       this.inFlight++;
+      this.groupInFlight[gi]++;
       void this.operate(i).then((wrote) => {
         this.book.setBusy(i, false);
         this.inFlight--;
+        this.groupInFlight[gi]--;
         // as fast as possible: the next one at once, unless writes are failing (then the pump's pace)
         if (rate === 0 && wrote) setImmediate(() => this.pump());
       });
@@ -255,7 +271,7 @@ export class ConsistencyChecker {
     const group = this.groupNames[this.groupIndex[i]];
     // the operation (read back, then INCR) is in flight from its start: a client that holds the GET (a cluster
     // client waiting for a dead master's slots to move) holds the write behind it, and that is unavailability too
-    const w: InFlightWrite = { group, sentAt: preciseNow(), stalled: false };
+    const w: InFlightWrite = { group, sentAt: preciseNow(), node: target.nodeOf(key), stalled: false };
     this.writesInFlight.add(w);
     try {
       const v = await target.get(key);
@@ -268,19 +284,25 @@ export class ConsistencyChecker {
       this.writesInFlight.delete(w);
       return false;
     }
+    // where the INCR goes (the slot map, or the master, may have changed since the GET)
+    w.node = target.nodeOf(key) ?? w.node;
     try {
       const v = await target.incr(key);
       const at = preciseNow();
       this.counts.writes++;
-      const took = this.blind.effective(w.sentAt, at);
+      // the same measure as the stall scan's: from the operation's start, this process's blind time left out
+      const took = this.watch.latency(w.sentAt, at);
       if (took > this.slowestSinceTick) this.slowestSinceTick = took;
       if (took > this.slowest) this.slowest = took;
       if (took > this.options.stallMs) {
         this.counts.stalled++;
         if (!w.stalled) this.stall(w, w.sentAt + this.options.stallMs);
+        if (w.window) this.windows.count(w.window, 'stalled');
       }
       this.judge(this.book.acknowledged(i, v), key, 'INCR reply');
-      this.apply(this.windows.ok(group, w.sentAt, at, target.masterOf(group)));
+      // a cluster client follows MOVED: the node that took it is the slot's owner now
+      const by = target.mode === 'cluster' ? (target.nodeOf(key) ?? w.node) : w.node;
+      this.apply(this.windows.ok(group, w.sentAt, at, by));
       return true;
     } catch (err) {
       const at = preciseNow();
@@ -289,7 +311,8 @@ export class ConsistencyChecker {
         this.counts.uncertain++;
         this.book.uncertain(i);
       }
-      this.apply(this.windows.bad(group, w.sentAt, at, oneLine(target.describe(err, group)), false, target.masterOf(group)));
+      if (w.window) this.windows.count(w.window, 'failed');
+      else this.apply(this.windows.bad(group, w.sentAt, at, oneLine(target.describe(err, w.node)), false, w.node).changes);
       return false;
     } finally {
       this.writesInFlight.delete(w);
@@ -302,31 +325,28 @@ export class ConsistencyChecker {
       const first = !this.counts.lost;
       this.counts.lost += f.lost;
       if (first) {
-        this.log('error', `LOST ${f.lost} acknowledged write${f.lost > 1 ? 's' : ''} on ${key} (${how} lower than acknowledged)`);
+        this.log('error', `LOST ${thousands(f.lost)} acknowledged write${f.lost > 1 ? 's' : ''} on ${key} (${how} lower than acknowledged)`);
         this.lostReported = this.counts.lost;
       } else this.lostExample ??= key;
     }
     if (f.unacked) this.counts.unacked += f.unacked;
   }
 
+  /** A write found past the stall limit (in flight, or by its late reply): said of the node it was sent to. */
   private stall(w: InFlightWrite, at: number): void {
     w.stalled = true;
-    const master = this.target?.masterOf(w.group);
-    this.apply(this.windows.bad(w.group, w.sentAt, at, `${master ? `${master}: ` : ''}no reply within ${this.options.stallMs} ms`, true, master));
-  }
-
-  /** A timer that should have run PUMP_MS after the last one and ran much later: the process was blind meanwhile. */
-  private noteWake(): void {
-    const now = preciseNow();
-    if (this.lastWake && now - this.lastWake > PUMP_MS + LATE_MS) this.blind.add(this.lastWake + PUMP_MS, now);
-    this.lastWake = now;
+    const r = this.windows.bad(w.group, w.sentAt, at, `${w.node ? `${w.node}: ` : ''}no reply within ${this.options.stallMs} ms`, true, w.node);
+    w.window = r.window;
+    this.apply(r.changes);
   }
 
   private scanStalls(): void {
-    // after the poll phase, so replies that waited while the process was busy are read first
+    this.watch.timer(preciseNow());
+    // after the poll phase, so replies that waited while the process was busy are read first; a poll phase that
+    // kept the process busy is blind time (latency() notes it before judging)
     setImmediate(() => {
       const now = preciseNow();
-      for (const w of this.writesInFlight) if (!w.stalled && this.blind.effective(w.sentAt, now) > this.options.stallMs) this.stall(w, now);
+      for (const w of this.writesInFlight) if (!w.stalled && this.watch.latency(w.sentAt, now) > this.options.stallMs) this.stall(w, now);
     });
   }
 
@@ -338,7 +358,7 @@ export class ConsistencyChecker {
         this.log('warn', `writes unavailable${where} since ${clockMs(w.startedAt)}: ${w.firstError}`);
       } else {
         const moved = w.masterAfter && w.masterBefore && w.masterAfter !== w.masterBefore ? `, now on ${w.masterAfter}` : '';
-        const writes = [w.failedWrites ? `${w.failedWrites} failed` : '', w.stalledWrites ? `${w.stalledWrites} stalled` : ''].filter(Boolean).join(', ');
+        const writes = [w.failedWrites ? `${thousands(w.failedWrites)} failed` : '', w.stalledWrites ? `${thousands(w.stalledWrites)} stalled` : ''].filter(Boolean).join(', ');
         this.log('info', `writes accepted again${where} at ${clockMs(w.endedAt!)} after ${Math.round(w.durationMs!)} ms (window #${w.id}${writes ? `: ${writes} writes` : ''})${moved}`);
         this.noteMaster();
       }
@@ -376,13 +396,14 @@ export class ConsistencyChecker {
   /** Losses found since the last report, in one line. */
   private reportLost(): void {
     const lostNow = this.counts.lost - this.lostReported;
-    if (lostNow) this.log('error', `LOST ${lostNow} more acknowledged write${lostNow > 1 ? 's' : ''}${this.lostExample ? ` (e.g. on ${this.lostExample})` : ''}: ${this.counts.lost} in all`);
+    if (lostNow) this.log('error', `LOST ${thousands(lostNow)} more acknowledged write${lostNow > 1 ? 's' : ''}${this.lostExample ? ` (e.g. on ${this.lostExample})` : ''}: ${thousands(this.counts.lost)} in all`);
     this.lostReported = this.counts.lost;
     this.lostExample = undefined;
   }
 
   private log(level: 'info' | 'warn' | 'error', message: string): void {
-    this.events.emit({ type: 'log', entry: { at: Date.now(), level, kind: 'info', message: redact(message) } });
+    // the windows' clock, so a log line's time and the times it names agree
+    this.events.emit({ type: 'log', entry: { at: preciseNow(), level, kind: 'info', message: redact(message) } });
   }
 
   // ---- the end ----
@@ -411,7 +432,7 @@ export class ConsistencyChecker {
     const summary = this.summary(reason, endedWriting);
     this.state = 'done';
     target?.close();
-    this.log(summary.lost ? 'error' : 'info', `drill ended: ${summary.counts.writes} writes acknowledged, ${summary.lost} lost, ${summary.windows.count} unavailability window${summary.windows.count === 1 ? '' : 's'}`);
+    this.log(summary.lost ? 'error' : 'info', `drill ended: ${thousands(summary.counts.writes)} writes acknowledged, ${thousands(summary.lost)} lost, ${thousands(summary.windows.count)} unavailability window${summary.windows.count === 1 ? '' : 's'}`);
     this.events.emit({ type: 'done', summary });
     this.resolveDone(summary);
     return summary;
@@ -442,7 +463,7 @@ export class ConsistencyChecker {
     let known = 0;
     for (let i = 0; i < this.options.counters; i++) if (this.book.known(i)) known++;
     this.finalCheck = { checked, unchecked: known - checked };
-    if (known - checked > 0) this.log('warn', `${known - checked} counters could not be read back at the end${lastError ? ` (${lastError})` : ''}: losses on them are not counted`);
+    if (known - checked > 0) this.log('warn', `${thousands(known - checked)} counter${known - checked === 1 ? '' : 's'} could not be read back at the end${lastError ? ` (${lastError})` : ''}: losses on them are not counted`);
   }
 
   private summary(reason: DrillSummary['reason'], endedWriting = preciseNow()): DrillSummary {
@@ -457,6 +478,7 @@ export class ConsistencyChecker {
       counters: this.options.counters,
       prefix: this.options.prefix,
       rate: this.options.rate,
+      stallMs: this.options.stallMs,
       startedAt: this.startedAt,
       endedAt,
       durationMs: Math.max(0, endedWriting - this.startedAt),
@@ -472,6 +494,17 @@ export class ConsistencyChecker {
       ...(this.error ? { error: this.error } : {}),
     };
   }
+}
+
+/**
+ * Operations in flight at most: in all (a memory bound with a rate; `concurrency` at the maximum rate), and per group
+ * (a cluster shard), its share of that, so that a shard whose writes hang (up to the timeout each) cannot take every
+ * slot and starve the shards that answer.
+ */
+export function inFlightLimits(o: Pick<CheckerOptions, 'rate' | 'counters' | 'concurrency'>, groups: number): { max: number; perGroup: number } {
+  const half = Math.floor(o.counters / 2);
+  const max = Math.max(1, Math.min(o.rate > 0 ? 512 : o.concurrency, half));
+  return { max, perGroup: Math.max(1, Math.ceil(max / Math.max(1, groups))) };
 }
 
 function round1(n: number): number {

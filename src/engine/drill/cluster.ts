@@ -1,12 +1,22 @@
-// A Redis Cluster through ioredis's Cluster client, which follows MOVED and ASK and refreshes its slot map;
-// tuned to retry within milliseconds. Unavailability is measured per shard: the counters whose slots one
-// master held when the drill started (a failover moves a shard whole, so the group stays one).
+// A Redis Cluster through ioredis's Cluster client, which follows MOVED and ASK and refreshes its slot map.
+// Unavailability is measured per shard: the counters whose slots one master held when the drill started (a failover
+// moves a shard whole, so the group stays one).
+//
+// Shards are kept apart: one that hangs must not hold the writes to the others. ioredis's own retries do not: a
+// command that meets CLUSTERDOWN, TRYAGAIN or a closed connection waits in a queue shared by every shard until a
+// slot-map refresh ends (which may be asking the hung master, up to its timeout), then goes to a *random* master,
+// the hung one included. So those retries are off (retryDelayOn… 0): such a write fails at once, on its own shard,
+// and the checker's next write to that shard is the retry. MOVED and ASK are still followed at once (one command,
+// to the node named). The slot map is asked for again every reconnect interval while a shard's writes fail.
 import { createRequire } from 'node:module';
 import { Cluster } from 'ioredis';
 import { describeEndpoint, nodeId, type Endpoint } from '../../config/endpoint.js';
 import { describeDrillError } from './errors.js';
 import { describeError } from '../connect.js';
 import type { DrillTarget, TargetHooks, TargetSpec } from './target.js';
+
+/** How long one node may take to give the slot map. */
+const SLOTS_REFRESH_TIMEOUT_MS = 300;
 
 const calculateSlot = createRequire(import.meta.url)('cluster-key-slot') as (key: string) => number;
 
@@ -19,12 +29,15 @@ export class ClusterTarget implements DrillTarget {
   private lastError?: string;
   /** errors are logged once connected; before that, open() says what failed */
   private connected = false;
+  /** when the slot map was last asked for because a write failed */
+  private lastKick = 0;
 
   private constructor(
     readonly label: string,
     private readonly cluster: Cluster,
     private readonly base: Endpoint,
     hooks: TargetHooks,
+    private readonly reconnectMs: number,
   ) {
     cluster.on('error', (err: Error) => {
       const line = describeDrillError(err, base);
@@ -48,15 +61,17 @@ export class ClusterTarget implements DrillTarget {
       lazyConnect: true,
       enableReadyCheck: true,
       maxRedirections: 16,
-      retryDelayOnFailover: ms,
-      retryDelayOnClusterDown: ms,
-      retryDelayOnTryAgain: ms,
+      // no retries through ioredis's shared delay queue (see above): the checker retries, shard by shard
+      retryDelayOnFailover: 0,
+      retryDelayOnClusterDown: 0,
+      retryDelayOnTryAgain: 0,
       retryDelayOnMoved: 0,
       clusterRetryStrategy: () => ms,
-      slotsRefreshTimeout: Math.min(spec.conn.connectTimeoutMs, 1000),
+      // a refresh tries the nodes one at a time: a hung one costs this much before the next is asked
+      slotsRefreshTimeout: Math.min(spec.conn.connectTimeoutMs, SLOTS_REFRESH_TIMEOUT_MS),
       slotsRefreshInterval: 1000,
     });
-    const target = new ClusterTarget(describeEndpoint(ep), cluster, ep, hooks);
+    const target = new ClusterTarget(describeEndpoint(ep), cluster, ep, hooks, ms);
     try {
       await cluster.connect();
       await cluster.ping();
@@ -81,16 +96,32 @@ export class ClusterTarget implements DrillTarget {
     });
   }
 
+  /** A write failed: the slot map may have changed (a failover); ask for it again, at most every reconnect interval. */
+  private watch<T>(p: Promise<T>): Promise<T> {
+    return p.catch((err: unknown) => {
+      const now = performance.now();
+      if (now - this.lastKick >= this.reconnectMs) {
+        this.lastKick = now;
+        this.cluster.refreshSlotsCache();
+      }
+      throw err;
+    });
+  }
+
   get(key: string): Promise<string | null> {
-    return this.cluster.get(key);
+    return this.watch(this.cluster.get(key));
   }
 
   incr(key: string): Promise<number> {
-    return this.cluster.incr(key);
+    return this.watch(this.cluster.incr(key));
   }
 
   del(key: string): Promise<number> {
-    return this.cluster.del(key);
+    return this.watch(this.cluster.del(key));
+  }
+
+  nodeOf(key: string): string | undefined {
+    return this.cluster.slots[calculateSlot(key)]?.[0];
   }
 
   groupOf(key: string): string {
@@ -111,10 +142,9 @@ export class ClusterTarget implements DrillTarget {
     return owners.size ? [...owners].sort().join(', ') : undefined;
   }
 
-  describe(err: unknown, group?: string): string {
-    const at = group ? this.masterOf(group) : undefined;
-    const i = at ? at.lastIndexOf(':') : -1;
-    return describeDrillError(err, at ? { ...this.base, host: at.slice(0, i), port: Number(at.slice(i + 1)) } : this.base);
+  describe(err: unknown, node?: string): string {
+    const i = node ? node.lastIndexOf(':') : -1;
+    return describeDrillError(err, node && i > 0 ? { ...this.base, host: node.slice(0, i), port: Number(node.slice(i + 1)) } : this.base);
   }
 
   close(): void {

@@ -81,11 +81,11 @@ export class CounterBook {
     this.busy[i] = busy ? 1 : 0;
   }
 
-  /** A random counter that no operation holds, or -1 after a few tries. */
-  pick(random: () => number = Math.random): number {
+  /** A random counter that no operation holds (and that `allowed` accepts), or -1 after a few tries. */
+  pick(random: () => number = Math.random, allowed?: (i: number) => boolean): number {
     for (let t = 0; t < 16; t++) {
       const i = Math.floor(random() * this.size);
-      if (!this.busy[i]) return i;
+      if (!this.busy[i] && (!allowed || allowed(i))) return i;
     }
     return -1;
   }

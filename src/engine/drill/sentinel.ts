@@ -3,6 +3,11 @@
 // publishes +switch-master naming another master than the one it writes to (a subscription of its own on each
 // Sentinel given, not ioredis's failoverDetector, which also drops a connection already on the new master), and
 // when a write meets READONLY (an old master turned replica).
+//
+// A connection is dropped once: not through ioredis's reconnectOnError, which calls disconnect() for every READONLY
+// reply read (hundreds when the writes in flight all meet it) and each call adds a 'close' listener to the same
+// socket (Node's MaxListenersExceededWarning). And it is dropped at once: a master that hangs (SIGSTOP, a partition)
+// never answers the close, and ioredis would wait its disconnectTimeout (2 s) before asking the Sentinels again.
 import { Redis, type RedisOptions } from 'ioredis';
 import { nodeId, type Endpoint } from '../../config/endpoint.js';
 import { describeDrillError } from './errors.js';
@@ -11,6 +16,8 @@ import type { DrillTarget, TargetHooks, TargetSpec } from './target.js';
 
 /** How often a subscription to a Sentinel that went away is tried again. */
 const SUBSCRIBER_RETRY_MS = 500;
+/** How long a dropped connection may take to close before its socket is destroyed. */
+const DROP_TIMEOUT_MS = 50;
 
 export class SentinelTarget implements DrillTarget {
   readonly mode = 'sentinel' as const;
@@ -19,6 +26,8 @@ export class SentinelTarget implements DrillTarget {
   private said = new Set<string>();
   private readonly subscribers: Redis[] = [];
   private closed = false;
+  /** the socket last dropped: one drop per connection */
+  private dropped?: object;
 
   private constructor(
     readonly label: string,
@@ -76,8 +85,8 @@ export class SentinelTarget implements DrillTarget {
       autoResendUnfulfilledCommands: false,
       enableReadyCheck: true,
       retryStrategy: () => spec.reconnectMs,
-      // an old master demoted to replica: reconnect (ask the Sentinels again); the write itself is not resent
-      reconnectOnError: (err) => (/^READONLY/.test(err.message) ? 1 : false),
+      // an old master demoted to replica (READONLY) is dropped by drop(), once, not by reconnectOnError
+      disconnectTimeout: DROP_TIMEOUT_MS,
     };
     const client = new Redis(options);
     const label = `${sentinels.map((s) => `sentinel ${nodeId(s.host, s.port)}`).join(', ')} · master '${spec.masterName}'`;
@@ -112,32 +121,54 @@ export class SentinelTarget implements DrillTarget {
       const next = nodeId(host, Number(port));
       if (next === this.current) return;
       this.hooks.log('warn', `Sentinel ${nodeId(s.host, s.port)}: +switch-master to ${next}: reconnecting`);
-      // only a live connection is dropped: one being made asks the Sentinels anyway, and cutting it while ioredis
-      // resolves the master ends the client for good ("Connection is closed.", status 'end')
-      if (this.client.status === 'ready') this.client.disconnect(true);
+      this.drop();
     });
     sub.subscribe('+switch-master').catch(() => undefined);
     this.subscribers.push(sub);
   }
 
-  /** The current master as an endpoint (for error lines), or the first Sentinel before one is known. */
-  private where(): Endpoint {
-    const at = this.current;
+  /** A node (by default the current master) as an endpoint, for error lines; the first Sentinel before one is known. */
+  private where(node?: string): Endpoint {
+    const at = node ?? this.current;
     if (!at) return this.spec.sentinels[0] ?? this.spec.endpoint!;
     const i = at.lastIndexOf(':');
     return { host: at.slice(0, i), port: Number(at.slice(i + 1)), tls: this.spec.dataTls, db: this.spec.db };
   }
 
+  /**
+   * Drops the live connection so that the Sentinels are asked again; once per connection. Only a live one: one being
+   * made asks the Sentinels anyway, and cutting it while ioredis resolves the master ends the client for good
+   * ("Connection is closed.", status 'end').
+   */
+  private drop(): void {
+    const stream = this.client.stream as object | undefined;
+    if (this.closed || this.client.status !== 'ready' || !stream || stream === this.dropped) return;
+    this.dropped = stream;
+    this.client.disconnect(true);
+  }
+
+  /** A write that met READONLY: the master was demoted; the write itself is not resent. */
+  private guard<T>(p: Promise<T>): Promise<T> {
+    return p.catch((err: unknown) => {
+      if (/^READONLY/.test((err as Error)?.message ?? '')) this.drop();
+      throw err;
+    });
+  }
+
   get(key: string): Promise<string | null> {
-    return this.client.get(key);
+    return this.guard(this.client.get(key));
   }
 
   incr(key: string): Promise<number> {
-    return this.client.incr(key);
+    return this.guard(this.client.incr(key));
   }
 
   del(key: string): Promise<number> {
-    return this.client.del(key);
+    return this.guard(this.client.del(key));
+  }
+
+  nodeOf(): string | undefined {
+    return this.current;
   }
 
   groupOf(): string {
@@ -152,8 +183,8 @@ export class SentinelTarget implements DrillTarget {
     return this.current;
   }
 
-  describe(err: unknown): string {
-    return describeDrillError(err, this.where());
+  describe(err: unknown, node?: string): string {
+    return describeDrillError(err, this.where(node));
   }
 
   close(): void {

@@ -176,9 +176,13 @@ export class StandaloneTarget implements DrillTarget {
     return this.current;
   }
 
-  /** One line for the current node's trouble. */
-  describe(err: unknown): string {
-    return describeDrillError(err, endpointAt(this.base, this.current));
+  nodeOf(): string | undefined {
+    return this.current;
+  }
+
+  /** One line for a node's trouble (the one the command was sent to; by default the current master). */
+  describe(err: unknown, node?: string): string {
+    return describeDrillError(err, endpointAt(this.base, node ?? this.current));
   }
 
   close(): void {

@@ -33,6 +33,11 @@ export function certainlyNotApplied(err: unknown): boolean {
   return false;
 }
 
+/** A count with thousands separators, the same everywhere: "1,141". */
+export function thousands(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
 /** The first line of an error's message, at most 200 characters. */
 export function oneLine(text: string): string {
   const line = text.split('\n')[0].trim();

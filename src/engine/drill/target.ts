@@ -17,8 +17,10 @@ export interface DrillTarget {
   masterOf(group: string): string | undefined;
   /** where writes go now: one address, or a cluster's masters */
   master(): string | undefined;
-  /** one line for an error of get/incr/del on a key of the group (redacted) */
-  describe(err: unknown, group?: string): string;
+  /** the node a command on `key` is sent to now (host:port), as far as the client knows */
+  nodeOf(key: string): string | undefined;
+  /** one line for an error of get/incr/del sent to `node` (nodeOf() when it was sent; redacted) */
+  describe(err: unknown, node?: string): string;
   close(): void;
 }
 

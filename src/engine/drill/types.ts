@@ -15,7 +15,10 @@ export interface DrillCounts {
   writeErrors: number;
   /** of writeErrors, those sent with no reply at all (timeout, connection lost): they may have been applied */
   uncertain: number;
-  /** acknowledged INCRs whose reply took longer than the stall limit */
+  /**
+   * acknowledged INCRs whose operation (read back, then INCR) took longer than the stall limit: the same measure,
+   * on the same clock (the checker's own blind time left out), as the slowest write and the windows' stalled writes
+   */
   stalled: number;
   /** acknowledged increments missing when the counter was read back (a value lower than expected) */
   lost: number;
@@ -46,11 +49,11 @@ export interface UnavailabilityWindow {
   endedAt?: number;
   /** endedAt - startedAt, in ms; undefined while open (in a summary, a window still open counts up to the end) */
   durationMs?: number;
-  /** writes that failed in the window */
+  /** writes of the window that failed (one past the stall limit that then failed counts here) */
   failedWrites: number;
-  /** writes of the window acknowledged only after the stall limit */
+  /** writes of the window acknowledged only after the stall limit (counted when acknowledged: part of counts.stalled) */
   stalledWrites: number;
-  /** where writes went when the window opened, and where the first accepted one went */
+  /** the node the window's first failed or stalled write was sent to, and the one that took the write that closed it */
   masterBefore?: string;
   masterAfter?: string;
 }
@@ -89,8 +92,10 @@ export interface DrillSummary {
   target: string;
   counters: number;
   prefix: string;
-  /** writes a second asked for; 0 = as fast as possible */
+  /** writes a second asked for; 0 = the maximum rate (`--rate max`) */
   rate: number;
+  /** the stall limit the figures were judged against, ms */
+  stallMs?: number;
   startedAt: number;
   endedAt: number;
   durationMs: number;

@@ -38,21 +38,22 @@ export class WindowTracker {
 
   /**
    * A write sent at `sentAt` failed, or was still unanswered after the stall limit, as known at `at`.
-   * `stalled`: it had not failed, it was slow. `master`: where the group's writes went.
+   * `stalled`: it had not failed, it was slow; it opens (or joins) the window but is counted only once its fate is
+   * known (count(): acknowledged late, or failed). A failure is counted at once. `node`: where the write was sent.
+   * Returns the window the write belongs to (undefined when its stretch is already measured).
    */
-  bad(group: string, sentAt: number, at: number, reason: string, stalled: boolean, master?: string): WindowChange[] {
+  bad(group: string, sentAt: number, at: number, reason: string, stalled: boolean, node?: string): { changes: WindowChange[]; window?: UnavailabilityWindow } {
     const g = this.group(group);
     if (g.open) {
-      if (stalled) g.open.stalledWrites++;
-      else g.open.failedWrites++;
+      if (!stalled) g.open.failedWrites++;
       // a failure reported late, sent before the window's start and after the last sign of health: start earlier
       if (sentAt < g.open.startedAt && sentAt > Math.max(g.lastEnd, g.lastOkSent)) g.open.startedAt = sentAt;
-      return [];
+      return { changes: [], window: g.open };
     }
     // sent before a write that was accepted, or inside the last window: that stretch is already measured
     if (sentAt <= g.lastEnd || sentAt < g.lastOkSent) {
       this.absorbed++;
-      return [];
+      return { changes: [] };
     }
     const w: UnavailabilityWindow = {
       id: this.nextId++,
@@ -61,13 +62,19 @@ export class WindowTracker {
       firstErrorAt: at,
       firstError: reason,
       failedWrites: stalled ? 0 : 1,
-      stalledWrites: stalled ? 1 : 0,
-      masterBefore: master,
+      stalledWrites: 0,
+      masterBefore: node,
     };
     g.open = w;
     this.kept.push(w);
     if (this.kept.length > this.keep) this.kept.shift();
-    return [{ phase: 'opened', window: w }];
+    return { changes: [{ phase: 'opened', window: w }], window: w };
+  }
+
+  /** A write of `window` (flagged stalled in it) is settled now: acknowledged after the stall limit, or failed. */
+  count(window: UnavailabilityWindow, outcome: 'stalled' | 'failed'): void {
+    if (outcome === 'stalled') window.stalledWrites++;
+    else window.failedWrites++;
   }
 
   /** A write sent at `sentAt` was acknowledged at `ackAt` (by `master`). Closes the group's window if it was sent in it. */
