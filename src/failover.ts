@@ -9,6 +9,7 @@ import { checkEndpoint, DEFAULT_CONNECT, tlsSettings, type ConnectOptions, type 
 import { prepareFailover } from './engine/failover/failover.js';
 import { defaultJournalPath, FileJournal, MemoryJournal, type Journal } from './engine/failover/journal.js';
 import { NodePool } from './engine/failover/pool.js';
+import { PROBE_BOUND_MS } from './engine/failover/probe-all.js';
 import { Procedure } from './engine/failover/procedure.js';
 import type { Confirm, Outcome, ProcedureEvent } from './engine/failover/types.js';
 import { confirmPrompt, planText, progressText, stepDoneLine, stepFailedLine, stepSkippedLine, summaryText } from './render/failover-text.js';
@@ -19,6 +20,11 @@ export const EXIT_CODES: Record<Outcome['status'], number> = { done: 0, 'dry-run
 export function needsConfirmationRefusal(command: string, a: { yes: boolean; dryRun: boolean }): string | undefined {
   if (a.yes || a.dryRun || process.stdin.isTTY) return undefined;
   return `${command} changes roles and asks for a typed confirmation, but stdin is not a terminal: add --yes to run it anyway (see the plan first with --dry-run); nothing was changed`;
+}
+
+/** The connection options for a look that must be quick: each node answers within PROBE_BOUND_MS or is reported as not answering. */
+export function boundedConnect(conn: ConnectOptions): ConnectOptions {
+  return { ...conn, connectTimeoutMs: Math.min(conn.connectTimeoutMs, PROBE_BOUND_MS), commandTimeoutMs: Math.min(conn.commandTimeoutMs, PROBE_BOUND_MS) };
 }
 
 export function connectOptionsFor(endpoints: Endpoint[], files: TlsFiles): ConnectOptions {
@@ -139,29 +145,36 @@ export async function failoverCommand(a: FailoverArgs): Promise<number> {
   const refusal = needsConfirmationRefusal('failover', a);
   if (refusal) throw new InputError(refusal);
   const conn = connectOptionsFor([...a.entries, ...a.sentinels], a.tlsFiles);
-  for (const w of await checkEntries(a.entries, conn, a.sentinels, a.masterName)) if (!a.unplanned) process.stderr.write(`cutover: warning: ${w}\n`);
   const pool = new NodePool(conn);
   let journal: Journal | undefined;
   try {
-    const { plan } = await prepareFailover(
-      {
-        entries: a.entries,
-        to: a.to,
-        sentinels: a.sentinels,
-        masterName: a.masterName,
-        conn,
-        dataAuth: a.dataAuth,
-        sentinelAuth: a.sentinelAuth,
-        unplanned: a.unplanned,
-        via: a.via,
-        timeoutMs: a.timeoutMs,
-        followTimeoutMs: a.followTimeoutMs,
-        fenceWaitMs: a.fenceWaitMs,
-        killClients: a.killClients,
-        maxLagBytes: a.maxLagBytes,
-      },
-      pool,
-    );
+    // the entry check and the discovery at once, both bounded: a hung master must not cost seconds before the plan
+    const [checked, prepared] = await Promise.allSettled([
+      checkEntries(a.entries, boundedConnect(conn), a.sentinels, a.masterName),
+      prepareFailover(
+        {
+          entries: a.entries,
+          to: a.to,
+          sentinels: a.sentinels,
+          masterName: a.masterName,
+          conn,
+          dataAuth: a.dataAuth,
+          sentinelAuth: a.sentinelAuth,
+          unplanned: a.unplanned,
+          via: a.via,
+          timeoutMs: a.timeoutMs,
+          followTimeoutMs: a.followTimeoutMs,
+          fenceWaitMs: a.fenceWaitMs,
+          killClients: a.killClients,
+          maxLagBytes: a.maxLagBytes,
+        },
+        pool,
+      ),
+    ]);
+    if (checked.status === 'rejected') throw checked.reason;
+    if (!a.unplanned) for (const w of checked.value) process.stderr.write(`cutover: warning: ${w}\n`);
+    if (prepared.status === 'rejected') throw prepared.reason;
+    const { plan } = prepared.value;
     journal = openJournal(a.journal, a.dryRun, 'failover');
     const proc = new Procedure(plan, { pool, journal, confirm: terminalConfirm(a.yes) });
     return await runHeadless(proc, { json: a.json, dryRun: a.dryRun, command: 'failover' });

@@ -75,7 +75,8 @@ and the missed-write range reported.
   --to host:port       the replica to promote (default: the best candidate, shown before you confirm)
   --unplanned          the master is unreachable
   --sentinel HOST:PORT --master-name NAME   the Sentinels watching the master (found by themselves when the master is up)
-  --via pause|failover planned, plain replication: CLIENT PAUSE … WRITE, wait for the replica, REPLICAOF (default:
+  --via pause|failover planned, plain replication only (refused with Sentinels, in a cluster, with --unplanned):
+                       CLIENT PAUSE … WRITE, wait for the replica, REPLICAOF (default:
                        a pause of milliseconds), or FAILOVER TO (up to about 2 s: it waits for the replica's
                        once-a-second acknowledgement)
   --timeout D          FAILOVER's TIMEOUT and the longest write pause (default 5s; 500ms … 60s)
@@ -102,6 +103,7 @@ equal to the origin's, then the clone promoted, then writes unpaused.
   --role master|replica  what ORIGIN must be (default master)
   --promote            promote the clone once synced (the origin keeps its role)
   --reconfigure        implies --promote: the origin's replicas, and the origin itself, follow the clone
+                       (a master origin only: refused with --role replica, which would leave two masters)
   --via pause|failover with --reconfigure on a master origin: CLIENT PAUSE + REPLICAOF (default) or FAILOVER TO
   --no-pause           promote without pausing writes (writes in flight may be missing on the clone)
   --pause-timeout D    the longest write pause (default 5s)
@@ -111,6 +113,10 @@ equal to the origin's, then the clone promoted, then writes unpaused.
   --yes  --dry-run  --journal FILE  --json   as for failover
   --user NAME  --tls  --cacert FILE  --cert FILE  --key FILE  --insecure   REDISCLI_AUTH=… for the password
 Exit codes: 0 done and verified · 1 a step failed (state and the way back printed) · 2 refused or bad input · 130 stopped`;
+
+/** --reconfigure moves a deployment to the clone; from a replica it would leave its master a master beside the clone. */
+export const RECONFIGURE_REPLICA_REFUSAL =
+  "--reconfigure does not go with --role replica: the origin's master would keep taking writes beside the promoted clone (two masters) and the origin would keep following it; to move the deployment to the clone give its master as --origin (--role master --reconfigure), or leave out --reconfigure for an independent copy (--promote); nothing was changed";
 
 const COMMON = {
   yes: { type: 'boolean' },
@@ -156,11 +162,37 @@ const CLONE_OPTIONS = {
   'follow-timeout': { type: 'string' },
 } as const;
 
+/** What an option's value is, for "--to needs host:port" when it is missing (or looks like another option). */
+const VALUE_OF: Record<string, string> = {
+  '--uri': 'a URI (redis://host:port)',
+  '--to': 'host:port',
+  '--sentinel': 'host:port',
+  '--master-name': "the name the Sentinels monitor the master under",
+  '--origin': 'a URI (redis://host:port)',
+  '--clone': 'a URI (redis://host:port)',
+  '--via': 'pause or failover',
+  '--role': 'master or replica',
+  '--timeout': 'a duration (5s)',
+  '--pause-timeout': 'a duration (5s)',
+  '--follow-timeout': 'a duration (60s)',
+  '--fence-wait': 'a duration (30s)',
+  '--max-lag': 'a size (1MB)',
+  '--journal': 'a file name',
+  '--user': 'a user name',
+  '--cacert': 'a file',
+  '--cert': 'a file',
+  '--key': 'a file',
+};
+
 function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, command: string) {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true as const });
   } catch (err) {
-    const msg = String((err as Error).message).split('\n')[0].replace(/\. To specify a positional argument.*$/, '').replace(/\.$/, '');
+    const text = String((err as Error).message);
+    // "--to --dry-run" (the value forgotten: the next option taken for it) or "--to" last on the line
+    const missing = /option '(--[\w-]+)(?: <value>)?' argument (?:is ambiguous|missing)/i.exec(text);
+    if (missing) throw new InputError(`${missing[1]} needs ${VALUE_OF[missing[1]] ?? 'a value'}: see 'cutover ${command} --help'`);
+    const msg = text.split('\n')[0].replace(/\. To specify a positional argument.*$/, '').replace(/\.$/, '');
     throw new InputError(`${msg.charAt(0).toLowerCase()}${msg.slice(1)}: see 'cutover ${command} --help'`);
   }
 }
@@ -208,6 +240,7 @@ export function failoverArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: '
   const to = v.to ? parseEndpoint(v.to, { tls: !!v.tls, ...dataAuth }) : undefined;
   if (v['fence-wait'] !== undefined && !v.unplanned) throw new InputError(`--fence-wait is for --unplanned: a planned failover makes the old master a replica itself`);
   const via = oneOf(v.via, '--via', ['pause', 'failover'] as const, 'pause');
+  if (via === 'failover' && v.unplanned) throw new InputError(`--via failover is for a planned failover: FAILOVER TO needs the master to answer`);
   return {
     kind: 'failover',
     entries,
@@ -241,6 +274,8 @@ export function cloneArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'clo
   const clone = parseEndpoint(v.clone, defaults);
   if (nodeId(origin.host, origin.port) === nodeId(clone.host, clone.port)) throw new InputError(`--origin and --clone are the same node (${nodeId(clone.host, clone.port)}): the clone must be another server`);
   if (v['no-pause'] && !v.promote && !v.reconfigure) throw new InputError(`--no-pause is about the promotion: it goes with --promote or --reconfigure`);
+  const role = oneOf(v.role, '--role', ['master', 'replica'] as const, 'master');
+  if (v.reconfigure && role === 'replica') throw new InputError(RECONFIGURE_REPLICA_REFUSAL);
   const via = oneOf(v.via, '--via', ['pause', 'failover'] as const, 'pause');
   if (v.via !== undefined && !v.reconfigure) throw new InputError(`--via is for --reconfigure (FAILOVER TO makes the origin follow the clone)`);
   if (via === 'failover' && v['no-pause']) throw new InputError(`--via failover pauses writes itself: leave out --no-pause`);
@@ -250,7 +285,7 @@ export function cloneArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'clo
     clone,
     promote: !!v.promote || !!v.reconfigure,
     reconfigure: !!v.reconfigure,
-    role: oneOf(v.role, '--role', ['master', 'replica'] as const, 'master'),
+    role,
     timeoutMs: v.timeout === undefined ? 600_000 : parseWait(v.timeout, '--timeout', 500, 86_400_000),
     pauseMs: v['pause-timeout'] === undefined ? 5000 : parseWait(v['pause-timeout'], '--pause-timeout', 500, 60_000),
     noConfig: !!v['no-config'],

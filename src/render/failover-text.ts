@@ -133,10 +133,10 @@ export function summaryText(o: Outcome, title: string): string {
     lines.push(nodesText(o.nodes));
   }
   if (o.wayBack) lines.push(wayBackText(o.wayBack));
-  const remaining = (o.remaining ?? []).filter((s) => s.kind === 'command');
+  const remaining = o.remaining ?? [];
   if (remaining.length && o.status !== 'done') {
     lines.push('or, to finish it instead, the steps not run:');
-    for (const s of remaining) lines.push(`  ${stepTitle(s)}`);
+    for (const s of remaining) lines.push(`  ${s.kind === 'wait' ? 'wait: ' : ''}${stepTitle(s)}${s.condition ? `   (only if ${s.condition})` : ''}`);
   }
   if (o.journal) lines.push(`journal: ${o.journal}`);
   return lines.join('\n') + '\n';

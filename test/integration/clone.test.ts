@@ -49,6 +49,12 @@ afterAll(async () => {
 });
 
 describe('cutover clone', () => {
+  it('refuses --reconfigure with --role replica before anything (it would leave two masters)', async () => {
+    await expect(clone({ origin: ep(r1.address, PW), clone: ep(k1.address), role: 'replica', reconfigure: true, promote: true })).rejects.toThrow(/^--reconfigure does not go with --role replica: .*two masters/);
+    expect((await role(k1.port)).role).toBe('master');
+    expect((await role(r1.port, PW)).master).toBe(origin.address);
+  });
+
   it('refuses a wrong --role, touching nothing', async () => {
     await expect(clone({ origin: ep(origin.address, PW), clone: ep(k1.address), role: 'replica' })).rejects.toThrow(/the origin 127\.0\.0\.1:\d+ is a master, not a replica: use --role master/);
     await expect(clone({ origin: ep(r1.address, PW), clone: ep(k1.address), role: 'master' })).rejects.toThrow(/is a replica, not a master/);
@@ -89,23 +95,30 @@ describe('cutover clone', () => {
     expect(await k.dbsize()).toBe(200_000);
     expect((await role(k1.port, PW)).master).toBe(origin.address);
     expect(run.events.filter((e) => e.type === 'progress' && e.step.id === 'sync').length).toBeGreaterThan(0);
-    expect(run.outcome.results.find((r) => r.step.id === 'sync')?.result).toMatch(/^synced in /);
+    expect(run.outcome.results.find((r) => r.step.id === 'sync')?.result).toMatch(/^synced(: [\d.]+ [KMG]?B received)?$/);
   });
 
   it('a sync that does not finish within --timeout stops the procedure, with each node\'s state and the way back', async () => {
     const o = await on(origin);
     await o.call('CONFIG', 'SET', 'repl-diskless-sync-delay', '30');
     try {
-      const run = await clone({ origin: ep(origin.address, PW), clone: ep(k2.address), timeoutMs: 1000 });
+      const run = await clone({ origin: ep(origin.address, PW), clone: ep(k2.address), timeoutMs: 1000, promote: true });
       runs.push(run);
       expect(run.outcome.status).toBe('failed');
       expect(run.outcome.failed?.step.id).toBe('sync');
+      // no CLIENT PAUSE was sent, so no CLIENT UNPAUSE either
+      expect(run.journal.entries.some((e) => e.event === 'command' && (e.command as string[]).join(' ') === 'CLIENT UNPAUSE')).toBe(false);
+      // every step not run, in order, waits included, to finish by hand
+      expect(run.outcome.remaining?.map((x) => x.id)).toEqual(['sync', 'pause', 'caught-up', 'promote', 'unpause', `rewrite:${k2.address}`, 'verify']);
       expect(run.outcome.failed?.error).toMatch(/did not finish its sync within 1 s/);
       expect(run.outcome.nodes?.find((n) => n.id === k2.address)).toMatchObject({ reachable: true, role: 'replica', masterId: origin.address });
       const back = run.outcome.wayBack!.commands.map((c) => `${c.node} ${c.argv.join(' ')}`);
       expect(back).toContain(`${k2.address} REPLICAOF NO ONE`);
       expect(back).toContain(`${k2.address} CONFIG SET hz 10`);
-      expect(back).toContain(`${k2.address} CONFIG SET requirepass ***`);
+      // k2 had no password before: the way back says so ("" shown), rather than hiding an empty value
+      const commands = run.outcome.wayBack!.commands;
+      expect(commands.find((c) => c.argv[2] === 'requirepass')).toMatchObject({ node: k2.address, argv: ['CONFIG', 'SET', 'requirepass', ''], why: 'its former value: empty' });
+      expect(commands.find((c) => c.argv[2] === 'masterauth')?.argv[3]).toBe('');
     } finally {
       await o.call('CONFIG', 'SET', 'repl-diskless-sync-delay', '0');
       await (await on(k2)).call('REPLICAOF', 'NO', 'ONE');
@@ -118,6 +131,9 @@ describe('cutover clone', () => {
     console.log(figures('clone --role replica --promote', run));
     expect(run.outcome.status, JSON.stringify(run.outcome.failed)).toBe('done');
     expect(run.plan.steps.find((s) => s.id === 'pause')?.node).toBe(origin.address);
+    // an independent copy: the origin's master takes writes again, and no step claims they go to the clone
+    expect(run.plan.steps.find((s) => s.id === 'unpause')?.why).toBe(`writes resume on ${origin.address}; they no longer reach the clone, a master of its own from now on`);
+    expect(run.plan.steps.map((s) => s.why).join('\n')).not.toMatch(/READONLY/);
     expect((await role(k2.port, PW)).role).toBe('master');
     expect((await role(r1.port, PW)).master).toBe(origin.address);
     expect((await role(origin.port, PW)).role).toBe('master');

@@ -60,9 +60,18 @@ describe('cutover failover and clone, the binary', () => {
     const missing = await runCli(['failover']);
     expect(missing.code).toBe(2);
     expect(oneLine(missing.stderr)).toMatch(/--uri is missing/);
-    const role = await runCli(['clone', '--origin', m.address, '--clone', k.address, '--role', 'boss']);
-    expect(role.code).toBe(2);
-    expect(oneLine(role.stderr)).toMatch(/--role 'boss' is not one of master, replica/);
+    const badRole = await runCli(['clone', '--origin', m.address, '--clone', k.address, '--role', 'boss']);
+    expect(badRole.code).toBe(2);
+    expect(oneLine(badRole.stderr)).toMatch(/--role 'boss' is not one of master, replica/);
+    const noTo = await runCli(['failover', '--uri', m.address, '--to', '--dry-run']);
+    expect(noTo.code).toBe(2);
+    expect(oneLine(noTo.stderr)).toMatch(/^cutover: --to needs host:port/);
+    // from a replica, --reconfigure would leave its master a master beside the clone: refused up front
+    const recon = await runCli(['clone', '--origin', r1.address, '--clone', k.address, '--reconfigure', '--role', 'replica', '--yes'], env);
+    expect(recon.code).toBe(2);
+    expect(oneLine(recon.stderr)).toMatch(/^cutover: --reconfigure does not go with --role replica: .*two masters.*nothing was changed/);
+    expect((await role(k.port)).role).toBe('master');
+    expect((await role(r1.port, PW)).master).toBe(m.address);
   });
 
   it('without a terminal and without --yes: refused in one line, exit 2, nothing changed', async () => {

@@ -37,6 +37,8 @@ describe('failover in a cluster', () => {
     firstMaster = master.address;
     const writer = startWriter(clusterTarget(master.port, await keyOn(master.port)));
     await new Promise((r) => setTimeout(r, 500));
+    // FAILOVER TO is for plain replication: refused in one line, nothing changed
+    await expect(failover({ entries: [ep(master.address)], via: 'failover' }, { dryRun: true })).rejects.toThrow(/^--via failover is for plain replication: in a cluster the switch is CLUSTER FAILOVER on the replica; leave out --via$/);
     const run = await failover({ entries: [ep(master.address)] });
     await new Promise((r) => setTimeout(r, 500));
     const w = await writer.stop();
@@ -58,6 +60,8 @@ describe('failover in a cluster', () => {
     console.log(figures('unplanned cluster', run));
     expect(run.outcome.status, JSON.stringify(run.outcome.failed)).toBe('done');
     expect(run.plan.steps.find((s) => s.id === 'cluster-failover')).toMatchObject({ argv: ['CLUSTER', 'FAILOVER', 'FORCE'] });
+    // the master is down, yet the others' CLUSTER NODES name its slots
+    expect(run.plan.title).toMatch(/^unplanned failover · cluster shard \d+-\d+ · /);
     expect((await role(Number(firstMaster.split(':')[1]))).role).toBe('master');
     expect(run.outcome.results.find((r) => r.step.id === 'fence')?.result).toMatch(/is back/);
     const end = Date.now() + 15_000;

@@ -4,7 +4,7 @@
 // are cutover's, not theirs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MASTER_NAME, startLab, type Lab } from '../../src/lab/lab.js';
-import { ep, failover, figures, role, sentinelTarget, startWriter } from './failover-helpers.js';
+import { client, ep, failover, figures, role, sentinelTarget, startWriter } from './failover-helpers.js';
 
 let lab: Lab;
 beforeAll(async () => {
@@ -59,5 +59,49 @@ describe('failover with Sentinels', () => {
     for (const s of others) expect((await role(s.port)).master, s.name).toBe(promoted);
     expect(run.outcome.nodes?.filter((n) => n.role === 'sentinel').every((n) => n.masterId === promoted)).toBe(true);
     expect(run.outcome.notes.join('\n')).toMatch(/missed writes: /);
+  });
+
+  it('unplanned, after the Sentinels failed over by themselves: says so, changes nothing', async () => {
+    const name = async () => {
+      const c = await client(lab.server('s1').port);
+      try {
+        const [host, port] = (await c.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER_NAME)) as string[];
+        return `${host}:${port}`;
+      } finally {
+        c.disconnect();
+      }
+    };
+    const before = await name();
+    const victim = lab.servers.find((s) => s.address === before)!;
+    await lab.kill(victim.name);
+    // what the Sentinels do when the master stays down: here asked at once, instead of after down-after-milliseconds
+    const s1 = await client(lab.server('s1').port);
+    await s1.call('SENTINEL', 'FAILOVER', MASTER_NAME).catch(() => undefined);
+    s1.disconnect();
+    // until the failover is over (+switch-master): the old master is then counted as the new one's replica
+    const done = async () => {
+      const c = await client(lab.server('s1').port);
+      try {
+        const rec = (await c.call('SENTINEL', 'MASTER', MASTER_NAME)) as string[];
+        const f = (k: string) => (rec.includes(k) ? rec[rec.indexOf(k) + 1] : undefined);
+        const flags = f('flags') ?? '';
+        return `${f('ip')}:${f('port')}` !== before && !/failover_in_progress/.test(flags);
+      } finally {
+        c.disconnect();
+      }
+    };
+    const end = Date.now() + 15_000;
+    while (!(await done()) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    const after = await name();
+    expect(after).not.toBe(before);
+    try {
+      const entry = lab.servers.find((s) => s.address !== before && s.address !== after && !s.name.startsWith('s'))!;
+      await expect(failover({ entries: [ep(entry.address)], sentinels: sentinels(), masterName: MASTER_NAME, unplanned: true }, { dryRun: true })).rejects.toThrow(
+        new RegExp(`^the Sentinels already promoted ${after.replace(/\./g, '\\.')}: they name it as mymaster's master and it answers, while ${before.replace(/\./g, '\\.')} .*does not`),
+      );
+      expect((await role(Number(after.split(':')[1]))).role).toBe('master');
+    } finally {
+      await lab.restart(victim.name);
+    }
   });
 });

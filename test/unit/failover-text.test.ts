@@ -65,6 +65,7 @@ describe('failover text', () => {
     expect(text).toContain('state: No role has changed.');
     expect(text).toContain('127.0.0.1:6379  CLIENT UNPAUSE    # let clients write');
     expect(text).toContain('or, to finish it instead, the steps not run:');
+    expect(text).toContain('  127.0.0.1:6379  FAILOVER TO 127.0.0.1 6380 TIMEOUT 5000');
     expect(text).toContain('journal: /tmp/j.jsonl');
   });
 });
@@ -85,14 +86,21 @@ describe('failover and clone options', () => {
     expect(() => failoverArgs(['--uri', 'x:1', '--fence-wait', '5s'], env)).toThrow(/is for --unplanned/);
     expect(() => failoverArgs(['--uri', 'x:1', '--sentinel', 'y:2'], env)).toThrow(/--master-name/);
     expect(() => failoverArgs(['--uri', 'x:1', '--bogus'], env)).toThrow(/unknown option '--bogus'/i);
+    expect(() => failoverArgs(['--uri', 'x:1', '--to', '--dry-run'], env)).toThrow(/^--to needs host:port: see 'cutover failover --help'$/);
+    expect(() => failoverArgs(['--uri', 'x:1', '--to'], env)).toThrow(/^--to needs host:port/);
+    expect(() => cloneArgs(['--origin', 'x:1', '--clone'], env)).toThrow(/^--clone needs a URI/);
+    expect(() => failoverArgs(['--uri', 'x:1', '--unplanned', '--via', 'failover'], env)).toThrow(/--via failover is for a planned failover/);
   });
 
   it('reads clone options; --reconfigure implies --promote', () => {
-    const a = cloneArgs(['--origin', '127.0.0.1:1', '--clone', '127.0.0.1:2', '--reconfigure', '--timeout', '30', '--role', 'replica'], env);
-    expect(a).toMatchObject({ kind: 'clone', promote: true, reconfigure: true, timeoutMs: 30_000, role: 'replica', via: 'pause', noConfig: false });
+    const a = cloneArgs(['--origin', '127.0.0.1:1', '--clone', '127.0.0.1:2', '--reconfigure', '--timeout', '30'], env);
+    expect(a).toMatchObject({ kind: 'clone', promote: true, reconfigure: true, timeoutMs: 30_000, role: 'master', via: 'pause', noConfig: false });
+    expect(cloneArgs(['--origin', '127.0.0.1:1', '--clone', '127.0.0.1:2', '--promote', '--role', 'replica'], env)).toMatchObject({ promote: true, reconfigure: false, role: 'replica' });
     expect(() => cloneArgs(['--origin', '127.0.0.1:1'], env)).toThrow(/--clone is missing/);
     expect(() => cloneArgs(['--origin', '127.0.0.1:1', '--clone', 'localhost:1'], env)).toThrow(/same node/);
     expect(() => cloneArgs(['--origin', '127.0.0.1:1', '--clone', '127.0.0.1:2', '--role', 'boss'], env)).toThrow(/--role 'boss'/);
     expect(() => cloneArgs(['--origin', '127.0.0.1:1', '--clone', '127.0.0.1:2', '--no-pause'], env)).toThrow(/goes with --promote/);
+    // --reconfigure from a replica would leave its master taking writes beside the clone: refused before anything
+    expect(() => cloneArgs(['--origin', '127.0.0.1:1', '--clone', '127.0.0.1:2', '--reconfigure', '--role', 'replica'], env)).toThrow(/^--reconfigure does not go with --role replica: .*two masters.*nothing was changed$/);
   });
 });

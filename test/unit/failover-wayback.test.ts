@@ -66,3 +66,21 @@ describe('the way back after a failure', () => {
     ]);
   });
 });
+
+describe('clone way back: a secret setting that was empty', () => {
+  it('shows "" (an empty value is no secret), and hides one that was set', async () => {
+    const { commandLine } = await import('../../src/render/failover-text.js');
+    const w = cloneWayBack({
+      original: [],
+      now: [],
+      paused: [],
+      origin: '127.0.0.1:7000',
+      clone: '127.0.0.1:7001',
+      applied: [
+        { name: 'masterauth', old: '' },
+        { name: 'requirepass', old: 'was-set' },
+      ],
+    });
+    expect(w.commands.map((c) => `${commandLine(c.argv)}  # ${c.why}`)).toEqual(['CONFIG SET masterauth ""  # its former value: empty', 'CONFIG SET requirepass ***  # its former value (not shown)']);
+  });
+});

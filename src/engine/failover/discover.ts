@@ -1,15 +1,16 @@
-// Finds the deployment around the nodes the operator named (the topology engine's discovery), then reads
+// Finds the deployment around the nodes the operator named (bounded polls, probe-all.ts), then reads
 // the few facts a failover decides on, fresh and at the same moment: offsets and lag, min-replicas,
 // the Sentinels' quorum and their view of the replicas, Sentinel connections a replica has. Reads only.
 import { nodeId, type Endpoint } from '../../config/endpoint.js';
 import type { ConnectOptions } from '../connect.js';
-import { TopologyMonitor, type Credentials } from '../topology/monitor.js';
+import type { Credentials } from '../topology/monitor.js';
 import { pairsToRecord, parseSentinelMasters, parseSentinelPeers } from '../topology/parse-sentinel.js';
 import type { SentinelReplicaView } from './candidates.js';
 import { buildDeployment, type FoDeployment } from './model.js';
 import type { NodePool } from './pool.js';
 import { readAuth, type NodeAuth } from './auth.js';
 import type { NodeId } from './types.js';
+import { probeAll } from './probe-all.js';
 
 export interface DeploymentTarget {
   /** --uri (one or more) */
@@ -23,31 +24,26 @@ export interface DeploymentTarget {
   dataAuth: Credentials;
   sentinelAuth: Credentials;
   labels?: Record<string, string>;
+  /** the longest one node may take to answer during discovery (1 s) */
+  probeBoundMs?: number;
 }
 
-/** Discovery through the topology engine: one round of polls until no new node turns up. */
+/** Discovery: each node polled once, bounded (a hung master costs one second, not one per round). */
 export async function discoverDeployment(t: DeploymentTarget): Promise<FoDeployment> {
-  const entries = [...t.entries, ...(t.to ? [t.to] : []), ...t.sentinels];
-  const monitor = new TopologyMonitor({
-    entries,
+  const states = await probeAll({
+    entries: [...t.entries, ...(t.to ? [t.to] : []), ...t.sentinels],
     conn: t.conn,
-    intervalMs: 1000,
     masterName: t.masterName,
     dataAuth: t.dataAuth,
     sentinelAuth: t.sentinelAuth,
     labels: t.labels,
-    subscribe: false,
+    boundMs: t.probeBoundMs,
   });
-  try {
-    const states = await monitor.discover();
-    return buildDeployment(states, {
-      entries: t.entries.map((e) => nodeId(e.host, e.port)),
-      to: t.to ? nodeId(t.to.host, t.to.port) : undefined,
-      masterName: t.masterName,
-    });
-  } finally {
-    monitor.stop();
-  }
+  return buildDeployment(states, {
+    entries: t.entries.map((e) => nodeId(e.host, e.port)),
+    to: t.to ? nodeId(t.to.host, t.to.port) : undefined,
+    masterName: t.masterName,
+  });
 }
 
 /** Registers every node of the deployment in the pool: data nodes with the data credentials, Sentinels with theirs. */
@@ -118,7 +114,8 @@ export async function readLiveFacts(pool: NodePool, d: FoDeployment, opts: { mas
     const r = replicaInfos[i]?.replication;
     const offset = r ? (r.replicaOffset ?? r.masterReplOffset) : undefined;
     facts.offsets[id] = offset;
-    if (offset !== undefined && facts.masterOffset !== undefined) facts.lags[id] = Math.max(0, facts.masterOffset - offset);
+    // a replica whose link is down is not "0 B behind": how far behind it is cannot be known
+    if (offset !== undefined && facts.masterOffset !== undefined && r?.linkStatus === 'up') facts.lags[id] = Math.max(0, facts.masterOffset - offset);
   });
   const versionFrom = master?.up ? master.id : replicaIds[0];
   const [version] = await Promise.all([
@@ -157,6 +154,13 @@ export async function readLiveFacts(pool: NodePool, d: FoDeployment, opts: { mas
       } catch (err) {
         facts.errors[s.id] = String((err as Error).message);
       }
+    }
+    // a failover under way is known to its leader only, at first: ask every Sentinel
+    if (!facts.sentinelFailoverState || facts.sentinelFailoverState === 'none') {
+      const states = await Promise.all(
+        d.sentinels.filter((x) => x.up).map((s) => pool.call(s.id, ['SENTINEL', 'MASTER', opts.masterName!]).then((r) => parseSentinelMasters(r)[0]?.failoverState, () => undefined)),
+      );
+      facts.sentinelFailoverState = states.find((x) => x && x !== 'none') ?? facts.sentinelFailoverState;
     }
   }
   if (d.kind === 'replication') {

@@ -1,7 +1,7 @@
 // A failover, prepared: the deployment discovered, the facts read, the candidate chosen and checked, and
 // the plan for its kind (plain replication, Sentinel, cluster) × (planned, unplanned) drawn up. Nothing is
 // changed here; a Procedure runs the plan.
-import { nodeId } from '../../config/endpoint.js';
+import { InputError, nodeId } from '../../config/endpoint.js';
 import { discoverDeployment, readLiveFacts, registerNodes, type DeploymentTarget } from './discover.js';
 import type { FoDeployment } from './model.js';
 import { clusterPlan } from './plan-cluster.js';
@@ -20,6 +20,10 @@ export const FAILOVER_DEFAULTS = { timeoutMs: 5000, followTimeoutMs: 60_000, fen
 
 export async function prepareFailover(req: FailoverRequest, pool: NodePool): Promise<{ plan: Plan; deployment: FoDeployment }> {
   const deployment = await discoverDeployment(req);
+  if (req.via === 'failover' && deployment.kind !== 'replication') {
+    const how = deployment.kind === 'cluster' ? 'in a cluster the switch is CLUSTER FAILOVER on the replica' : "with Sentinels the switch is theirs (CLIENT PAUSE, then SENTINEL FAILOVER)";
+    throw new InputError(`--via failover is for plain replication: ${how}; leave out --via`);
+  }
   registerNodes(pool, deployment, req);
   const facts = await readLiveFacts(pool, deployment, { masterName: deployment.masterName });
   const pf = preflight(deployment, facts, { unplanned: req.unplanned, to: req.to ? nodeId(req.to.host, req.to.port) : undefined, maxLagBytes: req.maxLagBytes });

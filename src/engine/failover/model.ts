@@ -100,7 +100,13 @@ export function buildDeployment(states: NodeState[], opts: ModelOptions): FoDepl
 
   let master: FoNode | undefined;
   let masterName = opts.masterName;
-  const views = states.filter((s) => s.role === 'sentinel' && s.status === 'up').flatMap((s) => s.sentinel?.masters ?? []);
+  // Sentinels that disagree (some have not heard of a failover yet): first a view naming a node that answers as
+  // a master, then the newest config epoch
+  const answersAsMaster = (m: { host: string; port: number }) => Number(byId.get(`${m.host}:${m.port}`)?.up === true && byId.get(`${m.host}:${m.port}`)?.role === 'master');
+  const views = states
+    .filter((s) => s.role === 'sentinel' && s.status === 'up')
+    .flatMap((s) => s.sentinel?.masters ?? [])
+    .sort((a, b) => answersAsMaster(b) - answersAsMaster(a) || (b.configEpoch ?? 0) - (a.configEpoch ?? 0));
   if (sentinels.length && views.length) {
     const named = masterName ? views.find((m) => m.name === masterName) : undefined;
     const entryTops = opts.entries.map((e) => byId.get(e)).flatMap((n) => (n ? [topOf(n, byId)] : [])).filter(Boolean) as FoNode[];

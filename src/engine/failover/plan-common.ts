@@ -36,8 +36,16 @@ export function okReply(reply: unknown): string | undefined {
   return String(reply) === 'OK' ? undefined : `unexpected reply: ${String(reply)}`;
 }
 
+/**
+ * REPLICAOF's reply: "OK", or "OK Already connected to specified master" when the node follows that master
+ * already (the Sentinels repointed it a moment before): both are success.
+ */
+export function replicaofReply(reply: unknown): string | undefined {
+  return /^OK\b/.test(String(reply)) ? undefined : `unexpected reply: ${String(reply)}`;
+}
+
 export function promoteStep(c: FoNode, why: string): CommandStep {
-  return { kind: 'command', id: 'promote', node: c.id, argv: ['REPLICAOF', 'NO', 'ONE'], why, changesRole: true, check: okReply, marksDone: ['writes-back'] };
+  return { kind: 'command', id: 'promote', node: c.id, argv: ['REPLICAOF', 'NO', 'ONE'], why, changesRole: true, check: replicaofReply, marksDone: ['writes-back'] };
 }
 
 export function repointStep(n: FoNode, target: FoNode, why: string, dynamic = false): CommandStep {
@@ -48,7 +56,7 @@ export function repointStep(n: FoNode, target: FoNode, why: string, dynamic = fa
     argv: ['REPLICAOF', ...hostPort(target)],
     why,
     changesRole: true,
-    check: okReply,
+    check: replicaofReply,
     ...(dynamic ? { resolve: (ctx: StepContext) => ['REPLICAOF', ...splitId(promotedId(ctx, target.id))] } : {}),
   };
 }
@@ -200,9 +208,15 @@ export function verifyStep(nodes: FoNode[], candidate: FoNode, oldMaster: FoNode
         },
         (e) => `the new topology is not in place after ${secondsText(timeoutMs)}: ${e ?? problem}`,
       );
-      return `${promoted} is master; ${count - 1} other node${count === 2 ? '' : 's'} follow it, links up`;
+      return `${promoted} is master; ${followersText(count - 1)}`;
     },
   };
+}
+
+/** "1 other node follows it, link up" · "3 other nodes follow it, links up" · "no other node answers to follow it". */
+export function followersText(n: number): string {
+  if (n <= 0) return 'no other node answers to follow it';
+  return n === 1 ? '1 other node follows it, link up' : `${n} other nodes follow it, links up`;
 }
 
 /**

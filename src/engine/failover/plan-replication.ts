@@ -44,18 +44,24 @@ export function pauseStep(m: FoNode, ms: number): CommandStep {
   };
 }
 
-/** CLIENT UNPAUSE, also after a failure, unless the new master was promoted while the old one is still a master. */
-export function unpauseStep(m: FoNode, candidate: NodeId): CommandStep {
+/**
+ * CLIENT UNPAUSE, also after a failure, but only once a CLIENT PAUSE was sent; and (guardTwoMasters) not when
+ * the new master was promoted while the old one is still a master (its paused writes would be lost).
+ */
+export function unpauseStep(m: FoNode, candidate: NodeId, o: { guardTwoMasters?: boolean; why?: string } = {}): CommandStep {
+  const guard = o.guardTwoMasters ?? true;
   return {
     kind: 'command',
     id: 'unpause',
     node: m.id,
     argv: ['CLIENT', 'UNPAUSE'],
-    why: 'writes that waited now fail with READONLY and go to the new master',
+    why: o.why ?? 'writes that waited now fail with READONLY and go to the new master',
     changesRole: false,
     always: true,
-    condition: 'the old master is no longer a master, or no replica was promoted',
+    condition: guard ? `${m.id} was paused, and it is no longer a master or no replica was promoted` : `${m.id} was paused`,
     when: async (ctx: StepContext) => {
+      if (ctx.marks['writes-stopped'] === undefined) return false; // no CLIENT PAUSE was sent: nothing to undo
+      if (!guard) return true;
       const c = promotedId(ctx, candidate);
       const [mr, cr] = await Promise.all([ctx.info(m.id).then((i) => i.replication?.role, () => undefined), ctx.info(c).then((i) => i.replication?.role, () => undefined)]);
       if (mr === 'master' && cr === 'master') {
@@ -68,6 +74,10 @@ export function unpauseStep(m: FoNode, candidate: NodeId): CommandStep {
     marksDone: ['unpaused'],
   };
 }
+
+/** Plain replication has no list of replicas but the master's own: one whose link never came up is not in it. */
+export const UNLISTED_NOTE =
+  "only the replicas the master lists (INFO replication) and those named with --uri are seen and repointed: a replica whose link to the master is down (a wrong masterauth …) is not listed; name it with --uri to include it";
 
 export function replicationPlan(d: FoDeployment, pf: Preflight, f: LiveFacts, o: FailoverPlanOptions): Plan {
   const { master: m, candidate: c } = pf;
@@ -105,7 +115,7 @@ export function replicationPlan(d: FoDeployment, pf: Preflight, f: LiveFacts, o:
   }
 
   for (const r of others) {
-    steps.push(repointStep(r, c, o.unplanned ? 'follow the new master' : 'FAILOVER leaves it replicating from the old master: repoint it to the new one'));
+    steps.push(repointStep(r, c, o.unplanned ? 'follow the new master' : o.via === 'failover' ? 'FAILOVER leaves it replicating from the old master: repoint it to the new one' : 'it replicates from the old master: repoint it to the new one'));
   }
   if (!o.unplanned) steps.push(waitFollows(m.id, c.id, o.followTimeoutMs, 'the old master follows the new one'));
   for (const r of others) steps.push(waitFollows(r.id, c.id, o.followTimeoutMs));
@@ -126,7 +136,7 @@ export function replicationPlan(d: FoDeployment, pf: Preflight, f: LiveFacts, o:
     mode: o.unplanned ? 'unplanned: REPLICAOF NO ONE on the most advanced replica' : o.via === 'failover' ? 'planned: FAILOVER TO (loss-free)' : 'planned: CLIENT PAUSE, catch up, REPLICAOF (loss-free)',
     nodes,
     checks: pf.checks,
-    notes: [...pf.notes, ...auth.notes],
+    notes: [...pf.notes, ...auth.notes, UNLISTED_NOTE],
     steps,
     confirmWord: c.id,
     estimate,

@@ -2,7 +2,7 @@
 // Planned, cutover makes it loss-free around them: writes paused on the master until the replica has
 // every one, SENTINEL FAILOVER, and the old master made a replica of the new one before its writes
 // resume (the Sentinels would take up to 10 s to do it). Unplanned: SENTINEL FAILOVER straight away.
-import { InputError } from '../../config/endpoint.js';
+import { InputError, nodeId } from '../../config/endpoint.js';
 import type { LiveFacts } from './discover.js';
 import type { FoDeployment, FoNode } from './model.js';
 import { clientsStep, fenceStep, followerAuthSteps, killClientsSteps, missedWritesStep, nodeReports, okReply, repointIfNeededStep, repointStep, rewriteSteps, verifyStep, type FailoverPlanOptions } from './plan-common.js';
@@ -62,7 +62,20 @@ export function sentinelPlan(d: FoDeployment, pf: Preflight, f: LiveFacts, o: Fa
     steps.push(unpauseStep(m, c.id));
   } else {
     steps.push(recordOffsetsStep([c, ...others]));
-    steps.push({ ...failover, acceptErrors: { pattern: /INPROG/, meaning: 'the Sentinels are failing over already; cutover follows it' }, why: 'the Sentinels promote a replica now, without waiting for the master to be judged down' });
+    steps.push({
+      ...failover,
+      acceptErrors: { pattern: /INPROG/, meaning: 'the Sentinels are failing over already; cutover follows it' },
+      why: 'the Sentinels promote a replica now, without waiting for the master to be judged down',
+      // they may have promoted one by themselves since the plan was drawn up: another SENTINEL FAILOVER would move the master again
+      condition: `the Sentinels still name ${m.id} as ${name}'s master`,
+      when: async (ctx) => {
+        const reply = (await ctx.read(sentinels[0].id, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name]).catch(() => null)) as string[] | null;
+        const named = Array.isArray(reply) && reply.length >= 2 ? nodeId(String(reply[0]), Number(reply[1])) : undefined;
+        if (!named || named === m.id) return true;
+        ctx.note(`the Sentinels already promoted ${named} by themselves: cutover follows their failover`);
+        return false;
+      },
+    });
     steps.push(waitPromotedAny(contenders, c.id, o.timeoutMs));
   }
   steps.push(waitSentinelsSwitched(sentinels.map((s) => s.id), name, c.id, o.followTimeoutMs));

@@ -2,6 +2,7 @@
 // the deployment and the facts read just before. A failed check refuses the plan (nothing is changed).
 import { InputError } from '../../config/endpoint.js';
 import { bytes } from '../../render/format.js';
+import { masterAnswersText } from './already-switched.js';
 import { bestCandidate, rankCandidates, sentinelChoice, type Ranked } from './candidates.js';
 import type { LiveFacts } from './discover.js';
 import type { FoDeployment, FoNode } from './model.js';
@@ -44,7 +45,7 @@ export function preflight(d: FoDeployment, f: LiveFacts, o: PreflightOptions): P
     throw new InputError(`the master ${name(master)} does not answer (${master.error ?? 'down'}): for a failover without it, add --unplanned`);
   }
   if (o.unplanned && master.up) {
-    throw new InputError(`the master ${name(master)} answers: --unplanned is for a master that is unreachable; leave it out for a planned, loss-free failover`);
+    throw new InputError(masterAnswersText(d, f));
   }
   if (d.kind === 'replication' && f.sentinelClients > 0) {
     throw new InputError(
@@ -88,7 +89,9 @@ export function preflight(d: FoDeployment, f: LiveFacts, o: PreflightOptions): P
   if (!o.unplanned) {
     add(candidate.link === 'up', candidate.link === 'up' ? `${candidate.id}'s link to the master is up` : `${candidate.id}'s link to the master is ${candidate.link ?? 'unknown'}: it cannot have every write; fix its link first or choose another replica`);
     const lag = f.lags[candidate.id];
-    if (lag === undefined) add(false, `${candidate.id}'s lag could not be read`);
+    if (candidate.link !== 'up') {
+      // refused by the link check above; its lag is not known while its link is down (never "0 B behind")
+    } else if (lag === undefined) add(false, `${candidate.id}'s lag could not be read`);
     else add(lag <= maxLag, lag <= maxLag ? `${candidate.id} is ${bytes(lag)} behind (at most ${bytes(maxLag)})` : `${candidate.id} is ${bytes(lag)} behind the master (more than ${bytes(maxLag)}): wait for it to catch up`);
     if (d.kind !== 'cluster') {
       const v = f.masterVersion;
@@ -137,6 +140,10 @@ export function preflight(d: FoDeployment, f: LiveFacts, o: PreflightOptions): P
   }
   if (f.streams) notes.push(`${f.streams} replication stream${f.streams > 1 ? 's' : ''} of cutover's own (port 0) on the master: not replicas, never candidates`);
   const others = d.replicas.filter((r) => r !== candidate);
+  for (const r of others.filter((x) => x.up && x.role === 'replica' && x.link !== 'up')) {
+    const since = r.linkDownSeconds !== undefined && r.linkDownSeconds >= 0 ? ` for ${r.linkDownSeconds} s` : '';
+    add(true, `${r.id}'s link to the master is ${r.link ?? 'unknown'}${since} (a wrong masterauth, the network?): it is not up to date and the master does not list it; it is repointed with the others but its link may not come up`, true);
+  }
   for (const r of others.filter((x) => !x.up)) notes.push(`${r.id} does not answer: when it is back, point it at the new master (REPLICAOF ${candidate.host} ${candidate.port})`);
   return { master, candidate, others, ranked, checks, notes };
 }

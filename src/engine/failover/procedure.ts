@@ -163,7 +163,7 @@ export class Procedure {
       const t0 = Date.now();
       try {
         if (step.when && !(await step.when(ctx))) {
-          const reason = step.condition ? `not needed: ${step.condition} did not hold` : 'not needed';
+          const reason = step.condition ? `not needed (only if ${step.condition})` : 'not needed';
           results.push({ step: sv, status: 'skipped', ms: 0 });
           journal.write({ event: 'skip', procedure: plan.procedure, step: step.id, node: step.node, reason });
           this.events.emit({ type: 'step-skipped', step: sv, at: Date.now(), reason });
@@ -196,8 +196,8 @@ export class Procedure {
       const stoppedAt = results.findIndex((r) => r.status === 'failed');
       const remaining = results
         .slice(stoppedAt < 0 ? results.length : stoppedAt)
-        .filter((r) => (r.status === 'failed' || r.status === 'skipped') && (r.step.kind === 'command' || r.step.changesRole))
-        .map((r) => r.step);
+        .filter((r) => r.status === 'failed' || r.status === 'skipped')
+        .map((r) => r.step); // every step not run, waits included, in order: finishing by hand means each of them
       return finish({ status: failed ? 'failed' : 'cancelled', failed: failed ?? interrupted, nodes, wayBack, remaining });
     }
     return finish({ status: 'done', nodes });

@@ -62,7 +62,6 @@ export function waitPromotedAny(replicas: NodeId[], expected: NodeId, timeoutMs:
     why: 'the new master takes writes from then on',
     timeoutMs,
     run: async (ctx) => {
-      const t0 = Date.now();
       const id = await pollUntil(
         ctx,
         timeoutMs,
@@ -77,7 +76,7 @@ export function waitPromotedAny(replicas: NodeId[], expected: NodeId, timeoutMs:
       ctx.mark('writes-back');
       ctx.facts.promoted = id;
       if (id !== expected) ctx.note(`the Sentinels promoted ${id}, not ${expected}`);
-      return `${id} is master (${Date.now() - t0} ms)`;
+      return `${id} is master`;
     },
   };
 }
@@ -92,7 +91,6 @@ export function waitPromoted(candidate: NodeId, timeoutMs: number, marks: Mark[]
     why: 'the new master takes writes from then on',
     timeoutMs,
     run: async (ctx) => {
-      const t0 = Date.now();
       await pollUntil(
         ctx,
         timeoutMs,
@@ -101,7 +99,7 @@ export function waitPromoted(candidate: NodeId, timeoutMs: number, marks: Mark[]
         (e) => `${candidate} was not a master after ${secondsText(timeoutMs)}${e ? ` (${e})` : ''}`,
       );
       for (const m of marks) ctx.mark(m);
-      return `${candidate} is master (${Date.now() - t0} ms)`;
+      return `${candidate} is master`;
     },
   };
 }

@@ -43,8 +43,9 @@ export function cloneWayBack(i: CloneWayBackInput): WayBack {
     else if (!i.formerMaster && clone.role === 'replica' && !failoverBack) cmds.push({ node: i.clone, argv: ['REPLICAOF', 'NO', 'ONE'], why: "stop replicating from the origin (the keys it had before are not restored)" });
   }
   for (const s of i.applied) {
-    const secret = SECRET_SETTINGS.has(s.name);
-    cmds.push({ node: i.clone, argv: ['CONFIG', 'SET', s.name, secret ? HIDDEN : s.old], why: secret ? 'its former value (not shown)' : 'the value it had' });
+    // a secret is hidden, but an empty one is no secret: it shows as ""
+    const hidden = SECRET_SETTINGS.has(s.name) && s.old !== '';
+    cmds.push({ node: i.clone, argv: ['CONFIG', 'SET', s.name, hidden ? HIDDEN : s.old], why: hidden ? 'its former value (not shown)' : s.old === '' ? 'its former value: empty' : 'the value it had' });
   }
   for (const id of i.paused) cmds.push({ node: id, argv: ['CLIENT', 'UNPAUSE'], why: 'let clients write again (the pause would also end by itself)' });
   return { summary: `${describeNodes(i.now)}.`, commands: cmds };

@@ -3,11 +3,12 @@
 // optionally promoted, loss-free by default (writes paused on the origin until the clone has every one);
 // with reconfigure the origin's replicas and the origin itself follow the clone.
 import { InputError, nodeId, type Endpoint } from '../../../config/endpoint.js';
+import { RECONFIGURE_REPLICA_REFUSAL } from '../../../config/failover-args.js';
 import { remember } from '../../../config/redact.js';
 import { bytes } from '../../../render/format.js';
 import type { ParsedInfo } from '../../topology/parse-info.js';
 import { masterauthStep, readAuth, type NodeAuth } from '../auth.js';
-import { okReply, rewriteSteps } from '../plan-common.js';
+import { okReply, replicaofReply, rewriteSteps } from '../plan-common.js';
 import { pauseStep, unpauseStep } from '../plan-replication.js';
 import type { NodePool } from '../pool.js';
 import type { Check, CommandStep, NodeId, NodeReport, Plan, Step, StepContext, WaitStep } from '../types.js';
@@ -79,7 +80,6 @@ function syncWait(clone: NodeId, origin: NodeId, timeoutMs: number): WaitStep {
     why: "the clone holds the origin's data and follows its writes",
     timeoutMs,
     run: async (ctx) => {
-      const t0 = Date.now();
       let last = '';
       let maxBytes = 0;
       await pollUntil(
@@ -109,12 +109,13 @@ function syncWait(clone: NodeId, origin: NodeId, timeoutMs: number): WaitStep {
         },
         () => `the clone did not finish its sync within ${secondsText(timeoutMs)}: ${last || 'no answer'}`,
       );
-      return `synced in ${secondsText(Date.now() - t0)}${maxBytes ? ` (${bytes(maxBytes)} received)` : ''}`;
+      return `synced${maxBytes ? `: ${bytes(maxBytes)} received` : ''}`; // the step's line gives the time
     },
   };
 }
 
 export async function prepareClone(req: CloneRequest, pool: NodePool): Promise<{ plan: Plan }> {
+  if (req.reconfigure && req.role === 'replica') throw new InputError(RECONFIGURE_REPLICA_REFUSAL);
   const [origin, clone] = await Promise.all([readSide(pool, req.origin, 'origin'), readSide(pool, req.clone, 'clone')]);
   const oRepl = origin.info.replication;
   const cRepl = clone.info.replication;
@@ -178,7 +179,7 @@ export async function prepareClone(req: CloneRequest, pool: NodePool): Promise<{
     if (a.name === 'requirepass' && !req.clone.username) step.after = () => pool.setAuth(clone.id, a.value);
     steps.push(step);
   }
-  steps.push({ kind: 'command', id: 'replicaof', node: clone.id, argv: ['REPLICAOF', origin.host, String(origin.port)], why: "the clone takes the origin's data by a full sync, then its writes", changesRole: true, check: (r) => (/^OK/.test(String(r)) ? undefined : `unexpected reply: ${String(r)}`) });
+  steps.push({ kind: 'command', id: 'replicaof', node: clone.id, argv: ['REPLICAOF', origin.host, String(origin.port)], why: "the clone takes the origin's data by a full sync, then its writes", changesRole: true, check: replicaofReply });
   steps.push(syncWait(clone.id, origin.id, req.timeoutMs));
   if (req.reconfigure) {
     // whoever will follow the clone must give the password it asks for (the origin's, when carried over)
@@ -210,25 +211,26 @@ export async function prepareClone(req: CloneRequest, pool: NodePool): Promise<{
       steps.push(waitCaughtUp(clone.id, writer.id, Math.max(500, req.pauseMs - 1500)));
     }
     if (!useFailover) {
-      steps.push({ kind: 'command', id: 'promote', node: clone.id, argv: ['REPLICAOF', 'NO', 'ONE'], why: req.noPause ? 'the clone becomes a master at once (writes in flight may be missing)' : 'the clone has every write: it becomes a master', changesRole: true, check: okReply, marksDone: ['writes-back'] });
+      steps.push({ kind: 'command', id: 'promote', node: clone.id, argv: ['REPLICAOF', 'NO', 'ONE'], why: req.noPause ? 'the clone becomes a master at once (writes in flight may be missing)' : 'the clone has every write: it becomes a master', changesRole: true, check: replicaofReply, marksDone: ['writes-back'] });
     }
     if (req.reconfigure && oRole === 'master' && !useFailover) {
-      steps.push({ kind: 'command', id: 'demote', node: origin.id, argv: ['REPLICAOF', clone.host, String(clone.port)], why: 'the origin follows the clone: a client still writing to it gets READONLY instead of writes that would be lost', changesRole: true, check: okReply });
+      steps.push({ kind: 'command', id: 'demote', node: origin.id, argv: ['REPLICAOF', clone.host, String(clone.port)], why: 'the origin follows the clone: a client still writing to it gets READONLY instead of writes that would be lost', changesRole: true, check: replicaofReply });
     }
     if (!useFailover && !req.noPause) {
-      const unpause = unpauseStep(writerNode, clone.id);
-      if (!(req.reconfigure && oRole === 'master')) {
-        // the origin stays a master by design (--promote only, or a replica's master): unpause without the guard
-        delete unpause.when;
-        delete unpause.condition;
-      }
-      steps.push(unpause);
+      // --promote alone: the origin (or, --role replica, its master) stays a master by design: unpaused without the two-masters guard
+      const demoted = req.reconfigure && oRole === 'master';
+      steps.push(
+        unpauseStep(writerNode, clone.id, {
+          guardTwoMasters: demoted,
+          why: demoted ? 'writes that waited now fail with READONLY and go to the clone' : `writes resume on ${writer.id}; they no longer reach the clone, a master of its own from now on`,
+        }),
+      );
       estimate = `writes pause on ${writer.id} from CLIENT PAUSE until ${clone.id} has caught up and is promoted${req.reconfigure && oRole === 'master' ? ' and the origin follows it' : ''}: a few round trips; at most ${req.pauseMs} ms (CLIENT PAUSE's own limit)`;
     }
     if (req.reconfigure) {
       // replicas take no writes: repointed after the pause, which they would only lengthen
       for (const id of originReplicas) {
-        steps.push({ kind: 'command', id: `repoint:${id}`, node: id, argv: ['REPLICAOF', clone.host, String(clone.port)], why: "one of the origin's replicas: it follows the clone", changesRole: true, check: okReply });
+        steps.push({ kind: 'command', id: `repoint:${id}`, node: id, argv: ['REPLICAOF', clone.host, String(clone.port)], why: "one of the origin's replicas: it follows the clone", changesRole: true, check: replicaofReply });
         repointed.push(id);
       }
     }
