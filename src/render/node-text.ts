@@ -66,24 +66,52 @@ export function noteText(n: NodeState, now: number, width = Infinity): string {
     return fit(width, say((m, tail) => `${m.name} ${m.host}:${m.port} ${tail}`), say((m, tail) => `${m.name} ${tail}`), say((_m, tail) => tail));
   }
   if (n.conflict) return fit(width, `2ND MASTER: the Sentinels' is ${n.conflict}`, '2ND MASTER');
-  const stream = streamText(n);
+  const streams = streamWays(n);
   const self = n.cluster?.self;
   const verdict = n.cluster?.peerFailing ? `${n.cluster.peerFailing.toUpperCase()} ` : '';
   if (self && n.role === 'master') {
     const ranges = slotRanges(self.slots);
     const slots = fit(width - verdict.length, `slots ${ranges || 'none'} (${countSlots(self.slots)})`, ranges || 'no slots');
-    return verdict + slots + (stream && slots.length + verdict.length + stream.length + 3 <= width ? ` · ${stream}` : '');
+    const stream = streams.find((w) => slots.length + verdict.length + w.length + 3 <= width);
+    return verdict + slots + (stream ? ` · ${stream}` : '');
   }
-  if (stream) return fit(width, `${verdict}${stream}`, `${verdict}cutover stream`).trim();
+  if (streams.length) return fit(width, ...streams.map((w) => `${verdict}${w}`));
   return verdict.trim();
 }
 
 /** "cutover stream lag 0 B" for a master followed by cutover's live stream(s). */
 export function streamText(n: NodeState): string {
+  return streamWays(n)[0] ?? '';
+}
+
+/** Cutover's live stream(s) on a master, longest first: "cutover stream lag 0 B", "stream lag 0 B", "stream 0 B". */
+function streamWays(n: NodeState, lagWords?: string): string[] {
   const s = n.streams ?? [];
-  if (!s.length) return '';
-  const lag = Math.max(...s.map((x) => x.lagBytes ?? 0));
-  return `${s.length > 1 ? `${s.length} cutover streams` : 'cutover stream'} lag ${bytes(lag)}`;
+  if (!s.length) return [];
+  const lag = lagWords ?? bytes(Math.max(...s.map((x) => x.lagBytes ?? 0)));
+  const what = s.length > 1 ? `${s.length} streams` : 'stream';
+  return [`${s.length > 1 ? `${s.length} cutover streams` : 'cutover stream'} lag ${lag}`, `${what} lag ${lag}`, `${what} ${lag}`];
+}
+
+/**
+ * The note of a node marked S or T: "SOURCE · stream lag 0 B", the note as long as the width lets it be; the
+ * mark alone when even its shortest does not fit (the ROLE column says DOWN, the replication pane the stream's lag).
+ */
+export function taggedNote(tag: string, n: NodeState, now: number, width = Infinity): string {
+  const note = noteText(n, now, Math.max(0, width - tag.length - 3));
+  const joined = note ? `${tag} · ${note}` : tag;
+  return joined.length <= width ? joined : tag;
+}
+
+/**
+ * The width a node's note needs to say what matters, the same whatever the lag (so the columns do not come and go
+ * as it changes): a marked source's live stream, "SOURCE · stream 1023 KB"; 0 for the rest (they fit or shorten).
+ */
+export function noteRoom(n: NodeState, tag = ''): number {
+  const streams = n.streams?.length ? n : tag === 'SOURCE' && n.role === 'master' ? { ...n, streams: [{ host: '', state: '', offset: 0 }] } : undefined;
+  if (!streams) return 0;
+  const shortest = streamWays(streams, '1023 KB').at(-1)!;
+  return (tag ? tag.length + 3 : 0) + shortest.length;
 }
 
 export function keysText(n: NodeState): string {

@@ -41,6 +41,8 @@ export function App(props: AppProps) {
   const showJob = useApp((s) => !!(s.job || s.ui.prompt || s.ui.pair.source || s.ui.pair.target)) && !!intents;
   const jobBusy = useApp((s) => !!(s.job || s.ui.prompt));
   const drill = useApp((s) => s.drill);
+  const pairMarked = useApp((s) => !!(s.ui.pair.source && s.ui.pair.target));
+  const jobRunning = useApp((s) => s.job?.state === 'running');
   const wizard = useApp((s) => s.wizard);
   const typed = useApp((s) => s.ui.wizardTyped);
   const wide = columns >= WIDE;
@@ -229,7 +231,11 @@ export function App(props: AppProps) {
           ) : null}
         </>
       )}
-      <Footer width={columns} mode={footerMode} />
+      <Footer
+        width={columns}
+        mode={footerMode}
+        context={{ canAct: !!intents, pair: pairMarked, jobRunning, drillRunning: drill?.state === 'running' || drill?.state === 'connecting' }}
+      />
     </Box>
   );
 }

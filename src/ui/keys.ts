@@ -23,23 +23,46 @@ export type ActionId =
 /** What the footer is about: the console, a failover wizard running or over, or its typed confirmation. */
 export type FooterMode = 'normal' | 'wizard-running' | 'wizard-ended' | 'wizard-confirm';
 
+/** What the console's footer depends on: which keys would do something now. */
+export interface FooterContext {
+  /** the console can start jobs, drills and failovers (the engine's intents are there) */
+  canAct: boolean;
+  /** both a source and a target are marked (S and T) */
+  pair: boolean;
+  /** a replication job is running (x stops it) */
+  jobRunning: boolean;
+  /** a drill is running (d stops it) */
+  drillRunning: boolean;
+}
+
+/** A key in the console's footer: its word, and its rank when the width runs short (0 is kept first). */
+export interface FooterHint {
+  hint: string;
+  priority: number;
+}
+
+const IDLE: FooterContext = { canAct: true, pair: false, jobRunning: false, drillRunning: false };
+
 export interface KeyBinding<A extends string = ActionId> {
   action: A;
   /** how the key is written in the help */
   label: string;
   /** how it is written in the footer, when not as in the help */
   footerKey?: string;
-  /** short word for the footer (the console's own); absent = help only */
-  hint?: string;
+  /** the console's footer: its word and rank in this context; absent, or undefined now: help only */
+  footer?: (c: FooterContext) => FooterHint | undefined;
   /** short words for the footer while a failover wizard is on screen */
   wizardHint?: Partial<Record<Exclude<FooterMode, 'normal'>, string>>;
   help: string;
   match: (input: string, key: Key) => boolean;
 }
 
+/** s, c and l: a pair is marked and no job runs (otherwise they do nothing). */
+const pairJob = (c: FooterContext) => c.canAct && c.pair && !c.jobRunning;
+
 export const KEY_TABLE: KeyBinding[] = [
   {
-    action: 'up', label: '↑/k', footerKey: '↑↓/jk', hint: 'move', wizardHint: { 'wizard-running': 'scroll', 'wizard-ended': 'scroll' },
+    action: 'up', label: '↑/k', footerKey: '↑↓/jk', footer: () => ({ hint: 'move', priority: 3 }), wizardHint: { 'wizard-running': 'scroll', 'wizard-ended': 'scroll' },
     help: 'select the node above; with the failover wizard, the details or the event log focused: scroll it', match: (i, k) => k.upArrow || i === 'k',
   },
   { action: 'down', label: '↓/j', help: 'select the node below; with the failover wizard, the details or the event log focused: scroll it', match: (i, k) => k.downArrow || i === 'j' },
@@ -48,19 +71,19 @@ export const KEY_TABLE: KeyBinding[] = [
     help: 'scroll the focused pane (failover wizard, details, event log) a page back; with the topology focused, the event log', match: (_i, k) => k.pageUp,
   },
   { action: 'pageDown', label: 'PgDn', help: 'scroll the focused pane a page forward; with the topology focused, the event log', match: (_i, k) => k.pageDown },
-  { action: 'details', label: 'Enter', hint: 'details', help: "open or close the selected node's details", match: (_i, k) => k.return },
+  { action: 'details', label: 'Enter', footer: () => ({ hint: 'details', priority: 6 }), help: "open or close the selected node's details", match: (_i, k) => k.return },
   { action: 'focus', label: 'Tab', wizardHint: { 'wizard-running': 'pane', 'wizard-ended': 'pane' }, help: 'move between the panes on screen (topology, failover wizard, details, event log)', match: (_i, k) => k.tab },
-  { action: 'markSource', label: 'S', help: 'mark the selected node as the replication source', match: (i) => i === 'S' },
+  { action: 'markSource', label: 'S', footerKey: 'S/T', footer: (c) => ({ hint: 'source/target', priority: c.pair ? 8 : 4 }), help: 'mark the selected node as the replication source', match: (i) => i === 'S' },
   { action: 'markTarget', label: 'T', help: 'mark the selected node as the replication target', match: (i) => i === 'T' },
-  { action: 'snapshot', label: 's', hint: 'snapshot', help: 'copy source → target (snapshot, then verify); asks you to type yes', match: (i) => i === 's' },
-  { action: 'compare', label: 'c', hint: 'compare', help: 'compare source and target key by key (reads only)', match: (i) => i === 'c' },
-  { action: 'live', label: 'l', help: 'live replication source → target: its data by PSYNC, then every change, until x; asks you to type yes', match: (i) => i === 'l' },
-  { action: 'drill', label: 'd', help: "start a drill on the selected node's deployment (consistency checker: writes cutover:drill:* counters; asks you to type yes), or stop it", match: (i) => i === 'd' },
-  { action: 'failover', label: 'f', hint: 'failover', help: "failover wizard for the selected node: a replica is promoted (a master, or a Sentinel's master: the best candidate); preflight checks and every command shown first, you type the candidate to run it; x stops it after the current step", match: (i) => i === 'f' },
-  { action: 'stopJob', label: 'x', wizardHint: { 'wizard-running': 'stop after this step' }, help: 'stop the running job (a snapshot writes what it read; a live stream applies what it received), or the failover after its current step', match: (i) => i === 'x' },
-  { action: 'help', label: '?', hint: 'help', wizardHint: { 'wizard-running': 'help', 'wizard-ended': 'help' }, help: 'show or hide this help', match: (i) => i === '?' },
+  { action: 'snapshot', label: 's', footer: (c) => (pairJob(c) ? { hint: 'snapshot', priority: 4 } : undefined), help: 'copy source → target (snapshot, then verify); asks you to type yes', match: (i) => i === 's' },
+  { action: 'compare', label: 'c', footer: (c) => (pairJob(c) ? { hint: 'compare', priority: 4 } : undefined), help: 'compare source and target key by key (reads only)', match: (i) => i === 'c' },
+  { action: 'live', label: 'l', footer: (c) => (pairJob(c) ? { hint: 'live', priority: 4 } : undefined), help: 'live replication source → target: its data by PSYNC, then every change, until x; asks you to type yes', match: (i) => i === 'l' },
+  { action: 'drill', label: 'd', footer: (c) => (!c.canAct ? undefined : c.drillRunning ? { hint: 'stop drill', priority: 2 } : { hint: 'drill', priority: 7 }), help: "start a drill on the selected node's deployment (consistency checker: writes cutover:drill:* counters; asks you to type yes), or stop it", match: (i) => i === 'd' },
+  { action: 'failover', label: 'f', footer: (c) => (c.canAct ? { hint: 'failover', priority: 5 } : undefined), help: "failover wizard for the selected node: a replica is promoted (a master, or a Sentinel's master: the best candidate); preflight checks and every command shown first, you type the candidate to run it; x stops it after the current step", match: (i) => i === 'f' },
+  { action: 'stopJob', label: 'x', footer: (c) => (c.jobRunning ? { hint: 'stop', priority: 2 } : undefined), wizardHint: { 'wizard-running': 'stop after this step' }, help: 'stop the running job (a snapshot writes what it read; a live stream applies what it received), or the failover after its current step', match: (i) => i === 'x' },
+  { action: 'help', label: '?', footer: () => ({ hint: 'help', priority: 0 }), wizardHint: { 'wizard-running': 'help', 'wizard-ended': 'help' }, help: 'show or hide this help', match: (i) => i === '?' },
   { action: 'back', label: 'Esc', wizardHint: { 'wizard-ended': 'close' }, help: "close the help, the details, a finished failover wizard, then a finished drill's pane", match: (_i, k) => k.escape },
-  { action: 'quit', label: 'q', hint: 'quit', wizardHint: { 'wizard-running': 'quit', 'wizard-ended': 'quit' }, help: 'quit (Ctrl-C too); a lab is torn down', match: (i, k) => i === 'q' || (k.ctrl && i === 'c') },
+  { action: 'quit', label: 'q', footer: () => ({ hint: 'quit', priority: 1 }), wizardHint: { 'wizard-running': 'quit', 'wizard-ended': 'quit' }, help: 'quit (Ctrl-C too); a lab is torn down', match: (i, k) => i === 'q' || (k.ctrl && i === 'c') },
 ];
 
 export type ConfirmActionId = 'run' | 'decline' | 'drillAlongside' | 'up' | 'down' | 'pageUp' | 'pageDown';
@@ -108,9 +131,31 @@ export function actionsFor(input: string, key: Key): ActionId[] {
   return out;
 }
 
-/** The footer: "↑↓/jk move  Enter details  s snapshot  c compare  f failover  ? help  q quit" (each mode fits 80 columns). */
-export function footerHints(mode: FooterMode = 'normal'): Array<{ key: string; hint: string }> {
+const SEP = 2;
+
+/**
+ * The footer: the keys that do something now, as many as fit `width` (by rank; "? help" first), in the table's
+ * order: "↑↓/jk move  Enter details  S/T source/target  s snapshot  c compare  l live  d drill  f failover  ? help  q quit".
+ */
+export function footerHints(mode: FooterMode = 'normal', ctx: FooterContext = IDLE, width = Infinity): Array<{ key: string; hint: string }> {
   const table: KeyBinding<string>[] = mode === 'wizard-confirm' ? CONFIRM_KEYS : KEY_TABLE;
-  const hintOf = (b: KeyBinding<string>) => (mode === 'normal' ? b.hint : b.wizardHint?.[mode]);
-  return table.filter(hintOf).map((b) => ({ key: b.footerKey ?? b.label, hint: hintOf(b)! }));
+  const all = table.flatMap((b, i) => {
+    const key = b.footerKey ?? b.label;
+    if (mode === 'normal') {
+      const f = b.footer?.(ctx);
+      return f ? [{ key, hint: f.hint, priority: f.priority, i }] : [];
+    }
+    const hint = b.wizardHint?.[mode];
+    // the wizard's keys: help and quit first, then in the table's order
+    return hint ? [{ key, hint, priority: b.action === 'help' ? 0 : b.action === 'quit' ? 1 : 2 + i, i }] : [];
+  });
+  const kept = new Set<number>();
+  let used = 0;
+  for (const h of [...all].sort((a, b) => a.priority - b.priority || a.i - b.i)) {
+    const len = (kept.size ? SEP : 0) + h.key.length + 1 + h.hint.length;
+    if (used + len > width) continue;
+    kept.add(h.i);
+    used += len;
+  }
+  return all.filter((h) => kept.has(h.i)).map(({ key, hint }) => ({ key, hint }));
 }

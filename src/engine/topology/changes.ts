@@ -39,11 +39,32 @@ export function detectChanges(prev: NodeState | undefined, next: NodeState, at: 
     if (prev.syncInProgress && !next.syncInProgress) push('info', 'sync-finished', `${name(next)} sync from ${next.masterId} finished`);
   }
   const served = (next.server?.syncFull ?? 0) - (prev.server?.syncFull ?? next.server?.syncFull ?? 0);
-  if (served > 0) push('info', 'sync-started', `${name(next)} served ${served === 1 ? 'a full sync' : `${served} full syncs`} to a replica`);
+  if (served > 0) push('info', 'sync-started', `${name(next)} served ${served === 1 ? 'a full sync' : `${served} full syncs`} to ${syncedTo(prev, next, served)}`);
   if (prev.cluster?.state && next.cluster?.state && prev.cluster.state !== next.cluster.state) {
     push(next.cluster.state === 'ok' ? 'info' : 'warn', 'cluster', `${name(next)} cluster_state ${prev.cluster.state} → ${next.cluster.state}`);
   }
   return out;
+}
+
+/** A replica entry (INFO replication) that is taking a full sync now: the master saves or sends its RDB. */
+const syncing = (state: string) => state === 'wait_bgsave' || state === 'send_bulk';
+
+/**
+ * Who took the full syncs a master served since the last poll: cutover's own live stream (a replica entry on
+ * listening port 0, see NodeState.streams) or a replica, told by the entries that are new or syncing now.
+ */
+function syncedTo(prev: NodeState, next: NodeState, served: number): string {
+  const replicas = (n: NodeState) => (n.replication?.replicas ?? []).filter((r) => r.port !== 0);
+  const known = new Set(replicas(prev).map((r) => `${r.host}:${r.port}`));
+  const newReplicas = replicas(next).filter((r) => !known.has(`${r.host}:${r.port}`) || syncing(r.state)).length;
+  const streams = next.streams ?? [];
+  const newStreams = Math.max(streams.length - (prev.streams?.length ?? 0), streams.filter((s) => syncing(s.state)).length);
+  const toStreams = newStreams > 0 && newReplicas === 0;
+  // nothing new on either side (it came and went between two polls): a stream when no replica is listed at all
+  const onlyStreams = newStreams === 0 && newReplicas === 0 && streams.length > 0 && replicas(next).length === 0;
+  if (toStreams || onlyStreams) return served > 1 && streams.length > 1 ? "cutover's live streams" : "cutover's live stream";
+  if (newStreams > 0) return served > 1 ? "replicas and cutover's live stream" : "a replica or cutover's live stream";
+  return served > 1 ? 'replicas' : 'a replica';
 }
 
 /** The cluster's verdict on a node (its peers' CLUSTER NODES) changed: fail, pfail or ok again. */

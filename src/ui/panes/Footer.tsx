@@ -1,15 +1,16 @@
-// Key hints, built from the same key table as the help and the dispatcher; while a failover wizard is on screen,
-// its own keys (scrolling, stopping, closing, or the typed confirmation's).
+// Key hints, built from the same key table as the help and the dispatcher: the keys that do something now, as many
+// as fit the width (by rank, "? help" always); while a failover wizard is on screen, its own keys (scrolling,
+// stopping, closing, or the typed confirmation's).
 import React from 'react';
 import { Text } from 'ink';
-import { footerHints, type FooterMode } from '../keys.js';
+import { footerHints, type FooterContext, type FooterMode } from '../keys.js';
 import { useConsole } from '../context.js';
 
-export function Footer(props: { width: number; mode?: FooterMode }) {
+export function Footer(props: { width: number; mode?: FooterMode; context?: FooterContext }) {
   const { theme } = useConsole();
   return (
     <Text wrap="truncate">
-      {footerHints(props.mode).map((h, i) => (
+      {footerHints(props.mode, props.context, props.width).map((h, i) => (
         <Text key={h.key}>
           {i ? '  ' : ''}
           <Text bold color={theme.accent}>

@@ -9,7 +9,8 @@ import { Line } from '../widgets/Table.js';
 
 const NOTES =
   "ROLE says ✗ DOWN for a node that does not answer. LAG is how far a replica is behind its master, in bytes and seconds; " +
-  "its meter fills on a log scale up to 1 MB. NOTE holds slot ranges, a Sentinel's quorum and flags, or how long a node has been down.";
+  "its meter fills on a log scale up to 1 MB. NOTE holds SOURCE / TARGET (S and T), cutover's live stream on its master (stream lag), " +
+  "slot ranges, a Sentinel's quorum and flags, or how long a node has been down. The footer shows the keys that do something now, as many as fit.";
 
 const LABEL = 8;
 

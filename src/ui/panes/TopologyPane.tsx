@@ -3,7 +3,7 @@ import React, { useMemo } from 'react';
 import { Box, Text } from 'ink';
 import type { NodeState } from '../../engine/topology/types.js';
 import { bytes, count, rate, seconds } from '../../render/format.js';
-import { keysText, lagText, linkText, nodeName, noteText, roleText } from '../../render/node-text.js';
+import { keysText, lagText, linkText, nodeName, noteRoom, noteText, roleText, taggedNote } from '../../render/node-text.js';
 import { topologyRows } from '../../store/topology-rows.js';
 import { useApp, useConsole } from '../context.js';
 import { logFraction, meterCells } from '../widgets/meter.js';
@@ -14,7 +14,7 @@ import type { Theme } from '../theme.js';
 const LAG_SCALE = 1024 * 1024; // a full meter is 1 MB behind
 const METER = 4;
 
-/** Optional columns, added in this order while the row still has room for a useful NOTE. */
+/** Optional columns, added in this order while the row still has room for a useful NOTE (KEYS needs the least). */
 const OPTIONAL: Column[] = [
   { title: 'KEYS', width: 7, align: 'right' },
   { title: 'RATE', width: 10, align: 'right' },
@@ -22,8 +22,15 @@ const OPTIONAL: Column[] = [
   { title: 'CLI', width: 4, align: 'right' },
 ];
 const NOTE_MIN = 14;
+const NAME_MIN = 16;
+const NAME_MAX = 30;
 
-function columnsFor(inner: number): { columns: Column[]; extra: string[] } {
+/**
+ * The columns for `inner` characters: NODE as wide as the longest name (within bounds), the fixed ones, then the
+ * optional ones while NOTE keeps its least (KEYS) or `noteWant` (the rest: a marked source's live stream), so NOTE
+ * gets what is left.
+ */
+export function columnsFor(inner: number, nameWant = NAME_MAX, noteWant = 0): { columns: Column[]; extra: string[] } {
   const fixed: Column[] = [
     { title: 'ROLE', width: 8 },
     { title: 'LINK', width: 4 },
@@ -32,10 +39,11 @@ function columnsFor(inner: number): { columns: Column[]; extra: string[] } {
   ];
   const width = (cols: Column[]) => cols.reduce((s, c) => s + c.width + 1, 0);
   // room for "├─ master 127.0.0.1:45735" at 80 columns; NOTE gets the rest
-  const nameWidth = Math.max(18, Math.min(30, inner - width(fixed) - 10));
+  const nameWidth = Math.max(NAME_MIN, Math.min(NAME_MAX, nameWant, inner - width(fixed) - 10));
   const extras: Column[] = [];
   for (const col of OPTIONAL) {
-    if (nameWidth + 1 + width(fixed) + width(extras) + col.width + 1 + NOTE_MIN <= inner) extras.push(col);
+    const least = col.title === 'KEYS' ? NOTE_MIN : Math.max(NOTE_MIN, noteWant);
+    if (nameWidth + 1 + width(fixed) + width(extras) + col.width + 1 + least <= inner) extras.push(col);
   }
   const note = Math.max(0, inner - nameWidth - 1 - width(fixed) - width(extras));
   return {
@@ -66,7 +74,12 @@ function extraCell(title: string, n: NodeState): Cell {
   }
 }
 
-function cells(n: NodeState, prefix: string, theme: Theme, extra: string[], noteWidth: number, now: number, lagWidth: number): Cell[] {
+/** SOURCE / TARGET for the nodes marked with S and T. */
+function pairTag(id: string, pair: { source?: string; target?: string }): string {
+  return id === pair.source ? 'SOURCE' : id === pair.target ? 'TARGET' : '';
+}
+
+function cells(n: NodeState, prefix: string, theme: Theme, extra: string[], noteWidth: number, now: number, lagWidth: number, tag: string): Cell[] {
   const down = n.status === 'down';
   const roleColor = down ? theme.error : n.role === 'master' ? theme.accent : n.role === 'sentinel' ? theme.muted : undefined;
   const link = linkText(n);
@@ -77,16 +90,11 @@ function cells(n: NodeState, prefix: string, theme: Theme, extra: string[], note
     { text: n.offset === undefined || n.role === 'sentinel' ? '' : String(n.offset) },
     lagCell(n, theme, lagWidth),
     ...extra.map((title) => extraCell(title, n)),
-    { text: noteText(n, now, noteWidth), color: down ? theme.error : theme.muted },
+    // a marked node's note in the accent colour: "SOURCE · stream lag 0 B"
+    tag
+      ? { text: taggedNote(tag, n, now, noteWidth), color: theme.accent, bold: true }
+      : { text: noteText(n, now, noteWidth), color: down ? theme.error : theme.muted },
   ];
-}
-
-/** SOURCE / TARGET before the note of the nodes marked with S and T. */
-function withPairTag(row: Cell[], id: string, pair: { source?: string; target?: string }, theme: Theme): Cell[] {
-  const tag = id === pair.source ? 'SOURCE ' : id === pair.target ? 'TARGET ' : '';
-  if (!tag) return row;
-  const note = row[row.length - 1];
-  return [...row.slice(0, -1), { ...note, text: tag + note.text, color: theme.accent, bold: true }];
 }
 
 export function TopologyPane(props: { width: number; height: number; focused: boolean; now: number }) {
@@ -97,7 +105,9 @@ export function TopologyPane(props: { width: number; height: number; focused: bo
   const pair = useApp((s) => s.ui.pair);
   const rows = useMemo(() => topologyRows(nodes, order), [nodes, order]);
   const inner = props.width - 2;
-  const { columns, extra } = columnsFor(inner);
+  const nameWant = Math.max(0, ...rows.map((r) => r.prefix.length + nodeName(r.node).length));
+  const noteWant = Math.max(0, ...rows.map((r) => noteRoom(r.node, pairTag(r.id, pair))));
+  const { columns, extra } = columnsFor(inner, nameWant, noteWant);
   const visible = Math.max(1, props.height - 3);
   const at = Math.max(0, rows.findIndex((r) => r.id === selected));
   const start = Math.min(Math.max(0, at - visible + 1), Math.max(0, rows.length - visible));
@@ -108,7 +118,7 @@ export function TopologyPane(props: { width: number; height: number; focused: bo
       <TableHeader columns={columns} color={theme.muted} />
       {rows.length === 0 ? <Text color={theme.muted}>discovering…</Text> : null}
       {rows.slice(start, start + visible).map((r) => (
-        <TableRow key={r.id} columns={columns} selected={r.id === selected} cells={withPairTag(cells(r.node, r.prefix, theme, extra, columns[columns.length - 1].width - (r.id === pair.source || r.id === pair.target ? 7 : 0), props.now, columns[4].width), r.id, pair, theme)} />
+        <TableRow key={r.id} columns={columns} selected={r.id === selected} cells={cells(r.node, r.prefix, theme, extra, columns[columns.length - 1].width, props.now, columns[4].width, pairTag(r.id, pair))} />
       ))}
       <Box flexGrow={1} />
     </Pane>
