@@ -123,8 +123,8 @@ interface Whole {
   value: RdbValue;
 }
 
-function parse(file: Buffer, step: number, bigKeyBytes?: number): { events: RdbEvent[]; maxHeld: number; parser: RdbParser } {
-  const p = new RdbParser({ bigKeyBytes });
+function parse(file: Buffer, step: number, bigKeyBytes?: number, lazyValues = false): { events: RdbEvent[]; maxHeld: number; parser: RdbParser } {
+  const p = new RdbParser({ bigKeyBytes, lazyValues });
   const events: RdbEvent[] = [];
   let maxHeld = 0;
   for (let i = 0; i < file.length; i += step) {
@@ -209,6 +209,16 @@ describe('big keys read in pieces', () => {
     const got = parse(file, file.length, 100_000);
     expect(got.events.filter((e) => e.type === 'key-begin').map((e) => (e as { key: Buffer }).key.toString())).toEqual(['lzf']);
     expect(values(got.events)).toEqual(expected);
+  });
+
+  it('with values decoded only when read, gives the same keys, big ones in pieces as before', () => {
+    const lazy = parse(file, 100, 256, true);
+    const small = lazy.events.find((e) => e.type === 'key' && e.key.toString() === 'set-lp') as KeyEvent;
+    expect(Object.getOwnPropertyDescriptor(small, 'value')!.get).toBeTypeOf('function'); // not decoded until now
+    expect(small.value).toEqual(expected.get('set-lp')!.value);
+    expect(Object.getOwnPropertyDescriptor(small, 'value')!.get).toBeUndefined(); // decoded once, kept
+    expect(values(lazy.events)).toEqual(expected);
+    expect(lazy.parser.stats).toMatchObject({ keys: whole.parser.stats.keys });
   });
 
   it('byte by byte', () => {

@@ -11,11 +11,29 @@ import { BigKey } from './big-key.js';
 import { Crc64 } from './crc64.js';
 import { moduleName, skipModuleOpcodes } from './module.js';
 import { NeedMore, Reader } from './reader.js';
-import { RDB_OPCODE, RDB_TYPE, RdbError, type RdbEvent } from './types.js';
-import { readValue } from './value.js';
+import { RDB_OPCODE, RDB_TYPE, RdbError, type RdbEvent, type RdbValue } from './types.js';
+import { readValue, skipValue } from './value.js';
 
 const MODULE_OPCODE_UINT = 2;
 const ENC_LZF = 3;
+
+type KeyEvent = Extract<RdbEvent, { type: 'key' }>;
+
+/** A key event whose value is decoded from its raw bytes when first read, then kept. */
+function lazyKey(db: number, key: Buffer, rdbType: number, raw: Buffer): KeyEvent {
+  // `value` where a decoded event has it: redefining a property keeps its place among the keys
+  const ev = { type: 'key', db, key, rdbType, value: undefined, raw } as unknown as KeyEvent;
+  Object.defineProperty(ev, 'value', {
+    enumerable: true,
+    configurable: true,
+    get(): RdbValue {
+      const value = readValue(new Reader(raw.subarray(1)), rdbType);
+      Object.defineProperty(ev, 'value', { value, enumerable: true });
+      return value;
+    },
+  });
+  return ev;
+}
 
 /** The decompressed length of the LZF string at r.pos (0 when it is not one); leaves r.pos where it was. */
 function lzfOutputLength(r: Reader): number {
@@ -44,6 +62,11 @@ export interface RdbParserStats {
 export interface RdbParserOptions {
   /** a key whose record is still unfinished after this many bytes is read in pieces (unset: every key whole) */
   bigKeyBytes?: number;
+  /**
+   * a key event's `value` is decoded from its `raw` bytes only when it is read (a RESTORE needs the bytes alone):
+   * a key then costs its bytes, not the objects of its elements
+   */
+  lazyValues?: boolean;
 }
 
 export class RdbParser {
@@ -283,17 +306,18 @@ export class RdbParser {
           return;
         }
         const valueStart = r.pos;
-        const value = readValue(r, op);
+        const value = this.options.lazyValues ? undefined : readValue(r, op);
+        if (!value) skipValue(r, op);
         const raw = Buffer.allocUnsafe(1 + r.pos - valueStart);
         raw[0] = op;
         buf.copy(raw, 1, valueStart, r.pos);
-        const ev: RdbEvent = { type: 'key', db: this.db, key, rdbType: op, value, raw };
+        const ev = (value ? { type: 'key', db: this.db, key, rdbType: op, value, raw } : lazyKey(this.db, key, op, raw)) as KeyEvent;
         if (this.expireAtMs !== undefined) ev.expireAtMs = this.expireAtMs;
         if (this.idle !== undefined) ev.idle = this.idle;
         if (this.freq !== undefined) ev.freq = this.freq;
         this.expireAtMs = this.idle = this.freq = undefined;
         this.stats.keys++;
-        if (value.type === 'module') this.stats.moduleValues++;
+        if (op === RDB_TYPE.MODULE_2) this.stats.moduleValues++;
         events.push(ev);
       }
     }

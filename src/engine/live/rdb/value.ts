@@ -3,7 +3,7 @@ import { decodeIntset } from './intset.js';
 import { decodeListpack, type PackedElement } from './listpack.js';
 import { moduleName, skipModuleOpcodes } from './module.js';
 import type { Reader } from './reader.js';
-import { asBuf, readStream } from './stream.js';
+import { asBuf, readStream, readStreamTail } from './stream.js';
 import { RDB_TYPE, RdbError, type RdbValue } from './types.js';
 import { decodeZiplist } from './ziplist.js';
 import { decodeZipmap } from './zipmap.js';
@@ -149,5 +149,81 @@ export function readValue(r: Reader, type: number): RdbValue {
       throw new RdbError('MODULE_PRE_GA values (Redis 4.0 release candidates) cannot be skipped');
     default:
       throw new RdbError(`unknown RDB value type ${type}`);
+  }
+}
+
+/**
+ * Moves past one value of a given RDB type without building it (no element is copied): what a RESTORE of the
+ * key's own bytes needs. A stream's groups are still read (they follow its nodes). Checks less than readValue:
+ * the packed encodings are only decoded when the value is.
+ */
+export function skipValue(r: Reader, type: number): void {
+  const strings = (perElement: number) => {
+    const n = r.length();
+    for (let i = 0; i < n * perElement; i++) r.skipString();
+  };
+  switch (type) {
+    case RDB_TYPE.STRING:
+    case RDB_TYPE.HASH_ZIPMAP:
+    case RDB_TYPE.LIST_ZIPLIST:
+    case RDB_TYPE.SET_INTSET:
+    case RDB_TYPE.SET_LISTPACK:
+    case RDB_TYPE.ZSET_ZIPLIST:
+    case RDB_TYPE.ZSET_LISTPACK:
+    case RDB_TYPE.HASH_ZIPLIST:
+    case RDB_TYPE.HASH_LISTPACK:
+    case RDB_TYPE.HASH_LISTPACK_EX_PRE_GA:
+      return r.skipString();
+    case RDB_TYPE.HASH_LISTPACK_EX:
+      r.skip(8);
+      return r.skipString();
+    case RDB_TYPE.LIST:
+    case RDB_TYPE.SET:
+    case RDB_TYPE.LIST_QUICKLIST:
+      return strings(1);
+    case RDB_TYPE.HASH:
+      return strings(2);
+    case RDB_TYPE.ZSET:
+    case RDB_TYPE.ZSET_2: {
+      const n = r.length();
+      for (let i = 0; i < n; i++) {
+        r.skipString();
+        if (type === RDB_TYPE.ZSET_2) r.skip(8);
+        else {
+          const l = r.u8();
+          if (l < 253) r.skip(l);
+        }
+      }
+      return;
+    }
+    case RDB_TYPE.HASH_METADATA:
+      r.skip(8);
+    // falls through: then as the release candidates' form
+    case RDB_TYPE.HASH_METADATA_PRE_GA: {
+      const n = r.length();
+      for (let i = 0; i < n; i++) {
+        r.lengthBig();
+        r.skipString();
+        r.skipString();
+      }
+      return;
+    }
+    case RDB_TYPE.LIST_QUICKLIST_2: {
+      const n = r.length();
+      for (let i = 0; i < n; i++) {
+        r.length();
+        r.skipString();
+      }
+      return;
+    }
+    case RDB_TYPE.STREAM_LISTPACKS:
+    case RDB_TYPE.STREAM_LISTPACKS_2:
+    case RDB_TYPE.STREAM_LISTPACKS_3:
+      strings(2);
+      readStreamTail(r, type, []);
+      return;
+    default:
+      // modules (skipped by their opcodes either way) and what readValue refuses
+      readValue(r, type);
   }
 }
