@@ -3,14 +3,20 @@
 // or --idle-timeout (then a verification decides the exit code).
 import type { ReplicateArgs } from './config/args.js';
 import { redact } from './config/redact.js';
-import { differences } from './engine/replicate/compare.js';
+import { differences, summaryLine } from './engine/replicate/compare.js';
 import { LiveJob } from './engine/live/job.js';
-import type { LiveEvent } from './engine/live/types.js';
+import type { LiveEvent, LiveStats } from './engine/live/types.js';
 import type { Side } from './engine/replicate/side.js';
 import { liveLine, liveSummaryText } from './render/live-text.js';
 import { compareSummaryText, progressLine, snapshotSummaryText } from './render/replicate-text.js';
 
 export const EXIT_REFUSED = 2;
+
+/** The meters as NDJSON: each change source's own (no offsets for notifications, no event counts for psync). */
+export function statsJson(s: LiveStats): Partial<LiveStats> {
+  const { sourceOffset, receivedOffset, appliedOffset, lagBytes, events, droppedEvents, overflows, ...common } = s;
+  return s.source === 'psync' ? { ...common, sourceOffset, receivedOffset, appliedOffset, lagBytes } : { ...common, events, droppedEvents, overflows };
+}
 
 export async function runLive(a: ReplicateArgs, source: Side, target: Side): Promise<number> {
   const l = a.live!;
@@ -27,6 +33,8 @@ export async function runLive(a: ReplicateArgs, source: Side, target: Side): Pro
     enableNotifications: l.enableNotifications,
     idleTimeoutMs: l.idleTimeoutMs,
     verifyOnIdle: l.verifyOnIdle,
+    checkExtra: a.checkExtra,
+    showDiffs: a.showDiffs,
     type: a.type,
     readBatch: a.readBatch,
     readThreads: a.readThreads,
@@ -49,12 +57,16 @@ export async function runLive(a: ReplicateArgs, source: Side, target: Side): Pro
   const json = (o: object) => process.stdout.write(redact(JSON.stringify(o)) + '\n');
   job.events.on((e: LiveEvent) => {
     if (!tty) {
-      if (e.type === 'stats') json({ event: 'live', ...e.stats, at: new Date().toISOString() });
+      if (e.type === 'stats') json({ event: 'live', ...statsJson(e.stats), at: new Date().toISOString() });
       else if (e.type === 'log') json({ event: 'log', level: e.level, message: e.message, at: new Date().toISOString() });
       else if (e.type === 'snapshot-progress') json({ event: 'progress', phase: 'snapshot', done: e.done, total: e.total, keysPerSec: e.keysPerSec, at: new Date().toISOString() });
       else if (e.type === 'verify-progress') json({ event: 'progress', phase: 'compare', done: e.done, total: e.total, keysPerSec: e.keysPerSec, at: new Date().toISOString() });
       else if (e.type === 'snapshot-done') json({ event: 'summary', phase: 'snapshot', ...e.summary });
-      else if (e.type === 'verify-done') json({ event: 'summary', phase: 'compare', ...e.summary });
+      else if (e.type === 'verify-done') {
+        // the shape of cutover compare's summary: db (and targetDb where it is another), RIOT's line, diffs with --show-diffs
+        const db = e.targetDb === e.db ? { db: e.db } : { db: e.db, targetDb: e.targetDb };
+        json({ event: 'summary', phase: 'compare', ...db, line: summaryLine(e.summary.counts, e.summary.checkExtra), ...e.summary, diffs: a.showDiffs ? e.summary.diffs : undefined });
+      }
       return;
     }
     if (e.type === 'stats') draw(liveLine(e.stats));
@@ -64,7 +76,7 @@ export async function runLive(a: ReplicateArgs, source: Side, target: Side): Pro
       clear();
       if (e.type === 'log') process.stdout.write(`${e.level === 'info' ? '' : `${e.level}: `}${redact(e.message)}\n`);
       else if (e.type === 'snapshot-done') process.stdout.write(snapshotSummaryText(e.summary));
-      else if (e.type === 'verify-done') process.stdout.write(compareSummaryText(e.summary, false));
+      else if (e.type === 'verify-done') process.stdout.write(compareSummaryText(e.summary, a.showDiffs));
       if (drawn) process.stdout.write(drawn);
     }
   });
@@ -75,7 +87,7 @@ export async function runLive(a: ReplicateArgs, source: Side, target: Side): Pro
     const summary = await job.run();
     clear();
     if (tty) process.stdout.write(liveSummaryText(summary));
-    else json({ event: 'summary', phase: 'live', ...summary });
+    else json({ event: 'summary', phase: 'live', ...summary, stats: statsJson(summary.stats), verify: summary.verify && { ...summary.verify, diffs: a.showDiffs ? summary.verify.diffs : undefined } });
     if (summary.refused) {
       process.stderr.write(`cutover: ${redact(summary.error ?? 'the source refused the stream')}\n`);
       return EXIT_REFUSED;

@@ -8,6 +8,8 @@ import { DEFAULT_CONNECT, describeError, tlsSettings, type ConnectOptions } from
 import { CompareJob, differences, summaryLine, type CompareSummary } from './engine/replicate/compare.js';
 import { refusals } from './engine/replicate/refusals.js';
 import { keyspace, openSide, type ReadFrom, type Side } from './engine/replicate/side.js';
+import { addressOf } from './engine/replicate/resp-pool.js';
+import { checkCheckpointFile, type Checkpoint } from './engine/live/checkpoint.js';
 import { SnapshotJob, type SnapshotSummary } from './engine/replicate/snapshot.js';
 import { compareSummaryText, progressLine, snapshotDone, snapshotSummaryText } from './render/replicate-text.js';
 
@@ -84,6 +86,8 @@ async function passesFor(a: ReplicateArgs, source: Side, target: Side): Promise<
 }
 
 export async function replicateCommand(a: ReplicateArgs): Promise<number> {
+  // an unusable --checkpoint is bad input: said before any connection, nothing written
+  const checkpoint: Checkpoint | undefined = a.live?.checkpoint !== undefined ? checkCheckpointFile(a.live.checkpoint) : undefined;
   const conn: ConnectOptions = {
     ...DEFAULT_CONNECT,
     tls: a.source.tls || a.target.tls ? tlsSettings(a.tlsFiles) : {},
@@ -114,8 +118,11 @@ export async function replicateCommand(a: ReplicateArgs): Promise<number> {
   const reopened: Side[] = [];
   try {
     const live = a.mode === 'live' || a.mode === 'liveonly';
-    // liveonly writes changes into a target that already holds the data: a non-empty target is the point
-    const acceptNonEmpty = !!a.mergePolicy || a.yes || a.mode === 'liveonly';
+    // liveonly writes changes into a target that already holds the data: a non-empty target is the point; so does
+    // a checkpoint holding where a stream from this source stopped (the job says it resumes from it)
+    const resumes = !!checkpoint && source.masters.some((m) => checkpoint[addressOf(m)] !== undefined);
+    const acceptNonEmpty = !!a.mergePolicy || a.yes || a.mode === 'liveonly' || resumes;
+    if (a.allDbs) await databasesFit(source, target);
     await refusals({ mode: a.mode === 'compare' ? 'compare' : 'snapshot', dryRun: a.dryRun, acceptNonEmpty, allDbs: a.allDbs }, source, target);
     if (live) {
       process.off('SIGINT', onSignal);
@@ -150,6 +157,20 @@ export async function replicateCommand(a: ReplicateArgs): Promise<number> {
     for (const side of reopened) side.close();
     source.close();
     target.close();
+  }
+}
+
+/** --all-dbs: every database holding keys on the source must exist on the target (one line, exit 2, before any write). */
+async function databasesFit(source: Side, target: Side): Promise<void> {
+  if (source.isCluster || target.isCluster) return; // refused next, with its own line
+  const count = await (target.masters[0].call('CONFIG', 'GET', 'databases') as Promise<string[]>).then(
+    (r) => Number(r[1]),
+    () => undefined,
+  );
+  if (!count) return;
+  const beyond = [...(await keyspace(source)).keys()].filter((db) => db >= count).sort((x, y) => x - y);
+  if (beyond.length) {
+    throw new InputError(`--all-dbs: the source holds keys in db ${beyond.join(', ')}, which ${target.label} does not have (it has ${count}: 0 to ${count - 1}, its 'databases' setting): raise it there, or copy those dbs with --source-db N --target-db M`);
   }
 }
 

@@ -45,7 +45,7 @@ export function liveSummaryText(s: LiveSummary): string {
   const how = s.reason === 'idle' ? `idle for the --idle-timeout` : s.reason === 'stopped' ? 'stopped' : 'failed';
   const lines = [
     `live (${st.source}, ${how}): ${num(st.applied)} commands applied` +
-      (st.source === 'psync' ? `, ${num(st.rdbKeys)} keys from the RDB${st.rdbBigKeys ? ` (${num(st.rdbBigKeys)} too big to hold, written in pieces)` : ''}, ${num(st.filtered)} left out by filters` : `, ${num(st.events)} events, ${num(st.droppedEvents)} dropped, ${st.overflows} queue overflows`) +
+      (st.source === 'psync' ? `, ${num(st.rdbKeys)} keys from the ${st.fullResyncs ? 'last ' : ''}RDB${st.rdbBigKeys ? ` (${num(st.rdbBigKeys)} too big to hold, written in pieces)` : ''}, ${num(st.filtered)} left out by filters` : `, ${num(st.events)} events, ${num(st.droppedEvents)} dropped, ${st.overflows} queue overflows`) +
       `, ${num(st.failed)} failed in ${seconds(s.elapsedMs / 1000)}`,
   ];
   if (st.source === 'psync') {
@@ -57,4 +57,11 @@ export function liveSummaryText(s: LiveSummary): string {
   } else lines.push(`  notifications are not a change log: the verification, not this line, says whether anything was lost`);
   if (s.error) lines.push(`  ${s.error}`);
   return lines.join('\n') + '\n';
+}
+
+/** The console's line at a live job's end: "10,617 applied (10,117 keys from the RDB), 0 failed, lag 0 B at the end, …". */
+export function liveStopLine(st: LiveStats): string {
+  const rdb = st.source === 'psync' ? ` (${num(st.rdbKeys)} keys from the ${st.fullResyncs ? 'last ' : ''}RDB)` : '';
+  const tail = st.source === 'psync' ? `, lag ${bytes(st.lagBytes)} at the end, resyncs ${num(st.partialResyncs)} partial ${num(st.fullResyncs)} full` : `, ${num(st.droppedEvents)} events dropped`;
+  return `${num(st.applied)} applied${rdb}, ${num(st.failed)} failed${tail}`;
 }

@@ -66,6 +66,26 @@ describe('live replication with a cluster', () => {
     expect(live.last().splitTransactions).toBe(1);
     expect(live.logs.join('\n')).toMatch(/a transaction of 5 commands spans 5 slots of the cluster target/);
     expect(live.last().failed).toBe(0);
+    // commands whose keys map to different masters of the target: never sent whole (CROSSSLOT), by key instead
+    await src.redis.rpush('x:list', 'a', 'b');
+    await src.redis.sadd('x:set1', 'p', 'q');
+    await src.redis.sadd('x:set2', 'q', 'r');
+    await src.redis.rename('k:1', 'renamed:1');
+    await src.redis.lmove('x:list', 'y:list', 'LEFT', 'RIGHT');
+    await src.redis.sunionstore('x:union', 'x:set1', 'x:set2');
+    await src.redis.smove('x:set1', 'y:set', 'p');
+    await src.redis.msetnx('nx:1', 'a', 'nx:2', 'b');
+    await until('the cross-slot commands applied', () => live.last().lagBytes === 0 && live.last().queueDepth === 0 && live.last().applied >= 221, 20_000);
+    expect(await cluster.get('k:1')).toBeNull();
+    expect(await cluster.get('renamed:1')).toBe('1');
+    expect(await cluster.lrange('x:list', 0, -1)).toEqual(['b']);
+    expect(await cluster.lrange('y:list', 0, -1)).toEqual(['a']);
+    expect((await cluster.smembers('x:union')).sort()).toEqual(['p', 'q', 'r']);
+    expect(await cluster.smembers('y:set')).toEqual(['p']);
+    expect([await cluster.get('nx:1'), await cluster.get('nx:2')]).toEqual(['a', 'b']);
+    expect(live.last().failed).toBe(0);
+    expect(live.logs.join('\n')).not.toMatch(/target refused|forwarded whole/);
+    expect(live.logs.join('\n')).toMatch(/RENAME names keys of several slots \(the cluster target would refuse it: CROSSSLOT\): its effect on each key is applied on that key alone \(DEL\); the key whose new value/);
     await live.stop();
   });
 });

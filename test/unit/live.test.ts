@@ -1,18 +1,19 @@
 // Live replication's pure parts: what a stream command is, the translator (SELECT, MULTI/EXEC, filters, FLUSH),
 // the age window, the notifications check, the checkpoint file, the options and the words.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/config/args.js';
 import { InputError } from '../../src/config/endpoint.js';
-import { loadCheckpoint, saveCheckpoint } from '../../src/engine/live/checkpoint.js';
+import { checkCheckpointFile, loadCheckpoint, saveCheckpoint } from '../../src/engine/live/checkpoint.js';
 import { classify, splitByKey } from '../../src/engine/live/commands.js';
 import { LatencyWindow } from '../../src/engine/live/latency.js';
 import { notificationsCover } from '../../src/engine/live/notify-source.js';
 import { StreamTranslator, type TranslateOptions } from '../../src/engine/live/translate.js';
 import type { LiveStats } from '../../src/engine/live/types.js';
-import { liveLine, liveSummaryText } from '../../src/render/live-text.js';
+import { liveLine, liveStopLine, liveSummaryText } from '../../src/render/live-text.js';
+import { statsJson } from '../../src/live.js';
 
 const b = (...xs: string[]) => xs.map((x) => Buffer.from(x));
 
@@ -99,6 +100,63 @@ describe('StreamTranslator', () => {
     const ops = make({ clusterTarget: true, targetDb: 0 }).feed(b('MSET', 'a', '1', 'b', '2'));
     expect(ops).toHaveLength(2);
   });
+
+  // what each op does, in words: "DEL a:x", "reread 0 a:x" (source db, key)
+  const said = (ops: ReturnType<StreamTranslator['feed']>) =>
+    ops.map((o) => (o.reread ? `reread ${o.reread.db} ${o.reread.key}` : o.cmds.map((c) => c.map(String).join(' ')).join(' ; ')));
+
+  it('never forwards whole a command naming keys on both sides of the filters: the replicated side only, exact or read again', () => {
+    logs.length = 0;
+    const t = make({ scan: { count: 1, include: [/^a:/], exclude: [] } });
+    expect(said(t.feed(b('RENAME', 'b:ren', 'a:ren')))).toEqual(['reread 0 a:ren']);
+    expect(said(t.feed(b('RENAME', 'a:x', 'b:y')))).toEqual(['DEL a:x']);
+    expect(said(t.feed(b('COPY', 'b:0', 'a:copy')))).toEqual(['reread 0 a:copy']);
+    expect(said(t.feed(b('COPY', 'a:0', 'b:copy')))).toEqual([]);
+    expect(said(t.feed(b('LMOVE', 'b:l', 'a:l', 'LEFT', 'RIGHT')))).toEqual(['reread 0 a:l']);
+    expect(said(t.feed(b('LMOVE', 'a:l', 'b:l', 'RIGHT', 'LEFT')))).toEqual(['RPOP a:l']);
+    expect(said(t.feed(b('RPOPLPUSH', 'a:l', 'b:l')))).toEqual(['RPOP a:l']);
+    expect(said(t.feed(b('SMOVE', 'b:s', 'a:s', 'm')))).toEqual(['SADD a:s m']);
+    expect(said(t.feed(b('SMOVE', 'a:s', 'b:s', 'm')))).toEqual(['SREM a:s m']);
+    expect(said(t.feed(b('SUNIONSTORE', 'a:u', 'b:1', 'a:2')))).toEqual(['reread 0 a:u']);
+    expect(said(t.feed(b('SUNIONSTORE', 'b:u', 'a:1', 'a:2')))).toEqual([]);
+    expect(said(t.feed(b('ZRANGESTORE', 'a:z', 'b:z', '0', '-1')))).toEqual(['reread 0 a:z']);
+    expect(said(t.feed(b('BITOP', 'AND', 'a:bits', 'b:1')))).toEqual(['reread 0 a:bits']);
+    expect(said(t.feed(b('SORT', 'b:list', 'STORE', 'a:sorted')))).toEqual(['reread 0 a:sorted']);
+    expect(said(t.feed(b('MSETNX', 'a:1', 'x', 'b:1', 'y')))).toEqual(['SET a:1 x']);
+    expect(logs.join('\n')).not.toMatch(/forwarded whole/);
+    expect(logs.filter((l) => /^RENAME /.test(l))).toHaveLength(2); // once for each way it is handled
+    expect(logs.join('\n')).toMatch(/RENAME names keys both inside and outside the key filters: .*read again from the source/);
+  });
+
+  it('in a transaction, keys read again go after its EXEC', () => {
+    const t = make({ scan: { count: 1, include: [/^a:/], exclude: [] } });
+    t.feed(b('MULTI'));
+    t.feed(b('RENAME', 'b:x', 'a:x'));
+    t.feed(b('INCR', 'a:x'));
+    t.feed(b('RENAME', 'a:y', 'b:y'));
+    expect(said(t.feed(b('EXEC')))).toEqual(['INCR a:x ; DEL a:y', 'reread 0 a:x']);
+  });
+
+  it('MOVE and COPY … DB across replicated and other databases', () => {
+    const t = make();
+    expect(said(t.feed(b('MOVE', 'k', '3')))).toEqual(['DEL k']);
+    expect(said(t.feed(b('COPY', 'k', 'k2', 'DB', '0')))).toEqual(['COPY k k2 DB 5']);
+    expect(said(t.feed(b('COPY', 'k', 'k2', 'DB', '4')))).toEqual([]);
+    t.feed(b('SELECT', '3'));
+    expect(said(t.feed(b('MOVE', 'k', '0')))).toEqual(['reread 0 k']);
+    expect(said(t.feed(b('COPY', 'k', 'k3', 'DB', '0', 'REPLACE')))).toEqual(['reread 0 k3']);
+    expect(said(t.feed(b('MOVE', 'k', '4')))).toEqual([]);
+    const all = make({ allDbs: true });
+    expect(said(all.feed(b('MOVE', 'k', '3')))).toEqual(['MOVE k 3']);
+  });
+
+  it('a cross-slot RENAME, SMOVE or *STORE for a cluster target: by key, the destination read again', () => {
+    const t = make({ clusterTarget: true, targetDb: 0 });
+    expect(said(t.feed(b('RENAME', 'a', 'b')))).toEqual(['DEL a', 'reread 0 b']);
+    expect(said(t.feed(b('SMOVE', 'a', 'b', 'm')))).toEqual(['SREM a m', 'SADD b m']);
+    expect(said(t.feed(b('SINTERSTORE', 'a', 'b', 'c')))).toEqual(['reread 0 a']);
+    expect(said(t.feed(b('RENAME', '{t}a', '{t}b')))).toEqual(['RENAME {t}a {t}b']);
+  });
 });
 
 describe('LatencyWindow', () => {
@@ -139,6 +197,27 @@ describe('checkpoint file', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('is checked before the start: its directory, its permissions, its contents; nothing written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cutover-cp-'));
+    try {
+      expect(() => checkCheckpointFile('/nonexistent/dir/ck.json')).toThrow(/--checkpoint \/nonexistent\/dir\/ck\.json: the directory \/nonexistent\/dir does not exist: create it/);
+      writeFileSync(join(dir, 'plain'), 'x');
+      expect(() => checkCheckpointFile(join(dir, 'plain', 'ck.json'))).toThrow(/is not a directory/);
+      expect(() => checkCheckpointFile(dir)).toThrow(/is not a regular file/);
+      writeFileSync(join(dir, 'bad.json'), '[1]');
+      expect(() => checkCheckpointFile(join(dir, 'bad.json'))).toThrow(/is not a cutover checkpoint/);
+      expect(checkCheckpointFile(join(dir, 'new.json'))).toEqual({});
+      expect(readdirSync(dir).sort()).toEqual(['bad.json', 'plain']);
+      if (process.getuid?.() !== 0) {
+        const ro = join(dir, 'ro');
+        mkdirSync(ro, { mode: 0o500 });
+        expect(() => checkCheckpointFile(join(ro, 'ck.json'))).toThrow(/is not writable by this user/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('live options', () => {
@@ -173,6 +252,19 @@ describe('live words', () => {
   it('the Listening line names lag, ages, queue, rate and resyncs', () => {
     expect(liveLine(stats)).toBe('Listening ▸ 123,456 applied · lag 1000 B · age p50 1 ms p99 12 ms · queue 3 · 10,000 ops/s · resyncs 3 (1 full)');
     expect(liveLine({ ...stats, source: 'notifications', droppedEvents: 5, overflows: 1 })).toMatch(/dropped 5 \(1 overflows\)$/);
+  });
+
+  it("the console's end line has thousands separators and says the last RDB after a full resync", () => {
+    expect(liveStopLine({ ...stats, applied: 10_617, rdbKeys: 10_117 })).toBe('10,617 applied (10,117 keys from the last RDB), 0 failed, lag 1000 B at the end, resyncs 2 partial 1 full');
+    expect(liveSummaryText({ stats: { ...stats, fullResyncs: 0 }, elapsedMs: 1000, stopped: true, reason: 'stopped' })).toMatch(/123,456 commands applied, 10 keys from the RDB,/);
+  });
+
+  it("NDJSON meters carry each change source's own figures only", () => {
+    expect(Object.keys(statsJson({ ...stats, source: 'notifications' }))).not.toContain('sourceOffset');
+    expect(Object.keys(statsJson({ ...stats, source: 'notifications' }))).not.toContain('appliedOffset');
+    expect(statsJson({ ...stats, source: 'notifications', events: 7 })).toMatchObject({ events: 7, droppedEvents: 0 });
+    expect(statsJson(stats)).toMatchObject({ sourceOffset: 2000, appliedOffset: 1000, lagBytes: 1000 });
+    expect(Object.keys(statsJson(stats))).not.toContain('droppedEvents');
   });
 
   it('the summary never claims zero loss for notifications', () => {

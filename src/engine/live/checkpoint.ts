@@ -1,6 +1,7 @@
 // --checkpoint FILE: each stream's replication id and the offset applied to the target, so a restarted cutover
 // resumes by partial resync. Written to a temporary file and renamed over the old one: never half written.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { InputError } from '../../config/endpoint.js';
 
 export interface StreamPosition {
@@ -21,6 +22,7 @@ export function loadCheckpoint(file: string): Checkpoint {
   }
   try {
     const parsed = JSON.parse(text) as { streams?: Checkpoint };
+    if (typeof parsed !== 'object' || !parsed || Array.isArray(parsed) || typeof (parsed.streams ?? {}) !== 'object') throw new Error('not a checkpoint');
     const out: Checkpoint = {};
     for (const [at, p] of Object.entries(parsed.streams ?? {})) {
       if (typeof p?.replId === 'string' && /^[0-9a-f]{40}$/.test(p.replId) && Number.isSafeInteger(p.offset) && p.offset >= 0) out[at] = { replId: p.replId, offset: p.offset };
@@ -35,4 +37,38 @@ export function saveCheckpoint(file: string, c: Checkpoint): void {
   const tmp = `${file}.tmp`;
   writeFileSync(tmp, JSON.stringify({ version: 1, savedAt: new Date().toISOString(), streams: c }, null, 2) + '\n');
   renameSync(tmp, file);
+}
+
+/**
+ * Before anything starts: the checkpoint's directory exists and can be written (the file goes there as FILE.tmp,
+ * renamed over FILE), and FILE, when there, is a readable cutover checkpoint. Throws one InputError line; writes
+ * nothing. Returns the positions it holds (empty when there is no file yet).
+ */
+export function checkCheckpointFile(file: string): Checkpoint {
+  const dir = dirname(resolve(file));
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    throw new InputError(`--checkpoint ${file}: the directory ${dir} does not exist: create it, or name a file in an existing directory`);
+  }
+  if (!isDir) throw new InputError(`--checkpoint ${file}: ${dir} is not a directory: name a file in an existing directory`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new InputError(`--checkpoint ${file}: the directory ${dir} is not writable by this user: name a file in a directory cutover can write`);
+  }
+  let st: ReturnType<typeof statSync> | undefined;
+  try {
+    st = statSync(file);
+  } catch {
+    return {}; // created at the first save
+  }
+  if (!st.isFile()) throw new InputError(`--checkpoint ${file} is not a regular file: name another file`);
+  try {
+    accessSync(file, constants.R_OK | constants.W_OK);
+  } catch {
+    throw new InputError(`--checkpoint ${file} cannot be read and written by this user: fix its permissions, or name another file`);
+  }
+  return loadCheckpoint(file);
 }

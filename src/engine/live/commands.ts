@@ -48,7 +48,13 @@ export function classify(args: Buffer[]): StreamCommand {
     }
   }
   if (!idx.length) return { kind: 'keyless', name, args: forward };
-  return { kind: 'keyed', name, args: forward, keys: idx.map((i) => rest[i]) };
+  const keys = idx.map((i) => rest[i]);
+  // SORT … STORE dst: @ioredis/commands finds dst in strings only, not in Buffers
+  if (name === 'sort') {
+    const dst = storeTarget(args);
+    if (dst && !keys.includes(dst)) keys.push(dst);
+  }
+  return { kind: 'keyed', name, args: forward, keys };
 }
 
 /** Commands that are one independent write per key, so a multi-key one can be split by key (filters, cluster slots). */
@@ -78,4 +84,89 @@ export function oneSlot(keys: Buffer[]): boolean {
   if (keys.length < 2) return true;
   const s = calculateSlot(keys[0]);
   return keys.every((k) => calculateSlot(k) === s);
+}
+
+type Keyed = Extract<StreamCommand, { kind: 'keyed' }>;
+
+/**
+ * What a multi-key command does to one key, for when it cannot be sent whole (some of its keys are left out by the
+ * key filters, or they hash to several slots of a cluster target): a command on that key alone with the same
+ * effect, or `reread` when the key's new value comes from other keys and only the source can say what it is.
+ */
+export type Effect = { kind: 'cmd'; args: Buffer[]; key: Buffer } | { kind: 'reread'; key: Buffer; db?: number };
+
+/** Destination first, then its sources: the destination is the only key written. */
+const STORE_FIRST = new Set(['sunionstore', 'sinterstore', 'sdiffstore', 'zunionstore', 'zinterstore', 'zdiffstore', 'zrangestore', 'geosearchstore', 'pfmerge', 'bitop']);
+
+const b = (s: string) => Buffer.from(s);
+
+/** The argument after the last STORE/STOREDIST (SORT, GEORADIUS…): the key written. */
+function storeTarget(args: Buffer[]): Buffer | undefined {
+  for (let i = args.length - 2; i > 0; i--) {
+    const w = args[i].toString('latin1').toLowerCase();
+    if (w === 'store' || w === 'storedist') return args[i + 1];
+  }
+  return undefined;
+}
+
+/** COPY's `DB n` (undefined: the current db). */
+export function copyDb(args: Buffer[]): number | undefined {
+  for (let i = 3; i < args.length - 1; i++) if (args[i].toString('latin1').toLowerCase() === 'db') return Number(args[i + 1].toString('latin1'));
+  return undefined;
+}
+
+/**
+ * The command's effects on the keys `keep` says yes to, one key each. Exact where the command says what it does to
+ * a key (RENAME's source is deleted, LMOVE's source popped, SMOVE's member removed and added, MSETNX's values set);
+ * `reread` where a kept key's value comes from other keys (RENAME's, COPY's, LMOVE's destination, a *STORE's).
+ * Keys only read are left alone. An unknown command: every kept key is read again.
+ */
+export function effects(c: Keyed, keep: (key: Buffer) => boolean): Effect[] {
+  const a = c.args;
+  const out: Effect[] = [];
+  const cmd = (name: string, key: Buffer, ...rest: Buffer[]) => {
+    if (keep(key)) out.push({ kind: 'cmd', args: [b(name), key, ...rest], key });
+  };
+  const reread = (key: Buffer | undefined, db?: number) => {
+    if (key && keep(key)) out.push({ kind: 'reread', key, db });
+  };
+  switch (c.name) {
+    case 'rename':
+    case 'renamenx':
+      cmd('DEL', a[1]);
+      reread(a[2]);
+      return out;
+    case 'copy':
+      reread(a[2], copyDb(a));
+      return out;
+    case 'lmove':
+    case 'blmove':
+      cmd(a[3]?.toString('latin1').toLowerCase() === 'right' ? 'RPOP' : 'LPOP', a[1]);
+      reread(a[2]);
+      return out;
+    case 'rpoplpush':
+    case 'brpoplpush':
+      cmd('RPOP', a[1]);
+      reread(a[2]);
+      return out;
+    case 'smove':
+      cmd('SREM', a[1], a[3]);
+      cmd('SADD', a[2], a[3]);
+      return out;
+    case 'msetnx':
+      // replicated only when it set every key: each SET is what it did
+      for (let i = 1; i + 1 < a.length; i += 2) cmd('SET', a[i], a[i + 1]);
+      return out;
+    case 'sort':
+    case 'georadius':
+    case 'georadiusbymember':
+      reread(storeTarget(a));
+      return out;
+  }
+  if (STORE_FIRST.has(c.name)) {
+    reread(c.name === 'bitop' ? a[2] : a[1]);
+    return out;
+  }
+  for (const k of new Set(c.keys.map((k) => k.toString('latin1')))) reread(Buffer.from(k, 'latin1'));
+  return out;
 }

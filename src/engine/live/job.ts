@@ -42,6 +42,8 @@ export class LiveJob {
   private lastVerify?: LiveSummary['verify'];
   private snapshotSummary?: LiveSummary['snapshot'];
   private resyncing = false;
+  private extraSaid = false;
+  private checkpointError?: string;
 
   constructor(
     private readonly source: Side,
@@ -51,6 +53,7 @@ export class LiveJob {
     this.endPromise = new Promise((r) => (this.ended = r));
     this.writer = new TargetWriter(target, {
       log: (level, message) => this.log(level, message),
+      fatal: (message) => this.fail(message),
       onTargetRestart: () => void this.targetRestarted(),
       onDrain: () => {
         for (const s of this.psync) s.resume();
@@ -85,7 +88,7 @@ export class LiveJob {
     try {
       if (this.psync.length) {
         this.log('warn', `the target restarted: it may have lost what it was sent; resyncing every stream in full`);
-        for (const s of this.psync) await s.resync();
+        for (const s of this.psync) await s.resync(`cutover asked for it: the target restarted (new run_id) and may have lost what it was sent`);
       } else {
         this.log('error', `the target restarted: keys written before may be lost; run a snapshot again (notifications cannot replay the past)`);
       }
@@ -123,7 +126,7 @@ export class LiveJob {
       const address = addressOf(m);
       let from: StreamPosition | undefined = checkpoint[address];
       const fromCheckpoint = !!from;
-      if (from) this.log('info', `stream from ${address}: resuming from the checkpoint (replid ${from.replId.slice(0, 8)}…, offset ${from.offset})`);
+      if (from) this.log('info', `stream from ${address}: resuming from the checkpoint ${this.o.checkpoint} (replid ${from.replId.slice(0, 8)}…, offset ${from.offset}): the target already holds what was applied before`);
       if (!from && this.o.mode === 'liveonly') from = await currentPosition(m);
       const s = new PsyncSource(
         {
@@ -174,8 +177,8 @@ export class LiveJob {
       },
       { log: (level, message) => this.log(level, message), changed: this.changed },
     );
+    this.notify = n; // set first: a refusal after enabling notifications on one master still sets them back
     await n.checkConfig();
-    this.notify = n;
     n.hold = this.o.mode === 'live';
     await n.start();
     if (this.o.mode === 'live') {
@@ -266,9 +269,26 @@ export class LiveJob {
     if (!Object.keys(c).length) return;
     try {
       saveCheckpoint(this.o.checkpoint, c);
+      this.checkpointError = undefined;
     } catch (err) {
-      this.log('error', `--checkpoint ${this.o.checkpoint}: ${(err as Error).message}`);
+      // said once, not every second (it was checked before the start: a disk that filled up, a directory removed)
+      const message = (err as Error).message;
+      if (message !== this.checkpointError) this.log('error', `--checkpoint ${this.o.checkpoint} cannot be saved: ${message}; a restart would not resume from here`);
+      this.checkpointError = message;
     }
+  }
+
+  /** Why keys deleted on the source may remain on the target (undefined: nothing says so). */
+  private extraWhy(): string | undefined {
+    let resyncs = 0;
+    let flushes = 0;
+    for (const s of this.psync) {
+      resyncs += s.counts.unflushedResyncs;
+      flushes += s.translator.counts.unforwardedFlushes;
+    }
+    if (resyncs) return `${resyncs === 1 ? 'a full resync' : `${resyncs} full resyncs`} did not flush the target first`;
+    if (flushes) return `${flushes === 1 ? 'a FLUSH' : `${flushes} FLUSHes`} on the source not forwarded`;
+    return undefined;
   }
 
   private async verify(): Promise<LiveSummary['verify']> {
@@ -276,13 +296,19 @@ export class LiveJob {
     const before = this.phase;
     this.phase = 'verifying';
     try {
-      const job = new CompareJob(this.source, this.target, { scan: this.o.scan, readBatch: this.o.readBatch, readThreads: this.o.readThreads, ttlToleranceMs: this.o.ttlToleranceMs, checkExtra: false, maxDiffs: 0, memLimitBytes: this.o.memLimitBytes });
+      const why = this.extraWhy();
+      const checkExtra = !!this.o.checkExtra || !!why;
+      if (why && !this.o.checkExtra && !this.extraSaid) {
+        this.extraSaid = true;
+        this.log('info', `the verification counts keys only the target has too (${why}), as --check-extra does`);
+      }
+      const job = new CompareJob(this.source, this.target, { scan: this.o.scan, readBatch: this.o.readBatch, readThreads: this.o.readThreads, ttlToleranceMs: this.o.ttlToleranceMs, checkExtra, maxDiffs: this.o.showDiffs ? 1000 : 0, memLimitBytes: this.o.memLimitBytes });
       this.compare = job;
       job.events.on((e) => {
         if (e.type === 'progress') this.events.emit({ type: 'verify-progress', done: e.counts.compared + e.counts.vanished, total: e.counts.total, keysPerSec: e.keysPerSec });
       });
       const summary = await job.run();
-      this.events.emit({ type: 'verify-done', summary });
+      this.events.emit({ type: 'verify-done', summary, db: this.source.db, targetDb: this.target.db });
       return summary;
     } catch (err) {
       this.log('error', `verification: ${(err as Error).message}`);

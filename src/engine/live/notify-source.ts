@@ -70,6 +70,8 @@ export class NotificationSource {
   /** while a snapshot runs, keys are queued but not written (written after it, so nothing older overwrites them) */
   hold = false;
   private stopped = false;
+  /** masters whose notify-keyspace-events cutover changed, and the value to put back */
+  private restore: Array<{ m: Redis; at: string; flags: string }> = [];
 
   constructor(
     private readonly source: Side,
@@ -102,9 +104,26 @@ export class NotificationSource {
           `source ${at} does not publish keyspace notifications (notify-keyspace-events is "${flags}"): run CONFIG SET notify-keyspace-events KA on it (and in its config file), or add --enable-notifications`,
         );
       }
-      const merged = [...new Set([...flags.replace(/A/g, CLASSES), 'K', ...CLASSES])].join('');
-      await m.call('CONFIG', 'SET', 'notify-keyspace-events', merged);
-      this.hooks.log('warn', `source ${at}: notify-keyspace-events was "${flags}", set to "${merged}" (--enable-notifications)`);
+      // KA added to what was there (an E for keyevent subscribers stays); Redis shows the classes A stands for
+      await m.call('CONFIG', 'SET', 'notify-keyspace-events', `${flags}KA`);
+      this.restore.push({ m, at, flags });
+      const shown = await m.call('CONFIG', 'GET', 'notify-keyspace-events').then(
+        (r) => String((r as string[])[1] ?? '?'),
+        () => '?',
+      );
+      this.hooks.log('warn', `source ${at}: notify-keyspace-events was "${flags}", set to KA (Redis shows it as "${shown}") for this run (--enable-notifications); set back to "${flags}" when cutover stops`);
+    }
+  }
+
+  /** --enable-notifications: notify-keyspace-events set back to what it was on each master. */
+  private async restoreConfig(): Promise<void> {
+    for (const { m, at, flags } of this.restore.splice(0)) {
+      try {
+        await m.call('CONFIG', 'SET', 'notify-keyspace-events', flags);
+        this.hooks.log('info', `source ${at}: notify-keyspace-events set back to "${flags}"`);
+      } catch (err) {
+        this.hooks.log('error', `source ${at}: could not set notify-keyspace-events back to "${flags}" (${(err as Error).message}): run CONFIG SET notify-keyspace-events "${flags}" on it`);
+      }
     }
   }
 
@@ -237,6 +256,7 @@ export class NotificationSource {
     clearInterval(this.timer);
     for (const s of this.subs) s.disconnect();
     await this.pool.close();
+    await this.restoreConfig();
   }
 
   /** Writes what is queued (after a snapshot, or before stopping). */

@@ -12,6 +12,12 @@ import type { Cmd } from './writer.js';
 import { StreamTranslator, type TranslateOptions } from './translate.js';
 import type { StreamPosition } from './checkpoint.js';
 import type { TargetWriter, Ticket, WriteOp } from './writer.js';
+import { RespConnection } from '../resp.js';
+
+/** A refusal of cutover's login that a retry will not change (the password was changed, the user removed). */
+const AUTH_REFUSED = /^AUTH: |WRONGPASS|NOAUTH|invalid (username-)?password/i;
+/** consecutive refused logins before the stream gives up */
+const AUTH_TRIES = 3;
 
 export interface PsyncSourceOptions {
   host: string;
@@ -41,9 +47,12 @@ export interface PsyncSourceHooks {
 }
 
 export interface PsyncSourceCounts {
+  /** keys applied from the last RDB (a full resync starts the count again) */
   rdbKeys: number;
   /** RDB keys too big to hold, written in pieces (also in rdbKeys) */
   rdbBigKeys: number;
+  /** full resyncs that did not flush the target first: keys deleted meanwhile may remain there */
+  unflushedResyncs: number;
   rdbSkipped: number;
   fullResyncs: number;
   partialResyncs: number;
@@ -52,7 +61,7 @@ export interface PsyncSourceCounts {
 
 export class PsyncSource {
   readonly address: string;
-  readonly counts: PsyncSourceCounts = { rdbKeys: 0, rdbBigKeys: 0, rdbSkipped: 0, fullResyncs: 0, partialResyncs: 0, reconnects: 0 };
+  readonly counts: PsyncSourceCounts = { rdbKeys: 0, rdbBigKeys: 0, unflushedResyncs: 0, rdbSkipped: 0, fullResyncs: 0, partialResyncs: 0, reconnects: 0 };
   readonly translator: StreamTranslator;
   private client: PsyncClient;
   private parser?: RdbParser;
@@ -72,6 +81,16 @@ export class PsyncSource {
   /** the RDB key being written in pieces (undefined while one is left out) */
   private big?: { db: number; key: Buffer; expireAtMs?: number; wrote: boolean };
   phase: 'connecting' | 'sync' | 'streaming' | 'stopped' = 'connecting';
+  /** the last error before the link closed: said on the reconnect's line */
+  private lastError?: string;
+  /** logins refused in a row */
+  private authRefusals = 0;
+  /** why cutover itself asked for the next full sync (undefined: the source decided) */
+  private resyncWhy?: string;
+  /** full syncs so far: offsets only go back at one, so they tell the stream's operations apart */
+  private fullSyncs = 0;
+  /** reads of keys again from the source (a bare connection to this master, opened when first needed) */
+  private reader?: Promise<RespConnection>;
 
   constructor(
     private readonly o: PsyncSourceOptions,
@@ -121,6 +140,9 @@ export class PsyncSource {
     clearTimeout(this.retry);
     this.phase = 'stopped';
     await this.client.stop();
+    const reader = this.reader;
+    this.reader = undefined;
+    reader?.then((c) => c.close()).catch(() => undefined);
   }
 
   /** Back-pressure: stop reading the socket while the writer is full. */
@@ -137,7 +159,8 @@ export class PsyncSource {
   }
 
   /** Starts over with a full sync (the target restarted and may have lost what it was sent). */
-  async resync(): Promise<void> {
+  async resync(why = 'asked by cutover'): Promise<void> {
+    this.resyncWhy = why;
     const old = this.client;
     this.client = this.makeClient();
     await old.stop();
@@ -145,6 +168,7 @@ export class PsyncSource {
     this.head = 0;
     this.parser = undefined;
     this.syncing = false;
+    this.phase = 'connecting'; // not idle until the new sync is applied
     if (!this.stopping) this.client.start();
   }
 
@@ -200,6 +224,7 @@ export class PsyncSource {
       case 'full-resync':
         return this.onFullResync(e.replId, e.offset);
       case 'partial-resync':
+        this.authRefusals = 0;
         this.syncs++;
         this.backoff = 100;
         this.phase = 'streaming';
@@ -237,37 +262,64 @@ export class PsyncSource {
         this.hooks.fatal(`source ${this.address} refused PSYNC (${e.message}): it does not let clients replicate from it; use --live-source notifications`, true);
         return;
       case 'error':
-        if (!this.stopping) this.hooks.log('warn', `stream from ${this.address}: ${e.message}`);
+        if (this.stopping) return;
+        // said with the reconnect's line (one line per attempt), or as the end after a few refused logins
+        this.lastError = e.message;
+        if (AUTH_REFUSED.test(e.message)) {
+          if (++this.authRefusals >= AUTH_TRIES) {
+            this.stopping = true;
+            clearTimeout(this.retry);
+            this.hooks.fatal(`source ${this.address} refuses cutover's login (${e.message.replace(/^AUTH: /, '')}), ${AUTH_TRIES} times in a row: was its password changed? Run again with the new one`);
+          }
+        }
         return;
-      case 'closed':
+      case 'closed': {
         if (this.stopping) return;
         this.counts.reconnects++;
         this.phase = 'connecting';
-        this.hooks.log('warn', `stream from ${this.address} closed: connecting again in ${this.backoff} ms (PSYNC from offset ${this.client.offset + 1})`);
+        const why = this.lastError ? ` (${this.lastError})` : '';
+        this.lastError = undefined;
+        this.hooks.log('warn', `stream from ${this.address} closed${why}: connecting again in ${this.backoff} ms (PSYNC from offset ${this.client.offset + 1})`);
         this.retry = setTimeout(() => {
           if (!this.stopping) this.client.start();
         }, this.backoff);
         this.backoff = Math.min(2000, this.backoff * 2);
         return;
+      }
     }
   }
 
   private onFullResync(replId: string, offset: number): void {
+    this.authRefusals = 0;
     this.syncs++;
+    this.fullSyncs++;
     this.syncing = true;
     const first = this.syncs === 1;
     // liveonly's first sync: the stream alone, the RDB read and left out
     this.applyRdb = !first || this.o.applyFirstRdb || !!this.o.fromCheckpoint;
+    // the keys counted are the last RDB's
+    if (this.applyRdb) {
+      this.counts.rdbKeys = 0;
+      this.counts.rdbBigKeys = 0;
+    }
+    const why = this.resyncWhy;
+    this.resyncWhy = undefined;
     if (!first || this.o.fromCheckpoint) {
       this.counts.fullResyncs++;
-      this.hooks.log('warn', `stream from ${this.address}: FULL resync (replid ${replId.slice(0, 8)}…, offset ${offset}): the source could not continue from where we were; its whole dataset is applied again`);
-      if (this.o.translate.allowFlush) {
-        const t = this.o.translate;
+      const because = why ?? (this.o.fromCheckpoint && first ? `the source could not continue from the checkpoint's offset (its backlog no longer holds it, or it restarted)` : `the source could not continue from where we were (its backlog no longer holds the gap, or it restarted)`);
+      this.hooks.log('warn', `stream from ${this.address}: FULL resync (replid ${replId.slice(0, 8)}…, offset ${offset}): ${because}; its whole dataset is applied again`);
+      const t = this.o.translate;
+      const filtered = t.scan.include.length > 0 || t.scan.exclude.length > 0 || !!t.scan.slots?.length;
+      if (t.allowFlush && !filtered) {
         const flush: WriteOp = { db: t.targetDb, cmds: [[t.allDbs ? 'FLUSHALL' : 'FLUSHDB']], keys: [undefined], broadcast: t.clusterTarget, bytes: 0 };
         this.push(flush);
         this.hooks.log('warn', `target flushed before the new RDB (--allow-flush)`);
       } else {
-        this.hooks.log('warn', `keys deleted on the source while the stream was down may remain on the target (--allow-flush flushes it first): a verification shows them as extra`);
+        this.counts.unflushedResyncs++;
+        this.hooks.log(
+          'warn',
+          `keys deleted on the source while the stream was down may remain on the target (${t.allowFlush ? 'not flushed: key filters are on, and a flush would empty keys they leave out' : '--allow-flush flushes it first'}): the verification at the end counts them as extra`,
+        );
       }
     } else if (!this.applyRdb) {
       this.hooks.log('info', `stream from ${this.address}: the source could not continue from its current offset; its RDB is read and left out (liveonly)`);
@@ -353,10 +405,52 @@ export class PsyncSource {
       return;
     }
     const at = performance.now();
+    const stream = `${this.address}#${this.fullSyncs}`;
     ops.forEach((op, i) => {
       const ticket: Ticket = { done: false, offset: i === ops.length - 1 ? offset : -1, at: i === ops.length - 1 ? at : -1 };
       this.track(ticket);
-      this.push({ ...op, ticket });
+      const out: WriteOp = { ...op, ticket, stream, streamOffset: offset };
+      if (out.reread) out.wait = this.readAgain(out);
+      this.push(out);
     });
+  }
+
+  /** The source's bare connection for reads (opened once, again after it broke). */
+  private async readConn(): Promise<RespConnection> {
+    const c = this.reader && (await this.reader.catch(() => undefined));
+    if (c && !c.broken) return c;
+    const o = this.o;
+    this.reader = RespConnection.open({ host: o.host, port: o.port, username: o.username, password: o.password, tls: o.tls });
+    return this.reader;
+  }
+
+  /**
+   * A key's value now, read from this master in one transaction with its replication offset: the RESTORE (or DEL)
+   * to write goes into op.cmds, the offset into op.reread.upTo. Never rejects: a failed read is counted as failed.
+   */
+  private async readAgain(op: WriteOp): Promise<void> {
+    const r = op.reread!;
+    try {
+      const conn = await this.readConn();
+      const p = conn.pipeline();
+      p.call('SELECT', [r.db]);
+      p.call('MULTI', []);
+      p.call('DUMP', [r.key]);
+      p.call('PTTL', [r.key]);
+      p.call('INFO', ['replication']);
+      p.call('EXEC', []);
+      const replies = await p.exec();
+      const bad = replies.find(([err]) => err);
+      if (bad) throw bad[0];
+      const [dump, pttl, info] = replies[5][1] as [Buffer | null, number, Buffer];
+      const upTo = /master_repl_offset:(\d+)/.exec(String(info))?.[1];
+      r.upTo = upTo === undefined ? undefined : Number(upTo);
+      op.cmds = dump && pttl !== -2 ? [['RESTORE', r.key, pttl > 0 ? pttl : 0, dump, 'REPLACE']] : [['DEL', r.key]];
+      op.keys = [r.key];
+    } catch (err) {
+      op.cmds = [];
+      this.writer.counts.failed++;
+      this.hooks.log('error', `stream from ${this.address}: reading ${r.key.toString('utf8').slice(0, 60)} again from the source failed (${(err as Error).message}): the target's value may differ (a verification shows it)`);
+    }
   }
 }

@@ -28,6 +28,13 @@ export interface LiveOptions {
   idleTimeoutMs?: number;
   /** verify whenever the stream has been idle for idleTimeoutMs (or 2 s), and go on */
   verifyOnIdle: boolean;
+  /**
+   * --check-extra: the verification also counts keys only the target has. It does so anyway once something may
+   * have left such keys (a full resync, or a FLUSH, that did not flush the target)
+   */
+  checkExtra?: boolean;
+  /** --show-diffs: the verification lists each differing key (up to 1000) */
+  showDiffs?: boolean;
   /** snapshot part (mode live with notifications) */
   type: 'dump' | 'struct';
   readBatch: number;
@@ -93,7 +100,7 @@ export type LiveEvent =
   | { type: 'snapshot-progress'; done: number; total: number; keysPerSec: number }
   | { type: 'snapshot-done'; summary: SnapshotSummary }
   | { type: 'verify-progress'; done: number; total: number; keysPerSec: number }
-  | { type: 'verify-done'; summary: CompareSummary }
+  | { type: 'verify-done'; summary: CompareSummary; db: number; targetDb: number }
   | { type: 'done'; summary: LiveSummary };
 
 export interface LiveSummary {

@@ -46,6 +46,18 @@ export interface WriteOp {
   bytes: number;
   /** times it was sent again after a cluster redirection */
   attempts?: number;
+  /** per command, every key it names when more than the routing one (skips after a re-read look at all of them) */
+  touched?: Array<Buffer[] | undefined>;
+  /**
+   * the key's value is read again from the source (source db `db`): `wait` resolves once cmds holds the RESTORE (or
+   * DEL) to write, and `upTo` the source's replication offset when it was read. Nothing behind it in its lane is
+   * sent before that; commands on the key from the same stream up to `upTo` are then left out (the value holds them)
+   */
+  reread?: { db: number; key: Buffer; upTo?: number };
+  wait?: Promise<void>;
+  /** psync: which stream (and sync) the operation came from, and its replication offset there */
+  stream?: string;
+  streamOffset?: number;
 }
 
 export interface WriterCounts {
@@ -56,10 +68,14 @@ export interface WriterCounts {
   retriedBatches: number;
   /** operations sent again after MOVED/ASK/TRYAGAIN/CLUSTERDOWN from a cluster target */
   retriedOps: number;
+  /** commands left out because a key's value read again from the source already held them */
+  skipped: number;
 }
 
 export interface WriterHooks {
   log(level: 'info' | 'warn' | 'error', message: string): void;
+  /** the target refuses cutover's connections in a way no retry changes (a password, a database it lacks) */
+  fatal?(message: string): void;
   /** the target restarted (its run_id changed): what it was sent may be lost */
   onTargetRestart(): void;
   /** queued bytes went under the low-water mark (sources paused for back-pressure may go on) */
@@ -81,6 +97,15 @@ function isFormatError(message: string): boolean {
   return /DUMP payload version or checksum are wrong|Bad data format/i.test(message);
 }
 
+class PermanentError extends Error {}
+
+/** A server's reply (not a network failure) that says the connection will never be accepted as it is. */
+function isPermanent(err: unknown): boolean {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code) return false;
+  return /^(WRONGPASS|NOAUTH|NOPERM|ERR)\b/.test(String(e?.message)) && !/LOADING|BUSY|MASTERDOWN/.test(String(e?.message));
+}
+
 class Lane {
   /** waiting operations: queue[head…] (an index, not shift(): shift() is O(n) on a long array) */
   private queue: WriteOp[] = [];
@@ -89,6 +114,11 @@ class Lane {
   private db = -1;
   private running = false;
   private runId?: string;
+  /** after a re-read: stream → "db:key" → [offset of the re-read, offset the value read holds] */
+  private skips = new Map<string, Map<string, [number, number]>>();
+  private warnedTwice = false;
+  /** set once the target refused in a way no retry changes: every batch after it fails at once */
+  private dead?: string;
   closed = false;
 
   constructor(
@@ -110,13 +140,49 @@ class Lane {
     const rest = this.queue.slice(this.head);
     this.queue = [];
     this.head = 0;
+    this.skips.clear();
     return rest;
+  }
+
+  /** A re-read's value is in: commands on its key up to the offset read are not sent again. */
+  private noteReread(op: WriteOp): void {
+    const r = op.reread;
+    if (!op.stream || op.streamOffset === undefined || r?.upTo === undefined || r.upTo <= op.streamOffset) return;
+    let m = this.skips.get(op.stream);
+    if (!m) this.skips.set(op.stream, (m = new Map()));
+    m.set(`${op.db}:${r.key.toString('latin1')}`, [op.streamOffset, r.upTo]);
+  }
+
+  /** Leaves out the commands a re-read value already holds (see noteReread). */
+  private skipReread(op: WriteOp): void {
+    const m = op.stream !== undefined ? this.skips.get(op.stream) : undefined;
+    const at = op.streamOffset;
+    if (!m || at === undefined || op.reread) return;
+    for (const [id, [, upTo]] of m) if (upTo < at) m.delete(id);
+    if (!m.size) return void this.skips.delete(op.stream!);
+    const keep: number[] = [];
+    op.cmds.forEach((_c, i) => {
+      const keys = op.touched?.[i] ?? (op.keys[i] ? [op.keys[i]!] : []);
+      const hit = keys.map((k) => m.get(`${op.db}:${k.toString('latin1')}`)).some((w) => w && w[0] < at && at <= w[1]);
+      if (hit && keys.length === 1) return; // already in the value read
+      if (hit && !this.warnedTwice) {
+        this.warnedTwice = true;
+        this.w.hooks.log('warn', `a command on several keys, one of them just read again from the source, is applied after the value read already holds it (a verification shows it if that matters)`);
+      }
+      keep.push(i);
+    });
+    if (keep.length === op.cmds.length) return;
+    this.w.counts.skipped += op.cmds.length - keep.length;
+    op.cmds = keep.map((i) => op.cmds[i]);
+    op.keys = keep.map((i) => op.keys[i]);
+    if (op.touched) op.touched = keep.map((i) => op.touched![i]);
   }
 
   private async connect(): Promise<RespConnection> {
     if (this.conn && !this.conn.broken) return this.conn;
     for (let attempt = 0; ; attempt++) {
       if (this.closed) throw new Error('writer closed');
+      if (this.dead) throw new PermanentError(this.dead);
       try {
         const conn = await this.w.open(this.address);
         const p = conn.pipeline();
@@ -132,7 +198,15 @@ class Lane {
         if (restarted) this.w.targetRestarted();
         return conn;
       } catch (err) {
-        if (attempt === 0) this.w.hooks.log('warn', `target ${this.address}: ${(err as Error).message}; retrying`);
+        const message = (err as Error).message;
+        // a refusal no retry changes (a changed password, a database the target lacks): a few tries, then the end
+        if (isPermanent(err)) {
+          if (attempt >= 2) {
+            this.dead = `target ${this.address} refuses cutover's connection: ${message}`;
+            this.w.hooks.fatal?.(this.dead);
+            throw new PermanentError(this.dead);
+          }
+        } else if (attempt === 0) this.w.hooks.log('warn', `target ${this.address}: ${message}; retrying`);
         await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** Math.min(attempt, 5))));
       }
     }
@@ -142,6 +216,14 @@ class Lane {
     this.running = true;
     try {
       while (this.length && !this.closed) {
+        const head = this.queue[this.head];
+        if (head.wait) {
+          // a key read again from the source: nothing behind it goes before it
+          await head.wait;
+          head.wait = undefined;
+          if (this.queue[this.head] === head) this.noteReread(head);
+          continue;
+        }
         const batch = this.take();
         await this.send(batch);
       }
@@ -155,7 +237,9 @@ class Lane {
     let bytes = 0;
     while (this.head < this.queue.length && batch.length < BATCH_OPS && bytes < BATCH_BYTES) {
       const op = this.queue[this.head];
+      if (op.wait) break;
       this.queue[this.head++] = undefined as unknown as WriteOp;
+      this.skipReread(op);
       batch.push(op);
       bytes += op.bytes;
       if (op.barrier) break;
@@ -176,15 +260,20 @@ class Lane {
       let conn: RespConnection;
       try {
         conn = await this.connect();
-      } catch {
-        return; // closed
+      } catch (err) {
+        // counted as failed, never retried forever; otherwise closed
+        if (err instanceof PermanentError) return this.w.settle(batch, batch.map(() => err.message));
+        return;
       }
       // a target restart while connecting: the job resyncs in full and these operations are void
       if (epoch !== this.w.epoch) return this.w.settle(batch, []);
       const pipe = conn.pipeline();
       const spans: Array<[number, number]> = [];
-      for (const op of batch) {
+      /** op index → where its SELECT is in the pipeline */
+      const selects = new Map<number, number>();
+      for (const [n, op] of batch.entries()) {
         if (!this.w.cluster && op.db !== this.db) {
+          selects.set(n, pipe.length);
           pipe.call('SELECT', [op.db]);
           this.db = op.db;
         }
@@ -197,7 +286,13 @@ class Lane {
       }
       try {
         const replies = await pipe.exec();
-        const errors = spans.map(([a, b]) => {
+        const errors = spans.map(([a, b], n) => {
+          // a SELECT refused (a database the target no longer has): the op failed, and the next one selects again
+          const sel = selects.get(n);
+          if (sel !== undefined && replies[sel][0]) {
+            this.db = -1;
+            return `SELECT ${batch[n].db}: ${replies[sel][0]!.message}`;
+          }
           for (let i = a; i < b; i++) {
             const [err] = replies[i];
             if (err) return err.message;
@@ -221,7 +316,7 @@ class Lane {
 }
 
 export class TargetWriter {
-  readonly counts: WriterCounts = { applied: 0, failed: 0, fallbacks: 0, splitTransactions: 0, retriedBatches: 0, retriedOps: 0 };
+  readonly counts: WriterCounts = { applied: 0, failed: 0, fallbacks: 0, splitTransactions: 0, retriedBatches: 0, retriedOps: 0, skipped: 0 };
   readonly ages = new LatencyWindow(10);
   private lanes = new Map<string, Lane>();
   /** tickets of an operation that went out in parts (split transaction, broadcast) → its own ticket */
@@ -319,7 +414,7 @@ export class TargetWriter {
     for (const idx of bySlot.values()) {
       const part: Ticket = { done: false, offset: -1, at: -1 };
       parts.push(part);
-      this.lane(this.ownerOf(op.keys[idx[0]])).push({ db: op.db, cmds: idx.map((i) => op.cmds[i]), keys: idx.map((i) => op.keys[i]), ticket: part, bytes: first ? op.bytes : 0 });
+      this.lane(this.ownerOf(op.keys[idx[0]])).push({ db: op.db, cmds: idx.map((i) => op.cmds[i]), keys: idx.map((i) => op.keys[i]), touched: op.touched && idx.map((i) => op.touched![i]), stream: op.stream, streamOffset: op.streamOffset, ticket: part, bytes: first ? op.bytes : 0 });
       first = false;
     }
     if (whole) this.joined.set(parts, whole);

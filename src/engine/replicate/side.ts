@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { Cluster, Redis } from 'ioredis';
 import { describeEndpoint, InputError, nodeId, type Endpoint } from '../../config/endpoint.js';
 import { makeClient, type ConnectOptions } from '../connect.js';
-import type { RespOptions } from '../resp.js';
+import { RespConnection, type RespOptions } from '../resp.js';
 import { parseInfo } from '../topology/parse-info.js';
 
 export type ReadFrom = 'master' | 'replica';
@@ -46,8 +46,50 @@ function addressOf(client: Redis): string {
   return `${client.options.host}:${client.options.port}`;
 }
 
+/** A reply from the server (not a network failure) that no retry will change. */
+function isReply(err: unknown): boolean {
+  return !(err as NodeJS.ErrnoException)?.code && !/closed|ETIMEDOUT|ECONNRESET|socket/i.test(String((err as Error)?.message));
+}
+
+/**
+ * Logs in over a bare connection before ioredis does, and selects the database: a wrong password, a password a
+ * server does not need (ioredis would only warn and go on), or a database the server does not have is one line
+ * before anything is read or written. Network failures are left to the ioredis connection that follows.
+ */
+async function probe(ep: Endpoint, conn: ConnectOptions, label: string): Promise<void> {
+  if (!ep.password && !ep.db) return;
+  let c: RespConnection | undefined;
+  try {
+    c = await RespConnection.open({ host: ep.host, port: ep.port, username: ep.username, password: ep.password, tls: ep.tls ? conn.tls : undefined, connectTimeoutMs: conn.connectTimeoutMs });
+  } catch (err) {
+    // the server's own refusal (WRONGPASS, no password set …), described by the caller as any connect error is
+    if (isReply(err)) throw err;
+    return;
+  }
+  try {
+    if (!ep.db) return;
+    const p = c.pipeline();
+    p.call('SELECT', [ep.db]);
+    p.call('CONFIG', ['GET', 'databases']);
+    const [[err], [, dbs]] = await p.exec();
+    if (!err) return;
+    if (/cluster mode/i.test(err.message)) throw new InputError(`${label} is a cluster: it has database 0 only; drop --source-db/--target-db (and a URI's /N)`);
+    const n = Array.isArray(dbs) && Buffer.isBuffer(dbs[1]) ? Number(dbs[1].toString()) : undefined;
+    if (/out of range|invalid DB index/i.test(err.message)) {
+      throw new InputError(`database ${ep.db} does not exist on ${label}${n ? ` (it has ${n}: 0 to ${n - 1}, its 'databases' setting)` : ` (see its 'databases' setting)`}: check --source-db/--target-db or the URI's /N`);
+    }
+    throw new InputError(`${label}: SELECT ${ep.db} refused (${err.message}): check --source-db/--target-db or the URI's /N`);
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    // CONFIG refused or a network failure: the ioredis connection that follows says what it finds
+  } finally {
+    c.close();
+  }
+}
+
 /** Connects to a side; the entry node's INFO says whether it is a cluster. */
 export async function openSide(ep: Endpoint, conn: ConnectOptions, label: string, name: string, readFrom: ReadFrom = 'master'): Promise<Side> {
+  await probe(ep, conn, label);
   const entry = makeClient(ep, conn, { name, reconnect: true });
   // the server's own words (WRONGPASS, NOAUTH …) come as an 'error' event; connect() only says the connection closed
   let first: Error | undefined;
