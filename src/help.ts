@@ -75,17 +75,19 @@ write it to the target (a cluster target by slot), then verify. Standalone or cl
   --yes                    accept a non-empty target
   --dry-run                read everything, write nothing
   --no-verify              skip the verification after the snapshot
-  --ttl-tolerance MS (1000)  --check-extra (count keys only on the target)  --show-diffs
+  --ttl-tolerance MS (1000)  --check-extra (count keys only on the target; live: in the verification at the end)  --show-diffs
   --json                   NDJSON: a progress event a second and a summary (also when stdout is not a terminal)
 Live replication (--mode live: the data, then every change; --mode liveonly: changes from now on), until Ctrl-C:
   --live-source psync|notifications   the replication stream, as a replica (default: zero loss, in order), or
                            keyspace notifications (RIOT's way, for sources that refuse PSYNC; never claims zero loss)
   --allow-flush            forward FLUSHALL/FLUSHDB (always reported); flush the target before a full resync's RDB
-  --checkpoint FILE        psync: keep replid and applied offset in FILE; a restart resumes by partial resync
+  --checkpoint FILE        psync: keep replid and applied offset in FILE; a restart resumes by partial resync (no --yes needed)
   --idle-timeout D         no change for D (30s, 5m): verify as compare does, then exit 0 (identical) or 1
   --verify-on-idle         verify whenever the stream is quiet (for --idle-timeout, or 2s), and go on
   --event-queue N (10000)  --event-order fifo|priority  --flush-interval D (50ms)   notifications' queue
-  --enable-notifications   set notify-keyspace-events KA on the source when it is off (else: refused)
+  --enable-notifications   set notify-keyspace-events KA on the source for this run when it is off (set back at exit;
+                           else: refused)
+  --mem-limit SIZE         psync: an RDB key bigger than this is written in pieces, never held whole (8MB)
   Meters a second: source/applied offset, lag bytes, event age p50/p99, queue, ops/s, resyncs (NDJSON "live")
 Exit codes: 0 copied and identical · 1 differences or failed keys · 2 refused (nothing written) · 130 stopped by Ctrl-C`,
   lab: `cutover lab [--preset replication|migration|cluster] [--keys N] [--workload] [--interval D]

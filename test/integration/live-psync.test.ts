@@ -152,7 +152,7 @@ describe('psync live replication', () => {
     const w = new TargetWriter(live.target, { log: (_l, m) => void logs.push(m), onTargetRestart: () => undefined, onDrain: () => undefined });
     const ticket = { done: false, offset: -1, at: -1 };
     // RDB version 99: newer than any server reads
-    w.push({ db: 0, cmds: [restoreOf(ev, 99)], keys: [ev.key], fallback: typedWrites(ev), ticket, bytes: 10 });
+    w.push({ db: 0, cmds: [restoreOf(ev, 99)], keys: [ev.key], fallback: () => typedWrites(ev), ticket, bytes: 10 });
     await until('applied', () => ticket.done, 5000);
     expect(w.counts.fallbacks).toBe(1);
     expect(w.counts.failed).toBe(0);

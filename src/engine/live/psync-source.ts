@@ -6,7 +6,7 @@
 import { keyPasses } from '../replicate/scan.js';
 import { PsyncClient, type PsyncEvent } from './psync/client.js';
 import { RdbParser } from './rdb/parser.js';
-import type { RdbEvent } from './rdb/types.js';
+import { RDB_TYPE, type RdbEvent } from './rdb/types.js';
 import { bigKeyBegin, bigKeyEnd, bigKeyPart, restoreOf, typedWrites } from './rdb-ops.js';
 import type { Cmd } from './writer.js';
 import { StreamTranslator, type TranslateOptions } from './translate.js';
@@ -235,7 +235,8 @@ export class PsyncSource {
         return;
       case 'rdb-start':
         this.phase = 'sync';
-        this.parser = new RdbParser({ bigKeyBytes: this.o.bigKeyBytes });
+        // a key costs its bytes while it waits for the target: its value is decoded only for a fallback
+        this.parser = new RdbParser({ bigKeyBytes: this.o.bigKeyBytes, lazyValues: true });
         this.big = undefined;
         return;
       case 'rdb-chunk':
@@ -357,15 +358,16 @@ export class PsyncSource {
             this.counts.rdbSkipped++;
             break;
           }
-          if (ev.value.type === 'module') {
+          if (ev.rdbType === RDB_TYPE.MODULE_2) {
             this.counts.rdbSkipped++;
-            if (!this.warnedModules) this.hooks.log('warn', `module values in the source's RDB are not copied (module ${ev.value.value.moduleName})`);
+            const v = this.warnedModules ? undefined : ev.value;
+            if (v?.type === 'module') this.hooks.log('warn', `module values in the source's RDB are not copied (module ${v.value.moduleName})`);
             this.warnedModules = true;
             break;
           }
           this.counts.rdbKeys++;
           const restore = restoreOf(ev, this.parser!.rdbVersion);
-          this.push({ db, cmds: [restore], keys: [ev.key], fallback: typedWrites(ev), bytes: ev.raw.length + ev.key.length + 64 });
+          this.push({ db, cmds: [restore], keys: [ev.key], fallback: () => typedWrites(ev), bytes: ev.raw.length + ev.key.length + 64 });
           break;
         }
         // a key too big to hold: DEL, its elements in parts, then its stream groups and TTL

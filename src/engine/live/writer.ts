@@ -41,8 +41,8 @@ export interface WriteOp {
   broadcast?: boolean;
   /** ends the batch it is in: nothing after it shares its pipeline (the end of an RDB) */
   barrier?: boolean;
-  /** RESTORE of an RDB key: the typed writes to use when the target cannot read the payload's format */
-  fallback?: Cmd[];
+  /** RESTORE of an RDB key: the typed writes to use when the target cannot read the payload's format (built then) */
+  fallback?: () => Cmd[] | undefined;
   bytes: number;
   /** times it was sent again after a cluster redirection */
   attempts?: number;
@@ -428,10 +428,11 @@ export class TargetWriter {
       this.bytes -= op.bytes;
       if (dropped) return;
       const err = errors[i];
-      if (err && op.fallback && isFormatError(err)) {
+      const fallback = err && op.fallback && isFormatError(err) ? op.fallback() : undefined;
+      if (fallback) {
         this.counts.fallbacks++;
         // the typed writes go first in this lane's queue: nothing on this key was sent after it (a barrier ends the RDB)
-        this.push({ db: op.db, cmds: op.fallback, keys: op.fallback.map(() => op.keys[0]), ticket: op.ticket, bytes: 0 });
+        this.push({ db: op.db, cmds: fallback, keys: fallback.map(() => op.keys[0]), ticket: op.ticket, bytes: 0 });
         return;
       }
       if (err && this.cluster && REDIRECTED.test(err) && (op.attempts ?? 0) < MAX_REDIRECTS) {

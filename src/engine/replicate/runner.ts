@@ -10,6 +10,7 @@ import { openSide, type Side } from './side.js';
 import { SnapshotJob } from './snapshot.js';
 import { LiveJob } from '../live/job.js';
 import type { LiveStats } from '../live/types.js';
+import { liveStopLine } from '../../render/live-text.js';
 
 export type JobKind = 'snapshot' | 'compare' | 'live';
 
@@ -164,7 +165,7 @@ export class ReplicationRunner {
       type: 'job-phase-done',
       phase: 'live',
       ok: summary.reason !== 'failed' && st.failed === 0,
-      line: `${st.applied} applied (${st.rdbKeys} keys from the RDB), ${st.failed} failed, lag ${st.lagBytes} B at the end, resyncs ${st.partialResyncs} partial ${st.fullResyncs} full`,
+      line: liveStopLine(st),
     });
     if (summary.reason === 'failed') throw new Error(summary.error ?? 'live replication failed');
     return summary.reason === 'stopped' ? 'stopped' : 'done';
