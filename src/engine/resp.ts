@@ -3,6 +3,7 @@
 // objects. Same shape as an ioredis pipeline's result: [error, value] per command. Everything else uses ioredis.
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import { ReplyReader } from './resp-reader.js';
 
 export type Arg = string | Buffer | number;
 export type RespValue = Buffer | number | null | RespValue[];
@@ -119,7 +120,8 @@ export interface RespOptions {
 
 export class RespConnection {
   private pending: Array<{ count: number; replies: Reply[]; resolve: (r: Reply[]) => void; reject: (e: Error) => void }> = [];
-  private buf: Buffer = Buffer.alloc(0);
+  /** replies parsed as they arrive, each byte once (a reply of any size in linear time) */
+  private readonly reader = new ReplyReader();
   private failed?: Error;
 
   private constructor(private readonly socket: Socket) {
@@ -156,16 +158,14 @@ export class RespConnection {
   }
 
   private onData(d: Buffer): void {
-    this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
-    let parsed: ReturnType<typeof parseReplies>;
+    let replies: Reply[];
     try {
-      parsed = parseReplies(this.buf);
+      replies = this.reader.feed(d);
     } catch (e) {
       this.socket.destroy();
       return this.fail(e as Error);
     }
-    this.buf = parsed.used === this.buf.length ? Buffer.alloc(0) : this.buf.subarray(parsed.used);
-    for (const r of parsed.replies) {
+    for (const r of replies) {
       const head = this.pending[0];
       if (!head) return this.fail(new Error('a reply nobody asked for'));
       head.replies.push(r);

@@ -1,6 +1,8 @@
-// structEquals, ttlClose and the struct module's small helpers: pure, no servers.
+// structEquals, ttlClose and the struct module's small helpers: pure, no servers. Then the same comparison on
+// values of hundreds of thousands of members: linear (a quadratic one would take minutes here), and sliced.
 import { describe, it, expect } from 'vitest';
 import { chunk, classifyType, parseScore, printable, structEquals, ttlClose } from '../../src/engine/replicate/struct.js';
+import { elementsOf, firstByteDifference, structEqualsAsync } from '../../src/engine/replicate/struct-equals.js';
 import { NO_TTL, type StructValue } from '../../src/engine/replicate/types.js';
 
 const b = (s: string) => Buffer.from(s);
@@ -116,5 +118,75 @@ describe('helpers', () => {
     expect(printable(Buffer.from('plain'))).toBe('plain');
     expect(printable(Buffer.from([0x00, 0xc3, 0x28]))).toBe('\\x00\\xc3(');
     expect(printable(Buffer.from('x'.repeat(40)))).toBe('x'.repeat(32) + '…');
+  });
+});
+
+describe('big values', () => {
+  const N = 300_000;
+  const members = (n: number, prefix = 'member:') => Array.from({ length: n }, (_, i) => Buffer.from(`${prefix}${i}`));
+  const bigSet = (m: Buffer[]): StructValue => ({ type: 'set', value: m });
+  const bigHash = (m: Buffer[], value = (i: number) => `value:${i}`): StructValue => ({ type: 'hash', value: m.map((f, i): [Buffer, Buffer] => [f, Buffer.from(value(i))]) });
+
+  it('compares sets and hashes of 300,000 members in any order, in linear time', () => {
+    const m = members(N);
+    const t = Date.now();
+    expect(structEquals(bigSet(m), bigSet([...m].reverse()))).toEqual({ equal: true });
+    const h = bigHash(m);
+    expect(structEquals(h, { type: 'hash', value: [...(h.value as Array<[Buffer, Buffer]>)].reverse() })).toEqual({ equal: true });
+    // generous: the old quadratic paths took minutes at this size, the linear one well under a second or two
+    expect(Date.now() - t).toBeLessThan(60_000);
+  });
+
+  it('names what differs among 300,000 members: 10 changed, missing and extra ones (extras in the target\'s order)', () => {
+    const m = members(N);
+    const changed = new Set([1000, 38_000, 75_000, 112_000, 149_000, 186_000, 223_000, 260_000, 297_000, 299_999]);
+    expect(structEquals(bigHash(m), bigHash(m, (i) => (changed.has(i) ? 'changed' : `value:${i}`))).detail).toBe(
+      'hash: 10 fields differ (member:1000, member:38000, member:75000, member:112000, member:149000, …)',
+    );
+    const other = m.map((x, i) => (changed.has(i) ? Buffer.from(`other:${i}`) : x)).reverse();
+    expect(structEquals(bigSet(m), bigSet(other)).detail).toBe(
+      'set: 10 missing on target (member:1000, member:38000, member:75000, member:112000, member:149000, …), 10 extra (other:299999, other:297000, other:260000, other:223000, other:186000, …)',
+    );
+    const z = (score: (i: number) => string): StructValue => ({ type: 'zset', value: m.map((x, i): [Buffer, string] => [x, score(i)]) });
+    expect(structEquals(z((i) => String(i / 7)), z((i) => (i === 5 ? '99' : String(i / 7)))).detail).toBe(`zset: 1 score differs (member:5: ${5 / 7} vs 99)`);
+  });
+
+  it('compares lists of 1,000,000 elements and strings of 64 MB, naming the first difference', () => {
+    const a = members(1_000_000, 'item:');
+    const b = [...a];
+    b[777_777] = Buffer.from('changed');
+    expect(structEquals({ type: 'list', value: a }, { type: 'list', value: [...a] })).toEqual({ equal: true });
+    expect(structEquals({ type: 'list', value: a }, { type: 'list', value: b }).detail).toBe('list: 1 element differs, first at index 777777 (item:777777 vs changed)');
+    const x = Buffer.alloc(64 << 20, 'abcdefgh');
+    const y = Buffer.from(x);
+    y[50_000_001] = 0x21;
+    expect(structEquals(str(x), str(y)).detail).toBe(`string: ${64 << 20} bytes, differ from byte 50000001`);
+    expect(firstByteDifference(x, x)).toBe(-1);
+    expect(firstByteDifference(Buffer.from('abc'), Buffer.from('abcd'))).toBe(3);
+  });
+
+  it('structEqualsAsync gives the event loop turns, reports every element, and gives up when stopped', async () => {
+    const m = members(N);
+    const a = bigSet(m);
+    const b = bigSet([...m].reverse());
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    let seen = 0;
+    const eq = await structEqualsAsync(a, b, { progress: (n) => (seen += n) });
+    clearInterval(timer);
+    expect(eq).toEqual({ equal: true });
+    expect(seen).toBe(elementsOf(a, b));
+    expect(seen).toBe(2 * N);
+    expect(ticks).toBeGreaterThan(0); // timers ran while the set was compared
+    let asked = 0;
+    expect(await structEqualsAsync(a, b, { stopped: () => ++asked > 1 })).toBeUndefined();
+    expect(await structEqualsAsync(hash('a', '1'), hash('a', '2'))).toEqual({ equal: false, detail: 'hash: 1 field differs (a)' });
+  });
+
+  it('prints the head of a long value without decoding all of it, UTF-8 cut at a character', () => {
+    const long = Buffer.from('é'.repeat(5_000_000));
+    expect(printable(long)).toBe('é'.repeat(32) + '…');
+    expect(printable(Buffer.concat([Buffer.from('x'.repeat(200)), Buffer.from([0xff])]))).toBe('x'.repeat(32) + '…');
+    expect(printable(Buffer.concat([Buffer.from([0xff]), Buffer.alloc(10_000_000)]))).toBe('\\xff' + '\\x00'.repeat(7) + '…'); // 32 characters as shown
   });
 });

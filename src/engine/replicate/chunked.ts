@@ -6,7 +6,8 @@
 // chunked reads are the same); the verification after the snapshot says so when it happens.
 import type { Cluster, Redis } from 'ioredis';
 import type { Arg } from '../resp.js';
-import { classifyType, EMPTY_STREAM_GROUP, MAX_BYTES_PER_COMMAND, MAX_ELEMENTS_PER_COMMAND, parseScore, printable, ttlClose } from './struct.js';
+import { classifyType, EMPTY_STREAM_GROUP, MAX_BYTES_PER_COMMAND, MAX_ELEMENTS_PER_COMMAND } from './struct.js';
+import { firstByteDifference, parseScore, printable, ttlClose } from './struct-equals.js';
 import type { RedisType } from './types.js';
 
 export type Command = [name: string, ...args: Arg[]];
@@ -227,14 +228,24 @@ export type BigCompare =
   | { kind: 'missing'; detail: string }
   | { kind: 'type'; detail: string }
   | { kind: 'value'; detail: string }
-  | { kind: 'ttl'; detail: string };
+  | { kind: 'ttl'; detail: string }
+  /** given up between two chunks: stopped() said so */
+  | { kind: 'stopped' };
 
 export interface BigCompareOptions {
   sizing: ChunkSizing;
   /** the larger MEMORY USAGE of the two sides, to size the chunks */
   memBytes: number;
   ttlToleranceMs: number;
+  /** told the elements the key's comparison will go through (both sides' lengths; strings: none) */
+  lengths?: (elements: number) => void;
+  /** told the elements gone through since the last call, chunk by chunk */
+  progress?: (elements: number) => void;
+  /** asked between chunks: true gives the key up ({ kind: 'stopped' }) */
+  stopped?: () => boolean;
 }
+
+class Stopped extends Error {}
 
 const SHOWN = 5;
 
@@ -295,12 +306,56 @@ async function lengths(src: Conn, dst: Conn, key: Buffer, type: RedisType): Prom
   return [Number(a), Number(b)];
 }
 
-/** Undefined when equal, else what differs, in the words structEquals uses. */
-async function compareValues(src: Conn, dst: Conn, key: Buffer, type: RedisType, o: BigCompareOptions): Promise<string | undefined> {
+/** What a walk through a key's chunks is given: the lengths, the chunk size, the tallies, and a call per chunk. */
+interface Walk {
+  la: number;
+  lb: number;
+  count: number;
+  missing: Tally;
+  differ: Tally;
+  /** after each chunk: how many elements it went through (both sides); throws Stopped when asked to stop */
+  chunkDone(elements: number): void;
+}
+
+/** compareValues' answer when stopped() said so between two chunks. */
+const STOPPED: unique symbol = Symbol('stopped');
+
+/** Undefined when equal, else what differs, in the words structEquals uses; STOPPED when stopped() said so. */
+async function compareValues(src: Conn, dst: Conn, key: Buffer, type: RedisType, o: BigCompareOptions): Promise<string | undefined | typeof STOPPED> {
   const [la, lb] = await lengths(src, dst, key, type);
-  const count = elementsPerChunk(o.memBytes, Math.max(la, lb), o.sizing);
-  const missing = new Tally();
-  const differ = new Tally();
+  const total = type === 'string' ? 0 : la + lb;
+  o.lengths?.(total);
+  let reported = 0;
+  const report = (n: number) => {
+    const k = Math.min(n, total - reported);
+    if (k <= 0) return;
+    o.progress?.(k);
+    reported += k;
+  };
+  const w: Walk = {
+    la,
+    lb,
+    count: elementsPerChunk(o.memBytes, Math.max(la, lb), o.sizing),
+    missing: new Tally(),
+    differ: new Tally(),
+    chunkDone(n) {
+      report(n);
+      if (o.stopped?.()) throw new Stopped();
+    },
+  };
+  try {
+    const detail = await walkValues(src, dst, key, type, o, w);
+    report(total); // what the walk did not go through (a set's extra members on the target, say)
+    return detail;
+  } catch (err) {
+    if (err instanceof Stopped) return STOPPED;
+    throw err;
+  }
+}
+
+/** Goes through the key chunk by chunk (see compareBigKey) and says what differs, or undefined. */
+async function walkValues(src: Conn, dst: Conn, key: Buffer, type: RedisType, o: BigCompareOptions, w: Walk): Promise<string | undefined> {
+  const { la, lb, count, missing, differ, chunkDone } = w;
   switch (type) {
     case 'hash': {
       for await (const items of scanChunks(src, 'HSCAN', key, count)) {
@@ -311,6 +366,7 @@ async function compareValues(src: Conn, dst: Conn, key: Buffer, type: RedisType,
           if (v === null || v === undefined) missing.add(() => printable(f));
           else if (!v.equals(items[2 * i + 1])) differ.add(() => printable(f));
         });
+        chunkDone(2 * fields.length);
       }
       return collectionDetail('hash', la, lb, missing, differ, ['field differs', 'fields differ']);
     }
@@ -320,6 +376,7 @@ async function compareValues(src: Conn, dst: Conn, key: Buffer, type: RedisType,
         items.forEach((m, i) => {
           if (Number(found[i]) !== 1) missing.add(() => printable(m));
         });
+        chunkDone(2 * items.length);
       }
       return collectionDetail('set', la, lb, missing, differ, ['', '']);
     }
@@ -333,6 +390,7 @@ async function compareValues(src: Conn, dst: Conn, key: Buffer, type: RedisType,
           if (s === null || s === undefined) missing.add(() => printable(m));
           else if (parseScore(x) !== parseScore(s.toString('latin1'))) differ.add(() => `${printable(m)}: ${x} vs ${s.toString('latin1')}`);
         });
+        chunkDone(2 * ms.length);
       }
       return collectionDetail('zset', la, lb, missing, differ, ['score differs', 'scores differ']);
     }
@@ -349,6 +407,7 @@ async function compareValues(src: Conn, dst: Conn, key: Buffer, type: RedisType,
         }
         if (xa.length !== xb.length) first ??= { at: at + both };
         if (xa.length < count && xb.length < count) break;
+        chunkDone(xa.length + xb.length);
       }
       if (!first && la === lb) return undefined;
       if (la !== lb || !first?.a || !first.b) return `list: length ${la} vs ${lb}, first difference at index ${first?.at ?? Math.min(la, lb)}`;
@@ -368,6 +427,7 @@ async function compareValues(src: Conn, dst: Conn, key: Buffer, type: RedisType,
         }
         if (pa.length !== pb.length) return `stream: ${len}first difference at entry ${index + both} (${pa[both]?.[0] ?? 'none'} vs ${pb[both]?.[0] ?? 'none'})`;
         if (pa.length < count) break;
+        chunkDone(pa.length + pb.length);
         afterA = pa[pa.length - 1][0];
         afterB = pb[pb.length - 1][0];
       }
@@ -378,11 +438,8 @@ async function compareValues(src: Conn, dst: Conn, key: Buffer, type: RedisType,
       const window = o.sizing.bytes;
       for (let at = 0; at < la; at += window) {
         const [a, b] = await Promise.all([getRange(src, key, at, window), getRange(dst, key, at, window)]);
-        if (!a.equals(b)) {
-          let i = 0;
-          while (i < a.length && i < b.length && a[i] === b[i]) i++;
-          return `string: ${la} bytes, differ from byte ${at + i}`;
-        }
+        if (!a.equals(b)) return `string: ${la} bytes, differ from byte ${at + firstByteDifference(a, b)}`;
+        chunkDone(0);
       }
       return undefined;
     }
@@ -393,6 +450,7 @@ async function compareValues(src: Conn, dst: Conn, key: Buffer, type: RedisType,
  * Compares one key in chunks: TYPE and PTTL on both sides, then the value member by member (hashes, sets and
  * zsets: the source scanned, each chunk looked up on the target with HMGET / SMISMEMBER / ZMSCORE, and the sizes
  * compared; lists and streams: both walked in windows, in order; strings: GETRANGE windows), then the TTLs.
+ * o.lengths and o.progress follow the walk for progress reports; o.stopped, asked after each chunk, gives it up.
  */
 export async function compareBigKey(src: Conn, dst: Conn, key: Buffer, o: BigCompareOptions): Promise<BigCompare> {
   const [[aType, aTtl], [bType, bTtl]] = await Promise.all([
@@ -412,6 +470,7 @@ export async function compareBigKey(src: Conn, dst: Conn, key: Buffer, o: BigCom
   if (b.kind === 'vanished') return { kind: 'missing', detail: 'not on the target' };
   if (b.kind === 'unsupported' || b.type !== a.type) return { kind: 'type', detail: `${a.type} on the source, ${b.type} on the target` };
   const detail = await compareValues(src, dst, key, a.type, o);
+  if (detail === STOPPED) return { kind: 'stopped' };
   if (detail) return { kind: 'value', detail };
   const ta = Number(aTtl);
   const tb = Number(bTtl);

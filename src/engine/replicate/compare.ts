@@ -1,7 +1,9 @@
 // Verification: every source key compared on the target by type, value and TTL (RIOT's compare), and with
 // checkExtra the keys only the target has. Streams batches through a bounded queue like the snapshot.
 // With a memory limit, a key above it on either side is never DUMPed or read whole: it is compared in chunks
-// (chunked.ts), one chunk in flight per worker.
+// (chunked.ts), one chunk in flight per worker. Without one, a key whose payloads differ is read whole and compared
+// member by member in linear time, a slice at a time (struct-equals.ts), so progress events, Ctrl-C and whatever
+// else shares the process (a live stream) are served during a key of millions of members.
 import type { Redis } from 'ioredis';
 import { Emitter } from '../emitter.js';
 import { chunkSizing, compareBigKey, connOf } from './chunked.js';
@@ -11,7 +13,14 @@ import { addressOf, RespPool } from './resp-pool.js';
 import { scanKeys, type ScanOptions } from './scan.js';
 import { byOwner, keyCount, type Side } from './side.js';
 import { printableKey } from './snapshot.js';
-import { readStruct, structEquals, ttlClose } from './struct.js';
+import { readStruct, ttlClose } from './struct.js';
+import { elementsOf, structEqualsAsync } from './struct-equals.js';
+
+/**
+ * Keys whose DUMP payloads differ are read by type in runs of about this many bytes of payload (one key at least),
+ * so that two keys of millions of members are not held at once.
+ */
+const WHOLE_READ_BYTES = 16 * 1024 * 1024;
 
 export interface CompareOptions {
   scan: ScanOptions;
@@ -42,6 +51,12 @@ export interface CompareCounts {
   skipped: number;
   /** keys over --mem-limit, compared in chunks (also counted in compared) */
   chunked: number;
+  /**
+   * progress inside keys compared member by member (read whole, or in chunks): elements gone through so far
+   * (fields, members, list elements, stream entries, both sides counted) and the total of those keys begun
+   */
+  elements: number;
+  elementsTotal: number;
 }
 
 export interface Diff {
@@ -74,7 +89,7 @@ export function differences(c: CompareCounts): number {
 export class CompareJob {
   readonly events = new Emitter<CompareEvent>();
   private stopped = false;
-  private readonly counts: CompareCounts = { total: 0, compared: 0, ok: 0, missing: 0, type: 0, value: 0, ttl: 0, extra: 0, vanished: 0, skipped: 0, chunked: 0 };
+  private readonly counts: CompareCounts = { total: 0, compared: 0, ok: 0, missing: 0, type: 0, value: 0, ttl: 0, extra: 0, vanished: 0, skipped: 0, chunked: 0, elements: 0, elementsTotal: 0 };
   private readonly diffs: Diff[] = [];
   private started = 0;
   private readonly sourceConns: RespPool;
@@ -166,7 +181,14 @@ export class CompareJob {
     const [owner] = byOwner(this.target, [key]);
     let r: Awaited<ReturnType<typeof compareBigKey>>;
     try {
-      r = await compareBigKey(connOf(from), connOf(owner.client), key, { sizing: chunkSizing(this.o.memLimitBytes ?? memBytes), memBytes, ttlToleranceMs: this.o.ttlToleranceMs });
+      r = await compareBigKey(connOf(from), connOf(owner.client), key, {
+        sizing: chunkSizing(this.o.memLimitBytes ?? memBytes),
+        memBytes,
+        ttlToleranceMs: this.o.ttlToleranceMs,
+        lengths: (n) => void (this.counts.elementsTotal += n),
+        progress: (n) => void (this.counts.elements += n),
+        stopped: () => this.stopped,
+      });
     } catch (err) {
       // a key changing type while it is walked (WRONGTYPE), say: compared, found different
       this.counts.compared++;
@@ -174,6 +196,7 @@ export class CompareJob {
       return this.diff('value', key, `compared in chunks: ${(err as Error).message}`);
     }
     if (r.kind === 'vanished') return void this.counts.vanished++;
+    if (r.kind === 'stopped') return; // not compared: the summary says stopped
     this.counts.compared++;
     this.counts.chunked++;
     if (r.kind === 'skipped') return void this.counts.skipped++;
@@ -193,23 +216,43 @@ export class CompareJob {
   }
 
   private async compareSmall(from: Redis, keys: Buffer[], big: Array<{ key: Buffer; memBytes: number }>): Promise<void> {
+    const slow = await this.compareDumps(from, keys);
+    // read by type a run of keys at a time, runs of about WHOLE_READ_BYTES of DUMP payload: keys of millions of
+    // members are then read (and held) one at a time, the small ones still many a round trip
+    let run: Buffer[] = [];
+    let bytes = 0;
+    for (const s of slow) {
+      if (run.length && bytes + s.bytes > WHOLE_READ_BYTES) {
+        await this.compareByType(from, run, big);
+        run = [];
+        bytes = 0;
+      }
+      run.push(s.key);
+      bytes += s.bytes;
+    }
+    if (run.length) await this.compareByType(from, run, big);
+  }
+
+  /** The DUMP fast path; returns the keys to compare by type, with their DUMP payload's size (a size hint). */
+  private async compareDumps(from: Redis, keys: Buffer[]): Promise<Array<{ key: Buffer; bytes: number }>> {
     const [src, dst] = await Promise.all([readDump(await this.sourceConns.forClient(from), keys), this.readTargetDumps(keys)]);
-    const slow: Buffer[] = [];
+    const slow: Array<{ key: Buffer; bytes: number }> = [];
     keys.forEach((key, i) => {
       const a = src[i];
       const b = dst[i];
+      const bytes = Math.max(a.status === 'ok' && 'dump' in a ? a.dump.length : 0, b?.status === 'ok' && 'dump' in b ? b.dump.length : 0);
       if (a.status === 'vanished') return void this.counts.vanished++;
-      if (a.status !== 'ok' || !('dump' in a)) return void slow.push(key);
+      if (a.status !== 'ok' || !('dump' in a)) return void slow.push({ key, bytes });
       if (b.status === 'vanished') {
         this.counts.compared++;
         return this.diff('missing', key, 'not on the target');
       }
-      if (b.status !== 'ok' || !('dump' in b) || !a.dump.equals(b.dump)) return void slow.push(key);
+      if (b.status !== 'ok' || !('dump' in b) || !a.dump.equals(b.dump)) return void slow.push({ key, bytes });
       this.counts.compared++;
       if (!ttlClose(a.ttlMs, b.ttlMs, this.o.ttlToleranceMs)) return this.diff('ttl', key, `ttl ${a.ttlMs} ms on the source, ${b.ttlMs} ms on the target`);
       this.counts.ok++;
     });
-    if (slow.length) await this.compareByType(from, slow, big);
+    return slow;
   }
 
   private async readTargetDumps(keys: Buffer[]): Promise<Awaited<ReturnType<typeof readDump>>> {
@@ -223,25 +266,45 @@ export class CompareJob {
     return out;
   }
 
-  /** Keys whose DUMP payloads differ, read by type; one that grew over the limit meanwhile joins `big`. */
+  /**
+   * Keys whose DUMP payloads differ, read by type; one that grew over the limit meanwhile joins `big`. Values are
+   * compared a slice at a time (the event loop served in between) and let go of as soon as they are compared.
+   */
   private async compareByType(from: Redis, keys: Buffer[], big: Array<{ key: Buffer; memBytes: number }>): Promise<void> {
     const limit = this.o.memLimitBytes;
     const [src, dst] = await Promise.all([readStruct(await this.sourceConns.forClient(from), keys, limit), this.readTarget(keys, limit)]);
-    keys.forEach((key, i) => {
+    for (let i = 0; i < keys.length && !this.stopped; i++) {
+      const key = keys[i];
       const a = src[i];
       const b = dst[i];
-      if (a.vanished) return void this.counts.vanished++;
-      if (a.big !== undefined || b.big !== undefined) return void big.push({ key, memBytes: Math.max(a.big ?? 0, b.big ?? 0) });
+      (src as unknown[])[i] = (dst as unknown[])[i] = undefined;
+      if (a.vanished) {
+        this.counts.vanished++;
+        continue;
+      }
+      if (a.big !== undefined || b.big !== undefined) {
+        big.push({ key, memBytes: Math.max(a.big ?? 0, b.big ?? 0) });
+        continue;
+      }
+      if (a.unsupported || !a.struct) {
+        this.counts.compared++;
+        this.counts.skipped++;
+        continue;
+      }
+      if (b.vanished || b.unsupported || !b.struct || a.struct.type !== b.struct.type) {
+        this.counts.compared++;
+        if (b.vanished) this.diff('missing', key, 'not on the target');
+        else this.diff('type', key, `${a.struct.type} on the source, ${b.struct?.type ?? b.unsupported ?? '?'} on the target`);
+        continue;
+      }
+      this.counts.elementsTotal += elementsOf(a.struct, b.struct);
+      const eq = await structEqualsAsync(a.struct, b.struct, { progress: (n) => void (this.counts.elements += n), stopped: () => this.stopped });
+      if (!eq) return; // stopped: this key not compared
       this.counts.compared++;
-      if (a.unsupported || !a.struct) return void this.counts.skipped++;
-      if (b.vanished) return this.diff('missing', key, 'not on the target');
-      if (b.unsupported || !b.struct) return this.diff('type', key, `${a.struct.type} on the source, ${b.unsupported ?? '?'} on the target`);
-      if (a.struct.type !== b.struct.type) return this.diff('type', key, `${a.struct.type} on the source, ${b.struct.type} on the target`);
-      const eq = structEquals(a.struct, b.struct);
-      if (!eq.equal) return this.diff('value', key, eq.detail ?? 'values differ');
-      if (!ttlClose(a.ttlMs, b.ttlMs, this.o.ttlToleranceMs)) return this.diff('ttl', key, `ttl ${a.ttlMs} ms on the source, ${b.ttlMs} ms on the target`);
-      this.counts.ok++;
-    });
+      if (!eq.equal) this.diff('value', key, eq.detail ?? 'values differ');
+      else if (!ttlClose(a.ttlMs, b.ttlMs, this.o.ttlToleranceMs)) this.diff('ttl', key, `ttl ${a.ttlMs} ms on the source, ${b.ttlMs} ms on the target`);
+      else this.counts.ok++;
+    }
   }
 
   /** The target's view of the same keys, read on the masters that hold them. */

@@ -2,6 +2,7 @@
 // ZRANGE … WITHSCORES / XRANGE) and written by type on the target, binary-safe throughout; plus the type-aware
 // equality and TTL tolerance the compare job uses. Consumer groups and a stream's last-generated ID are not
 // copied (RIOT's struct replication does not either): DUMP / RESTORE keeps them.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ChainableCommander, Redis } from 'ioredis';
 import { NO_TTL, type RedisType, type StructValue } from './types.js';
 
@@ -76,24 +77,31 @@ function isWrongType(err: Error): boolean {
   return err.message.startsWith('WRONGTYPE');
 }
 
-/** Pairs a flat [a1, b1, a2, b2, …] reply up. */
-function pairs(flat: Buffer[]): Array<[Buffer, Buffer]> {
-  const out: Array<[Buffer, Buffer]> = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i], flat[i + 1]]);
+/** Pairs a flat [a1, b1, a2, b2, …] reply up (second of each pair through `second`), the event loop given a turn
+ * every 65,536 pairs: a hash of millions of fields does not hold the process for the whole of it. */
+async function pairs<T>(flat: Buffer[], second: (b: Buffer) => T): Promise<Array<[Buffer, T]>> {
+  const out = new Array<[Buffer, T]>(flat.length >> 1);
+  for (let i = 0, j = 0; j < out.length; i += 2, j++) {
+    out[j] = [flat[i], second(flat[i + 1])];
+    if ((j & 0xffff) === 0xffff) await nextTurn();
+  }
   return out;
 }
+
+const same = (b: Buffer): Buffer => b;
+const latin1 = (b: Buffer): string => b.toString('latin1');
 
 /**
  * Turns one read reply into a value, or undefined when the key is gone (an empty collection cannot exist in Redis;
  * a stream can, so its EXISTS is asked too).
  */
-function toStruct(type: RedisType, reply: unknown, exists: unknown): StructValue | undefined {
+async function toStruct(type: RedisType, reply: unknown, exists: unknown): Promise<StructValue | undefined> {
   switch (type) {
     case 'string':
       return Buffer.isBuffer(reply) ? { type, value: reply } : undefined;
     case 'hash': {
       const flat = reply as Buffer[];
-      return flat.length ? { type, value: pairs(flat) } : undefined;
+      return flat.length ? { type, value: await pairs(flat, same) } : undefined;
     }
     case 'list':
     case 'set': {
@@ -102,7 +110,7 @@ function toStruct(type: RedisType, reply: unknown, exists: unknown): StructValue
     }
     case 'zset': {
       const flat = reply as Buffer[];
-      return flat.length ? { type, value: pairs(flat).map(([m, s]): [Buffer, string] => [m, s.toString('latin1')]) } : undefined;
+      return flat.length ? { type, value: await pairs(flat, latin1) } : undefined;
     }
     case 'stream': {
       const entries = reply as Array<[Buffer, Buffer[] | null]>;
@@ -176,17 +184,20 @@ async function readRound(client: ReadSource, keys: Buffer[], indexes: number[], 
   const replies = await run(read);
 
   const again: number[] = [];
-  toRead.forEach((r, j) => {
+  for (const [j, r] of toRead.entries()) {
     const key = keys[r.i];
     const [err, reply] = replies[at[j]] ?? [new Error('no reply'), null];
     const exists = r.type === 'stream' ? replies[at[j] + 1]?.[1] : undefined;
     if (err) {
-      if (isWrongType(err) && !lastRound) return void again.push(r.i);
+      if (isWrongType(err) && !lastRound) {
+        again.push(r.i);
+        continue;
+      }
       throw new Error(`reading a ${r.type} failed: ${err.message}`);
     }
-    const struct = toStruct(r.type, reply, exists);
+    const struct = await toStruct(r.type, reply, exists);
     out[r.i] = struct ? { key, ttlMs: r.ttlMs, struct } : { key, ttlMs: PTTL_MISSING, vanished: true };
-  });
+  }
   return again;
 }
 
@@ -289,144 +300,5 @@ export function writeStruct(into: WritePipe | ChainableCommander, key: Buffer, t
 
 // ------------------------------------------------------------------------------------------------ comparing
 
-const SHOWN = 5;
-const SHOWN_CHARS = 32;
-
-/** A value as an operator can read it: UTF-8 where it is (control characters as \xNN), \xNN bytes where it is not. */
-export function printable(b: Buffer, maxChars = SHOWN_CHARS): string {
-  const hex = (c: number) => `\\x${c.toString(16).padStart(2, '0')}`;
-  const text = b.toString('utf8');
-  const s = Buffer.from(text, 'utf8').equals(b)
-    ? text.replace(/[\x00-\x1f\x7f]/g, (c) => hex(c.charCodeAt(0)))
-    : [...b].map((c) => (c >= 0x20 && c < 0x7f && c !== 0x5c ? String.fromCharCode(c) : hex(c))).join('');
-  const chars = [...s];
-  return chars.length > maxChars ? chars.slice(0, maxChars).join('') + '…' : s;
-}
-
-function listed(items: string[]): string {
-  return `(${items.slice(0, SHOWN).join(', ')}${items.length > SHOWN ? ', …' : ''})`;
-}
-
-/** A byte-exact map key for a Buffer (latin1 maps each byte to one char). */
-const k = (b: Buffer): string => b.toString('latin1');
-
-/** A zset score as a number: Redis writes inf / -inf (and accepts +inf, infinity). */
-export function parseScore(s: string): number {
-  const t = s.trim().toLowerCase();
-  if (/^\+?inf(inity)?$/.test(t)) return Infinity;
-  if (/^-inf(inity)?$/.test(t)) return -Infinity;
-  return t === '' ? NaN : Number(t);
-}
-
-function scoresEqual(a: string, b: string): boolean {
-  if (a === b) return true;
-  const x = parseScore(a);
-  const y = parseScore(b);
-  return x === y;
-}
-
-/** Keyed comparison of two unordered collections: what a has that b lacks, what b has that a lacks, what differs. */
-function keyed<V>(a: Array<[Buffer, V]>, b: Array<[Buffer, V]>, same: (x: V, y: V) => boolean) {
-  const bm = new Map<string, V>();
-  for (const [m, v] of b) bm.set(k(m), v);
-  const am = new Set<string>();
-  const missing: Buffer[] = [];
-  const differ: Array<[Buffer, V, V]> = [];
-  for (const [m, v] of a) {
-    const key = k(m);
-    am.add(key);
-    if (!bm.has(key)) missing.push(m);
-    else if (!same(v, bm.get(key) as V)) differ.push([m, v, bm.get(key) as V]);
-  }
-  const extra = b.filter(([m]) => !am.has(k(m))).map(([m]) => m);
-  return { missing, extra, differ };
-}
-
-function setParts(what: string, missing: Buffer[], extra: Buffer[], differ: string[], differWord: string): string | undefined {
-  const parts: string[] = [];
-  if (differ.length) parts.push(`${differ.length} ${differWord} ${listed(differ)}`);
-  if (missing.length) parts.push(`${missing.length} missing on target ${listed(missing.map((m) => printable(m)))}`);
-  if (extra.length) parts.push(`${extra.length} extra ${listed(extra.map((m) => printable(m)))}`);
-  return parts.length ? `${what}: ${parts.join(', ')}` : undefined;
-}
-
-function firstDifference<T>(a: T[], b: T[], same: (x: T, y: T) => boolean): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (!same(a[i], b[i])) return i;
-  return a.length === b.length ? -1 : n;
-}
-
-function buffersEqual(a: Buffer[], b: Buffer[]): boolean {
-  return a.length === b.length && a.every((x, i) => x.equals(b[i]));
-}
-
-/**
- * Type-aware equality of a (the source's value) and b (the target's): hashes and sets as unordered collections,
- * zsets by member → score (compared as numbers: "1" equals "1.0"), lists and streams in order. `detail` says
- * briefly what differs, naming at most 5 fields or members.
- */
-export function structEquals(a: StructValue, b: StructValue): { equal: boolean; detail?: string } {
-  const differs = (detail: string) => ({ equal: false, detail });
-  if (a.type !== b.type) return differs(`type: ${a.type} vs ${b.type}`);
-  switch (a.type) {
-    case 'string': {
-      const y = (b as typeof a).value;
-      if (a.value.equals(y)) return { equal: true };
-      if (a.value.length !== y.length) return differs(`string: ${a.value.length} bytes vs ${y.length}`);
-      return differs(`string: ${a.value.length} bytes, differ from byte ${firstDifference([...a.value], [...y], (p, q) => p === q)}`);
-    }
-    case 'hash': {
-      const r = keyed(a.value, (b as typeof a).value, (x, y) => x.equals(y));
-      const d = setParts('hash', r.missing, r.extra, r.differ.map(([f]) => printable(f)), r.differ.length === 1 ? 'field differs' : 'fields differ');
-      return d ? differs(d) : { equal: true };
-    }
-    case 'set': {
-      const r = keyed(
-        a.value.map((m): [Buffer, true] => [m, true]),
-        (b as typeof a).value.map((m): [Buffer, true] => [m, true]),
-        () => true,
-      );
-      const d = setParts('set', r.missing, r.extra, [], '');
-      return d ? differs(d) : { equal: true };
-    }
-    case 'zset': {
-      const r = keyed(a.value, (b as typeof a).value, scoresEqual);
-      const d = setParts(
-        'zset',
-        r.missing,
-        r.extra,
-        r.differ.map(([m, x, y]) => `${printable(m)}: ${x} vs ${y}`),
-        r.differ.length === 1 ? 'score differs' : 'scores differ',
-      );
-      return d ? differs(d) : { equal: true };
-    }
-    case 'list': {
-      const y = (b as typeof a).value;
-      const at = firstDifference(a.value, y, (p, q) => p.equals(q));
-      if (at < 0) return { equal: true };
-      if (a.value.length !== y.length) return differs(`list: length ${a.value.length} vs ${y.length}, first difference at index ${at}`);
-      let n = 0;
-      for (let i = at; i < y.length; i++) if (!a.value[i].equals(y[i])) n++;
-      return differs(`list: ${n} element${n === 1 ? '' : 's'} differ${n === 1 ? 's' : ''}, first at index ${at} (${printable(a.value[at])} vs ${printable(y[at])})`);
-    }
-    case 'stream': {
-      const y = (b as typeof a).value;
-      const at = firstDifference(a.value, y, (p, q) => p[0] === q[0] && buffersEqual(p[1], q[1]));
-      if (at < 0) return { equal: true };
-      const len = a.value.length !== y.length ? `length ${a.value.length} vs ${y.length}, ` : '';
-      const p = a.value[at];
-      const q = y[at];
-      if (!p || !q) return differs(`stream: ${len}first difference at entry ${at} (${p ? p[0] : 'none'} vs ${q ? q[0] : 'none'})`);
-      if (p[0] !== q[0]) return differs(`stream: ${len}entry ${at} has ID ${p[0]} vs ${q[0]}`);
-      return differs(`stream: ${len}entry ${p[0]} has other fields or values`);
-    }
-  }
-}
-
-/** Both without a TTL, or both with one and within toleranceMs of each other. */
-export function ttlClose(sourceMs: number, targetMs: number, toleranceMs: number): boolean {
-  const a = sourceMs >= 0;
-  const b = targetMs >= 0;
-  if (!a || !b) return a === b;
-  return Math.abs(sourceMs - targetMs) <= toleranceMs;
-}
+// in struct-equals.ts (linear, and sliced for the compare job); here for the modules that import them from here
+export { parseScore, printable, structEquals, ttlClose } from './struct-equals.js';
