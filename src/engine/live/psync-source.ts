@@ -19,6 +19,9 @@ const AUTH_REFUSED = /^AUTH: |WRONGPASS|NOAUTH|invalid (username-)?password/i;
 /** consecutive refused logins before the stream gives up */
 const AUTH_TRIES = 3;
 
+/** a queued argument's object beyond its bytes (a Buffer view, a string header), measured roughly with process.memoryUsage */
+const ARG_OVERHEAD = 96;
+
 export interface PsyncSourceOptions {
   host: string;
   port: number;
@@ -339,8 +342,9 @@ export class PsyncSource {
 
   private pushCmds(db: number, key: Buffer, cmds: Cmd[]): void {
     for (const cmd of cmds) {
+      // what the op holds in memory: each argument's bytes and its object (a part has a thousand small ones)
       let bytes = 64;
-      for (const a of cmd) bytes += typeof a === 'string' ? a.length : typeof a === 'number' ? 8 : a.length;
+      for (const a of cmd) bytes += ARG_OVERHEAD + (typeof a === 'string' ? a.length : typeof a === 'number' ? 8 : a.length);
       this.push({ db, cmds: [cmd], keys: [key], bytes });
     }
   }
