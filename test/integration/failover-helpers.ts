@@ -10,6 +10,8 @@ import { MemoryJournal } from '../../src/engine/failover/journal.js';
 import { NodePool } from '../../src/engine/failover/pool.js';
 import { Procedure } from '../../src/engine/failover/procedure.js';
 import type { Outcome, Plan, ProcedureEvent } from '../../src/engine/failover/types.js';
+import type { LabServer } from '../../src/lab/server.js';
+import { standaloneServers } from './helpers.js';
 
 export const conn = { ...DEFAULT_CONNECT, commandTimeoutMs: 2000, connectTimeoutMs: 1500 };
 
@@ -222,4 +224,25 @@ export function figures(what: string, run: Run, w?: WriterReport): string {
   const m = run.outcome.measures.map((x) => `${x.label}: ${x.ms} ms`).join('; ');
   const wr = w ? `; writer: ${w.acked} acked, ${w.lost.length} lost, ${w.errors} errors, longest gap ${w.maxGapMs} ms` : '';
   return `${what}: ${m}${wr}`;
+}
+
+/**
+ * A master and its replicas, each its own server asking for `password` (requirepass, and masterauth to follow),
+ * the replicas told to follow the master (their links not waited for). The first name is the master.
+ */
+export async function passwordedReplication(names: string[], prefix: string, password: string): Promise<{ servers: LabServer[]; dir: string }> {
+  const { servers, dir } = await standaloneServers(names, prefix);
+  for (const s of servers) {
+    const c = await client(s.port);
+    await c.call('CONFIG', 'SET', 'masterauth', password);
+    await c.call('CONFIG', 'SET', 'requirepass', password);
+    c.disconnect();
+  }
+  const [master, ...replicas] = servers;
+  for (const r of replicas) {
+    const c = await client(r.port, password);
+    await c.call('REPLICAOF', '127.0.0.1', String(master.port));
+    c.disconnect();
+  }
+  return { servers, dir };
 }

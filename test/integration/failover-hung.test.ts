@@ -9,8 +9,8 @@ import { UNLISTED_NOTE } from '../../src/engine/failover/plan-replication.js';
 import type { FoNode } from '../../src/engine/failover/model.js';
 import type { Plan } from '../../src/engine/failover/types.js';
 import type { LabServer } from '../../src/lab/server.js';
-import { client, conn, ep, failover, role, runPlan } from './failover-helpers.js';
-import { runCli, standaloneServers, stopServers } from './helpers.js';
+import { client, conn, ep, failover, role, runPlan, passwordedReplication } from './failover-helpers.js';
+import { runCli, stopServers } from './helpers.js';
 
 const PW = 'hung-s3cret-pw';
 let servers: LabServer[];
@@ -35,15 +35,8 @@ async function until(what: string, check: () => Promise<boolean>, ms = 15_000): 
 const foNode = (s: LabServer): FoNode => ({ id: s.address, host: '127.0.0.1', port: s.port, up: true, role: 'replica' });
 
 beforeAll(async () => {
-  ({ servers, dir } = await standaloneServers(['m', 'r1', 'r2'], 'cutover-fo-hung-'));
+  ({ servers, dir } = await passwordedReplication(['m', 'r1', 'r2'], 'cutover-fo-hung-', PW));
   [m, r1, r2] = servers;
-  for (const s of servers) {
-    const c = await client(s.port);
-    await c.call('CONFIG', 'SET', 'masterauth', PW);
-    await c.call('CONFIG', 'SET', 'requirepass', PW);
-    c.disconnect();
-  }
-  for (const r of [r1, r2]) await (await on(r)).call('REPLICAOF', '127.0.0.1', String(m.port));
   for (const r of [r1, r2]) await until(`${r.name} linked`, async () => (await role(r.port, PW)).link === 'up');
 });
 

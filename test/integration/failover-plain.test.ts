@@ -7,8 +7,8 @@ import { PsyncClient } from '../../src/engine/live/psync/client.js';
 import type { LabServer } from '../../src/lab/server.js';
 import { NodePool } from '../../src/engine/failover/pool.js';
 import { wayBackPlan } from '../../src/engine/failover/wayback-plan.js';
-import { client, conn, ep, failover, figures, plainTarget, role, runPlan, startWriter, type Run } from './failover-helpers.js';
-import { standaloneServers, stopServers } from './helpers.js';
+import { client, conn, ep, failover, figures, plainTarget, role, runPlan, startWriter, type Run, passwordedReplication } from './failover-helpers.js';
+import { stopServers } from './helpers.js';
 
 const PW = 'plain-s3cret-pw';
 let servers: LabServer[];
@@ -36,15 +36,8 @@ async function waitLinks(master: LabServer, replicas: LabServer[]): Promise<void
 }
 
 beforeAll(async () => {
-  ({ servers, dir } = await standaloneServers(['m', 'r1', 'r2'], 'cutover-fo-plain-'));
+  ({ servers, dir } = await passwordedReplication(['m', 'r1', 'r2'], 'cutover-fo-plain-', PW));
   [m, r1, r2] = servers;
-  for (const s of servers) {
-    const c = await client(s.port);
-    await c.call('CONFIG', 'SET', 'masterauth', PW);
-    await c.call('CONFIG', 'SET', 'requirepass', PW);
-    c.disconnect();
-  }
-  for (const r of [r1, r2]) await (await on(r)).call('REPLICAOF', '127.0.0.1', String(m.port));
   await (await on(m)).set('before', '1');
   await waitLinks(m, [r1, r2]);
 });

@@ -12,18 +12,7 @@ import type { DrillTick } from '../../src/engine/drill/types.js';
 import { initialState } from '../../src/store/state.js';
 import { createAppStore } from '../../src/store/store.js';
 import { fixtureEvents, NODES } from './fixtures.js';
-
-// eslint-disable-next-line no-control-regex
-const strip = (s: string | undefined) => (s ?? '').replace(/\x1b\[[?0-9;]*[a-zA-Z]/g, '');
-
-async function until(check: () => boolean, what: string, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+import { strip, until } from './helpers.js';
 
 function mount(size = { columns: 80, rows: 24 }) {
   const store = createAppStore(applyEvents(initialState(), fixtureEvents()));

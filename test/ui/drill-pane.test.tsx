@@ -6,9 +6,7 @@ import { Ctx, type ConsoleContext } from '../../src/ui/context.js';
 import { themeFor } from '../../src/ui/theme.js';
 import { foldDrill, newDrillView, type DrillView } from '../../src/engine/drill/view.js';
 import { zeroCounts, type DrillEvent, type DrillSummary, type DrillTick, type UnavailabilityWindow } from '../../src/engine/drill/types.js';
-
-// eslint-disable-next-line no-control-regex
-const strip = (s: string | undefined) => (s ?? '').replace(/\x1b\[[?0-9;]*[a-zA-Z]/g, '');
+import { strip } from './helpers.js';
 
 const t0 = new Date(2024, 0, 1, 12, 0, 0, 0).getTime();
 const TARGET = "sentinel 127.0.0.1:26379 · master 'mymaster'";

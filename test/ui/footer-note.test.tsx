@@ -13,18 +13,7 @@ import { initialState } from '../../src/store/state.js';
 import { createAppStore } from '../../src/store/store.js';
 import type { NodeState } from '../../src/engine/topology/types.js';
 import { fixtureEvents, NODES } from './fixtures.js';
-
-// eslint-disable-next-line no-control-regex
-const strip = (s: string | undefined) => (s ?? '').replace(/\x1b\[[?0-9;]*[a-zA-Z]/g, '');
-
-async function until(check: () => boolean, what: string, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+import { strip, until } from './helpers.js';
 
 const TARGET: NodeState = {
   id: '127.0.0.1:7020', host: '127.0.0.1', port: 7020, role: 'master', status: 'up', label: 'target', offset: 0, keys: 0,

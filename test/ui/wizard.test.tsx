@@ -14,18 +14,7 @@ import { createAppStore } from '../../src/store/store.js';
 import type { DrillSummary } from '../../src/engine/drill/types.js';
 import type { Outcome, PlanView, StepView } from '../../src/engine/failover/types.js';
 import { fixtureEvents, NODES } from './fixtures.js';
-
-// eslint-disable-next-line no-control-regex
-const strip = (s: string | undefined) => (s ?? '').replace(/\x1b\[[?0-9;]*[a-zA-Z]/g, '');
-
-async function until(check: () => boolean, what: string, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+import { strip, until } from './helpers.js';
 
 /** A terminal of any size (ink-testing-library's is 100 columns): its frames, and keys sent to it. */
 function mount(size: { columns: number; rows: number }) {

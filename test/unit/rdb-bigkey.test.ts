@@ -5,28 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { RdbParser } from '../../src/engine/live/rdb/parser.js';
 import { RDB_OPCODE, RDB_TYPE, type RdbEvent, type RdbValue, type StreamId } from '../../src/engine/live/rdb/types.js';
 import { bigKeyBegin, bigKeyEnd, bigKeyPart, typedWrites } from '../../src/engine/live/rdb-ops.js';
-import { buildListpack, buildZiplist, len, rdbFile, str } from '../fixtures/rdb/build.js';
+import { buildListpack, buildZiplist, le64, len, rawId, rdbFile, str } from '../fixtures/rdb/build.js';
 
 const B = (s: string) => Buffer.from(s);
 const u8 = (...b: number[]) => Buffer.from(b);
 const N = 600;
 
-function le64(n: number | bigint): Buffer {
-  const b = Buffer.alloc(8);
-  b.writeBigInt64LE(BigInt(n));
-  return b;
-}
-
 function f64(n: number): Buffer {
   const b = Buffer.alloc(8);
   b.writeDoubleLE(n);
-  return b;
-}
-
-function rawId(ms: number, seq: number): Buffer {
-  const b = Buffer.alloc(16);
-  b.writeBigUInt64BE(BigInt(ms), 0);
-  b.writeBigUInt64BE(BigInt(seq), 8);
   return b;
 }
 

@@ -4,23 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { RdbParser } from '../../src/engine/live/rdb/parser.js';
 import { RDB_OPCODE, RDB_TYPE, type RdbEvent } from '../../src/engine/live/rdb/types.js';
-import { buildListpack, buildZiplist, len, rdbFile, str } from '../fixtures/rdb/build.js';
+import { buildListpack, buildZiplist, le64, len, rawId, rdbFile, str } from '../fixtures/rdb/build.js';
 
 const B = (s: string) => Buffer.from(s);
 const u8 = (...b: number[]) => Buffer.from(b);
-
-function le64(n: number | bigint): Buffer {
-  const b = Buffer.alloc(8);
-  b.writeBigInt64LE(BigInt(n));
-  return b;
-}
-
-function rawId(ms: number, seq: number): Buffer {
-  const b = Buffer.alloc(16);
-  b.writeBigUInt64BE(BigInt(ms), 0);
-  b.writeBigUInt64BE(BigInt(seq), 8);
-  return b;
-}
 
 /** LZF with literal runs only: valid input for any LZF decompressor. */
 function lzfLiterals(data: Buffer): Buffer {

@@ -7,7 +7,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { Arg } from '../resp.js';
 import { classifyType, EMPTY_STREAM_GROUP, MAX_BYTES_PER_COMMAND, MAX_ELEMENTS_PER_COMMAND } from './struct.js';
-import { firstByteDifference, parseScore, printable, ttlClose } from './struct-equals.js';
+import { firstByteDifference, parseScore, printable, Tally, ttlClose } from './struct-equals.js';
 import type { RedisType } from './types.js';
 
 export type Command = [name: string, ...args: Arg[]];
@@ -247,19 +247,6 @@ export interface BigCompareOptions {
 
 class Stopped extends Error {}
 
-const SHOWN = 5;
-
-/** Counts and the first few names of what differs. */
-class Tally {
-  n = 0;
-  readonly names: string[] = [];
-  add(name: () => string): void {
-    if (this.n++ < SHOWN) this.names.push(name());
-  }
-  get listed(): string {
-    return `(${this.names.join(', ')}${this.n > SHOWN ? ', …' : ''})`;
-  }
-}
 
 function collectionDetail(what: string, la: number, lb: number, missing: Tally, differ: Tally, differWords: [string, string]): string | undefined {
   const parts: string[] = [];

@@ -51,7 +51,7 @@ function charBoundary(b: Buffer): number {
 }
 
 /** Counts what differs and keeps the names of the first few. */
-class Tally {
+export class Tally {
   n = 0;
   readonly names: string[] = [];
   add(name: () => string): void {
