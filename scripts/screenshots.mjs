@@ -127,7 +127,7 @@ mkdirSync(out, { recursive: true });
   await sleep(3000);
   save('console-live.txt', capture(s.name));
   tmux('send-keys', '-t', s.name, 'x');
-  await until(s.name, 'the live result', (x) => /✓ live \d+ applied/.test(x), 20_000);
+  await until(s.name, 'the live result', (x) => /✓ live [\d,]+ applied/.test(x), 20_000);
   await quit(s);
   revived.kill('SIGKILL');
 }
