@@ -1,6 +1,5 @@
 import React from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EventEmitter } from 'node:events';
 import { render as inkRender } from 'ink';
 import { render } from 'ink-testing-library';
 import { App } from '../../src/ui/App.js';
@@ -12,21 +11,12 @@ import type { DrillTick } from '../../src/engine/drill/types.js';
 import { initialState } from '../../src/store/state.js';
 import { createAppStore } from '../../src/store/store.js';
 import { fixtureEvents, NODES } from './fixtures.js';
-import { strip, until } from './helpers.js';
+import { fakeTerminal, recordingIntents, strip, until } from './helpers.js';
 
 function mount(size = { columns: 80, rows: 24 }) {
   const store = createAppStore(applyEvents(initialState(), fixtureEvents()));
   let quit = 0;
-  const asked: string[] = [];
-  const intents = {
-    startJob: (kind: string, s: string, t: string) => void asked.push(`${kind} ${s} ${t}`),
-    stopJob: () => void asked.push('stop'),
-    startDrill: (id: string) => void asked.push(`drill ${id}`),
-    stopDrill: () => void asked.push('stop drill'),
-    startFailover: (id: string) => void asked.push(`failover ${id}`),
-    answerFailover: (typed: string) => void asked.push(`answer ${typed}`),
-    cancelFailover: () => void asked.push('cancel failover'),
-  };
+  const { asked, intents } = recordingIntents();
   const ctx = { store, actions: uiActions(store), theme: themeFor({ NO_COLOR: '1' }), intents };
   const r = render(
     <Ctx.Provider value={ctx}>
@@ -128,18 +118,7 @@ describe('console', () => {
 
   it('puts details beside the event log on a wide terminal', async () => {
     // ink-testing-library's terminal is 100 columns; a wide one needs a stdout of its own
-    const frames: string[] = [];
-    const stdout = Object.assign(new EventEmitter(), { columns: 140, rows: 40, isTTY: true, write: (s: string) => frames.push(s) });
-    const stdin = Object.assign(new EventEmitter(), {
-      isTTY: true,
-      setRawMode: () => undefined,
-      setEncoding: () => undefined,
-      read: () => null,
-      ref: () => undefined,
-      unref: () => undefined,
-      resume: () => undefined,
-      pause: () => undefined,
-    });
+    const { frames, stdout, stdin } = fakeTerminal(140, 40);
     const store = createAppStore(applyEvents(initialState(), fixtureEvents()));
     store.setState((s) => ({ ui: { ...s.ui, detail: true, focus: 'detail' } }));
     const ctx = { store, actions: uiActions(store), theme: themeFor({ NO_COLOR: '1' }) };
@@ -147,7 +126,7 @@ describe('console', () => {
       <Ctx.Provider value={ctx}>
         <App size={{ columns: 140, rows: 40 }} onQuit={() => undefined} />
       </Ctx.Provider>,
-      { stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, patchConsole: false },
+      { stdout, stdin, debug: true, patchConsole: false },
     );
     cleanup = () => inst.unmount();
     await until(() => frames.some((x) => x.includes('Topology')), 'a frame');

@@ -2,7 +2,6 @@
 // source followed by cutover's own live stream, drawn whole.
 import React from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EventEmitter } from 'node:events';
 import { render as inkRender } from 'ink';
 import { App } from '../../src/ui/App.js';
 import { Ctx } from '../../src/ui/context.js';
@@ -13,7 +12,7 @@ import { initialState } from '../../src/store/state.js';
 import { createAppStore } from '../../src/store/store.js';
 import type { NodeState } from '../../src/engine/topology/types.js';
 import { fixtureEvents, NODES } from './fixtures.js';
-import { strip, until } from './helpers.js';
+import { fakeTerminal, strip, until } from './helpers.js';
 
 const TARGET: NodeState = {
   id: '127.0.0.1:7020', host: '127.0.0.1', port: 7020, role: 'master', status: 'up', label: 'target', offset: 0, keys: 0,
@@ -22,18 +21,7 @@ const TARGET: NodeState = {
 
 /** The console in a terminal of its own size (ink-testing-library's is 100 columns). */
 function mount(columns: number, rows: number, opts: { pair?: boolean; stream?: boolean; intents?: boolean } = {}) {
-  const frames: string[] = [];
-  const stdout = Object.assign(new EventEmitter(), { columns, rows, isTTY: true, write: (s: string) => frames.push(s) });
-  const stdin = Object.assign(new EventEmitter(), {
-    isTTY: true,
-    setRawMode: () => undefined,
-    setEncoding: () => undefined,
-    read: () => null,
-    ref: () => undefined,
-    unref: () => undefined,
-    resume: () => undefined,
-    pause: () => undefined,
-  });
+  const { frames, stdout, stdin } = fakeTerminal(columns, rows);
   const master: NodeState = opts.stream
     ? { ...NODES[0], streams: [{ host: '127.0.0.1', state: 'online', offset: 5000, lagBytes: 0 }] }
     : NODES[0];
@@ -53,7 +41,7 @@ function mount(columns: number, rows: number, opts: { pair?: boolean; stream?: b
     <Ctx.Provider value={ctx}>
       <App size={{ columns, rows }} onQuit={() => undefined} />
     </Ctx.Provider>,
-    { stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, patchConsole: false },
+    { stdout, stdin, debug: true, patchConsole: false },
   );
   const frame = () => strip(frames.filter((x) => x.includes('Topology')).pop());
   const footer = () => frame().split('\n').filter((l) => l.trim()).at(-1) ?? '';

@@ -2,7 +2,6 @@
 // typed confirmation always in view, a finished drill giving way, f on a Sentinel, the help and hints wrapped.
 import React from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EventEmitter } from 'node:events';
 import { render as inkRender } from 'ink';
 import { App } from '../../src/ui/App.js';
 import { Ctx } from '../../src/ui/context.js';
@@ -14,49 +13,19 @@ import { createAppStore } from '../../src/store/store.js';
 import type { DrillSummary } from '../../src/engine/drill/types.js';
 import type { Outcome, PlanView, StepView } from '../../src/engine/failover/types.js';
 import { fixtureEvents, NODES } from './fixtures.js';
-import { strip, until } from './helpers.js';
+import { fakeTerminal, recordingIntents, strip, until } from './helpers.js';
 
 /** A terminal of any size (ink-testing-library's is 100 columns): its frames, and keys sent to it. */
 function mount(size: { columns: number; rows: number }) {
-  const frames: string[] = [];
-  const stdout = Object.assign(new EventEmitter(), { columns: size.columns, rows: size.rows, isTTY: true, write: (s: string) => void frames.push(s) });
-  let pending: string | null = null;
-  const stdin = Object.assign(new EventEmitter(), {
-    isTTY: true,
-    setRawMode: () => undefined,
-    setEncoding: () => undefined,
-    read: () => {
-      const d = pending;
-      pending = null;
-      return d;
-    },
-    ref: () => undefined,
-    unref: () => undefined,
-    resume: () => undefined,
-    pause: () => undefined,
-  });
-  const write = (data: string) => {
-    pending = data;
-    stdin.emit('readable');
-    stdin.emit('data', data);
-  };
+  const { frames, stdout, stdin, type: write } = fakeTerminal(size.columns, size.rows);
   const store = createAppStore(applyEvents(initialState(), fixtureEvents()));
-  const asked: string[] = [];
-  const intents = {
-    startJob: (kind: string, s: string, t: string) => void asked.push(`${kind} ${s} ${t}`),
-    stopJob: () => void asked.push('stop'),
-    startDrill: (id: string) => void asked.push(`drill ${id}`),
-    stopDrill: () => void asked.push('stop drill'),
-    startFailover: (id: string) => void asked.push(`failover ${id}`),
-    answerFailover: (typed: string) => void asked.push(`answer ${typed}`),
-    cancelFailover: () => void asked.push('cancel failover'),
-  };
+  const { asked, intents } = recordingIntents();
   const ctx = { store, actions: uiActions(store), theme: themeFor({ NO_COLOR: '1' }), intents };
   const inst = inkRender(
     <Ctx.Provider value={ctx}>
       <App size={size} onQuit={() => undefined} />
     </Ctx.Provider>,
-    { stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, patchConsole: false, exitOnCtrlC: false },
+    { stdout, stdin, debug: true, patchConsole: false, exitOnCtrlC: false },
   );
   const frame = () => strip(frames.at(-1));
   const feed = (events: AppEvent[]) => store.setState(applyEvents(store.getState(), events));
