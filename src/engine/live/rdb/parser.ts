@@ -11,7 +11,7 @@ import { BigKey } from './big-key.js';
 import { Crc64 } from './crc64.js';
 import { moduleName, skipModuleOpcodes } from './module.js';
 import { NeedMore, Reader } from './reader.js';
-import { RDB_OPCODE, RDB_TYPE, RdbError, type RdbEvent, type RdbValue } from './types.js';
+import { RDB_OPCODE, RDB_TYPE, RdbError, type KeyHead, type RdbEvent, type RdbValue } from './types.js';
 import { readValue, skipValue } from './value.js';
 
 const MODULE_OPCODE_UINT = 2;
@@ -192,13 +192,18 @@ export class RdbParser {
     const big = BigKey.open(r, op, key);
     if (!big) return false;
     const ev: RdbEvent = { type: 'key-begin', db: this.db, key, rdbType: op, kind: big.kind };
+    this.takeOpcodes(ev);
+    events.push(ev);
+    this.big = big;
+    return true;
+  }
+
+  /** The expiry, idle and freq opcodes read before this key go onto its event, and are cleared for the next. */
+  private takeOpcodes(ev: KeyHead): void {
     if (this.expireAtMs !== undefined) ev.expireAtMs = this.expireAtMs;
     if (this.idle !== undefined) ev.idle = this.idle;
     if (this.freq !== undefined) ev.freq = this.freq;
     this.expireAtMs = this.idle = this.freq = undefined;
-    events.push(ev);
-    this.big = big;
-    return true;
   }
 
   private bigStep(r: Reader, events: RdbEvent[]): void {
@@ -312,10 +317,7 @@ export class RdbParser {
         raw[0] = op;
         buf.copy(raw, 1, valueStart, r.pos);
         const ev = (value ? { type: 'key', db: this.db, key, rdbType: op, value, raw } : lazyKey(this.db, key, op, raw)) as KeyEvent;
-        if (this.expireAtMs !== undefined) ev.expireAtMs = this.expireAtMs;
-        if (this.idle !== undefined) ev.idle = this.idle;
-        if (this.freq !== undefined) ev.freq = this.freq;
-        this.expireAtMs = this.idle = this.freq = undefined;
+        this.takeOpcodes(ev);
         this.stats.keys++;
         if (op === RDB_TYPE.MODULE_2) this.stats.moduleValues++;
         events.push(ev);

@@ -108,6 +108,19 @@ export type BigKeyPart =
   | { type: 'hash'; value: [Buffer, Buffer][]; fieldExpireAt?: number[] }
   | { type: 'stream'; value: [StreamId, Buffer[]][] };
 
+/** What the RDB says of a key before its value. */
+export interface KeyHead {
+  db: number;
+  key: Buffer;
+  expireAtMs?: number;
+  /** LRU idle seconds (RDB_OPCODE_IDLE) */
+  idle?: number;
+  /** LFU counter (RDB_OPCODE_FREQ) */
+  freq?: number;
+  /** the RDB value type byte */
+  rdbType: number;
+}
+
 export type RdbEvent =
   | { type: 'header'; version: number }
   | { type: 'aux'; key: Buffer; value: Buffer }
@@ -116,32 +129,14 @@ export type RdbEvent =
   | { type: 'slot-info'; slot: number; size: number; expiresSize: number }
   | { type: 'function'; payload: Buffer }
   | { type: 'module-aux'; moduleId: bigint; moduleName: string }
-  | {
+  | (KeyHead & {
       type: 'key';
-      db: number;
-      key: Buffer;
-      expireAtMs?: number;
-      /** LRU idle seconds (RDB_OPCODE_IDLE) */
-      idle?: number;
-      /** LFU counter (RDB_OPCODE_FREQ) */
-      freq?: number;
-      /** the RDB value type byte */
-      rdbType: number;
       value: RdbValue;
       /** exact bytes of [type byte + encoded value] as in the file: the body of a DUMP/RESTORE payload */
       raw: Buffer;
-    }
+    })
   /** A key bigger than the parser's bigKeyBytes: begin, its value in parts, end (never one `key` event). */
-  | {
-      type: 'key-begin';
-      db: number;
-      key: Buffer;
-      expireAtMs?: number;
-      idle?: number;
-      freq?: number;
-      rdbType: number;
-      kind: BigKeyKind;
-    }
+  | (KeyHead & { type: 'key-begin'; kind: BigKeyKind })
   | { type: 'key-part'; key: Buffer; part: BigKeyPart }
   | {
       type: 'key-end';
