@@ -1,7 +1,7 @@
 // The lab's replication preset (master → r1 → r2, three Sentinels watching 'mymaster'): a planned
 // failover through the Sentinels with a writer checking for lost writes, then an unplanned one with the
 // master killed and fenced when it comes back. Sentinel's own down-after is long here, so the failovers
-// are cutover's, not theirs.
+// are cutover's, not theirs. (The topology monitor watching a Sentinel's own failover is topology-sentinel-failover.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MASTER_NAME, startLab, type Lab } from '../../src/lab/lab.js';
 import { client, ep, failover, figures, role, sentinelTarget, startWriter } from './failover-helpers.js';
