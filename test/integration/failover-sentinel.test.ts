@@ -29,9 +29,9 @@ describe('failover with Sentinels', () => {
 
   it('planned: CLIENT PAUSE, SENTINEL FAILOVER, the old master demoted before its writes resume; no write lost', async () => {
     const writer = startWriter(sentinelTarget(['s1', 's2', 's3'].map((s) => lab.server(s).port), MASTER_NAME));
-    await new Promise((r) => setTimeout(r, 500));
+    await writer.ackedMore(200); // writing before the switch
     const run = await failover({ entries: [ep(lab.server('master').address)] });
-    await new Promise((r) => setTimeout(r, 500));
+    await writer.ackedMore(200); // and taken by the new master after it
     const w = await writer.stop();
     console.log(figures('planned sentinel', run, w));
     expect(run.outcome.status, JSON.stringify(run.outcome.failed)).toBe('done');
