@@ -142,10 +142,10 @@ describe('cutover clone', () => {
 
   it('--reconfigure: the clone promoted loss-free, the origin and its replicas follow it; no acknowledged write lost', async () => {
     const writer = startWriter(plainTarget([origin.port, k3.port, r1.port], PW));
-    await new Promise((r) => setTimeout(r, 400));
+    await writer.ackedMore(200); // writing before the switch
     const run = await clone({ origin: ep(origin.address, PW), clone: ep(k3.address), reconfigure: true, promote: true });
     runs.push(run);
-    await new Promise((r) => setTimeout(r, 400));
+    await writer.ackedMore(200); // and taken by the clone after it
     const w = await writer.stop();
     console.log(figures('clone --reconfigure', run, w));
     expect(run.outcome.status, JSON.stringify(run.outcome.failed)).toBe('done');

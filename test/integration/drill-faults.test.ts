@@ -174,13 +174,15 @@ describe('Sentinel: the writes in flight all meet READONLY', () => {
       await m.ping();
       // hang the master while its read-backs pile up, with a REPLICAOF queued behind them: when it runs again it
       // answers the GETs, turns replica, and every INCR sent after them meets READONLY, hundreds in one read
+      // hung for a set time (the subject: 300 ms of read-backs queued on the master's sockets)
       pause(master);
       await sleep(300);
       const demoted = m.replicaof('127.0.0.1', await freePort());
+      // only for the REPLICAOF to reach the stopped master's socket before it runs again (nothing to observe there)
       await sleep(50);
       resume(master);
       await demoted;
-      await sleep(500);
+      await until('the INCRs refused (READONLY)', () => checker.snapshot().counts.writeErrors > 0, 10_000);
       await m.replicaof('NO', 'ONE');
       const before = checker.snapshot().counts.writes;
       await until('writes accepted again', () => checker.snapshot().counts.writes > before + 300, 20_000);

@@ -82,7 +82,8 @@ describe('standalone master', () => {
     await until('writes', () => writes() > 200);
     await m.decrby('exact:7', 5); // five acknowledged increments vanish
     await m.incrby('exact:9', 3); // three increments nobody acknowledged
-    await sleep(300);
+    // found while it runs, by its read-backs (the final read-back would find them too)
+    await until('both found by the read-backs', () => checker.snapshot().counts.lost >= 5 && checker.snapshot().counts.unacked >= 3);
     const s = await checker.stop();
     expect(s.lost).toBe(5);
     expect(s.counts.unacked).toBe(3);
@@ -99,7 +100,8 @@ describe('standalone master', () => {
       .flushall()
       .exec()) as [[null, (string | null)[]], unknown];
     const lostAtFlush = held.reduce((s, v) => s + Number(v ?? 0), 0);
-    await sleep(200);
+    // the first loss found while it runs; the final read-back finds the rest
+    await until('the first loss found', () => checker.snapshot().counts.lost > 0);
     const s = await checker.stop();
     expect(lostAtFlush).toBeGreaterThan(0);
     expect(s.lost).toBe(lostAtFlush);

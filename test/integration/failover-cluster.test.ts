@@ -36,11 +36,11 @@ describe('failover in a cluster', () => {
     expect((await role(master.port)).role).toBe('master');
     firstMaster = master.address;
     const writer = startWriter(clusterTarget(master.port, await keyOn(master.port)));
-    await new Promise((r) => setTimeout(r, 500));
+    await writer.ackedMore(200); // writing before the switch
     // FAILOVER TO is for plain replication: refused in one line, nothing changed
     await expect(failover({ entries: [ep(master.address)], via: 'failover' }, { dryRun: true })).rejects.toThrow(/^--via failover is for plain replication: in a cluster the switch is CLUSTER FAILOVER on the replica; leave out --via$/);
     const run = await failover({ entries: [ep(master.address)] });
-    await new Promise((r) => setTimeout(r, 500));
+    await writer.ackedMore(200); // and taken by the new master after it
     const w = await writer.stop();
     console.log(figures('planned cluster', run, w));
     expect(run.outcome.status, JSON.stringify(run.outcome.failed)).toBe('done');

@@ -102,8 +102,17 @@ export interface WriterReport {
   maxGapMs: number;
 }
 
+export interface Writer {
+  /**
+   * Resolves once `n` more writes than now were acknowledged: the warm-up before a switch (the writer is writing),
+   * and after it (writes are accepted again). Rejects after `timeoutMs`.
+   */
+  ackedMore(n: number, timeoutMs?: number): Promise<void>;
+  stop(): Promise<WriterReport>;
+}
+
 /** Writes 1, 2, 3 … as fast as one at a time allows, paced to about `perSecond`; retries a failed one after recover(). */
-export function startWriter(target: WriteTarget, perSecond = 1000): { stop(): Promise<WriterReport> } {
+export function startWriter(target: WriteTarget, perSecond = 1000): Writer {
   let stopping = false;
   const acked: number[] = [];
   let errors = 0;
@@ -130,6 +139,15 @@ export function startWriter(target: WriteTarget, perSecond = 1000): { stop(): Pr
     }
   })();
   return {
+    async ackedMore(n, timeoutMs = 15_000) {
+      const goal = acked.length + n;
+      const end = Date.now() + timeoutMs;
+      while (acked.length < goal) {
+        if (stopping) throw new Error('the writer was stopped');
+        if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${n} acknowledged writes (${acked.length - goal + n} so far, ${errors} errors)`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
     async stop() {
       stopping = true;
       await loop;

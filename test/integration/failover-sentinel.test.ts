@@ -1,7 +1,7 @@
 // The lab's replication preset (master → r1 → r2, three Sentinels watching 'mymaster'): a planned
 // failover through the Sentinels with a writer checking for lost writes, then an unplanned one with the
 // master killed and fenced when it comes back. Sentinel's own down-after is long here, so the failovers
-// are cutover's, not theirs.
+// are cutover's, not theirs. (The topology monitor watching a Sentinel's own failover is topology-sentinel-failover.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MASTER_NAME, startLab, type Lab } from '../../src/lab/lab.js';
 import { client, ep, failover, figures, role, sentinelTarget, startWriter } from './failover-helpers.js';
@@ -29,9 +29,9 @@ describe('failover with Sentinels', () => {
 
   it('planned: CLIENT PAUSE, SENTINEL FAILOVER, the old master demoted before its writes resume; no write lost', async () => {
     const writer = startWriter(sentinelTarget(['s1', 's2', 's3'].map((s) => lab.server(s).port), MASTER_NAME));
-    await new Promise((r) => setTimeout(r, 500));
+    await writer.ackedMore(200); // writing before the switch
     const run = await failover({ entries: [ep(lab.server('master').address)] });
-    await new Promise((r) => setTimeout(r, 500));
+    await writer.ackedMore(200); // and taken by the new master after it
     const w = await writer.stop();
     console.log(figures('planned sentinel', run, w));
     expect(run.outcome.status, JSON.stringify(run.outcome.failed)).toBe('done');

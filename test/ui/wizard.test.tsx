@@ -165,18 +165,20 @@ describe.each(SIZES)('a finished failover at $columns×$rows', (size) => {
     m.write('\t');
     await until(() => !m.frame().includes('▶ Failover'), 'focus moved on');
     for (let i = 0; i < 3 && !m.frame().includes('▶ Failover'); i++) {
+      const before = m.frame();
       m.write('\t');
-      await new Promise((r) => setTimeout(r, 30));
+      await until(() => m.frame() !== before, 'focus moved on');
     }
     expect(m.frame()).toContain('▶ Failover · FAILED');
     // PgDn to the end: the node states, the way back, what is left to do, the journal (once)
-    const seen: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      seen.push(readable(m.frame()));
+    const atEnd = () => new RegExp(`Failover · FAILED · \\d+-(\\d+)/\\1 ↑↓`).test(m.frame());
+    const seen: string[] = [readable(m.frame())];
+    for (let i = 0; i < 20 && !atEnd(); i++) {
+      const before = m.frame();
       m.write('\x1b[6~');
-      await new Promise((r) => setTimeout(r, 30));
+      await until(() => m.frame() !== before, 'scrolled down');
+      seen.push(readable(m.frame()));
     }
-    seen.push(readable(m.frame()));
     const all = seen.join(' ');
     expect(all).toContain('nodes now:');
     expect(all).toMatch(/127\.0\.0\.1:7003 +replica of 127\.0\.0\.1:7001 · link down · offset 97000/);

@@ -1,11 +1,28 @@
 // The checker's own scheduling and bookkeeping against a stand-in target (no servers, short timeouts): a shard whose
 // commands hang does not hold the other shard's writes, and its errors are said of the node they were sent to.
-import { describe, expect, it } from 'vitest';
+// On vitest's fake timers: the checker's pump, stall scan and tick, the stand-in's replies and its hung commands all
+// run on one fake clock, so the windows measured are the times the test sets, and nothing waits in real time.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConsistencyChecker } from '../../src/engine/drill/checker.js';
 import { drillSpec } from '../../src/engine/drill/spec.js';
 import type { DrillTarget } from '../../src/engine/drill/target.js';
 
+/** The stand-in's own delays (a hung or slow command), on the fake clock. */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Fake time, moved on by the test. */
+const elapse = (ms: number) => vi.advanceTimersByTimeAsync(ms);
+
+/** Moves fake time on until `p` settles (the checker's start and stop wait on replies, immediates and timers). */
+async function settle<T>(p: Promise<T>): Promise<T> {
+  let done = false;
+  p.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  for (let i = 0; !done && i < 10_000; i++) await elapse(5);
+  return p;
+}
 
 /**
  * Two shards by key parity. Shard a can hang its writes (an INCR fails after `timeoutMs`, as a master whose writes are
@@ -58,22 +75,29 @@ class FakeCluster implements DrillTarget {
 }
 
 describe('the checker with a shard that hangs', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('keeps writing to the other shard, opens a window on the hung one only, and names the node written to', async () => {
     const fake = new FakeCluster(300);
     // stall limit above the timeout: the window opens with the first failure, which comes after the shard moved
     const checker = new ConsistencyChecker(drillSpec({ uri: '127.0.0.1:1' }), { counters: 100, rate: 1000, reset: true, stallMs: 1000, tickMs: 100 }, async () => fake);
-    await checker.start();
-    await sleep(200);
+    await settle(checker.start());
+    await elapse(200);
     fake.hung = true;
     const bBefore = fake.acks['shard b:1'];
-    await sleep(100);
+    await elapse(100);
     // the slot map moves while the writes sent to a:1 are still waiting (and the new node's are paused too)
     fake.nodeA = 'a2:1';
-    await sleep(500);
+    await elapse(500);
     const bDuring = fake.acks['shard b:1'] - bBefore;
     fake.hung = false;
-    await sleep(300);
-    const s = await checker.stop();
+    await elapse(300);
+    const s = await settle(checker.stop());
 
     // shard b took writes all along: about half of 1000/s over 600 ms (generous bound)
     expect(bDuring).toBeGreaterThan(100);
@@ -84,7 +108,9 @@ describe('the checker with a shard that hangs', () => {
     expect(w.masterAfter).toBe('a2:1');
     expect(w.failedWrites).toBeGreaterThan(0);
     expect(w.failedWrites).toBeLessThanOrEqual(s.counts.writeErrors);
+    // from the first write sent to the hung shard to the first accepted after it answers again: about 600 ms
     expect(w.durationMs!).toBeGreaterThan(500);
+    expect(w.durationMs!).toBeLessThan(700);
     expect(s.lost).toBe(0);
     expect(s.finalCheck).toEqual({ checked: 100, unchecked: 0 });
     // what the counters hold is what was acknowledged, plus the writes of unknown fate that were not applied
@@ -94,15 +120,15 @@ describe('the checker with a shard that hangs', () => {
   it('counts a write found stalled in flight in its window when it is acknowledged, on the same clock as the slowest', async () => {
     const fake = new FakeCluster(10_000);
     const checker = new ConsistencyChecker(drillSpec({ uri: '127.0.0.1:1' }), { counters: 50, rate: 500, reset: true, stallMs: 50, tickMs: 100 }, async () => fake);
-    await checker.start();
-    await sleep(100);
+    await settle(checker.start());
+    await elapse(100);
     // shard a answers slowly for a while: 120 ms a command
     const run = (fake as unknown as { run: (key: string, fn: () => unknown, write?: boolean) => Promise<unknown> }).run.bind(fake);
     (fake as unknown as { run: unknown }).run = (key: string, fn: () => unknown, write = false) => (fake.groupOf(key) === 'shard a:1' ? sleep(120).then(() => fn()) : run(key, fn, write));
-    await sleep(400);
+    await elapse(400);
     (fake as unknown as { run: unknown }).run = run;
-    await sleep(200);
-    const s = await checker.stop();
+    await elapse(200);
+    const s = await settle(checker.stop());
     const stalledInWindows = s.windowList.reduce((n, w) => n + w.stalledWrites, 0);
     expect(s.windowList.every((w) => w.group === 'shard a:1')).toBe(true);
     expect(s.counts.stalled).toBeGreaterThan(0);

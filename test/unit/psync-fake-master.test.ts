@@ -16,6 +16,17 @@ afterEach(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * How many bytes the client's socket has handed to the client so far. The listener is added after the client's own
+ * (call it right after start()), so when it has counted a byte the client has parsed it: a master that waits for
+ * this to reach its socket's bytesWritten before its next write puts that write in a TCP segment of its own.
+ */
+function handedTo(c: PsyncClient): () => number {
+  let n = 0;
+  (c as unknown as { socket: Socket }).socket.on('data', (d: Buffer) => (n += d.length));
+  return () => n;
+}
+
 /** A master that answers the handshake, then hands the socket and every PSYNC line it got to `script`. */
 async function fakeMaster(script: (sock: Socket, psync: string) => Promise<void>, received: string[] = []): Promise<number> {
   server = createServer((sock) => {
@@ -60,22 +71,26 @@ describe('PsyncClient against a scripted master', () => {
   it('skips keepalive newlines, strips a split EOF mark, counts PING and GETACK and answers GETACK at once', async () => {
     const received: string[] = [];
     let psyncLine = '';
+    let handed = () => 0;
+    // each write is read by the client before the next is sent: one segment each
+    const delivered = (sock: Socket) => until(() => handed() >= sock.bytesWritten);
     const port = await fakeMaster(async (sock, psync) => {
       psyncLine = psync;
       sock.write('\n');
-      await sleep(20);
+      await delivered(sock);
       sock.write('\n+FULLRESYNC ' + 'r'.repeat(40) + ' 100\r\n\n');
-      await sleep(20);
+      await delivered(sock);
       sock.write(`$EOF:${MARK}\r\nREDIS0010-payload-${MARK.slice(0, 13)}`);
-      await sleep(20);
+      await delivered(sock);
       sock.write(`${MARK.slice(13)}${cmd('SELECT', '0').slice(0, 5)}`);
-      await sleep(20);
+      await delivered(sock);
       sock.write(cmd('SELECT', '0').slice(5) + cmd('PING') + cmd('SET', 'a', 'b') + cmd('REPLCONF', 'GETACK', '*'));
     }, received);
     client = new PsyncClient({ host: '127.0.0.1', port, listeningPort: 1234, ackIntervalMs: 60_000 });
     const events: PsyncEvent[] = [];
     client.on((e) => events.push(e));
     client.start();
+    handed = handedTo(client);
     await until(() => client!.offset === 100 + cmd('SELECT', '0').length + cmd('PING').length + cmd('SET', 'a', 'b').length + cmd('REPLCONF', 'GETACK', '*').length);
     expect(psyncLine).toBe('PSYNC ? -1');
     const rdb = Buffer.concat(events.flatMap((e) => (e.type === 'rdb-chunk' ? [e.chunk] : []))).toString('latin1');
@@ -105,24 +120,26 @@ describe('PsyncClient against a scripted master', () => {
 
   it('does not resume from a full resync whose RDB never finished; resumes (offset + 1) once one has', async () => {
     const lines: string[] = [];
+    const events: PsyncEvent[] = [];
     let n = 0;
     const port = await fakeMaster(async (sock, psync) => {
       lines.push(psync);
       n++;
       if (n === 1) {
         sock.write(`+FULLRESYNC ${'a'.repeat(40)} 50\r\n$100\r\nREDIS0010`);
-        await sleep(20);
+        // the client has read the start of the RDB
+        await until(() => events.some((e) => e.type === 'rdb-chunk'));
         sock.destroy(); // link lost mid-RDB
       } else if (n === 2) {
         sock.write(`+FULLRESYNC ${'b'.repeat(40)} 70\r\n$9\r\nREDIS0010${cmd('SET', 'k', 'v')}`);
-        await sleep(50);
+        // the client has read the whole RDB and the command after it
+        await until(() => client!.offset === 70 + cmd('SET', 'k', 'v').length);
         sock.destroy();
       } else {
         sock.write(`+CONTINUE ${'c'.repeat(40)}\r\n${cmd('DEL', 'k')}`);
       }
     });
     client = new PsyncClient({ host: '127.0.0.1', port });
-    const events: PsyncEvent[] = [];
     client.on((e) => events.push(e));
     for (let i = 1; i <= 3; i++) {
       const closedBefore = events.filter((e) => e.type === 'closed').length;

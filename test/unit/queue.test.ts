@@ -8,7 +8,8 @@ describe('BoundedQueue', () => {
     await q.put(2);
     let third = false;
     const p = q.put(3).then(() => (third = true));
-    await new Promise((r) => setTimeout(r, 10));
+    // every promise callback that could run has run (setImmediate comes after the microtask queue empties)
+    await new Promise((r) => setImmediate(r));
     expect(third).toBe(false);
     expect(await q.take()).toEqual({ done: false, value: 1 });
     await p;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Emitter } from '../../src/engine/emitter.js';
 import type { NodeState, TopologyEvent } from '../../src/engine/topology/types.js';
 import { applyEvents } from '../../src/store/reduce.js';
@@ -26,17 +26,41 @@ describe('applyEvents', () => {
 });
 
 describe('publish', () => {
-  it('folds a burst of events into the store in one update', async () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  it('folds a burst of events into the store in one update, on the next 10 Hz tick', () => {
+    vi.useFakeTimers();
     const events = new Emitter<TopologyEvent>();
     const store = createAppStore();
     let updates = 0;
     store.subscribe(() => updates++);
     const detach = publish(events, store, 10);
     for (let i = 0; i < 100; i++) events.emit({ type: 'node', node: { ...node('a'), offset: i } });
+    vi.advanceTimersByTime(99);
     expect(updates).toBe(0);
-    await new Promise((r) => setTimeout(r, 150));
+    vi.advanceTimersByTime(1);
     expect(updates).toBe(1);
     expect(store.getState().nodes.a.offset).toBe(99);
+    // nothing new: no update on the next tick
+    vi.advanceTimersByTime(100);
+    expect(updates).toBe(1);
     detach();
+  });
+  it('flushes what is left when detached, before the tick', () => {
+    vi.useFakeTimers();
+    const events = new Emitter<TopologyEvent>();
+    const store = createAppStore();
+    let updates = 0;
+    store.subscribe(() => updates++);
+    const detach = publish(events, store, 10);
+    events.emit({ type: 'node', node: node('a') });
+    vi.advanceTimersByTime(50);
+    detach();
+    expect(updates).toBe(1);
+    expect(store.getState().order).toEqual(['a']);
+    events.emit({ type: 'node', node: node('b') });
+    vi.advanceTimersByTime(200);
+    expect(updates).toBe(1);
   });
 });

@@ -1,3 +1,6 @@
+// The topology monitor watching a Sentinel failover on the lab's replication preset: the role change and
+// +switch-master, and an old master back as a master after an unplanned one. (cutover's own failover through the
+// Sentinels is failover-sentinel.test.ts.)
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, MASTER_NAME, type Lab } from '../../src/lab/lab.js';

@@ -1,4 +1,5 @@
-// The console's replication runner: a snapshot and its verification as events, a refusal as a failed job, stop().
+// The console's replication runner (ReplicationRunner; not the drill's runner nor the failover procedure): a snapshot
+// and its verification as events, a refusal as a failed job, stop().
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEndpoint } from '../../src/config/endpoint.js';

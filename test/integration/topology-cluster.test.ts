@@ -1,3 +1,5 @@
+// The topology monitor on the lab's cluster preset: masters, replicas and slots, and a master killed shown down,
+// FAIL in its peers' view, its replica promoted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/lab.js';
 import { countSlots } from '../../src/engine/topology/parse-cluster-nodes.js';

@@ -1,3 +1,5 @@
+// The topology monitor on the lab's replication preset (master → r1 → r2, three Sentinels): what it finds, a node
+// killed shown down and back up, a slow node timing out without holding the others, offsets, lag and rates.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/lab.js';
@@ -78,8 +80,15 @@ describe('replication preset', () => {
       await until('r2 lag known', () => nodes.get(r2)?.lagBytes !== undefined, 5000);
       const n = nodes.get(r2)!;
       expect(n.offset).toBeGreaterThan(0);
+      // a quiet chain on loopback: behind by less than all of its stream, and by seconds at most
+      expect(Number.isInteger(n.lagBytes)).toBe(true);
       expect(n.lagBytes).toBeGreaterThanOrEqual(0);
+      expect(n.lagBytes).toBeLessThan(n.offset!);
       expect(n.lagSeconds).toBeGreaterThanOrEqual(0);
+      expect(n.lagSeconds).toBeLessThan(10);
+      // caught up (between the master's pings): no bytes behind is no seconds behind
+      const caughtUp = await until('r2 caught up', () => (nodes.get(r2)?.lagBytes === 0 ? nodes.get(r2) : undefined), 5000);
+      expect(caughtUp.lagSeconds).toBe(0);
       await until('an offset rate', () => nodes.get(lab.server('master').address)?.offsetRate !== undefined, 5000);
     } finally {
       monitor.stop();
