@@ -5,7 +5,8 @@
 // Offsets: `appliedOffset` only moves past a command once the target answered it and everything before it.
 import { keyPasses } from '../replicate/scan.js';
 import { PsyncClient, type PsyncEvent } from './psync/client.js';
-import { RdbSpool } from './psync/rdb-spool.js';
+import { RdbSpool, streamSlot, type SpoolFindings } from './psync/rdb-spool.js';
+import { streamShellPayload } from './rdb/stream-shell.js';
 import { RdbParser } from './rdb/parser.js';
 import { RDB_TYPE, RdbError, type RdbEvent } from './rdb/types.js';
 import { payloadVersion } from './rdb/versions.js';
@@ -91,7 +92,9 @@ export class PsyncSource {
   private retry?: NodeJS.Timeout;
   private warnedModules = false;
   /** the RDB key being written in pieces (undefined while one is left out) */
-  private big?: { db: number; key: Buffer; expireAtMs?: number; wrote: boolean };
+  private big?: { db: number; key: Buffer; expireAtMs?: number; wrote: boolean; shell?: boolean };
+  /** what the check of the RDB now applied from its file found (its big streams' groups) */
+  private findings?: SpoolFindings;
   phase: 'connecting' | 'sync' | 'streaming' | 'stopped' = 'connecting';
   /** the last error before the link closed: said on the reconnect's line */
   private lastError?: string;
@@ -402,7 +405,9 @@ export class PsyncSource {
       this.hooks.log('info', `stream from ${this.address}: RDB received (${findings.keys} keys, ${spool.bytes} bytes, ${findings.valkey ? `Valkey RDB ${findings.version}` : `RDB version ${findings.version}`}) and checked (CRC64 and every record): applying it`);
       const parser = new RdbParser({ bigKeyBytes: this.o.bigKeyBytes, lazyValues: true });
       this.parser = parser;
-      for (const chunk of spool.chunks()) {
+      this.findings = findings;
+      // chunks no bigger than --mem-limit: a key past it is still seen unfinished, and read in pieces
+      for (const chunk of spool.chunks(Math.max(4096, Math.min(1024 * 1024, this.o.bigKeyBytes)))) {
         if (!current()) return;
         this.applying(() => this.onRdbEvents(parser.push(chunk)));
         // the writer's back-pressure, and a turn for the event loop between chunks
@@ -416,6 +421,7 @@ export class PsyncSource {
       return;
     } finally {
       spool.remove();
+      this.findings = undefined;
     }
     if (!current()) return;
     this.loading = false;
@@ -525,8 +531,11 @@ export class PsyncSource {
           }
           this.counts.rdbKeys++;
           this.counts.rdbBigKeys++;
-          this.big = { db, key: ev.key, expireAtMs: ev.expireAtMs, wrote: false };
-          this.pushCmds(db, ev.key, bigKeyBegin(ev.key));
+          // a stream whose groups the check found: restored first with them (seen-times, deleted pending entries)
+          const groups = ev.kind === 'stream' ? this.findings?.bigStreams.get(streamSlot(ev.db, ev.key)) : undefined;
+          this.big = { db, key: ev.key, expireAtMs: ev.expireAtMs, wrote: false, shell: !!groups };
+          if (groups) this.push({ db, cmds: [['RESTORE', ev.key, 0, streamShellPayload(groups), 'REPLACE']], keys: [ev.key], bytes: 256 });
+          else this.pushCmds(db, ev.key, bigKeyBegin(ev.key));
           break;
         }
         case 'key-part':
@@ -536,7 +545,7 @@ export class PsyncSource {
           break;
         case 'key-end':
           if (!this.big) break;
-          this.pushCmds(this.big.db, this.big.key, bigKeyEnd(ev, this.big.expireAtMs, this.big.wrote));
+          this.pushCmds(this.big.db, this.big.key, bigKeyEnd(ev, this.big.expireAtMs, this.big.wrote, this.big.shell));
           this.big = undefined;
           break;
       }

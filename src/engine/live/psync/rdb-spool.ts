@@ -7,7 +7,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RdbParser } from '../rdb/parser.js';
-import { RdbError, type RdbEvent } from '../rdb/types.js';
+import { RdbError, type RdbEvent, type StreamValue } from '../rdb/types.js';
 
 const READ_CHUNK = 1024 * 1024;
 
@@ -16,6 +16,15 @@ export interface SpoolFindings {
   version: number;
   valkey: boolean;
   keys: number;
+  /**
+   * the consumer groups of each stream too big to hold (by db and key name, without entries): the apply pass
+   * restores them first (see stream-shell.ts)
+   */
+  bigStreams: Map<string, StreamValue>;
+}
+
+export function streamSlot(db: number, key: Buffer): string {
+  return `${db}:${key.toString('latin1')}`;
 }
 
 export class RdbSpool {
@@ -25,9 +34,11 @@ export class RdbSpool {
   private size = 0;
   private readonly check: RdbParser;
   private end?: Extract<RdbEvent, { type: 'end' }>;
-  readonly findings: SpoolFindings = { version: -1, valkey: false, keys: 0 };
+  readonly findings: SpoolFindings = { version: -1, valkey: false, keys: 0, bigStreams: new Map() };
+  /** the db of the key being read in pieces */
+  private bigDb = 0;
 
-  constructor(bigKeyBytes: number, parent = tmpdir()) {
+  constructor(private readonly bigKeyBytes: number, parent = tmpdir()) {
     this.dir = mkdtempSync(join(parent, 'cutover-rdb-'));
     this.path = join(this.dir, 'received.rdb');
     this.fd = openSync(this.path, 'w+', 0o600);
@@ -75,8 +86,15 @@ export class RdbSpool {
           this.findings.valkey = !!ev.valkey;
           break;
         case 'key':
+          this.findings.keys++;
+          if (ev.value.type === 'stream' && ev.raw.length >= this.bigKeyBytes) this.findings.bigStreams.set(streamSlot(ev.db, ev.key), { ...ev.value.value, entries: [] });
+          break;
         case 'key-begin':
           this.findings.keys++;
+          this.bigDb = ev.db;
+          break;
+        case 'key-end':
+          if (ev.stream) this.findings.bigStreams.set(streamSlot(this.bigDb, ev.key), ev.stream);
           break;
         case 'end':
           this.end = ev;
