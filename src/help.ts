@@ -88,6 +88,8 @@ Live replication (--mode live: the data, then every change; --mode liveonly: cha
   --enable-notifications   set notify-keyspace-events KA on the source for this run when it is off (set back at exit;
                            else: refused)
   --mem-limit SIZE         psync: an RDB key bigger than this is written in pieces, never held whole (8MB)
+  --diskless-load          psync: apply the RDB as it arrives, not kept in a temporary file and checked whole first
+                           (a bad checksum found at its end then leaves a partial target: said, exit 1)
   Meters a second: source/applied offset, lag bytes, event age p50/p99, queue, ops/s, resyncs (NDJSON "live")
 Exit codes: 0 copied and identical · 1 differences or failed keys · 2 refused (nothing written) · 130 stopped by Ctrl-C`,
   lab: `cutover lab [--preset replication|migration|cluster] [--keys N] [--workload] [--interval D]

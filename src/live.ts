@@ -33,6 +33,7 @@ export async function runLive(a: ReplicateArgs, source: Side, target: Side): Pro
     enableNotifications: l.enableNotifications,
     idleTimeoutMs: l.idleTimeoutMs,
     verifyOnIdle: l.verifyOnIdle,
+    disklessLoad: l.disklessLoad,
     checkExtra: a.checkExtra,
     showDiffs: a.showDiffs,
     type: a.type,

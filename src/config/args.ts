@@ -53,6 +53,8 @@ export interface LiveArgs {
   enableNotifications: boolean;
   idleTimeoutMs?: number;
   verifyOnIdle: boolean;
+  /** --diskless-load (psync): the RDB applied as it arrives, not kept in a file and checked first */
+  disklessLoad: boolean;
 }
 
 export interface ReplicateArgs {
@@ -192,6 +194,7 @@ const REPLICATE_OPTIONS = {
   'read-from': { type: 'string' },
   'live-source': { type: 'string' },
   'allow-flush': { type: 'boolean' },
+  'diskless-load': { type: 'boolean' },
   checkpoint: { type: 'string' },
   'event-queue': { type: 'string' },
   'event-order': { type: 'string' },
@@ -313,7 +316,7 @@ type ReplicateValues = ReturnType<typeof parse<typeof REPLICATE_OPTIONS>>['value
 
 /** Live options: only with --mode live/liveonly, and each only with the change source it is for. */
 function liveArgs(v: ReplicateValues, mode: ReplicateArgs['mode']): LiveArgs | undefined {
-  const liveOnly = ['live-source', 'allow-flush', 'checkpoint', 'idle-timeout', 'verify-on-idle'] as const;
+  const liveOnly = ['live-source', 'allow-flush', 'checkpoint', 'idle-timeout', 'verify-on-idle', 'diskless-load'] as const;
   const notifyOnly = ['event-queue', 'event-order', 'flush-interval', 'enable-notifications'] as const;
   if (mode !== 'live' && mode !== 'liveonly') {
     const given = [...liveOnly, ...notifyOnly].find((o) => v[o] !== undefined);
@@ -326,6 +329,8 @@ function liveArgs(v: ReplicateValues, mode: ReplicateArgs['mode']): LiveArgs | u
     if (given) throw new InputError(`--${given} is for --live-source notifications (keyspace notifications); the psync stream misses nothing and needs no queue`);
   } else if (v.checkpoint !== undefined) {
     throw new InputError(`--checkpoint is for --live-source psync: keyspace notifications have no offset to resume from`);
+  } else if (v['diskless-load'] !== undefined) {
+    throw new InputError(`--diskless-load is for --live-source psync: it is how the source's RDB is applied`);
   }
   if (v.checkpoint === '') throw new InputError(`--checkpoint needs a file name`);
   return {
@@ -338,6 +343,7 @@ function liveArgs(v: ReplicateValues, mode: ReplicateArgs['mode']): LiveArgs | u
     enableNotifications: !!v['enable-notifications'],
     idleTimeoutMs: v['idle-timeout'] === undefined ? undefined : parseDuration(v['idle-timeout'], '--idle-timeout', 100, 86_400_000),
     verifyOnIdle: !!v['verify-on-idle'],
+    disklessLoad: !!v['diskless-load'],
   };
 }
 

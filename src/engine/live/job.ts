@@ -141,6 +141,7 @@ export class LiveJob {
           fromCheckpoint,
           applyFirstRdb: this.o.mode === 'live',
           bigKeyBytes: this.o.memLimitBytes ?? BIG_KEY_BYTES,
+          disklessLoad: this.o.disklessLoad,
           translate: {
             allDbs: this.o.allDbs,
             sourceDb: this.source.db,

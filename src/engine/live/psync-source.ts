@@ -5,8 +5,11 @@
 // Offsets: `appliedOffset` only moves past a command once the target answered it and everything before it.
 import { keyPasses } from '../replicate/scan.js';
 import { PsyncClient, type PsyncEvent } from './psync/client.js';
+import { RdbSpool, streamSlot, type SpoolFindings } from './psync/rdb-spool.js';
+import { streamShellPayload } from './rdb/stream-shell.js';
 import { RdbParser } from './rdb/parser.js';
-import { RDB_TYPE, type RdbEvent } from './rdb/types.js';
+import { RDB_TYPE, RdbError, type RdbEvent } from './rdb/types.js';
+import { payloadVersion } from './rdb/versions.js';
 import { bigKeyBegin, bigKeyEnd, bigKeyPart, restoreOf, typedWrites } from './rdb-ops.js';
 import type { Cmd } from './writer.js';
 import { StreamTranslator, type TranslateOptions } from './translate.js';
@@ -39,6 +42,13 @@ export interface PsyncSourceOptions {
   applyFirstRdb: boolean;
   /** an RDB key still unfinished after this many bytes is read and written in pieces, never held whole */
   bigKeyBytes: number;
+  /**
+   * --diskless-load: apply the RDB as it arrives (no temporary file; a checksum or record refused at the end of the
+   * RDB leaves the keys before it on the target). Unset: the RDB is kept in a temporary file and checked whole first.
+   */
+  disklessLoad?: boolean;
+  /** where the received RDB is kept until it is checked (the system's temporary directory when unset) */
+  spoolDir?: string;
 }
 
 export interface PsyncSourceHooks {
@@ -82,7 +92,9 @@ export class PsyncSource {
   private retry?: NodeJS.Timeout;
   private warnedModules = false;
   /** the RDB key being written in pieces (undefined while one is left out) */
-  private big?: { db: number; key: Buffer; expireAtMs?: number; wrote: boolean };
+  private big?: { db: number; key: Buffer; expireAtMs?: number; wrote: boolean; shell?: boolean };
+  /** what the check of the RDB now applied from its file found (its big streams' groups) */
+  private findings?: SpoolFindings;
   phase: 'connecting' | 'sync' | 'streaming' | 'stopped' = 'connecting';
   /** the last error before the link closed: said on the reconnect's line */
   private lastError?: string;
@@ -94,6 +106,19 @@ export class PsyncSource {
   private fullSyncs = 0;
   /** reads of keys again from the source (a bare connection to this master, opened when first needed) */
   private reader?: Promise<RespConnection>;
+  /** the RDB now arriving, kept in a file until it is whole and checked (not with --diskless-load) */
+  private spool?: RdbSpool;
+  /** the checked RDB is being applied from its file: the commands after it wait (the socket is paused) */
+  private loading = false;
+  /** commands received while the RDB is applied from its file (at most what was read with its end) */
+  private held: Array<{ args: Buffer[]; offset: number }> = [];
+  /** counts the RDBs received: an apply from a file stops when a newer sync began */
+  private loadGen = 0;
+  /** the RDB now arriving was refused: nothing of it, nor of the commands after it, is applied */
+  private refusedRdb = false;
+  private wake?: () => void;
+  /** module names already said (values / aux data not copied) */
+  private saidModules = new Set<string>();
 
   constructor(
     private readonly o: PsyncSourceOptions,
@@ -142,6 +167,7 @@ export class PsyncSource {
     this.stopping = true;
     clearTimeout(this.retry);
     this.phase = 'stopped';
+    this.endLoad();
     await this.client.stop();
     const reader = this.reader;
     this.reader = undefined;
@@ -158,7 +184,20 @@ export class PsyncSource {
   resume(): void {
     if (!this.paused) return;
     this.paused = false;
-    this.client.resume();
+    this.wake?.();
+    // while the RDB is applied from its file the socket stays paused: the commands after it wait
+    if (!this.loading) this.client.resume();
+  }
+
+  /** Drops the RDB being received or applied from its file (a new sync, a stop). */
+  private endLoad(): void {
+    this.loadGen++;
+    this.spool?.remove();
+    this.spool = undefined;
+    this.loading = false;
+    this.refusedRdb = false;
+    this.held = [];
+    this.wake?.();
   }
 
   /** Starts over with a full sync (the target restarted and may have lost what it was sent). */
@@ -167,6 +206,7 @@ export class PsyncSource {
     const old = this.client;
     this.client = this.makeClient();
     await old.stop();
+    this.endLoad();
     this.tickets = [];
     this.head = 0;
     this.parser = undefined;
@@ -231,6 +271,8 @@ export class PsyncSource {
         this.syncs++;
         this.backoff = 100;
         this.phase = 'streaming';
+        // the link broke while the RDB was applied from its file: the commands wait for it still
+        if (this.loading) this.client.pause();
         if (this.syncs > 1 || this.o.fromCheckpoint) {
           this.counts.partialResyncs++;
           this.hooks.log('info', `stream from ${this.address}: partial resync from offset ${e.offset + 1} (nothing lost)`);
@@ -238,26 +280,38 @@ export class PsyncSource {
         return;
       case 'rdb-start':
         this.phase = 'sync';
-        // a key costs its bytes while it waits for the target: its value is decoded only for a fallback
-        this.parser = new RdbParser({ bigKeyBytes: this.o.bigKeyBytes, lazyValues: true });
+        this.endLoad();
         this.big = undefined;
+        this.parser = undefined;
+        if (this.applyRdb && !this.o.disklessLoad) this.spool = new RdbSpool(this.o.bigKeyBytes, this.o.spoolDir);
+        // a key costs its bytes while it waits for the target: its value is decoded only for a fallback
+        else this.parser = new RdbParser({ bigKeyBytes: this.o.bigKeyBytes, lazyValues: true });
         return;
       case 'rdb-chunk':
-        if (this.parser) this.onRdbEvents(this.parser.push(e.chunk));
+        if (this.refusedRdb) return;
+        if (this.spool) this.spooled(() => this.spool!.push(e.chunk));
+        else if (this.parser) this.applying(() => this.onRdbEvents(this.parser!.push(e.chunk)));
         return;
       case 'rdb-end': {
         this.hooks.changed();
-        if (this.parser) this.onRdbEvents(this.parser.end());
-        this.parser = undefined;
-        this.phase = 'streaming';
-        this.backoff = 100;
-        // the end of the RDB: done once every RESTORE before it was answered, on every target master
-        const ticket: Ticket = { done: false, offset: this.client.offset, at: -1, barrier: true };
-        this.track(ticket);
-        this.push({ db: this.writer.baseDb, cmds: [], keys: [], ticket, barrier: true, broadcast: !!this.writer.cluster, bytes: 0 });
+        if (this.refusedRdb) return;
+        if (this.spool) {
+          const spool = this.spool;
+          this.spool = undefined;
+          void this.loadSpool(spool, this.client.offset, this.loadGen);
+          return;
+        }
+        const parser = this.parser;
+        if (parser) this.applying(() => this.onRdbEvents(parser.end()));
+        this.rdbApplied(this.client.offset);
         return;
       }
       case 'command':
+        if (this.refusedRdb) return;
+        if (this.loading) {
+          this.held.push({ args: e.args, offset: e.offset });
+          return;
+        }
         return this.onCommand(e.args, e.offset);
       case 'ping':
       case 'ack':
@@ -291,6 +345,91 @@ export class PsyncSource {
         return;
       }
     }
+  }
+
+  /** The RDB is on the target (once the barrier is answered): the commands after it go on. */
+  private rdbApplied(offset: number): void {
+    this.parser = undefined;
+    this.phase = 'streaming';
+    this.backoff = 100;
+    // the end of the RDB: done once every RESTORE before it was answered, on every target master
+    const ticket: Ticket = { done: false, offset, at: -1, barrier: true };
+    this.track(ticket);
+    this.push({ db: this.writer.baseDb, cmds: [], keys: [], ticket, barrier: true, broadcast: !!this.writer.cluster, bytes: 0 });
+  }
+
+  /** Receiving into the file: a refusal now comes before anything of this RDB was written. */
+  private spooled(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.spool = undefined;
+      this.refusedRdb = true;
+      throw this.refusal(e, false);
+    }
+  }
+
+  /** Applying as it arrives (--diskless-load): a refusal now leaves the keys before it on the target. */
+  private applying(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.refusedRdb = true;
+      throw this.refusal(e, true);
+    }
+  }
+
+  private refusal(e: unknown, partial: boolean): Error {
+    if (!(e instanceof RdbError)) return e as Error;
+    const n = this.counts.rdbKeys;
+    const after = partial
+      ? `${n} key${n === 1 ? ' was' : 's were'} written before it: the target holds a partial copy (without --diskless-load, cutover checks the whole RDB before writing)`
+      : 'nothing of it was written to the target';
+    return new RdbError(`the RDB is refused: ${e.message}; ${after}`);
+  }
+
+  /** The received RDB, checked whole, applied from its file; the commands received meanwhile wait, then follow. */
+  private async loadSpool(spool: RdbSpool, offset: number, gen: number): Promise<void> {
+    const current = () => gen === this.loadGen && !this.stopping;
+    try {
+      // the commands after the RDB wait from now on (those read with its end too)
+      this.loading = true;
+      this.client.pause();
+      let findings;
+      try {
+        findings = spool.finish();
+      } catch (e) {
+        this.refusedRdb = true;
+        throw this.refusal(e, false);
+      }
+      this.hooks.log('info', `stream from ${this.address}: RDB received (${findings.keys} keys, ${spool.bytes} bytes, ${findings.valkey ? `Valkey RDB ${findings.version}` : `RDB version ${findings.version}`}) and checked (CRC64 and every record): applying it`);
+      const parser = new RdbParser({ bigKeyBytes: this.o.bigKeyBytes, lazyValues: true });
+      this.parser = parser;
+      this.findings = findings;
+      // chunks no bigger than --mem-limit: a key past it is still seen unfinished, and read in pieces
+      for (const chunk of spool.chunks(Math.max(4096, Math.min(1024 * 1024, this.o.bigKeyBytes)))) {
+        if (!current()) return;
+        this.applying(() => this.onRdbEvents(parser.push(chunk)));
+        // the writer's back-pressure, and a turn for the event loop between chunks
+        while (this.paused && current()) await new Promise<void>((r) => (this.wake = r));
+        await new Promise<void>((r) => setImmediate(r));
+      }
+      if (!current()) return;
+      this.applying(() => this.onRdbEvents(parser.end()));
+    } catch (e) {
+      if (current()) this.hooks.fatal(`stream from ${this.address}: ${(e as Error).message}`);
+      return;
+    } finally {
+      spool.remove();
+      this.findings = undefined;
+    }
+    if (!current()) return;
+    this.loading = false;
+    this.rdbApplied(offset);
+    const held = this.held;
+    this.held = [];
+    for (const c of held) this.onCommand(c.args, c.offset);
+    if (!this.paused) this.client.resume();
   }
 
   private onFullResync(replId: string, offset: number): void {
@@ -353,6 +492,13 @@ export class PsyncSource {
     if (!this.applyRdb) return;
     for (const ev of events) {
       switch (ev.type) {
+        case 'module-aux':
+          if (!this.saidModules.has(`aux ${ev.moduleName}`)) this.hooks.log('warn', `module auxiliary data in the source's RDB is not copied (module ${ev.moduleName})`);
+          this.saidModules.add(`aux ${ev.moduleName}`);
+          break;
+        case 'end':
+          if (!ev.checksumOk) throw new RdbError(`its CRC64 checksum is wrong (the file says 0x${ev.checksum.toString(16)}, its bytes give 0x${ev.computed.toString(16)}): it was damaged on the source or on the way`);
+          break;
         case 'function':
           this.push({ db: this.writer.baseDb, cmds: [['FUNCTION', 'LOAD', 'REPLACE', ev.payload]], keys: [undefined], broadcast: !!this.writer.cluster, bytes: ev.payload.length });
           break;
@@ -370,8 +516,9 @@ export class PsyncSource {
             break;
           }
           this.counts.rdbKeys++;
-          const restore = restoreOf(ev, this.parser!.rdbVersion);
-          this.push({ db, cmds: [restore], keys: [ev.key], fallback: () => typedWrites(ev), bytes: ev.raw.length + ev.key.length + 64 });
+          const parser = this.parser!;
+          const restore = restoreOf(ev, payloadVersion(parser.rdbVersion, parser.isValkey, ev.rdbType));
+          this.push({ db, cmds: [restore], keys: [ev.key], fallback: () => this.fallbackOf(ev), bytes: ev.raw.length + ev.key.length + 64 });
           break;
         }
         // a key too big to hold: DEL, its elements in parts, then its stream groups and TTL
@@ -384,8 +531,11 @@ export class PsyncSource {
           }
           this.counts.rdbKeys++;
           this.counts.rdbBigKeys++;
-          this.big = { db, key: ev.key, expireAtMs: ev.expireAtMs, wrote: false };
-          this.pushCmds(db, ev.key, bigKeyBegin(ev.key));
+          // a stream whose groups the check found: restored first with them (seen-times, deleted pending entries)
+          const groups = ev.kind === 'stream' ? this.findings?.bigStreams.get(streamSlot(ev.db, ev.key)) : undefined;
+          this.big = { db, key: ev.key, expireAtMs: ev.expireAtMs, wrote: false, shell: !!groups };
+          if (groups) this.push({ db, cmds: [['RESTORE', ev.key, 0, streamShellPayload(groups), 'REPLACE']], keys: [ev.key], bytes: 256 });
+          else this.pushCmds(db, ev.key, bigKeyBegin(ev.key));
           break;
         }
         case 'key-part':
@@ -395,10 +545,20 @@ export class PsyncSource {
           break;
         case 'key-end':
           if (!this.big) break;
-          this.pushCmds(this.big.db, this.big.key, bigKeyEnd(ev, this.big.expireAtMs, this.big.wrote));
+          this.pushCmds(this.big.db, this.big.key, bigKeyEnd(ev, this.big.expireAtMs, this.big.wrote, this.big.shell));
           this.big = undefined;
           break;
       }
+    }
+  }
+
+  /** The typed writes for a key the target could not RESTORE; a value that does not decode fails that key loudly. */
+  private fallbackOf(ev: Extract<RdbEvent, { type: 'key' }>): ReturnType<typeof typedWrites> {
+    try {
+      return typedWrites(ev);
+    } catch (e) {
+      this.hooks.log('error', `RDB key ${ev.key.toString('utf8').slice(0, 60)}: the target refused its RESTORE and its value does not decode (${(e as Error).message}): not written`);
+      return undefined;
     }
   }
 

@@ -104,10 +104,14 @@ export function bigKeyPart(key: Buffer, part: BigKeyPart): Cmd[] {
   }
 }
 
-/** The end of a key read in pieces: a stream's counters and groups (created empty if no entry was), then its TTL. */
-export function bigKeyEnd(ev: KeyEnd, expireAtMs: number | undefined, wroteElements: boolean): Cmd[] {
+/**
+ * The end of a key read in pieces: a stream's counters and groups (created empty if no entry was), then its TTL.
+ * `shell`: the stream's groups were restored before its entries (streamShellPayload): its IDs and counters only.
+ */
+export function bigKeyEnd(ev: KeyEnd, expireAtMs: number | undefined, wroteElements: boolean, shell = false): Cmd[] {
   const out: Cmd[] = [];
-  if (ev.stream) {
+  if (ev.stream && shell) out.push(streamMetaWrites(ev.key, { ...ev.stream, groups: [] })[0]);
+  else if (ev.stream) {
     if (!wroteElements) out.push(['XGROUP', 'CREATE', ev.key, EMPTY_STREAM_GROUP, '$', 'MKSTREAM'], ['XGROUP', 'DESTROY', ev.key, EMPTY_STREAM_GROUP]);
     out.push(...streamMetaWrites(ev.key, ev.stream));
   }

@@ -28,6 +28,8 @@ export interface LiveOptions {
   idleTimeoutMs?: number;
   /** verify whenever the stream has been idle for idleTimeoutMs (or 2 s), and go on */
   verifyOnIdle: boolean;
+  /** psync: apply the RDB as it arrives (no temporary file, no whole-file check first; Redis's repl-diskless-load) */
+  disklessLoad?: boolean;
   /**
    * --check-extra: the verification also counts keys only the target has. It does so anyway once something may
    * have left such keys (a full resync, or a FLUSH, that did not flush the target)

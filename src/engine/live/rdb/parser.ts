@@ -11,8 +11,12 @@ import { BigKey } from './big-key.js';
 import { Crc64 } from './crc64.js';
 import { moduleName, skipModuleOpcodes } from './module.js';
 import { NeedMore, Reader } from './reader.js';
-import { RDB_OPCODE, RDB_TYPE, RdbError, type KeyHead, type RdbEvent, type RdbValue } from './types.js';
+import { RDB_OPCODE, RDB_TYPE, RdbError, VALKEY_TYPE, type KeyHead, type RdbEvent, type RdbValue } from './types.js';
 import { readValue, skipValue } from './value.js';
+import { readRdbHeader } from './versions.js';
+
+/** the value types cutover reads: a byte that is neither one nor an opcode is named, not read as a key */
+const KNOWN_TYPES = new Set<number>(Object.values(RDB_TYPE));
 
 const MODULE_OPCODE_UINT = 2;
 const ENC_LZF = 3;
@@ -76,6 +80,7 @@ export class RdbParser {
   private buffered = 0;
   private retryAt = 0;
   private version = -1;
+  private valkey = false;
   private db = 0;
   private expireAtMs?: number;
   private idle?: number;
@@ -90,6 +95,11 @@ export class RdbParser {
 
   get rdbVersion(): number {
     return this.version;
+  }
+
+  /** the file has Valkey's own header (`VALKEY080`) */
+  get isValkey(): boolean {
+    return this.valkey;
   }
 
   get finished(): boolean {
@@ -179,7 +189,7 @@ export class RdbParser {
   private openBig(r: Reader, events: RdbEvent[]): boolean {
     try {
       const op = r.u8();
-      if (op >= RDB_OPCODE.SLOT_INFO) return false;
+      if (op >= RDB_OPCODE.SLOT_IMPORT || !KNOWN_TYPES.has(op) || (this.valkey && op === VALKEY_TYPE.HASH_2)) return false;
       return this.beginBig(r, op, r.string(), events);
     } catch (e) {
       if (e instanceof NeedMore) return false;
@@ -222,13 +232,19 @@ export class RdbParser {
     if (part) events.push({ type: 'key-part', key: this.big!.key, part });
   }
 
+  /** A byte where a record starts that is neither a value type nor an opcode cutover knows. */
+  private unknownByte(op: number, at: number): RdbError {
+    const what = op >= 200 ? 'unknown opcode' : 'unknown value type';
+    return new RdbError(`${what} ${op} (0x${op.toString(16)}) at byte ${this.stats.bytes + at} of the RDB (${this.valkey ? `VALKEY${String(this.version).padStart(3, '0')}` : `version ${this.version}`}): not written by Redis or Valkey as cutover knows them (a Redis Enterprise or module-extended server's?)`);
+  }
+
   /** Parses one record starting at r.pos; state changes happen only after its last byte was read. */
   private record(r: Reader, buf: Buffer, start: number, events: RdbEvent[]): void {
     if (this.version < 0) {
-      const magic = r.bytes(9).toString('latin1');
-      if (!/^REDIS\d{4}$/.test(magic)) throw new RdbError(`not an RDB file (header ${JSON.stringify(magic)})`);
-      this.version = Number(magic.slice(5));
-      events.push({ type: 'header', version: this.version });
+      const h = readRdbHeader(r.bytes(9).toString('latin1'));
+      this.version = h.version;
+      this.valkey = h.valkey;
+      events.push(h.valkey ? { type: 'header', version: h.version, valkey: true } : { type: 'header', version: h.version });
       return;
     }
     const op = r.u8();
@@ -277,13 +293,24 @@ export class RdbParser {
         return;
       }
       case RDB_OPCODE.FUNCTION_PRE_GA: {
-        // 7.0 release candidates: name, engine, [has description, description], code
-        r.skipString();
-        r.skipString();
+        // 7.0 release candidates: name, engine, [has description, description], code; Redis 7.0 loads it as the
+        // library "#!<engine> name=<name>\n<code>" (rdbFunctionLoad), the description left out
+        const name = r.string();
+        const engine = r.string();
         if (r.length()) r.skipString();
-        const payload = r.string();
+        const code = r.string();
+        const payload = Buffer.concat([Buffer.from('#!'), engine, Buffer.from(' name='), name, Buffer.from('\n'), code]);
         this.stats.functions++;
         events.push({ type: 'function', payload });
+        return;
+      }
+      case RDB_OPCODE.SLOT_IMPORT: {
+        if (!this.valkey) throw this.unknownByte(op, start);
+        // Valkey 9: job name, then slot ranges (start, end)
+        const job = r.string();
+        const ranges = r.length();
+        for (let i = 0; i < ranges * 2; i++) r.length();
+        events.push({ type: 'slot-import', job });
         return;
       }
       case RDB_OPCODE.MODULE_AUX: {
@@ -304,6 +331,10 @@ export class RdbParser {
         return;
       }
       default: {
+        if (!KNOWN_TYPES.has(op)) throw this.unknownByte(op, start);
+        if (this.valkey && op === VALKEY_TYPE.HASH_2) {
+          throw new RdbError(`a Valkey 9 hash with field expiries (type ${op}, at byte ${this.stats.bytes + start}): cutover does not read this Valkey type yet`);
+        }
         const key = r.string();
         // a string small in the file but bigger than bigKeyBytes once decompressed: in pieces too
         if (op === RDB_TYPE.STRING && lzfOutputLength(r) > (this.options.bigKeyBytes ?? Infinity)) {

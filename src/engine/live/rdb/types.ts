@@ -29,7 +29,14 @@ export const RDB_TYPE = {
   HASH_LISTPACK_EX: 25,
 } as const;
 
+/** Valkey 9 (RDB 80, `VALKEY080`): its hash with field expiries reuses 22, Redis 7.4's pre-GA hash type */
+export const VALKEY_TYPE = {
+  HASH_2: 22,
+} as const;
+
 export const RDB_OPCODE = {
+  /** Valkey 9: an atomic slot migration in progress (job name, slot ranges) */
+  SLOT_IMPORT: 243,
   SLOT_INFO: 244,
   FUNCTION2: 245,
   FUNCTION_PRE_GA: 246,
@@ -122,13 +129,16 @@ export interface KeyHead {
 }
 
 export type RdbEvent =
-  | { type: 'header'; version: number }
+  /** `valkey`: the file has Valkey's own header (`VALKEY080`): its version numbers are Valkey's, not Redis's */
+  | { type: 'header'; version: number; valkey?: true }
   | { type: 'aux'; key: Buffer; value: Buffer }
   | { type: 'select-db'; db: number }
   | { type: 'resize-db'; size: number; expires: number }
   | { type: 'slot-info'; slot: number; size: number; expiresSize: number }
   | { type: 'function'; payload: Buffer }
   | { type: 'module-aux'; moduleId: bigint; moduleName: string }
+  /** Valkey 9's slot migration state: Valkey's own, nothing to write */
+  | { type: 'slot-import'; job: Buffer }
   | (KeyHead & {
       type: 'key';
       value: RdbValue;
