@@ -24,6 +24,11 @@ export interface Side {
   writer: Redis | Cluster;
   /** run_ids of the masters, to refuse copying a deployment onto itself */
   runIds: string[];
+  /**
+   * master_replid of each master (of the entry node, standalone): a replica carries its master's, so two sides
+   * sharing one are one replication chain, the same deployment
+   */
+  replIds: string[];
   /** a standalone server that is a replica (a target must not be one) */
   replicaOf?: string;
   /** the database this side works on (always 0 on a cluster) */
@@ -131,6 +136,7 @@ export async function openSide(ep: Endpoint, conn: ConnectOptions, label: string
       readers: [reader],
       writer: entry,
       runIds: info.server.runId ? [info.server.runId] : [],
+      replIds: repl?.masterReplId ? [repl.masterReplId] : [],
       replicaOf: repl?.role === 'replica' && repl.masterHost && repl.masterPort ? nodeId(repl.masterHost, repl.masterPort) : undefined,
       db: ep.db,
       auth: { username: ep.username, password: ep.password, db: ep.db, tls: ep.tls ? conn.tls : undefined, connectTimeoutMs: conn.connectTimeoutMs },
@@ -153,7 +159,9 @@ export async function openSide(ep: Endpoint, conn: ConnectOptions, label: string
     await cluster.ping();
     const masters = cluster.nodes('master');
     for (const m of masters) m.on('error', () => undefined);
-    const runIds = (await Promise.all(masters.map(async (m) => (await infoOf(m)).server.runId))).filter((x): x is string => !!x);
+    const infos = await Promise.all(masters.map((m) => infoOf(m)));
+    const runIds = infos.map((i) => i.server.runId).filter((x): x is string => !!x);
+    const replIds = infos.map((i) => i.replication?.masterReplId).filter((x): x is string => !!x);
     const connect = (host: string, port: number) => {
       const r = new Redis({ host, port, username: ep.username, password: ep.password, tls: ep.tls ? conn.tls : undefined, connectionName: name, connectTimeout: conn.connectTimeoutMs, readOnly: true, lazyConnect: true, maxRetriesPerRequest: 1 });
       r.on('error', () => undefined);
@@ -168,6 +176,7 @@ export async function openSide(ep: Endpoint, conn: ConnectOptions, label: string
       readers,
       writer: cluster,
       runIds,
+      replIds,
       db: 0,
       auth,
       readOnly: readFrom === 'replica',

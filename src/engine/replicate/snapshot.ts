@@ -42,7 +42,10 @@ export interface SnapshotCounts {
   total: number;
   /** keys SCAN returned and the filters let through */
   scanned: number;
+  /** keys written to the target (always 0 in a dry run) */
   written: number;
+  /** --dry-run: keys read that would have been written (a dry run writes nothing) */
+  wouldWrite: number;
   vanished: number;
   skipped: number;
   failed: number;
@@ -90,7 +93,7 @@ interface Batch {
 export class SnapshotJob {
   readonly events = new Emitter<SnapshotEvent>();
   private stopped = false;
-  private readonly counts: SnapshotCounts = { total: 0, scanned: 0, written: 0, vanished: 0, skipped: 0, failed: 0, fallbacks: 0, chunked: 0, retries: 0 };
+  private readonly counts: SnapshotCounts = { total: 0, scanned: 0, written: 0, wouldWrite: 0, vanished: 0, skipped: 0, failed: 0, fallbacks: 0, chunked: 0, retries: 0 };
   private readonly failures: SnapshotSummary['failures'] = [];
   private readonly skipReasons: Record<string, number> = {};
   private started = 0;
@@ -113,7 +116,7 @@ export class SnapshotJob {
 
   private progress(): void {
     const elapsedMs = Date.now() - this.started;
-    const done = this.counts.written + this.counts.vanished + this.counts.skipped + this.counts.failed;
+    const done = this.counts.written + this.counts.wouldWrite + this.counts.vanished + this.counts.skipped + this.counts.failed;
     this.events.emit({ type: 'progress', counts: { ...this.counts }, elapsedMs, keysPerSec: elapsedMs ? Math.round((done * 1000) / elapsedMs) : 0 });
   }
 
@@ -199,7 +202,8 @@ export class SnapshotJob {
         if (r.status === 'vanished') this.counts.vanished++;
         else if (r.status === 'skipped') this.skip(r.reason);
         else {
-          this.counts.written++;
+          if (dst) this.counts.written++;
+          else this.counts.wouldWrite++;
           this.counts.chunked++;
         }
         return;
@@ -237,7 +241,7 @@ export class SnapshotJob {
         else if (r.status === 'ok') ok.push(r);
       }
       if (this.o.dryRun) {
-        this.counts.written += ok.length;
+        this.counts.wouldWrite += ok.length;
         continue;
       }
       for (let i = 0; i < ok.length; i += this.o.writeBatch) await this.writeWithRetries(from, ok.slice(i, i + this.o.writeBatch));
