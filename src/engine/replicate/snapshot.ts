@@ -97,6 +97,8 @@ export class SnapshotJob {
   private readonly failures: SnapshotSummary['failures'] = [];
   private readonly skipReasons: Record<string, number> = {};
   private started = 0;
+  /** backoffs in progress, woken by stop() */
+  private readonly sleepers: Array<() => void> = [];
   private readonly sourceConns: RespPool;
   private readonly targetConns: RespPool;
 
@@ -109,9 +111,41 @@ export class SnapshotJob {
     this.targetConns = new RespPool(target);
   }
 
-  /** Stops scanning; what was read is still written, and the summary says it stopped. */
+  /**
+   * Stops scanning; what was read is still written, once: no retry and no backoff after a stop (a target that is
+   * down must not hold a stopped run), and the summary says it stopped.
+   */
   stop(): void {
     this.stopped = true;
+    for (const wake of this.sleepers.splice(0)) wake();
+  }
+
+  /** The summary as it stands (a stop whose writes hang is reported without waiting for them). */
+  summarySoFar(): SnapshotSummary {
+    return {
+      counts: { ...this.counts },
+      elapsedMs: this.started ? Date.now() - this.started : 0,
+      stopped: this.stopped,
+      dryRun: this.o.dryRun,
+      failures: [...this.failures],
+      skipReasons: { ...this.skipReasons },
+    };
+  }
+
+  /** A retry's backoff, cut short by stop(). */
+  private backoff(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.sleepers.splice(this.sleepers.indexOf(wake) >>> 0, 1);
+        resolve();
+      }, ms);
+      this.sleepers.push(wake);
+    });
   }
 
   private progress(): void {
@@ -211,10 +245,10 @@ export class SnapshotJob {
         const e = err as Error;
         const again = RETRYABLE.test(e.message) || e.message.startsWith('WRONGTYPE');
         const restartable = this.o.mergePolicy === 'overwrite' || progress.chunks === 0 || (progress.type !== 'list' && progress.type !== 'stream');
-        if (!again || !restartable || attempt >= this.o.maxAttempts) return this.fail(key, `copying it in chunks: ${e.message}`);
+        if (!again || !restartable || attempt >= this.o.maxAttempts || this.stopped) return this.fail(key, `copying it in chunks: ${e.message}${this.stopped ? ' (stopped: not retried)' : ''}`);
         this.counts.retries++;
         if (this.target.isCluster) await new Promise<void>((res) => (this.target.writer as Cluster).refreshSlotsCache(() => res()));
-        await new Promise((res) => setTimeout(res, Math.min(2000, 100 * 2 ** (attempt - 1))));
+        await this.backoff(Math.min(2000, 100 * 2 ** (attempt - 1)));
       }
     }
   }
@@ -259,14 +293,14 @@ export class SnapshotJob {
         const err = results[i];
         if (!err) this.counts.written++;
         else if ('dump' in r && isDumpFormatError(err)) await this.fallback(from, r);
-        else if (RETRYABLE.test(err.message) && attempt < this.o.maxAttempts) again.push(r);
-        else this.fail(r.key, err.message);
+        else if (RETRYABLE.test(err.message) && attempt < this.o.maxAttempts && !this.stopped) again.push(r);
+        else this.fail(r.key, this.stopped && RETRYABLE.test(err.message) ? `${err.message} (stopped: not retried)` : err.message);
       }
       if (again.length) {
         this.counts.retries += again.length;
         // a resharding or a failover moved slots: learn the new owners before the next try
         if (this.target.isCluster) await new Promise<void>((res) => (this.target.writer as Cluster).refreshSlotsCache(() => res()));
-        await new Promise((res) => setTimeout(res, Math.min(2000, 100 * 2 ** (attempt - 1))));
+        await this.backoff(Math.min(2000, 100 * 2 ** (attempt - 1)));
       }
       pending = again;
     }
