@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { Cluster, Redis } from 'ioredis';
 import { describeEndpoint, InputError, nodeId, type Endpoint } from '../../config/endpoint.js';
 import { makeClient, type ConnectOptions } from '../connect.js';
+import { expiryCaps, type ExpiryCaps } from './expiry.js';
 import { RespConnection, type RespOptions } from '../resp.js';
 import { parseInfo } from '../topology/parse-info.js';
 
@@ -29,6 +30,10 @@ export interface Side {
    * sharing one are one replication chain, the same deployment
    */
   replIds: string[];
+  /** redis_version of the entry node (of the first master, on a cluster) */
+  version?: string;
+  /** how expiry times are read from / written to it (PEXPIRETIME, RESTORE … ABSTTL, SET … PXAT) */
+  expiry: ExpiryCaps;
   /** a standalone server that is a replica (a target must not be one) */
   replicaOf?: string;
   /** the database this side works on (always 0 on a cluster) */
@@ -137,6 +142,8 @@ export async function openSide(ep: Endpoint, conn: ConnectOptions, label: string
       writer: entry,
       runIds: info.server.runId ? [info.server.runId] : [],
       replIds: repl?.masterReplId ? [repl.masterReplId] : [],
+      version: info.server.redisVersion,
+      expiry: expiryCaps(info.server.redisVersion),
       replicaOf: repl?.role === 'replica' && repl.masterHost && repl.masterPort ? nodeId(repl.masterHost, repl.masterPort) : undefined,
       db: ep.db,
       auth: { username: ep.username, password: ep.password, db: ep.db, tls: ep.tls ? conn.tls : undefined, connectTimeoutMs: conn.connectTimeoutMs },
@@ -177,6 +184,9 @@ export async function openSide(ep: Endpoint, conn: ConnectOptions, label: string
       writer: cluster,
       runIds,
       replIds,
+      version: infos[0]?.server.redisVersion,
+      // the oldest master decides what every one of them is sent
+      expiry: infos.map((i) => expiryCaps(i.server.redisVersion)).reduce((a, b) => ({ expireTime: a.expireTime && b.expireTime, absTtl: a.absTtl && b.absTtl, pxAt: a.pxAt && b.pxAt }), expiryCaps(infos[0]?.server.redisVersion)),
       db: 0,
       auth,
       readOnly: readFrom === 'replica',

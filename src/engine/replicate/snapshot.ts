@@ -198,7 +198,7 @@ export class SnapshotJob {
       let records: KeyRecord[];
       const limit = this.o.memLimitBytes;
       try {
-        records = this.o.type === 'dump' ? await readDump(await this.sourceConns.forClient(from), keys, limit) : await this.readTyped(from, keys, limit);
+        records = this.o.type === 'dump' ? await readDump(await this.sourceConns.forClient(from), keys, limit, this.source.expiry) : await this.readTyped(from, keys, limit);
         const alter = this.o.alterDump;
         if (alter) records = records.map((r) => (r.status === 'ok' && 'dump' in r ? { ...r, dump: alter(r.dump) } : r));
       } catch (err) {
@@ -212,12 +212,12 @@ export class SnapshotJob {
   }
 
   private async readTyped(from: Redis, keys: Buffer[], memLimitBytes?: number): Promise<KeyRecord[]> {
-    const read = await readStruct(await this.sourceConns.forClient(from), keys, memLimitBytes);
+    const read = await readStruct(await this.sourceConns.forClient(from), keys, memLimitBytes, this.source.expiry);
     return read.map((r): KeyRecord => {
       if (r.vanished) return { key: r.key, status: 'vanished' };
       if (r.big !== undefined) return { key: r.key, status: 'big', memBytes: r.big };
       if (r.unsupported || !r.struct) return { key: r.key, status: 'skipped', reason: `type ${r.unsupported ?? 'unknown'} cannot be copied by struct (use --type dump)` };
-      return { key: r.key, status: 'ok', ttlMs: r.ttlMs, struct: r.struct };
+      return { key: r.key, status: 'ok', ttlMs: r.ttlMs, expireAtMs: r.expireAtMs, struct: r.struct };
     });
   }
 
@@ -336,8 +336,8 @@ export class SnapshotJob {
         for (const i of indexes) {
           const r = records[i];
           const first = queued(pipe);
-          if ('dump' in r) writeDump(pipe, r.key, r.ttlMs, r.dump);
-          else writeStruct(pipe, r.key, r.ttlMs, r.struct, this.o.mergePolicy);
+          if ('dump' in r) writeDump(pipe, r.key, r.ttlMs, r.dump, r.expireAtMs, this.target.expiry);
+          else writeStruct(pipe, r.key, r.ttlMs, r.struct, this.o.mergePolicy, r.expireAtMs, this.target.expiry);
           spans.push([first, queued(pipe)]);
         }
         let replies: Array<[Error | null, unknown]>;
