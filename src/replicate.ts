@@ -6,6 +6,7 @@ import { describeEndpoint, InputError } from './config/endpoint.js';
 import { redact } from './config/redact.js';
 import { DEFAULT_CONNECT, describeError, tlsSettings, type ConnectOptions } from './engine/connect.js';
 import { CompareJob, differences, summaryLine, type CompareSummary } from './engine/replicate/compare.js';
+import { preflightTarget } from './engine/replicate/preflight-target.js';
 import { refusals } from './engine/replicate/refusals.js';
 import { keyspace, openSide, type ReadFrom, type Side } from './engine/replicate/side.js';
 import { addressOf } from './engine/replicate/resp-pool.js';
@@ -132,6 +133,9 @@ export async function replicateCommand(a: ReplicateArgs): Promise<number> {
     const acceptNonEmpty = !!a.mergePolicy || a.yes || a.mode === 'liveonly' || resumes;
     if (a.allDbs) await databasesFit(source, target);
     await refusals({ mode: a.mode === 'compare' ? 'compare' : 'snapshot', dryRun: a.dryRun, acceptNonEmpty, allDbs: a.allDbs }, source, target);
+    // what would fail key by key (no write permission, a full target with noeviction): one line before any write
+    const warnings = await preflightTarget(source, target, { writes: a.mode !== 'compare' && !a.dryRun, type: a.type });
+    for (const w of warnings) process.stderr.write(`cutover: warning: ${redact(w)}\n`);
     if (live) {
       signals.dispose();
       return await (await import('./live.js')).runLive(a, source, target);

@@ -113,7 +113,14 @@ export async function openSide(ep: Endpoint, conn: ConnectOptions, label: string
   } finally {
     entry.off('error', keep);
   }
-  const info = await infoOf(entry);
+  const info = await infoOf(entry).catch((err: Error) => {
+    entry.disconnect();
+    // a user without INFO (e.g. only +@read): cutover cannot tell a cluster from a server, or a replica from a master
+    if (/^NOPERM/.test(err.message)) {
+      throw new InputError(`${label}: user '${ep.username ?? 'default'}' may not run INFO, which cutover needs to see what the server is: grant it (ACL SETUSER ${ep.username ?? 'default'} +info) or connect as another user`);
+    }
+    throw err;
+  });
   const reopen = (db: number) => openSide({ ...ep, db }, conn, describeEndpoint({ ...ep, db }), name, readFrom);
   if (!info.server.clusterEnabled) {
     const repl = info.replication;
