@@ -10,6 +10,10 @@ import type { TargetSpec } from './engine/drill/target.js';
 import type { DrillEvent, DrillSummary } from './engine/drill/types.js';
 import { drillLogLine, summaryText, tickLine } from './render/drill-text.js';
 import { clockMs } from './engine/drill/stats.js';
+import { GRACE_MS, onStopSignals } from './headless/signals.js';
+
+/** The end's read-back of every counter takes longer than a job's stop: twice the usual grace. */
+const DRILL_GRACE_MS = 2 * GRACE_MS;
 
 export function drillSpecFromArgs(a: DrillArgs): TargetSpec {
   const anyTls = a.tls || !!a.uri?.tls || a.sentinels.some((s) => s.tls);
@@ -63,21 +67,16 @@ export async function drillCommand(a: DrillArgs): Promise<number> {
     if (checker.state === 'failed' && (e.type === 'done' || (e.type === 'log' && e.entry.level === 'error'))) return;
     output(e);
   });
-  let signals = 0;
-  const onSignal = () => {
-    signals++;
-    if (signals === 1) {
-      if (!a.json) process.stderr.write('\ncutover: stopping the drill: waiting for the writes in flight, then reading every counter back (Ctrl-C again to quit now)\n');
-      void checker.stop();
-    } else process.exit(130);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // the first signal ends the drill normally (summary, 0 or 1); past the grace, or at a second signal: 130
+  const signals = onStopSignals({
+    stop: () => void checker.stop(),
+    notice: a.json ? undefined : '\ncutover: stopping the drill: waiting for the writes in flight, then reading every counter back (Ctrl-C again to quit now)',
+    graceMs: DRILL_GRACE_MS,
+  });
   try {
     await checker.start();
     return exitCodeOf(await checker.done);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    signals.dispose();
   }
 }

@@ -12,6 +12,7 @@ import { NodePool } from './engine/failover/pool.js';
 import { PROBE_BOUND_MS } from './engine/failover/probe-all.js';
 import { Procedure } from './engine/failover/procedure.js';
 import type { Confirm, Outcome, ProcedureEvent } from './engine/failover/types.js';
+import { onStopSignals } from './headless/signals.js';
 import { confirmPrompt, planText, progressText, stepDoneLine, stepFailedLine, stepSkippedLine, summaryText } from './render/failover-text.js';
 
 export const EXIT_CODES: Record<Outcome['status'], number> = { done: 0, 'dry-run': 0, failed: 1, cancelled: 130, declined: 2, refused: 2 };
@@ -118,9 +119,13 @@ function attachOutput(proc: Procedure, json: boolean): () => void {
 /** Runs a prepared procedure headless; returns the exit code. Ctrl-C stops it after the current step. */
 export async function runHeadless(proc: Procedure, o: { json: boolean; dryRun: boolean; command: string }): Promise<number> {
   const detach = attachOutput(proc, o.json);
-  const onSignal = () => proc.cancel();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // Ctrl-C / SIGTERM: no step after the current one; past the grace (a step waiting on a server that hangs), or at
+  // a second signal, cutover exits 130 and says where the procedure stood (the journal has every command)
+  const signals = onStopSignals({
+    stop: () => proc.cancel(),
+    force: () => process.stderr.write(`cutover: ${o.command} stopped during a step that did not end: check the nodes' roles before going on\n`),
+    notice: o.json ? undefined : `cutover: stopping ${o.command} after the current step (Ctrl-C again to quit now)`,
+  });
   try {
     const outcome = await proc.run({ dryRun: o.dryRun });
     if (outcome.status === 'refused') {
@@ -130,8 +135,7 @@ export async function runHeadless(proc: Procedure, o: { json: boolean; dryRun: b
     if (outcome.status === 'declined') process.stderr.write(`cutover: not confirmed; nothing was changed\n`);
     return EXIT_CODES[outcome.status];
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    signals.dispose();
     detach();
   }
 }

@@ -7,7 +7,8 @@ import { differences, summaryLine } from './engine/replicate/compare.js';
 import { LiveJob } from './engine/live/job.js';
 import type { LiveEvent, LiveStats } from './engine/live/types.js';
 import type { Side } from './engine/replicate/side.js';
-import { liveLine, liveSummaryText } from './render/live-text.js';
+import { EXIT_STOPPED, onStopSignals } from './headless/signals.js';
+import { liveLine, liveStopLine, liveSummaryText } from './render/live-text.js';
 import { compareSummaryText, progressLine, snapshotSummaryText } from './render/replicate-text.js';
 
 export const EXIT_REFUSED = 2;
@@ -81,9 +82,20 @@ export async function runLive(a: ReplicateArgs, source: Side, target: Side): Pro
       if (drawn) process.stdout.write(drawn);
     }
   });
-  const onSignal = () => job.stop();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // the meters as they stand, for a stop that does not end within the grace (a target that hangs or is down)
+  let last: LiveStats | undefined;
+  job.events.on((e: LiveEvent) => {
+    if (e.type === 'stats') last = e.stats;
+  });
+  const signals = onStopSignals({
+    stop: () => job.stop(),
+    force: () => {
+      clear();
+      if (tty) process.stdout.write(`live (stopped before what was received was written${last ? `): ${liveStopLine(last)}` : ')'}\n`);
+      else json({ event: 'summary', phase: 'live', reason: 'stopped', complete: false, ...(last ? { stats: statsJson(last) } : {}) });
+    },
+    notice: tty ? 'cutover: stopping: what was received is written and the checkpoint saved (Ctrl-C again to quit now)' : undefined,
+  });
   try {
     const summary = await job.run();
     clear();
@@ -97,10 +109,9 @@ export async function runLive(a: ReplicateArgs, source: Side, target: Side): Pro
       process.stderr.write(`cutover: ${redact(summary.error ?? 'live replication failed')}\n`);
       return 1;
     }
-    if (summary.reason === 'stopped') return 130;
+    if (summary.reason === 'stopped') return EXIT_STOPPED;
     return summary.verify && differences(summary.verify.counts) === 0 && summary.stats.failed === 0 ? 0 : 1;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    signals.dispose();
   }
 }

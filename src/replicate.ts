@@ -6,11 +6,13 @@ import { describeEndpoint, InputError } from './config/endpoint.js';
 import { redact } from './config/redact.js';
 import { DEFAULT_CONNECT, describeError, tlsSettings, type ConnectOptions } from './engine/connect.js';
 import { CompareJob, differences, summaryLine, type CompareSummary } from './engine/replicate/compare.js';
+import { preflightTarget } from './engine/replicate/preflight-target.js';
 import { refusals } from './engine/replicate/refusals.js';
 import { keyspace, openSide, type ReadFrom, type Side } from './engine/replicate/side.js';
 import { addressOf } from './engine/replicate/resp-pool.js';
 import { checkCheckpointFile, type Checkpoint } from './engine/live/checkpoint.js';
 import { SnapshotJob, type SnapshotSummary } from './engine/replicate/snapshot.js';
+import { EXIT_STOPPED, onStopSignals } from './headless/signals.js';
 import { compareSummaryText, progressLine, snapshotDone, snapshotSummaryText } from './render/replicate-text.js';
 
 interface Output {
@@ -107,14 +109,21 @@ export async function replicateCommand(a: ReplicateArgs): Promise<number> {
   }
   const [source, target] = opened.map((r) => (r as PromiseFulfilledResult<Side>).value);
   const out = process.stdout.isTTY && !a.json ? ttyOutput() : jsonOutput();
-  let current: { stop(): void } | undefined;
+  let current: Running | undefined;
   let interrupted = false;
-  const onSignal = () => {
-    interrupted = true;
-    current?.stop();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // Ctrl-C / SIGTERM: the job stops; if it has not ended within the grace (a target that hangs or is down), the
+  // summary so far is printed and cutover exits 130; a second signal does that at once
+  const signals = onStopSignals({
+    stop: () => {
+      interrupted = true;
+      current?.stop();
+    },
+    force: () => {
+      current?.printSoFar();
+      out.end();
+    },
+    notice: a.json ? undefined : 'cutover: stopping: the writes in flight finish, nothing is retried (Ctrl-C again to quit now)',
+  });
   const reopened: Side[] = [];
   try {
     const live = a.mode === 'live' || a.mode === 'liveonly';
@@ -124,9 +133,11 @@ export async function replicateCommand(a: ReplicateArgs): Promise<number> {
     const acceptNonEmpty = !!a.mergePolicy || a.yes || a.mode === 'liveonly' || resumes;
     if (a.allDbs) await databasesFit(source, target);
     await refusals({ mode: a.mode === 'compare' ? 'compare' : 'snapshot', dryRun: a.dryRun, acceptNonEmpty, allDbs: a.allDbs }, source, target);
+    // what would fail key by key (no write permission, a full target with noeviction): one line before any write
+    const warnings = await preflightTarget(source, target, { writes: a.mode !== 'compare' && !a.dryRun, type: a.type });
+    for (const w of warnings) process.stderr.write(`cutover: warning: ${redact(w)}\n`);
     if (live) {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      signals.dispose();
       return await (await import('./live.js')).runLive(a, source, target);
     }
     let failedKeys = 0;
@@ -141,19 +152,20 @@ export async function replicateCommand(a: ReplicateArgs): Promise<number> {
       if (pass.snapshot) {
         const snapshot = await runSnapshot(a, s, t, pass, out, (job) => (current = job));
         failedKeys += snapshot.counts.failed;
+        current = undefined;
       }
       if (!interrupted && pass.compare) {
         const compare = await runCompare(a, s, t, pass, out, (job) => (current = job));
         differs += differences(compare.counts);
+        current = undefined;
       }
       for (const side of reopened.splice(0)) side.close();
     }
     out.end();
-    if (interrupted) return 130;
+    if (interrupted) return EXIT_STOPPED;
     return failedKeys > 0 || differs > 0 ? 1 : 0;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    signals.dispose();
     for (const side of reopened) side.close();
     source.close();
     target.close();
@@ -174,7 +186,13 @@ async function databasesFit(source: Side, target: Side): Promise<void> {
   }
 }
 
-async function runSnapshot(a: ReplicateArgs, source: Side, target: Side, pass: Pass, out: Output, started: (job: SnapshotJob) => void): Promise<SnapshotSummary> {
+/** The job running now: how to stop it, and how to print its summary so far when it does not end in time. */
+interface Running {
+  stop(): void;
+  printSoFar(): void;
+}
+
+async function runSnapshot(a: ReplicateArgs, source: Side, target: Side, pass: Pass, out: Output, started: (job: Running) => void): Promise<SnapshotSummary> {
   const job = new SnapshotJob(source, target, {
     type: a.type,
     scan: a.scan,
@@ -188,16 +206,19 @@ async function runSnapshot(a: ReplicateArgs, source: Side, target: Side, pass: P
     maxAttempts: 5,
     memLimitBytes: a.memLimitBytes,
   });
-  started(job);
+  started({ stop: () => job.stop(), printSoFar: () => void printSnapshot(job.summarySoFar(), pass, out) });
   job.events.on((e) => {
     if (e.type === 'progress') out.progress('Scanning', snapshotDone(e.counts), e.counts.total, e.keysPerSec, e.counts, pass);
   });
-  const snapshot = await job.run();
+  return printSnapshot(await job.run(), pass, out);
+}
+
+function printSnapshot(snapshot: SnapshotSummary, pass: Pass, out: Output): SnapshotSummary {
   out.summary('snapshot', snapshotSummaryText(snapshot), snapshot, pass);
   return snapshot;
 }
 
-async function runCompare(a: ReplicateArgs, source: Side, target: Side, pass: Pass, out: Output, started: (job: CompareJob) => void): Promise<CompareSummary> {
+async function runCompare(a: ReplicateArgs, source: Side, target: Side, pass: Pass, out: Output, started: (job: Running) => void): Promise<CompareSummary> {
   const job = new CompareJob(source, target, {
     scan: a.scan,
     readBatch: a.readBatch,
@@ -207,11 +228,14 @@ async function runCompare(a: ReplicateArgs, source: Side, target: Side, pass: Pa
     maxDiffs: a.showDiffs ? 1000 : 0,
     memLimitBytes: a.memLimitBytes,
   });
-  started(job);
+  started({ stop: () => job.stop(), printSoFar: () => void printCompare(job.summarySoFar(), a, pass, out) });
   job.events.on((e) => {
     if (e.type === 'progress') out.progress('Verifying', e.counts.compared + e.counts.vanished, e.counts.total, e.keysPerSec, e.counts, pass);
   });
-  const compare = await job.run();
+  return printCompare(await job.run(), a, pass, out);
+}
+
+function printCompare(compare: CompareSummary, a: ReplicateArgs, pass: Pass, out: Output): CompareSummary {
   const line = summaryLine(compare.counts, compare.checkExtra);
   out.summary('compare', compareSummaryText(compare, a.showDiffs), { line, ...compare, diffs: a.showDiffs ? compare.diffs : undefined }, pass);
   return compare;

@@ -16,14 +16,14 @@ export function progressLine(phase: 'Scanning' | 'Verifying', done: number, tota
 }
 
 export function snapshotDone(c: SnapshotCounts): number {
-  return c.written + c.vanished + c.skipped + c.failed;
+  return c.written + c.wouldWrite + c.vanished + c.skipped + c.failed;
 }
 
 export function snapshotSummaryText(s: SnapshotSummary): string {
   const c = s.counts;
   const rate = s.elapsedMs ? Math.round((snapshotDone(c) * 1000) / s.elapsedMs) : 0;
   const lines = [
-    `snapshot${s.dryRun ? ' (dry run: nothing written)' : ''}${s.stopped ? ' (stopped)' : ''}: ${num(c.scanned)} scanned, ${num(c.written)} ${s.dryRun ? 'would be written' : 'written'}, ` +
+    `snapshot${s.dryRun ? ' (dry run: nothing written)' : ''}${s.stopped ? ' (stopped)' : ''}: ${num(c.scanned)} scanned, ${s.dryRun ? `${num(c.wouldWrite)} would be written` : `${num(c.written)} written`}, ` +
       `${num(c.vanished)} vanished, ${num(c.skipped)} skipped, ${num(c.failed)} failed` +
       `${c.chunked ? `, ${num(c.chunked)} over --mem-limit copied in chunks` : ''}` +
       `${c.fallbacks ? `, ${num(c.fallbacks)} DUMP-format fallbacks` : ''}${c.retries ? `, ${num(c.retries)} retries` : ''} in ${seconds(s.elapsedMs / 1000)} (${num(rate)} keys/s)`,

@@ -44,6 +44,17 @@ describe('refusals (exit 2, nothing written)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/is a replica of/);
   });
+  it('refuses a source that replicates from the target, even with --yes (one replication chain)', async () => {
+    const before = await source.dbsize();
+    await source.set('chain:newer', 'master value');
+    await source.wait(1, 5000);
+    const r = await runCli(['replicate', '--source', lab.server('r1').address, '--target', src(), '--yes']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/same deployment: the source .* replicates from the target/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    await source.del('chain:newer');
+    expect(await source.dbsize()).toBe(before);
+  });
   it('refuses a non-empty target unless told', async () => {
     await target.set('already', 'here');
     const r = await runCli(['replicate', '--source', src(), '--target', dst()]);
@@ -75,6 +86,9 @@ describe('snapshot', () => {
     const r = await runCli(['replicate', '--source', src(), '--target', dst(), '--dry-run', '--json']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/"dryRun":true/);
+    // its summary says what would be written, and claims no write
+    const snap = r.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.event === 'summary' && e.phase === 'snapshot');
+    expect(snap.counts).toMatchObject({ scanned: KEYS, written: 0, wouldWrite: KEYS });
     expect(await target.dbsize()).toBe(0);
   });
 

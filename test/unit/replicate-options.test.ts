@@ -76,7 +76,7 @@ describe('chunk sizing', () => {
 describe('snapshot summary', () => {
   it('counts keys copied in chunks', () => {
     const summary: SnapshotSummary = {
-      counts: { total: 10, scanned: 10, written: 10, vanished: 0, skipped: 0, failed: 0, fallbacks: 0, chunked: 2, retries: 0 },
+      counts: { total: 10, scanned: 10, written: 10, wouldWrite: 0, vanished: 0, skipped: 0, failed: 0, fallbacks: 0, chunked: 2, retries: 0 },
       elapsedMs: 1000,
       stopped: false,
       dryRun: false,
@@ -85,5 +85,16 @@ describe('snapshot summary', () => {
     };
     expect(snapshotSummaryText(summary)).toMatch(/^snapshot: 10 scanned, 10 written, 0 vanished, 0 skipped, 0 failed, 2 over --mem-limit copied in chunks in /);
     expect(snapshotSummaryText({ ...summary, counts: { ...summary.counts, chunked: 0 } })).not.toMatch(/chunks/);
+  });
+  it('says what a dry run would write, and claims no writes', () => {
+    const summary: SnapshotSummary = {
+      counts: { total: 10, scanned: 10, written: 0, wouldWrite: 10, vanished: 0, skipped: 0, failed: 0, fallbacks: 0, chunked: 0, retries: 0 },
+      elapsedMs: 1000,
+      stopped: false,
+      dryRun: true,
+      failures: [],
+      skipReasons: {},
+    };
+    expect(snapshotSummaryText(summary)).toMatch(/^snapshot \(dry run: nothing written\): 10 scanned, 10 would be written, 0 vanished/);
   });
 });

@@ -221,19 +221,26 @@ export class NotificationSource {
       const ents = group.index.map((i) => entries[i]);
       const cmds: Array<Cmd[] | undefined> = [];
       if (this.o.type === 'dump') {
-        const records = await readDump(conn, group.keys);
+        const records = await readDump(conn, group.keys, undefined, this.source.expiry);
         records.forEach((r) => {
-          if (r.status === 'ok' && 'dump' in r) cmds.push([['RESTORE', r.key, r.ttlMs === NO_TTL || r.ttlMs < 0 ? 0 : Math.max(1, r.ttlMs), r.dump, 'REPLACE']]);
+          // the expiry as the absolute time read at the source (PEXPIREAT, any target version): a queue that waited,
+          // a retry or a stalled target cannot stretch it
+          if (r.status === 'ok' && 'dump' in r && r.expireAtMs !== undefined && r.ttlMs !== NO_TTL && r.ttlMs >= 0) {
+            cmds.push([
+              ['RESTORE', r.key, 0, r.dump, 'REPLACE'],
+              ['PEXPIREAT', r.key, Math.max(1, r.expireAtMs)],
+            ]);
+          } else if (r.status === 'ok' && 'dump' in r) cmds.push([['RESTORE', r.key, 0, r.dump, 'REPLACE']]);
           else if (r.status === 'vanished') cmds.push([['DEL', r.key]]);
           else cmds.push(undefined);
         });
       } else {
-        const reads = await readStruct(conn, group.keys);
+        const reads = await readStruct(conn, group.keys, undefined, this.source.expiry);
         reads.forEach((r) => {
           if (r.vanished) return void cmds.push([['DEL', r.key]]);
           if (!r.struct) return void cmds.push(undefined);
           const out: Cmd[] = [];
-          writeStruct({ call: (name: string, args: Array<Buffer | string | number>) => void out.push([name, ...args]) }, r.key, r.ttlMs, r.struct, 'overwrite');
+          writeStruct({ call: (name: string, args: Array<Buffer | string | number>) => void out.push([name, ...args]) }, r.key, r.ttlMs, r.struct, 'overwrite', r.expireAtMs);
           cmds.push(out);
         });
       }

@@ -210,11 +210,13 @@ export async function copyBigKey(src: Conn, dst: Conn | undefined, key: Buffer, 
     }
   }
   const ttl = Number(await one(src, 'PTTL', key));
+  // as an absolute time from the moment PTTL answered: PEXPIREAT cannot be stretched by the write's delay
+  const expireAt = Date.now() + ttl;
   if (ttl === -2) {
     if (replace && dst) await dst.send([['DEL', key]]);
     return { status: 'vanished' };
   }
-  if (dst && ttl >= 0) await dst.send([['PEXPIRE', key, Math.max(1, ttl)]]);
+  if (dst && ttl >= 0) await dst.send([['PEXPIREAT', key, Math.max(1, expireAt)]]);
   else if (dst && o.policy === 'merge') await dst.send([['PERSIST', key]]);
   return { status: 'written', type, chunks: progress.chunks };
 }

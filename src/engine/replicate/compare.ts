@@ -108,6 +108,11 @@ export class CompareJob {
     this.stopped = true;
   }
 
+  /** The summary as it stands (a stop whose reads hang is reported without waiting for them). */
+  summarySoFar(): CompareSummary {
+    return { counts: { ...this.counts }, diffs: [...this.diffs], elapsedMs: this.started ? Date.now() - this.started : 0, stopped: this.stopped, checkExtra: this.o.checkExtra };
+  }
+
   private progress(): void {
     const elapsedMs = Date.now() - this.started;
     this.events.emit({ type: 'progress', counts: { ...this.counts }, elapsedMs, keysPerSec: elapsedMs ? Math.round((this.counts.compared * 1000) / elapsedMs) : 0 });

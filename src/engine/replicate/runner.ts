@@ -5,6 +5,7 @@ import { redact } from '../../config/redact.js';
 import { describeError, type ConnectOptions } from '../connect.js';
 import { Emitter } from '../emitter.js';
 import { CompareJob, summaryLine } from './compare.js';
+import { preflightTarget } from './preflight-target.js';
 import { refusals } from './refusals.js';
 import { openSide, type Side } from './side.js';
 import { SnapshotJob } from './snapshot.js';
@@ -80,6 +81,9 @@ export class ReplicationRunner {
     try {
       target = await this.open(targetEp, 'target');
       await refusals({ mode: kind === 'compare' ? 'compare' : 'snapshot', dryRun: false, acceptNonEmpty: o.overwrite }, source, target);
+      for (const w of await preflightTarget(source, target, { writes: kind !== 'compare', type: o.type })) {
+        this.events.emit({ type: 'job-log', level: 'warn', message: w, at: Date.now() });
+      }
       const scan = { count: 1000, include: [], exclude: [] };
       if (kind === 'live') return await this.live(source, target, o);
       if (kind === 'snapshot' && !this.stopped) {

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { Cluster, Redis } from 'ioredis';
 import { describeEndpoint, InputError, nodeId, type Endpoint } from '../../config/endpoint.js';
 import { makeClient, type ConnectOptions } from '../connect.js';
+import { expiryCaps, type ExpiryCaps } from './expiry.js';
 import { RespConnection, type RespOptions } from '../resp.js';
 import { parseInfo } from '../topology/parse-info.js';
 
@@ -24,6 +25,15 @@ export interface Side {
   writer: Redis | Cluster;
   /** run_ids of the masters, to refuse copying a deployment onto itself */
   runIds: string[];
+  /**
+   * master_replid of each master (of the entry node, standalone): a replica carries its master's, so two sides
+   * sharing one are one replication chain, the same deployment
+   */
+  replIds: string[];
+  /** redis_version of the entry node (of the first master, on a cluster) */
+  version?: string;
+  /** how expiry times are read from / written to it (PEXPIRETIME, RESTORE … ABSTTL, SET … PXAT) */
+  expiry: ExpiryCaps;
   /** a standalone server that is a replica (a target must not be one) */
   replicaOf?: string;
   /** the database this side works on (always 0 on a cluster) */
@@ -103,7 +113,14 @@ export async function openSide(ep: Endpoint, conn: ConnectOptions, label: string
   } finally {
     entry.off('error', keep);
   }
-  const info = await infoOf(entry);
+  const info = await infoOf(entry).catch((err: Error) => {
+    entry.disconnect();
+    // a user without INFO (e.g. only +@read): cutover cannot tell a cluster from a server, or a replica from a master
+    if (/^NOPERM/.test(err.message)) {
+      throw new InputError(`${label}: user '${ep.username ?? 'default'}' may not run INFO, which cutover needs to see what the server is: grant it (ACL SETUSER ${ep.username ?? 'default'} +info) or connect as another user`);
+    }
+    throw err;
+  });
   const reopen = (db: number) => openSide({ ...ep, db }, conn, describeEndpoint({ ...ep, db }), name, readFrom);
   if (!info.server.clusterEnabled) {
     const repl = info.replication;
@@ -131,6 +148,9 @@ export async function openSide(ep: Endpoint, conn: ConnectOptions, label: string
       readers: [reader],
       writer: entry,
       runIds: info.server.runId ? [info.server.runId] : [],
+      replIds: repl?.masterReplId ? [repl.masterReplId] : [],
+      version: info.server.redisVersion,
+      expiry: expiryCaps(info.server.redisVersion),
       replicaOf: repl?.role === 'replica' && repl.masterHost && repl.masterPort ? nodeId(repl.masterHost, repl.masterPort) : undefined,
       db: ep.db,
       auth: { username: ep.username, password: ep.password, db: ep.db, tls: ep.tls ? conn.tls : undefined, connectTimeoutMs: conn.connectTimeoutMs },
@@ -153,7 +173,9 @@ export async function openSide(ep: Endpoint, conn: ConnectOptions, label: string
     await cluster.ping();
     const masters = cluster.nodes('master');
     for (const m of masters) m.on('error', () => undefined);
-    const runIds = (await Promise.all(masters.map(async (m) => (await infoOf(m)).server.runId))).filter((x): x is string => !!x);
+    const infos = await Promise.all(masters.map((m) => infoOf(m)));
+    const runIds = infos.map((i) => i.server.runId).filter((x): x is string => !!x);
+    const replIds = infos.map((i) => i.replication?.masterReplId).filter((x): x is string => !!x);
     const connect = (host: string, port: number) => {
       const r = new Redis({ host, port, username: ep.username, password: ep.password, tls: ep.tls ? conn.tls : undefined, connectionName: name, connectTimeout: conn.connectTimeoutMs, readOnly: true, lazyConnect: true, maxRetriesPerRequest: 1 });
       r.on('error', () => undefined);
@@ -168,6 +190,10 @@ export async function openSide(ep: Endpoint, conn: ConnectOptions, label: string
       readers,
       writer: cluster,
       runIds,
+      replIds,
+      version: infos[0]?.server.redisVersion,
+      // the oldest master decides what every one of them is sent
+      expiry: infos.map((i) => expiryCaps(i.server.redisVersion)).reduce((a, b) => ({ expireTime: a.expireTime && b.expireTime, absTtl: a.absTtl && b.absTtl, pxAt: a.pxAt && b.pxAt }), expiryCaps(infos[0]?.server.redisVersion)),
       db: 0,
       auth,
       readOnly: readFrom === 'replica',

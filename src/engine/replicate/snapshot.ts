@@ -42,7 +42,10 @@ export interface SnapshotCounts {
   total: number;
   /** keys SCAN returned and the filters let through */
   scanned: number;
+  /** keys written to the target (always 0 in a dry run) */
   written: number;
+  /** --dry-run: keys read that would have been written (a dry run writes nothing) */
+  wouldWrite: number;
   vanished: number;
   skipped: number;
   failed: number;
@@ -90,10 +93,12 @@ interface Batch {
 export class SnapshotJob {
   readonly events = new Emitter<SnapshotEvent>();
   private stopped = false;
-  private readonly counts: SnapshotCounts = { total: 0, scanned: 0, written: 0, vanished: 0, skipped: 0, failed: 0, fallbacks: 0, chunked: 0, retries: 0 };
+  private readonly counts: SnapshotCounts = { total: 0, scanned: 0, written: 0, wouldWrite: 0, vanished: 0, skipped: 0, failed: 0, fallbacks: 0, chunked: 0, retries: 0 };
   private readonly failures: SnapshotSummary['failures'] = [];
   private readonly skipReasons: Record<string, number> = {};
   private started = 0;
+  /** backoffs in progress, woken by stop() */
+  private readonly sleepers: Array<() => void> = [];
   private readonly sourceConns: RespPool;
   private readonly targetConns: RespPool;
 
@@ -106,14 +111,46 @@ export class SnapshotJob {
     this.targetConns = new RespPool(target);
   }
 
-  /** Stops scanning; what was read is still written, and the summary says it stopped. */
+  /**
+   * Stops scanning; what was read is still written, once: no retry and no backoff after a stop (a target that is
+   * down must not hold a stopped run), and the summary says it stopped.
+   */
   stop(): void {
     this.stopped = true;
+    for (const wake of this.sleepers.splice(0)) wake();
+  }
+
+  /** The summary as it stands (a stop whose writes hang is reported without waiting for them). */
+  summarySoFar(): SnapshotSummary {
+    return {
+      counts: { ...this.counts },
+      elapsedMs: this.started ? Date.now() - this.started : 0,
+      stopped: this.stopped,
+      dryRun: this.o.dryRun,
+      failures: [...this.failures],
+      skipReasons: { ...this.skipReasons },
+    };
+  }
+
+  /** A retry's backoff, cut short by stop(). */
+  private backoff(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.sleepers.splice(this.sleepers.indexOf(wake) >>> 0, 1);
+        resolve();
+      }, ms);
+      this.sleepers.push(wake);
+    });
   }
 
   private progress(): void {
     const elapsedMs = Date.now() - this.started;
-    const done = this.counts.written + this.counts.vanished + this.counts.skipped + this.counts.failed;
+    const done = this.counts.written + this.counts.wouldWrite + this.counts.vanished + this.counts.skipped + this.counts.failed;
     this.events.emit({ type: 'progress', counts: { ...this.counts }, elapsedMs, keysPerSec: elapsedMs ? Math.round((done * 1000) / elapsedMs) : 0 });
   }
 
@@ -161,7 +198,7 @@ export class SnapshotJob {
       let records: KeyRecord[];
       const limit = this.o.memLimitBytes;
       try {
-        records = this.o.type === 'dump' ? await readDump(await this.sourceConns.forClient(from), keys, limit) : await this.readTyped(from, keys, limit);
+        records = this.o.type === 'dump' ? await readDump(await this.sourceConns.forClient(from), keys, limit, this.source.expiry) : await this.readTyped(from, keys, limit);
         const alter = this.o.alterDump;
         if (alter) records = records.map((r) => (r.status === 'ok' && 'dump' in r ? { ...r, dump: alter(r.dump) } : r));
       } catch (err) {
@@ -175,12 +212,12 @@ export class SnapshotJob {
   }
 
   private async readTyped(from: Redis, keys: Buffer[], memLimitBytes?: number): Promise<KeyRecord[]> {
-    const read = await readStruct(await this.sourceConns.forClient(from), keys, memLimitBytes);
+    const read = await readStruct(await this.sourceConns.forClient(from), keys, memLimitBytes, this.source.expiry);
     return read.map((r): KeyRecord => {
       if (r.vanished) return { key: r.key, status: 'vanished' };
       if (r.big !== undefined) return { key: r.key, status: 'big', memBytes: r.big };
       if (r.unsupported || !r.struct) return { key: r.key, status: 'skipped', reason: `type ${r.unsupported ?? 'unknown'} cannot be copied by struct (use --type dump)` };
-      return { key: r.key, status: 'ok', ttlMs: r.ttlMs, struct: r.struct };
+      return { key: r.key, status: 'ok', ttlMs: r.ttlMs, expireAtMs: r.expireAtMs, struct: r.struct };
     });
   }
 
@@ -199,7 +236,8 @@ export class SnapshotJob {
         if (r.status === 'vanished') this.counts.vanished++;
         else if (r.status === 'skipped') this.skip(r.reason);
         else {
-          this.counts.written++;
+          if (dst) this.counts.written++;
+          else this.counts.wouldWrite++;
           this.counts.chunked++;
         }
         return;
@@ -207,10 +245,10 @@ export class SnapshotJob {
         const e = err as Error;
         const again = RETRYABLE.test(e.message) || e.message.startsWith('WRONGTYPE');
         const restartable = this.o.mergePolicy === 'overwrite' || progress.chunks === 0 || (progress.type !== 'list' && progress.type !== 'stream');
-        if (!again || !restartable || attempt >= this.o.maxAttempts) return this.fail(key, `copying it in chunks: ${e.message}`);
+        if (!again || !restartable || attempt >= this.o.maxAttempts || this.stopped) return this.fail(key, `copying it in chunks: ${e.message}${this.stopped ? ' (stopped: not retried)' : ''}`);
         this.counts.retries++;
         if (this.target.isCluster) await new Promise<void>((res) => (this.target.writer as Cluster).refreshSlotsCache(() => res()));
-        await new Promise((res) => setTimeout(res, Math.min(2000, 100 * 2 ** (attempt - 1))));
+        await this.backoff(Math.min(2000, 100 * 2 ** (attempt - 1)));
       }
     }
   }
@@ -237,7 +275,7 @@ export class SnapshotJob {
         else if (r.status === 'ok') ok.push(r);
       }
       if (this.o.dryRun) {
-        this.counts.written += ok.length;
+        this.counts.wouldWrite += ok.length;
         continue;
       }
       for (let i = 0; i < ok.length; i += this.o.writeBatch) await this.writeWithRetries(from, ok.slice(i, i + this.o.writeBatch));
@@ -255,14 +293,14 @@ export class SnapshotJob {
         const err = results[i];
         if (!err) this.counts.written++;
         else if ('dump' in r && isDumpFormatError(err)) await this.fallback(from, r);
-        else if (RETRYABLE.test(err.message) && attempt < this.o.maxAttempts) again.push(r);
-        else this.fail(r.key, err.message);
+        else if (RETRYABLE.test(err.message) && attempt < this.o.maxAttempts && !this.stopped) again.push(r);
+        else this.fail(r.key, this.stopped && RETRYABLE.test(err.message) ? `${err.message} (stopped: not retried)` : err.message);
       }
       if (again.length) {
         this.counts.retries += again.length;
         // a resharding or a failover moved slots: learn the new owners before the next try
         if (this.target.isCluster) await new Promise<void>((res) => (this.target.writer as Cluster).refreshSlotsCache(() => res()));
-        await new Promise((res) => setTimeout(res, Math.min(2000, 100 * 2 ** (attempt - 1))));
+        await this.backoff(Math.min(2000, 100 * 2 ** (attempt - 1)));
       }
       pending = again;
     }
@@ -298,8 +336,8 @@ export class SnapshotJob {
         for (const i of indexes) {
           const r = records[i];
           const first = queued(pipe);
-          if ('dump' in r) writeDump(pipe, r.key, r.ttlMs, r.dump);
-          else writeStruct(pipe, r.key, r.ttlMs, r.struct, this.o.mergePolicy);
+          if ('dump' in r) writeDump(pipe, r.key, r.ttlMs, r.dump, r.expireAtMs, this.target.expiry);
+          else writeStruct(pipe, r.key, r.ttlMs, r.struct, this.o.mergePolicy, r.expireAtMs, this.target.expiry);
           spans.push([first, queued(pipe)]);
         }
         let replies: Array<[Error | null, unknown]>;

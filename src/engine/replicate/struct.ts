@@ -4,12 +4,15 @@
 // copied (RIOT's struct replication does not either): DUMP / RESTORE keeps them.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ChainableCommander, Redis } from 'ioredis';
+import { expiryCommand, expiryOf, type ExpiryCaps } from './expiry.js';
 import { NO_TTL, type RedisType, type StructValue } from './types.js';
 
 /** What readStruct found for one key. ttlMs is PTTL's: NO_TTL (-1), milliseconds left, or -2 when vanished. */
 export interface StructRead {
   key: Buffer;
   ttlMs: number;
+  /** the expiry as an absolute unix time in ms, fixed at the read (undefined without one) */
+  expireAtMs?: number;
   struct?: StructValue;
   /** expired or deleted between the scan and the read */
   vanished?: true;
@@ -147,17 +150,18 @@ function queueRead(pipe: ReturnType<ReadSource['pipeline']>, key: Buffer, type: 
 }
 
 /** One round over the keys at `indexes`: fills out[]; returns the indexes to read again (type changed meanwhile). */
-async function readRound(client: ReadSource, keys: Buffer[], indexes: number[], out: StructRead[], lastRound: boolean, memLimitBytes?: number): Promise<number[]> {
+async function readRound(client: ReadSource, keys: Buffer[], indexes: number[], out: StructRead[], lastRound: boolean, memLimitBytes?: number, caps?: Pick<ExpiryCaps, 'expireTime'>): Promise<number[]> {
   const meta = client.pipeline();
   const stride = memLimitBytes === undefined ? 2 : 3;
   for (const i of indexes) {
     meta.call('TYPE', [keys[i]]);
-    meta.call('PTTL', [keys[i]]);
+    meta.call(expiryCommand(caps), [keys[i]]);
     if (memLimitBytes !== undefined) meta.call('MEMORY', ['USAGE', keys[i], 'SAMPLES', '0']);
   }
   const metaReplies = await run(meta);
+  const arrivedAt = Date.now();
 
-  const toRead: Array<{ i: number; type: RedisType; ttlMs: number }> = [];
+  const toRead: Array<{ i: number; type: RedisType; ttlMs: number; expireAtMs?: number }> = [];
   indexes.forEach((i, j) => {
     const key = keys[i];
     const [typeErr, typeName] = metaReplies[stride * j] ?? [new Error('no reply'), null];
@@ -166,11 +170,11 @@ async function readRound(client: ReadSource, keys: Buffer[], indexes: number[], 
     const err = typeErr ?? ttlErr ?? memErr;
     if (err) throw new Error(`TYPE/PTTL${stride === 3 ? '/MEMORY USAGE' : ''} failed: ${err.message}`);
     const cls = classifyType(String(typeName));
-    const ttlMs = ttl === -1 ? NO_TTL : (ttl as number);
+    const { ttlMs, expireAtMs } = expiryOf(ttl === -1 ? NO_TTL : (ttl as number), caps, arrivedAt);
     if (cls.kind === 'vanished' || ttlMs === PTTL_MISSING) out[i] = { key, ttlMs: PTTL_MISSING, vanished: true };
     else if (cls.kind === 'unsupported') out[i] = { key, ttlMs, unsupported: cls.type };
     else if (memLimitBytes !== undefined && typeof mem === 'number' && mem > memLimitBytes) out[i] = { key, ttlMs, big: mem, type: cls.type };
-    else toRead.push({ i, type: cls.type, ttlMs });
+    else toRead.push({ i, type: cls.type, ttlMs, expireAtMs });
   });
   if (!toRead.length) return [];
 
@@ -196,7 +200,7 @@ async function readRound(client: ReadSource, keys: Buffer[], indexes: number[], 
       throw new Error(`reading a ${r.type} failed: ${err.message}`);
     }
     const struct = await toStruct(r.type, reply, exists);
-    out[r.i] = struct ? { key, ttlMs: r.ttlMs, struct } : { key, ttlMs: PTTL_MISSING, vanished: true };
+    out[r.i] = struct ? { key, ttlMs: r.ttlMs, expireAtMs: r.expireAtMs, struct } : { key, ttlMs: PTTL_MISSING, vanished: true };
   }
   return again;
 }
@@ -208,11 +212,11 @@ async function readRound(client: ReadSource, keys: Buffer[], indexes: number[], 
  * caller to count the batch as failed. With memLimitBytes, MEMORY USAGE … SAMPLES 0 goes in the TYPE + PTTL
  * pipeline, and a key above the limit is not read: it comes back with `big` (its bytes) and `type`.
  */
-export async function readStruct(from: Redis | ReadSource, keys: Buffer[], memLimitBytes?: number): Promise<StructRead[]> {
+export async function readStruct(from: Redis | ReadSource, keys: Buffer[], memLimitBytes?: number, caps?: Pick<ExpiryCaps, 'expireTime'>): Promise<StructRead[]> {
   const client = adapt(from);
   const out: StructRead[] = new Array(keys.length);
   let pending = keys.map((_, i) => i);
-  for (let round = 1; pending.length; round++) pending = await readRound(client, keys, pending, out, round >= MAX_READ_ROUNDS, memLimitBytes);
+  for (let round = 1; pending.length; round++) pending = await readRound(client, keys, pending, out, round >= MAX_READ_ROUNDS, memLimitBytes, caps);
   return out;
 }
 
@@ -264,12 +268,26 @@ function toWritePipe(pipe: WritePipe | ChainableCommander): WritePipe {
   return { call: (name, args) => p.call(name, ...args) };
 }
 
-export function writeStruct(into: WritePipe | ChainableCommander, key: Buffer, ttlMs: number, v: StructValue, policy: 'overwrite' | 'merge'): void {
+export function writeStruct(
+  into: WritePipe | ChainableCommander,
+  key: Buffer,
+  ttlMs: number,
+  v: StructValue,
+  policy: 'overwrite' | 'merge',
+  expireAtMs?: number,
+  caps?: Pick<ExpiryCaps, 'pxAt'>,
+): void {
   const pipe = toWritePipe(into);
   const hasTtl = ttlMs >= 0; // NO_TTL is -1
   const px = Math.max(1, Math.round(ttlMs));
+  // with the absolute time read at the source: PXAT / PEXPIREAT, so a retry or a stall cannot stretch the TTL
+  const at = hasTtl && expireAtMs !== undefined ? Math.max(1, Math.round(expireAtMs)) : undefined;
   if (v.type === 'string') {
-    pipe.call('SET', hasTtl ? [key, v.value, 'PX', px] : [key, v.value]);
+    if (at !== undefined && caps?.pxAt) pipe.call('SET', [key, v.value, 'PXAT', at]);
+    else if (at !== undefined) {
+      pipe.call('SET', [key, v.value]);
+      pipe.call('PEXPIREAT', [key, at]);
+    } else pipe.call('SET', hasTtl ? [key, v.value, 'PX', px] : [key, v.value]);
     return;
   }
   if (policy === 'overwrite') pipe.call('DEL', [key]);
@@ -294,7 +312,8 @@ export function writeStruct(into: WritePipe | ChainableCommander, key: Buffer, t
       for (const [id, fields] of v.value) pipe.call('XADD', [key, id, ...fields]);
       break;
   }
-  if (hasTtl) pipe.call('PEXPIRE', [key, px]);
+  if (at !== undefined) pipe.call('PEXPIREAT', [key, at]);
+  else if (hasTtl) pipe.call('PEXPIRE', [key, px]);
   else if (policy === 'merge') pipe.call('PERSIST', [key]);
 }
 

@@ -21,8 +21,8 @@ export type StructValue =
 
 /** What a reader produced for one key. */
 export type KeyRecord =
-  | { key: Key; status: 'ok'; ttlMs: number; dump: Buffer; type?: RedisType }
-  | { key: Key; status: 'ok'; ttlMs: number; struct: StructValue }
+  | { key: Key; status: 'ok'; ttlMs: number; expireAtMs?: number; dump: Buffer; type?: RedisType }
+  | { key: Key; status: 'ok'; ttlMs: number; expireAtMs?: number; struct: StructValue }
   /** over --mem-limit (MEMORY USAGE, bytes): not read here, copied in chunks by the reader instead */
   | { key: Key; status: 'big'; memBytes: number }
   /** expired or deleted between scan and read */
@@ -30,5 +30,8 @@ export type KeyRecord =
   /** a type cutover cannot copy by struct (module types), or a read that failed */
   | { key: Key; status: 'skipped'; reason: string };
 
-/** ttlMs: -1 = no expiry (PTTL's -1); otherwise milliseconds left. */
+/**
+ * ttlMs: -1 = no expiry (PTTL's -1); otherwise milliseconds left when read. expireAtMs: the same expiry as an
+ * absolute unix time in ms, fixed at the read (expiry.ts): what writers use, so no delay can stretch it.
+ */
 export const NO_TTL = -1;
