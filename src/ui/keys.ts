@@ -33,6 +33,8 @@ export interface FooterContext {
   jobRunning: boolean;
   /** a drill is running (d stops it) */
   drillRunning: boolean;
+  /** started with --read-only: the dangerous keys are not offered */
+  readOnly?: boolean;
 }
 
 /** A key in the console's footer: its word, and its rank when the width runs short (0 is kept first). */
@@ -54,6 +56,13 @@ export interface KeyBinding<A extends string = ActionId> {
   /** short words for the footer while a failover wizard is on screen */
   wizardHint?: Partial<Record<Exclude<FooterMode, 'normal'>, string>>;
   help: string;
+  /**
+   * the key writes to a server, changes a role or stops what does: it asks for a typed confirmation first (or stops
+   * what one started), and with --read-only it is hidden from the footer and the help and refused with one line
+   */
+  dangerous?: boolean;
+  /** what the key does, in the line that refuses it with --read-only */
+  name?: string;
   match: (input: string, key: Key) => boolean;
 }
 
@@ -75,12 +84,12 @@ export const KEY_TABLE: KeyBinding[] = [
   { action: 'focus', label: 'Tab', wizardHint: { 'wizard-running': 'pane', 'wizard-ended': 'pane' }, help: 'move between the panes on screen (topology, failover wizard, details, event log)', match: (_i, k) => k.tab },
   { action: 'markSource', label: 'S', footerKey: 'S/T', footer: (c) => ({ hint: 'source/target', priority: c.pair ? 8 : 4 }), help: 'mark the selected node as the replication source', match: (i) => i === 'S' },
   { action: 'markTarget', label: 'T', help: 'mark the selected node as the replication target', match: (i) => i === 'T' },
-  { action: 'snapshot', label: 's', footer: (c) => (pairJob(c) ? { hint: 'snapshot', priority: 4 } : undefined), help: 'copy source → target (snapshot, then verify); asks you to type yes', match: (i) => i === 's' },
+  { action: 'snapshot', label: 's', footer: (c) => (pairJob(c) ? { hint: 'snapshot', priority: 4 } : undefined), help: 'copy source → target (snapshot, then verify); asks you to type yes', dangerous: true, name: 'snapshot', match: (i) => i === 's' },
   { action: 'compare', label: 'c', footer: (c) => (pairJob(c) ? { hint: 'compare', priority: 4 } : undefined), help: 'compare source and target key by key (reads only)', match: (i) => i === 'c' },
-  { action: 'live', label: 'l', footer: (c) => (pairJob(c) ? { hint: 'live', priority: 4 } : undefined), help: 'live replication source → target: its data by PSYNC, then every change, until x; asks you to type yes', match: (i) => i === 'l' },
-  { action: 'drill', label: 'd', footer: (c) => (!c.canAct ? undefined : c.drillRunning ? { hint: 'stop drill', priority: 2 } : { hint: 'drill', priority: 7 }), help: "start a drill on the selected node's deployment (consistency checker: writes cutover:drill:* counters; asks you to type yes), or stop it", match: (i) => i === 'd' },
-  { action: 'failover', label: 'f', footer: (c) => (c.canAct ? { hint: 'failover', priority: 5 } : undefined), help: "failover wizard for the selected node: a replica is promoted (a master, or a Sentinel's master: the best candidate); preflight checks and every command shown first, you type the candidate to run it; x stops it after the current step", match: (i) => i === 'f' },
-  { action: 'stopJob', label: 'x', footer: (c) => (c.jobRunning ? { hint: 'stop', priority: 2 } : undefined), wizardHint: { 'wizard-running': 'stop after this step' }, help: 'stop the running job (a snapshot writes what it read; a live stream applies what it received), or the failover after its current step', match: (i) => i === 'x' },
+  { action: 'live', label: 'l', footer: (c) => (pairJob(c) ? { hint: 'live', priority: 4 } : undefined), help: 'live replication source → target: its data by PSYNC, then every change, until x; asks you to type yes', dangerous: true, name: 'live replication', match: (i) => i === 'l' },
+  { action: 'drill', label: 'd', footer: (c) => (!c.canAct ? undefined : c.drillRunning ? { hint: 'stop drill', priority: 2 } : { hint: 'drill', priority: 7 }), help: "start a drill on the selected node's deployment (consistency checker: writes cutover:drill:* counters; asks you to type yes), or stop it", dangerous: true, name: 'drill', match: (i) => i === 'd' },
+  { action: 'failover', label: 'f', footer: (c) => (c.canAct ? { hint: 'failover', priority: 5 } : undefined), help: "failover wizard for the selected node: a replica is promoted (a master, or a Sentinel's master: the best candidate); preflight checks and every command shown first, you type the candidate to run it; x stops it after the current step", dangerous: true, name: 'failover', match: (i) => i === 'f' },
+  { action: 'stopJob', label: 'x', footer: (c) => (c.jobRunning ? { hint: 'stop', priority: 2 } : undefined), wizardHint: { 'wizard-running': 'stop after this step' }, help: 'stop the running job (a snapshot writes what it read; a live stream applies what it received), or the failover after its current step', dangerous: true, name: 'stop', match: (i) => i === 'x' },
   { action: 'help', label: '?', footer: () => ({ hint: 'help', priority: 0 }), wizardHint: { 'wizard-running': 'help', 'wizard-ended': 'help' }, help: 'show or hide this help', match: (i) => i === '?' },
   { action: 'back', label: 'Esc', wizardHint: { 'wizard-ended': 'close' }, help: "close the help, the details, a finished failover wizard, then a finished drill's pane", match: (_i, k) => k.escape },
   { action: 'quit', label: 'q', footer: () => ({ hint: 'quit', priority: 1 }), wizardHint: { 'wizard-running': 'quit', 'wizard-ended': 'quit' }, help: 'quit (Ctrl-C too); a lab is torn down', match: (i, k) => i === 'q' || (k.ctrl && i === 'c') },
@@ -107,6 +116,27 @@ export function confirmActionFor(input: string, key: Key): ConfirmActionId | und
 export function confirmHelp(): string {
   const keys = CONFIRM_KEYS.filter((b) => b.wizardHint?.['wizard-confirm']).map((b) => `${b.label === '↑' ? '↑↓' : b.label === 'PgUp' ? 'PgUp/PgDn' : b.label} ${b.help}`);
   return `at the failover wizard's typed confirmation: type the candidate · ${keys.join(' · ')}`;
+}
+
+/** The binding of an action. */
+export function bindingOf(action: ActionId): KeyBinding {
+  return KEY_TABLE.find((b) => b.action === action)!;
+}
+
+/** The keys the console offers: all of them, or with --read-only those that change nothing. */
+export function offeredKeys(readOnly = false): KeyBinding[] {
+  return readOnly ? KEY_TABLE.filter((b) => !b.dangerous) : KEY_TABLE;
+}
+
+/** The one line a dangerous key gets with --read-only. */
+export function readOnlyRefusal(b: KeyBinding): string {
+  return `read-only: ${b.name ?? b.action} (${b.label}) is disabled (started with --read-only)`;
+}
+
+/** The help's line about --read-only: which keys it turned off. */
+export function readOnlyHelp(): string {
+  const off = KEY_TABLE.filter((b) => b.dangerous).map((b) => `${b.label} ${b.name ?? b.action}`);
+  return `READ-ONLY (started with --read-only): ${off.slice(0, -1).join(', ')} and ${off.at(-1)} are disabled; nothing on any server can be changed from this console`;
 }
 
 export function actionFor(input: string, key: Key): ActionId | undefined {
@@ -141,6 +171,7 @@ export function footerHints(mode: FooterMode = 'normal', ctx: FooterContext = ID
   const table: KeyBinding<string>[] = mode === 'wizard-confirm' ? CONFIRM_KEYS : KEY_TABLE;
   const all = table.flatMap((b, i) => {
     const key = b.footerKey ?? b.label;
+    if (ctx.readOnly && b.dangerous) return [];
     if (mode === 'normal') {
       const f = b.footer?.(ctx);
       return f ? [{ key, hint: f.hint, priority: f.priority, i }] : [];

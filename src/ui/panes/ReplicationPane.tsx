@@ -10,6 +10,7 @@ import { useApp, useConsole } from '../context.js';
 import { Pane } from '../widgets/Pane.js';
 import { meterCells } from '../widgets/meter.js';
 import { Line } from '../widgets/Table.js';
+import { confirmField } from '../typed-confirm.js';
 
 const SPINNER = ['◐', '◓', '◑', '◒'];
 
@@ -46,7 +47,7 @@ export function ReplicationPane(props: { width: number; height: number; now: num
         {ask}
       </Text>,
     );
-    lines.push(<Text key="p3" wrap="truncate">{`> ${prompt.typed}▌`}</Text>);
+    lines.push(<Text key="p3" wrap="truncate">{confirmField(prompt.typed, inner)}</Text>);
   } else if (job) {
     const state = job.state === 'running' ? 'running · x stops it' : job.state === 'done' ? 'done' : job.state === 'stopped' ? 'STOPPED' : 'FAILED';
     lines.push(

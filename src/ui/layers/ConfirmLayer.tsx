@@ -1,0 +1,30 @@
+// The one typed-confirmation layer: while a dangerous action waits for its word (yes, or the failover's
+// candidate), it takes every key until Enter or Esc. The pane that asked draws the question and the > line.
+import { useInput } from 'ink';
+import type { Confirmation } from '../hooks/use-confirmation.js';
+import { readConfirmInput } from '../typed-confirm.js';
+
+export function ConfirmLayer(props: { isActive: boolean; confirmation: Confirmation | undefined; onQuit: () => void }) {
+  const c = props.confirmation;
+  useInput(
+    (input, key) => {
+      if (!c) return;
+      const r = readConfirmInput(input, key);
+      if (r.kind === 'quit') return props.onQuit();
+      if (c.key?.(input, key)) return;
+      switch (r.kind) {
+        case 'type':
+          return c.type(r.text);
+        case 'erase':
+          return c.erase();
+        case 'submit':
+          if (r.text) c.type(r.text);
+          return c.submit();
+        case 'cancel':
+          return c.cancel();
+      }
+    },
+    { isActive: props.isActive && !!c },
+  );
+  return null;
+}
