@@ -50,6 +50,8 @@ describe('--read-only', () => {
     await until(() => m.frame().includes('Topology'), 'a frame');
     expect(m.frame().split('\n')[0]).toMatch(/^cutover · READ-ONLY · sentinel/);
     expect(m.footer()).toBe('↑↓/jk move  Enter details  S/T source/target  c compare  ? help  q quit');
+    expect(m.frame()).toContain('c: compare (reads only) · snapshot and live replication are off (--read-only)');
+    expect(m.frame()).not.toContain('s: snapshot');
   });
 
   it('without it, the same console offers them and says nothing of read-only', async () => {

@@ -16,15 +16,14 @@ const LABEL = 8;
 
 /**
  * The help's lines for a pane `rows` tall and `width` wide inside its borders: each key on its own line first, then
- * the rest of their text wrapped (in table order) while rows are free, then the notes. A key whose text does not
+ * the rest of their text wrapped (in table order; with --read-only, what is off first) while rows are free, then the notes. A key whose text does not
  * all fit ends in "…".
  */
 export function helpLines(width: number, rows: number, readOnly = false): Array<{ label?: string; text: string; muted?: boolean }> {
   const room = Math.max(1, width - LABEL);
-  const entries = [
-    ...offeredKeys(readOnly).map((b) => ({ label: b.label, text: b.help })),
-    readOnly ? { label: '', text: readOnlyHelp() } : { label: 'wizard', text: confirmHelp() },
-  ];
+  const keys = offeredKeys(readOnly).map((b) => ({ label: b.label, text: b.help }));
+  // with --read-only, what is off comes first (and the wizard's confirmation cannot open)
+  const entries = readOnly ? [{ label: '', text: readOnlyHelp() }, ...keys] : [...keys, { label: 'wizard', text: confirmHelp() }];
   const wrapped = entries.map((e) => wrapText(e.text, room, ''));
   let free = rows - entries.length;
   const keep = wrapped.map((w) => {
