@@ -12,6 +12,7 @@ import type { FooterMode } from './keys.js';
 import { BaseLayer } from './layers/BaseLayer.js';
 import { ConfirmLayer } from './layers/ConfirmLayer.js';
 import { HelpLayer } from './layers/HelpLayer.js';
+import { LayerHandlers, topLayer, type InputHandler, type LayerId } from './layers/layer-input.js';
 import { consoleLayout } from './layout.js';
 import { DetailPane } from './panes/DetailPane.js';
 import { DrillPane, drillPaneHeight } from './panes/DrillPane.js';
@@ -68,16 +69,18 @@ export function App(props: AppProps) {
   const bottomVisible = bottom >= 3;
   const focus = focusedPane(ui, wide, !!wizard);
   const scrollWizard = useWizardScroll(wizardView, bottom);
-  const confirmation = useConfirmation(scrollWizard);
+  const pendingConfirmation = useConfirmation(scrollWizard);
   // the one layer that takes keys now
-  const top = ui.help ? 'help' : confirmation ? 'confirm' : 'base';
+  const top = useApp(topLayer);
+  const handlers = useMemo(() => new Map<LayerId, InputHandler>(), []);
 
   const footerMode: FooterMode = !wizard || ui.help || ui.prompt ? 'normal' : wizard.phase === 'confirm' ? 'wizard-confirm' : WIZARD_ENDED.has(wizard.phase) ? 'wizard-ended' : 'wizard-running';
   return (
+    <LayerHandlers.Provider value={handlers}>
     <Box flexDirection="column" width={columns} height={height}>
       <Header width={columns} now={now} title={props.title} />
       <BaseLayer isActive={top === 'base'} onQuit={props.onQuit} wide={wide} bottom={bottom} scrollWizard={scrollWizard} />
-      <ConfirmLayer isActive={top === 'confirm'} confirmation={confirmation} onQuit={props.onQuit} />
+      <ConfirmLayer isActive={top === 'confirm'} pending={pendingConfirmation} onQuit={props.onQuit} />
       {ui.help ? (
         <HelpLayer isActive={top === 'help'} width={columns} height={height - 3} onQuit={props.onQuit} />
       ) : (
@@ -109,5 +112,6 @@ export function App(props: AppProps) {
         context={{ canAct: !!intents, pair: pairMarked, jobRunning, drillRunning: drill?.state === 'running' || drill?.state === 'connecting', readOnly }}
       />
     </Box>
+    </LayerHandlers.Provider>
   );
 }

@@ -130,6 +130,22 @@ describe('the typed confirmation', () => {
     });
   }
 
+  it('takes the keys that arrive right after the one that opened it, before the screen has caught up', async () => {
+    const m = mount();
+    cleanup = m.unmount;
+    // three reads in a row, with no turn of the event loop between them for React's effects
+    m.stdin.write('s');
+    m.stdin.write('n');
+    m.stdin.write('o');
+    await until(() => m.frame().includes('> no▌'), 'no typed into the confirmation');
+    // Enter closes it ("no" starts nothing); the keys right after go to the panes again
+    m.stdin.write('\r');
+    m.stdin.write('j');
+    await until(() => m.store.getState().ui.selected === R1, 'j moves once it has closed');
+    expect(m.store.getState().ui.prompt).toBeUndefined();
+    expect(m.asked).toEqual([]);
+  });
+
   it('the keys after the one that opened it in the same chunk do not act underneath', async () => {
     const m = mount();
     cleanup = m.unmount;

@@ -2,7 +2,7 @@
 // (type yes), a drill (type yes), or the failover wizard's plan (type the candidate). One shape, so one layer takes
 // its keys.
 import type { Key } from 'ink';
-import { useApp, useConsole } from '../context.js';
+import { useConsole } from '../context.js';
 import { confirmActionFor } from '../keys.js';
 import type { WizardScroll } from './use-wizard-scroll.js';
 
@@ -19,10 +19,16 @@ export interface Confirmation {
   key?(input: string, key: Key): boolean;
 }
 
-export function useConfirmation(scrollWizard: WizardScroll): Confirmation | undefined {
+/** The confirmation pending in the store when it is called (a key may arrive before the screen caught up). */
+export function useConfirmation(scrollWizard: WizardScroll): () => Confirmation | undefined {
   const { store, actions, intents } = useConsole();
-  const pending = useApp((s) => (s.wizard?.phase === 'confirm' ? 'failover' : s.ui.prompt?.kind));
-  if (!pending) return undefined;
+  return () => {
+    const s = store.getState();
+    const pending = s.wizard?.phase === 'confirm' ? 'failover' : s.ui.prompt?.kind;
+    return pending ? confirmation(pending) : undefined;
+  };
+
+  function confirmation(pending: Confirmation['kind']): Confirmation {
   if (pending === 'failover') {
     return {
       kind: pending,
@@ -70,4 +76,5 @@ export function useConfirmation(scrollWizard: WizardScroll): Confirmation | unde
     },
     cancel: () => actions.back(),
   };
+  }
 }

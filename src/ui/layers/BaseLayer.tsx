@@ -1,11 +1,11 @@
 // The console's base layer: the panes on screen (topology, failover wizard, details, event log) and the keys of the
 // key table, each to the focused pane. A dangerous key with --read-only does nothing and says so in one line.
-import { useInput } from 'ink';
 import { focusedPane } from '../../store/state.js';
 import { useConsole } from '../context.js';
 import type { WizardScroll } from '../hooks/use-wizard-scroll.js';
 import { actionsFor, bindingOf, readOnlyRefusal, type ActionId } from '../keys.js';
 import { WIZARD_ENDED } from '../wizard-view.js';
+import { topLayer, useLayerInput } from './layer-input.js';
 
 export interface BaseLayerProps {
   isActive: boolean;
@@ -105,16 +105,16 @@ export function BaseLayer(props: BaseLayerProps) {
     }
   };
 
-  useInput(
+  useLayerInput(
+    'base',
     (input, key) => {
       // keys sent together arrive as one chunk; a key that opens another layer (help, a typed confirmation) ends it
       for (const action of actionsFor(input, key)) {
         dispatch(action);
-        const { ui, wizard } = store.getState();
-        if (ui.help || ui.prompt || wizard?.phase === 'confirm') return;
+        if (topLayer(store.getState()) !== 'base') return;
       }
     },
-    { isActive: props.isActive },
+    props.isActive,
   );
   return null;
 }

@@ -1,13 +1,14 @@
 // The one typed-confirmation layer: while a dangerous action waits for its word (yes, or the failover's
 // candidate), it takes every key until Enter or Esc. The pane that asked draws the question and the > line.
-import { useInput } from 'ink';
 import type { Confirmation } from '../hooks/use-confirmation.js';
 import { readConfirmInput } from '../typed-confirm.js';
+import { useLayerInput } from './layer-input.js';
 
-export function ConfirmLayer(props: { isActive: boolean; confirmation: Confirmation | undefined; onQuit: () => void }) {
-  const c = props.confirmation;
-  useInput(
+export function ConfirmLayer(props: { isActive: boolean; pending: () => Confirmation | undefined; onQuit: () => void }) {
+  useLayerInput(
+    'confirm',
     (input, key) => {
+      const c = props.pending();
       if (!c) return;
       const r = readConfirmInput(input, key);
       if (r.kind === 'quit') return props.onQuit();
@@ -24,7 +25,7 @@ export function ConfirmLayer(props: { isActive: boolean; confirmation: Confirmat
           return c.cancel();
       }
     },
-    { isActive: props.isActive && !!c },
+    props.isActive,
   );
   return null;
 }

@@ -1,14 +1,15 @@
 // The ? help as a layer over the console: it draws the key table and takes the keys while it is open (? or Esc
 // close it, q quits; every other key does nothing underneath it).
 import React from 'react';
-import { useInput } from 'ink';
 import { useConsole } from '../context.js';
 import { actionsFor } from '../keys.js';
 import { HelpOverlay } from '../panes/HelpOverlay.js';
+import { useLayerInput } from './layer-input.js';
 
 export function HelpLayer(props: { isActive: boolean; width: number; height: number; onQuit: () => void }) {
   const { actions } = useConsole();
-  useInput(
+  useLayerInput(
+    'help',
     (input, key) => {
       for (const action of actionsFor(input, key)) {
         if (action === 'quit') return props.onQuit();
@@ -16,7 +17,7 @@ export function HelpLayer(props: { isActive: boolean; width: number; height: num
         if (action === 'help' || action === 'back') return actions.toggleHelp();
       }
     },
-    { isActive: props.isActive },
+    props.isActive,
   );
   return <HelpOverlay width={props.width} height={props.height} />;
 }
