@@ -77,41 +77,41 @@ export function App(props: AppProps) {
   const footerMode: FooterMode = !wizard || ui.help || ui.prompt ? 'normal' : wizard.phase === 'confirm' ? 'wizard-confirm' : WIZARD_ENDED.has(wizard.phase) ? 'wizard-ended' : 'wizard-running';
   return (
     <LayerHandlers.Provider value={handlers}>
-    <Box flexDirection="column" width={columns} height={height}>
-      <Header width={columns} now={now} title={props.title} />
-      <BaseLayer isActive={top === 'base'} onQuit={props.onQuit} wide={wide} bottom={bottom} scrollWizard={scrollWizard} />
-      <ConfirmLayer isActive={top === 'confirm'} pending={pendingConfirmation} onQuit={props.onQuit} />
-      {ui.help ? (
-        <HelpLayer isActive={top === 'help'} width={columns} height={height - 3} onQuit={props.onQuit} />
-      ) : (
-        <>
-          <TopologyPane width={columns} height={layout.topo} focused={focus === 'topology'} now={now} />
-          {showJob && layout.job ? <ReplicationPane width={columns} height={layout.job} now={now} /> : null}
-          {showDrill && layout.drill ? <DrillPane width={columns} height={layout.drill} now={now} drill={drill} /> : null}
-          {bottomVisible && wizardView ? (
-            <Box flexDirection="row" height={bottom}>
-              <WizardPane width={wizardWidth} height={bottom} layout={wizardView} focused={focus === 'wizard' || wizard?.phase === 'confirm'} />
-              {wide ? <EventLog width={sideWidth(columns)} height={bottom} focused={focus === 'log'} /> : null}
-            </Box>
-          ) : bottomVisible ? (
-            <Box flexDirection="row" height={bottom}>
-              {ui.detail ? (
-                <DetailPane width={wide ? Math.floor(columns / 2) : columns} height={bottom} focused={focus === 'detail'} now={now} />
-              ) : null}
-              {!ui.detail || wide ? (
-                <EventLog width={ui.detail ? columns - Math.floor(columns / 2) : columns} height={bottom} focused={focus === 'log'} />
-              ) : null}
-            </Box>
-          ) : null}
-        </>
-      )}
-      <Footer
-        width={columns}
-        now={now}
-        mode={footerMode}
-        context={{ canAct: !!intents, pair: pairMarked, jobRunning, drillRunning: drill?.state === 'running' || drill?.state === 'connecting', readOnly }}
-      />
-    </Box>
+      <Box flexDirection="column" width={columns} height={height}>
+        <Header width={columns} now={now} title={props.title} />
+        <BaseLayer isActive={top === 'base'} onQuit={props.onQuit} wide={wide} bottom={bottom} scrollWizard={scrollWizard} />
+        <ConfirmLayer isActive={top === 'confirm'} pending={pendingConfirmation} onQuit={props.onQuit} />
+        {ui.help ? (
+          <HelpLayer isActive={top === 'help'} width={columns} height={height - 3} onQuit={props.onQuit} />
+        ) : (
+          <>
+            <TopologyPane width={columns} height={layout.topo} focused={focus === 'topology'} now={now} />
+            {showJob && layout.job ? <ReplicationPane width={columns} height={layout.job} now={now} /> : null}
+            {showDrill && layout.drill ? <DrillPane width={columns} height={layout.drill} now={now} drill={drill} /> : null}
+            {bottomVisible && wizardView ? (
+              <Box flexDirection="row" height={bottom}>
+                <WizardPane width={wizardWidth} height={bottom} layout={wizardView} focused={focus === 'wizard' || wizard?.phase === 'confirm'} />
+                {wide ? <EventLog width={sideWidth(columns)} height={bottom} focused={focus === 'log'} /> : null}
+              </Box>
+            ) : bottomVisible ? (
+              <Box flexDirection="row" height={bottom}>
+                {ui.detail ? (
+                  <DetailPane width={wide ? Math.floor(columns / 2) : columns} height={bottom} focused={focus === 'detail'} now={now} />
+                ) : null}
+                {!ui.detail || wide ? (
+                  <EventLog width={ui.detail ? columns - Math.floor(columns / 2) : columns} height={bottom} focused={focus === 'log'} />
+                ) : null}
+              </Box>
+            ) : null}
+          </>
+        )}
+        <Footer
+          width={columns}
+          now={now}
+          mode={footerMode}
+          context={{ canAct: !!intents, pair: pairMarked, jobRunning, drillRunning: drill?.state === 'running' || drill?.state === 'connecting', readOnly }}
+        />
+      </Box>
     </LayerHandlers.Provider>
   );
 }

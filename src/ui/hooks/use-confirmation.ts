@@ -2,7 +2,8 @@
 // (type yes), a drill (type yes), or the failover wizard's plan (type the candidate). One shape, so one layer takes
 // its keys.
 import type { Key } from 'ink';
-import { useConsole } from '../context.js';
+import type { AppState } from '../../store/state.js';
+import { useConsole, type ConsoleContext } from '../context.js';
 import { confirmActionFor } from '../keys.js';
 import type { WizardScroll } from './use-wizard-scroll.js';
 
@@ -19,51 +20,59 @@ export interface Confirmation {
   key?(input: string, key: Key): boolean;
 }
 
+/** What is waiting for a typed word in this state, if anything. */
+export function pendingKind(s: AppState): Confirmation['kind'] | undefined {
+  return s.wizard?.phase === 'confirm' ? 'failover' : s.ui.prompt?.kind;
+}
+
 /** The confirmation pending in the store when it is called (a key may arrive before the screen caught up). */
 export function useConfirmation(scrollWizard: WizardScroll): () => Confirmation | undefined {
-  const { store, actions, intents } = useConsole();
+  const ctx = useConsole();
   return () => {
-    const s = store.getState();
-    const pending = s.wizard?.phase === 'confirm' ? 'failover' : s.ui.prompt?.kind;
-    return pending ? confirmation(pending) : undefined;
+    const kind = pendingKind(ctx.store.getState());
+    return kind === 'failover' ? failoverConfirmation(ctx, scrollWizard) : kind ? yesConfirmation(ctx, kind) : undefined;
   };
+}
 
-  function confirmation(pending: Confirmation['kind']): Confirmation {
-  if (pending === 'failover') {
-    return {
-      kind: pending,
-      type: (text) => actions.typeWizard(text),
-      erase: () => actions.eraseWizard(),
-      submit: () => intents?.answerFailover(actions.takeWizardTyped()),
-      cancel: () => {
-        actions.takeWizardTyped();
-        intents?.answerFailover('');
-      },
-      key: (input, key) => {
-        switch (confirmActionFor(input, key)) {
-          case 'drillAlongside':
-            actions.toggleWizardDrill();
-            return true;
-          case 'up':
-            scrollWizard(-1);
-            return true;
-          case 'down':
-            scrollWizard(1);
-            return true;
-          case 'pageUp':
-            scrollWizard('-page');
-            return true;
-          case 'pageDown':
-            scrollWizard('page');
-            return true;
-          default:
-            return false;
-        }
-      },
-    };
-  }
+/** The failover wizard's: type the candidate; Tab a drill alongside; arrows and pages scroll the plan. */
+function failoverConfirmation({ actions, intents }: ConsoleContext, scrollWizard: WizardScroll): Confirmation {
   return {
-    kind: pending,
+    kind: 'failover',
+    type: (text) => actions.typeWizard(text),
+    erase: () => actions.eraseWizard(),
+    submit: () => intents?.answerFailover(actions.takeWizardTyped()),
+    cancel: () => {
+      actions.takeWizardTyped();
+      intents?.answerFailover('');
+    },
+    key: (input, key) => {
+      switch (confirmActionFor(input, key)) {
+        case 'drillAlongside':
+          actions.toggleWizardDrill();
+          return true;
+        case 'up':
+          scrollWizard(-1);
+          return true;
+        case 'down':
+          scrollWizard(1);
+          return true;
+        case 'pageUp':
+          scrollWizard('-page');
+          return true;
+        case 'pageDown':
+          scrollWizard('page');
+          return true;
+        default:
+          return false;
+      }
+    },
+  };
+}
+
+/** A snapshot's, a live replication's or a drill's: type yes. */
+function yesConfirmation({ store, actions, intents }: ConsoleContext, kind: Confirmation['kind']): Confirmation {
+  return {
+    kind,
     type: (text) => actions.typePrompt(text),
     erase: () => actions.erasePrompt(),
     submit: () => {
@@ -76,5 +85,4 @@ export function useConfirmation(scrollWizard: WizardScroll): () => Confirmation 
     },
     cancel: () => actions.back(),
   };
-  }
 }

@@ -6,6 +6,7 @@ import { createContext, useContext, useLayoutEffect } from 'react';
 import { useInput, type Key } from 'ink';
 import type { AppState } from '../../store/state.js';
 import { useConsole } from '../context.js';
+import { pendingKind } from '../hooks/use-confirmation.js';
 
 export type LayerId = 'help' | 'confirm' | 'base';
 export type InputHandler = (input: string, key: Key) => void;
@@ -13,7 +14,7 @@ export type InputHandler = (input: string, key: Key) => void;
 /** The layer that takes keys now: the ? help over everything, then a typed confirmation, then the panes. */
 export function topLayer(s: AppState): LayerId {
   if (s.ui.help) return 'help';
-  if (s.wizard?.phase === 'confirm' || s.ui.prompt) return 'confirm';
+  if (pendingKind(s)) return 'confirm';
   return 'base';
 }
 
