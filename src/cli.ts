@@ -156,7 +156,7 @@ async function liveConsole(monitor: TopologyMonitor, a: ConnectionArgs, conn: Co
   const started = monitor.start();
   started.catch(() => undefined);
   try {
-    await runConsole(store, { title: extra.title, intents });
+    await runConsole(store, { title: extra.title, intents, readOnly: extra.readOnly });
   } finally {
     runner.stop();
     wizard.cancel();
@@ -222,6 +222,8 @@ interface ConsoleExtra {
   title?: string;
   /** replication source and target marked from the start (the migration lab's master and target) */
   pair?: { source?: string; target?: string };
+  /** --read-only: no key changes anything on a server */
+  readOnly?: boolean;
 }
 
 async function consoleCommand(a: ConnectionArgs, extra: ConsoleExtra = {}): Promise<number> {
@@ -247,7 +249,7 @@ async function labCommand(c: Extract<Command, { kind: 'lab' }>): Promise<number>
     };
     const target = lab.targetEntry();
     const pair = target ? { source: lab.server('master').address, target } : undefined;
-    return await consoleCommand(args, { labels: lab.labels(), title: `lab ${c.preset}`, pair });
+    return await consoleCommand(args, { labels: lab.labels(), title: `lab ${c.preset}`, pair, readOnly: c.readOnly });
   } finally {
     await lab.stop();
   }
@@ -277,7 +279,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'topology':
         return await topology(cmd);
       case 'console':
-        return await consoleCommand(cmd);
+        return await consoleCommand(cmd, { readOnly: cmd.readOnly });
       case 'lab':
         return await labCommand(cmd);
       case 'replicate':

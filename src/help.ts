@@ -45,6 +45,7 @@ Console keys: ↑↓/jk move · Enter details · Tab pane · PgUp/PgDn log · S/
 Discovers every node reachable from the endpoints (replicas and chains through INFO replication,
 Sentinels through their hello channel or --sentinel, cluster nodes through CLUSTER NODES) and shows them
 live. When stdout is not a terminal it prints the topology as text, then one line per event, until stopped.
+  --read-only          watch only: s, l, d and f (everything that writes or moves a role) are hidden and refused
 
 ${CONNECTION}`,
   topology: `cutover topology ENDPOINT… [--json] [options]
@@ -92,7 +93,7 @@ Live replication (--mode live: the data, then every change; --mode liveonly: cha
                            (a bad checksum found at its end then leaves a partial target: said, exit 1)
   Meters a second: source/applied offset, lag bytes, event age p50/p99, queue, ops/s, resyncs (NDJSON "live")
 Exit codes: 0 copied and identical · 1 differences or failed keys · 2 refused (nothing written) · 130 stopped by Ctrl-C`,
-  lab: `cutover lab [--preset replication|migration|cluster] [--keys N] [--workload] [--interval D]
+  lab: `cutover lab [--preset replication|migration|cluster] [--keys N] [--workload] [--interval D] [--read-only]
 
 Starts real redis-server / redis-sentinel processes on free 127.0.0.1 ports and opens the console on them;
 everything is stopped and removed when the console exits.
@@ -101,6 +102,7 @@ everything is stopped and removed when the console exits.
   cluster      six nodes: three masters, three replicas, all 16384 slots
   --keys N     load N mixed keys into the source (strings, hashes, lists, sets, zsets, streams; a third with TTLs)
   --workload   keep a light write load on the source so the screen moves
+  --read-only  the console watches only: s, l, d and f are hidden and refused (the lab itself still loads and writes)
 Redis comes from PATH, or from Debian's packages fetched into the project's .redis/ folder.`,
   drill: DRILL_HELP,
   failover: FAILOVER_HELP,

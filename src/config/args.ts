@@ -35,9 +35,9 @@ export function defaultTimeout(intervalMs: number): number {
 export type Command =
   | { kind: 'help'; topic?: string }
   | { kind: 'version' }
-  | ({ kind: 'console' } & ConnectionArgs)
+  | ({ kind: 'console'; readOnly: boolean } & ConnectionArgs)
   | ({ kind: 'topology'; json: boolean } & ConnectionArgs)
-  | { kind: 'lab'; preset: Preset; keys: number; workload: boolean; intervalMs: number }
+  | { kind: 'lab'; preset: Preset; keys: number; workload: boolean; intervalMs: number; readOnly: boolean }
   | ({ kind: 'replicate' } & ReplicateArgs)
   | ({ kind: 'drill' } & DrillArgs)
   | ({ kind: 'failover' } & FailoverArgs)
@@ -101,6 +101,7 @@ const CONNECTION_OPTIONS = {
   insecure: { type: 'boolean' },
   user: { type: 'string' },
   json: { type: 'boolean' },
+  'read-only': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -109,6 +110,7 @@ const LAB_OPTIONS = {
   keys: { type: 'string' },
   workload: { type: 'boolean' },
   interval: { type: 'string' },
+  'read-only': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -139,6 +141,7 @@ function connectionArgs(command: 'console' | 'topology', argv: string[], env: No
   const { values: v, positionals } = parse(argv, CONNECTION_OPTIONS, command);
   if (v.help) return { kind: 'help', topic: command };
   if (v.json && command !== 'topology') throw new InputError(`--json is for 'cutover topology': the console draws, or prints plain text when not on a terminal`);
+  if (v['read-only'] && command !== 'console') throw new InputError(`--read-only is for 'cutover console' and 'cutover lab': 'cutover topology' only reads anyway`);
   const defaults: EndpointDefaults = { tls: !!v.tls, password: env.REDISCLI_AUTH || undefined, username: v.user };
   const entries = positionals.map((p) => parseEndpoint(p, defaults));
   const sentinels = (v.sentinel ?? []).map((s) => parseEndpoint(s, { tls: defaults.tls }));
@@ -153,7 +156,7 @@ function connectionArgs(command: 'console' | 'topology', argv: string[], env: No
   const intervalMs = v.interval ? parseDuration(v.interval, '--interval') : 1000;
   return {
     kind: command,
-    ...(command === 'topology' ? { json: !!v.json } : {}),
+    ...(command === 'topology' ? { json: !!v.json } : { readOnly: !!v['read-only'] }),
     entries: all,
     sentinelEntries: sentinels.length,
     masterName: v['master-name'],
@@ -361,6 +364,7 @@ function labArgs(argv: string[]): Command {
     keys,
     workload: !!v.workload,
     intervalMs: v.interval ? parseDuration(v.interval, '--interval') : 1000,
+    readOnly: !!v['read-only'],
   };
 }
 

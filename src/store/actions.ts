@@ -38,6 +38,11 @@ export function uiActions(store: AppStore) {
     note(level: LogEntry['level'], message: string) {
       store.setState((s) => ({ log: [...s.log, { at: Date.now(), level, kind: 'info' as const, message }].slice(-LOG_CAPACITY), ui: { ...s.ui, logScroll: 0 } }));
     },
+    /** A key refused (--read-only): one line in the event log, and for a few seconds in place of the footer's keys. */
+    refuse(message: string) {
+      const at = Date.now();
+      store.setState((s) => ({ log: [...s.log, { at, level: 'warn' as const, kind: 'info' as const, message }].slice(-LOG_CAPACITY), ui: { ...s.ui, logScroll: 0, toast: { text: message, at } } }));
+    },
     dismissDrill,
     scrollLog(delta: number) {
       const s = store.getState();

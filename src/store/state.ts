@@ -47,6 +47,8 @@ export interface UiState {
   wizardScroll?: number;
   /** a typed confirmation under way: what it is for, and what has been typed (a drill: on which node) */
   prompt?: { kind: JobKind | 'drill'; typed: string; node?: string };
+  /** a line the footer shows for a few seconds instead of the keys (what a key could not do) */
+  toast?: { text: string; at: number };
 }
 
 /**

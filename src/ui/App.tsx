@@ -1,22 +1,28 @@
-// The console: header, topology, details or event log, footer; keys dispatched from the one key table.
+// The console: header, topology, details or event log, footer. Keys go to the top layer only (Ink's useInput with
+// isActive): the ? help over everything, then a typed confirmation, then the base layer of panes.
 import React, { useMemo } from 'react';
-import { Box, useInput } from 'ink';
+import { Box } from 'ink';
 import { focusedPane } from '../store/state.js';
 import { useApp, useConsole } from './context.js';
+import { useConfirmation } from './hooks/use-confirmation.js';
 import { useNow } from './hooks/use-now.js';
 import { useSize } from './hooks/use-size.js';
-import { actionsFor, confirmActionFor, type ActionId, type FooterMode } from './keys.js';
+import { useWizardScroll } from './hooks/use-wizard-scroll.js';
+import type { FooterMode } from './keys.js';
+import { BaseLayer } from './layers/BaseLayer.js';
+import { ConfirmLayer } from './layers/ConfirmLayer.js';
+import { HelpLayer } from './layers/HelpLayer.js';
+import { LayerHandlers, topLayer, type InputHandler, type LayerId } from './layers/layer-input.js';
 import { consoleLayout } from './layout.js';
 import { DetailPane } from './panes/DetailPane.js';
 import { DrillPane, drillPaneHeight } from './panes/DrillPane.js';
 import { EventLog } from './panes/EventLog.js';
 import { Footer } from './panes/Footer.js';
 import { Header } from './panes/Header.js';
-import { HelpOverlay } from './panes/HelpOverlay.js';
 import { ReplicationPane, replicationPaneHeight } from './panes/ReplicationPane.js';
 import { TopologyPane } from './panes/TopologyPane.js';
 import { WizardPane } from './panes/WizardPane.js';
-import { WIZARD_ENDED, wizardLayout, wizardMinHeight, wizardWindow } from './wizard-view.js';
+import { WIZARD_ENDED, wizardLayout, wizardMinHeight } from './wizard-view.js';
 
 export interface AppProps {
   onQuit: () => void;
@@ -32,7 +38,7 @@ const WIDE = 120;
 const sideWidth = (columns: number) => Math.min(48, Math.floor(columns * 0.3));
 
 export function App(props: AppProps) {
-  const { actions, store, intents } = useConsole();
+  const { intents, readOnly } = useConsole();
   const { columns, rows } = useSize(props.size);
   const now = useNow();
   const ui = useApp((s) => s.ui);
@@ -62,180 +68,50 @@ export function App(props: AppProps) {
   const { height, bottom } = layout;
   const bottomVisible = bottom >= 3;
   const focus = focusedPane(ui, wide, !!wizard);
-
-  const startIfAsked = (asked: { kind: 'snapshot' | 'compare' | 'live' | 'drill'; node?: string } | undefined) => {
-    const { pair } = store.getState().ui;
-    if (asked?.kind === 'drill') {
-      if (asked.node) intents?.startDrill(asked.node);
-    } else if (asked && pair.source && pair.target) intents?.startJob(asked.kind, pair.source, pair.target);
-  };
-  /** Scrolls the wizard's text by `delta` lines from where it is on screen now. */
-  const scrollWizard = (delta: number | 'page' | '-page') => {
-    if (!wizardView) return;
-    const win = wizardWindow(wizardView, bottom, store.getState().ui.wizardScroll);
-    const step = delta === 'page' ? Math.max(1, win.room - 1) : delta === '-page' ? -Math.max(1, win.room - 1) : delta;
-    actions.scrollWizard(Math.min(win.maxTop, Math.max(0, win.top + step)));
-  };
-  /** f on a Sentinel: the wizard for the master it watches, when that master is on screen; otherwise, what to select. */
-  const failoverTarget = (id: string): string | undefined => {
-    const s = store.getState();
-    const node = s.nodes[id];
-    if (!node || node.role !== 'sentinel') return id;
-    const name = node.label ?? node.id;
-    const watched = (node.sentinel?.masters ?? []).map((m) => ({ name: m.name, id: `${m.host}:${m.port}` }));
-    const onScreen = watched.filter((m) => s.nodes[m.id]);
-    if (onScreen.length === 1) {
-      const m = s.nodes[onScreen[0].id];
-      actions.note('info', `failover of ${onScreen[0].name}'s master ${m.label ? `${m.label} ` : ''}${m.id} (f on Sentinel ${name}; f on a replica picks the one to promote)`);
-      return m.id;
-    }
-    actions.note(
-      'warn',
-      watched.length === 0
-        ? `f on Sentinel ${name}: it watches no master yet; select a master (or the replica to promote), then f`
-        : `f on Sentinel ${name}: select the master of ${watched.map((m) => m.name).join(' or ')} (or the replica to promote), then f`,
-    );
-    return undefined;
-  };
-  const dispatch = (action: ActionId): void => {
-    const ui = store.getState().ui;
-    if (action === 'quit') return props.onQuit();
-    if (ui.help && action !== 'help' && action !== 'back') return;
-    const focused = focusedPane(ui, wide, !!store.getState().wizard);
-    const page = Math.max(1, bottom - 3);
-    switch (action) {
-      case 'up':
-        if (focused === 'wizard') return scrollWizard(-1);
-        return focused === 'log' ? actions.scrollLog(1) : focused === 'detail' ? actions.scrollDetail(-1) : actions.move(-1);
-      case 'down':
-        if (focused === 'wizard') return scrollWizard(1);
-        return focused === 'log' ? actions.scrollLog(-1) : focused === 'detail' ? actions.scrollDetail(1) : actions.move(1);
-      case 'pageUp':
-        if (focused === 'wizard') return scrollWizard('-page');
-        return focused === 'detail' ? actions.scrollDetail(-page) : actions.scrollLog(page);
-      case 'pageDown':
-        if (focused === 'wizard') return scrollWizard('page');
-        return focused === 'detail' ? actions.scrollDetail(page) : actions.scrollLog(-page);
-      case 'details':
-        return actions.toggleDetail();
-      case 'focus':
-        return actions.cycleFocus(wide);
-      case 'help':
-        return actions.toggleHelp();
-      case 'back':
-        return actions.back();
-      case 'markSource':
-        return actions.markSource();
-      case 'markTarget':
-        return actions.markTarget();
-      case 'snapshot':
-      case 'compare':
-      case 'live':
-        if (intents && actions.askJob(action)) startIfAsked({ kind: action });
-        return;
-      case 'drill': {
-        if (!intents) return;
-        const d = store.getState().drill;
-        if (d && (d.state === 'running' || d.state === 'connecting')) return intents.stopDrill();
-        return actions.askDrill();
-      }
-      case 'failover': {
-        const w = store.getState().wizard;
-        if (!intents || (w && !WIZARD_ENDED.has(w.phase)) || !ui.selected) return;
-        const id = failoverTarget(ui.selected);
-        if (!id) return;
-        actions.focus('wizard');
-        return intents.startFailover(id);
-      }
-      case 'stopJob': {
-        const w = store.getState().wizard;
-        if (w?.phase === 'running') return intents?.cancelFailover();
-        return intents?.stopJob();
-      }
-    }
-  };
-  useInput((input, key) => {
-    // the failover wizard's confirmation takes every key until Enter or Esc (arrows and pages scroll its plan)
-    const w = store.getState().wizard;
-    if (w?.phase === 'confirm') {
-      if (key.ctrl && input === 'c') return props.onQuit();
-      switch (confirmActionFor(input, key)) {
-        case 'drillAlongside':
-          return actions.toggleWizardDrill();
-        case 'decline':
-          actions.takeWizardTyped();
-          return intents?.answerFailover('');
-        case 'run':
-          return intents?.answerFailover(actions.takeWizardTyped());
-        case 'up':
-          return scrollWizard(-1);
-        case 'down':
-          return scrollWizard(1);
-        case 'pageUp':
-          return scrollWizard('-page');
-        case 'pageDown':
-          return scrollWizard('page');
-      }
-      if (input.includes('\r')) {
-        // "word⏎" typed quickly arrives as one chunk
-        actions.typeWizard(input.slice(0, input.indexOf('\r')));
-        return intents?.answerFailover(actions.takeWizardTyped());
-      }
-      if (key.backspace || key.delete) return actions.eraseWizard();
-      if (input && !key.ctrl && !key.meta) return actions.typeWizard(input);
-      return;
-    }
-    if (w && WIZARD_ENDED.has(w.phase) && key.escape && !store.getState().ui.help && !store.getState().ui.prompt) return actions.closeWizard();
-    // a typed confirmation takes every key until Enter or Esc
-    if (store.getState().ui.prompt) {
-      if (key.return) return startIfAsked(actions.submitPrompt());
-      if (input.includes('\r')) {
-        // "yes⏎" typed quickly arrives as one chunk
-        actions.typePrompt(input.slice(0, input.indexOf('\r')));
-        return startIfAsked(actions.submitPrompt());
-      }
-      if (key.escape) return actions.back();
-      if (key.backspace || key.delete) return actions.erasePrompt();
-      if (key.ctrl && input === 'c') return props.onQuit();
-      if (input && !key.ctrl && !key.meta) return actions.typePrompt(input);
-      return;
-    }
-    for (const action of actionsFor(input, key)) dispatch(action);
-  });
+  const scrollWizard = useWizardScroll(wizardView, bottom);
+  const pendingConfirmation = useConfirmation(scrollWizard);
+  // the one layer that takes keys now
+  const top = useApp(topLayer);
+  const handlers = useMemo(() => new Map<LayerId, InputHandler>(), []);
 
   const footerMode: FooterMode = !wizard || ui.help || ui.prompt ? 'normal' : wizard.phase === 'confirm' ? 'wizard-confirm' : WIZARD_ENDED.has(wizard.phase) ? 'wizard-ended' : 'wizard-running';
   return (
-    <Box flexDirection="column" width={columns} height={height}>
-      <Header width={columns} now={now} title={props.title} />
-      {ui.help ? (
-        <HelpOverlay width={columns} height={height - 3} />
-      ) : (
-        <>
-          <TopologyPane width={columns} height={layout.topo} focused={focus === 'topology'} now={now} />
-          {showJob && layout.job ? <ReplicationPane width={columns} height={layout.job} now={now} /> : null}
-          {showDrill && layout.drill ? <DrillPane width={columns} height={layout.drill} now={now} drill={drill} /> : null}
-          {bottomVisible && wizardView ? (
-            <Box flexDirection="row" height={bottom}>
-              <WizardPane width={wizardWidth} height={bottom} layout={wizardView} focused={focus === 'wizard' || wizard?.phase === 'confirm'} />
-              {wide ? <EventLog width={sideWidth(columns)} height={bottom} focused={focus === 'log'} /> : null}
-            </Box>
-          ) : bottomVisible ? (
-            <Box flexDirection="row" height={bottom}>
-              {ui.detail ? (
-                <DetailPane width={wide ? Math.floor(columns / 2) : columns} height={bottom} focused={focus === 'detail'} now={now} />
-              ) : null}
-              {!ui.detail || wide ? (
-                <EventLog width={ui.detail ? columns - Math.floor(columns / 2) : columns} height={bottom} focused={focus === 'log'} />
-              ) : null}
-            </Box>
-          ) : null}
-        </>
-      )}
-      <Footer
-        width={columns}
-        mode={footerMode}
-        context={{ canAct: !!intents, pair: pairMarked, jobRunning, drillRunning: drill?.state === 'running' || drill?.state === 'connecting' }}
-      />
-    </Box>
+    <LayerHandlers.Provider value={handlers}>
+      <Box flexDirection="column" width={columns} height={height}>
+        <Header width={columns} now={now} title={props.title} />
+        <BaseLayer isActive={top === 'base'} onQuit={props.onQuit} wide={wide} bottom={bottom} scrollWizard={scrollWizard} />
+        <ConfirmLayer isActive={top === 'confirm'} pending={pendingConfirmation} onQuit={props.onQuit} />
+        {ui.help ? (
+          <HelpLayer isActive={top === 'help'} width={columns} height={height - 3} onQuit={props.onQuit} />
+        ) : (
+          <>
+            <TopologyPane width={columns} height={layout.topo} focused={focus === 'topology'} now={now} />
+            {showJob && layout.job ? <ReplicationPane width={columns} height={layout.job} now={now} /> : null}
+            {showDrill && layout.drill ? <DrillPane width={columns} height={layout.drill} now={now} drill={drill} /> : null}
+            {bottomVisible && wizardView ? (
+              <Box flexDirection="row" height={bottom}>
+                <WizardPane width={wizardWidth} height={bottom} layout={wizardView} focused={focus === 'wizard' || wizard?.phase === 'confirm'} />
+                {wide ? <EventLog width={sideWidth(columns)} height={bottom} focused={focus === 'log'} /> : null}
+              </Box>
+            ) : bottomVisible ? (
+              <Box flexDirection="row" height={bottom}>
+                {ui.detail ? (
+                  <DetailPane width={wide ? Math.floor(columns / 2) : columns} height={bottom} focused={focus === 'detail'} now={now} />
+                ) : null}
+                {!ui.detail || wide ? (
+                  <EventLog width={ui.detail ? columns - Math.floor(columns / 2) : columns} height={bottom} focused={focus === 'log'} />
+                ) : null}
+              </Box>
+            ) : null}
+          </>
+        )}
+        <Footer
+          width={columns}
+          now={now}
+          mode={footerMode}
+          context={{ canAct: !!intents, pair: pairMarked, jobRunning, drillRunning: drill?.state === 'running' || drill?.state === 'connecting', readOnly }}
+        />
+      </Box>
+    </LayerHandlers.Provider>
   );
 }

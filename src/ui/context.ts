@@ -26,6 +26,8 @@ export interface ConsoleContext {
   actions: UiActions;
   theme: Theme;
   intents?: ConsoleIntents;
+  /** started with --read-only: the dangerous keys are hidden and refused */
+  readOnly?: boolean;
 }
 
 export const Ctx = createContext<ConsoleContext | null>(null);

@@ -33,6 +33,8 @@ export interface FooterContext {
   jobRunning: boolean;
   /** a drill is running (d stops it) */
   drillRunning: boolean;
+  /** started with --read-only: the dangerous keys are not offered */
+  readOnly?: boolean;
 }
 
 /** A key in the console's footer: its word, and its rank when the width runs short (0 is kept first). */
@@ -54,8 +56,45 @@ export interface KeyBinding<A extends string = ActionId> {
   /** short words for the footer while a failover wizard is on screen */
   wizardHint?: Partial<Record<Exclude<FooterMode, 'normal'>, string>>;
   help: string;
-  match: (input: string, key: Key) => boolean;
+  /**
+   * the key writes to a server, changes a role or stops what does: it asks for a typed confirmation first (or stops
+   * what one started), and with --read-only it is hidden from the footer and the help and refused with one line
+   */
+  dangerous?: boolean;
+  /** what the key does, in the line that refuses it with --read-only */
+  name?: string;
+  /** the keys that do it: a character as typed, or a named key */
+  keys: KeyName[];
 }
+
+/** A character as typed ('k', 'S', '?'), or a key by its name. */
+export type KeyName = 'up' | 'down' | 'pageUp' | 'pageDown' | 'return' | 'tab' | 'escape' | 'ctrl+c' | (string & {});
+
+/** Whether the key pressed is `name`: a plain character never matches with Ctrl or Meta held (Ctrl-C is not c). */
+export function keyIs(name: KeyName, input: string, key: Key): boolean {
+  switch (name) {
+    case 'up':
+      return key.upArrow;
+    case 'down':
+      return key.downArrow;
+    case 'pageUp':
+      return key.pageUp;
+    case 'pageDown':
+      return key.pageDown;
+    case 'return':
+      return key.return;
+    case 'tab':
+      return key.tab;
+    case 'escape':
+      return key.escape;
+    case 'ctrl+c':
+      return key.ctrl && input === 'c';
+    default:
+      return input === name && !key.ctrl && !key.meta;
+  }
+}
+
+const matches = (b: { keys: KeyName[] }, input: string, key: Key) => b.keys.some((k) => keyIs(k, input, key));
 
 /** s, c and l: a pair is marked and no job runs (otherwise they do nothing). */
 const pairJob = (c: FooterContext) => c.canAct && c.pair && !c.jobRunning;
@@ -63,44 +102,44 @@ const pairJob = (c: FooterContext) => c.canAct && c.pair && !c.jobRunning;
 export const KEY_TABLE: KeyBinding[] = [
   {
     action: 'up', label: '↑/k', footerKey: '↑↓/jk', footer: () => ({ hint: 'move', priority: 3 }), wizardHint: { 'wizard-running': 'scroll', 'wizard-ended': 'scroll' },
-    help: 'select the node above; with the failover wizard, the details or the event log focused: scroll it', match: (i, k) => k.upArrow || i === 'k',
+    help: 'select the node above; with the failover wizard, the details or the event log focused: scroll it', keys: ['up', 'k'],
   },
-  { action: 'down', label: '↓/j', help: 'select the node below; with the failover wizard, the details or the event log focused: scroll it', match: (i, k) => k.downArrow || i === 'j' },
+  { action: 'down', label: '↓/j', help: 'select the node below; with the failover wizard, the details or the event log focused: scroll it', keys: ['down', 'j'] },
   {
     action: 'pageUp', label: 'PgUp', footerKey: 'PgUp/PgDn', wizardHint: { 'wizard-running': 'page', 'wizard-ended': 'page' },
-    help: 'scroll the focused pane (failover wizard, details, event log) a page back; with the topology focused, the event log', match: (_i, k) => k.pageUp,
+    help: 'scroll the focused pane (failover wizard, details, event log) a page back; with the topology focused, the event log', keys: ['pageUp'],
   },
-  { action: 'pageDown', label: 'PgDn', help: 'scroll the focused pane a page forward; with the topology focused, the event log', match: (_i, k) => k.pageDown },
-  { action: 'details', label: 'Enter', footer: () => ({ hint: 'details', priority: 6 }), help: "open or close the selected node's details", match: (_i, k) => k.return },
-  { action: 'focus', label: 'Tab', wizardHint: { 'wizard-running': 'pane', 'wizard-ended': 'pane' }, help: 'move between the panes on screen (topology, failover wizard, details, event log)', match: (_i, k) => k.tab },
-  { action: 'markSource', label: 'S', footerKey: 'S/T', footer: (c) => ({ hint: 'source/target', priority: c.pair ? 8 : 4 }), help: 'mark the selected node as the replication source', match: (i) => i === 'S' },
-  { action: 'markTarget', label: 'T', help: 'mark the selected node as the replication target', match: (i) => i === 'T' },
-  { action: 'snapshot', label: 's', footer: (c) => (pairJob(c) ? { hint: 'snapshot', priority: 4 } : undefined), help: 'copy source → target (snapshot, then verify); asks you to type yes', match: (i) => i === 's' },
-  { action: 'compare', label: 'c', footer: (c) => (pairJob(c) ? { hint: 'compare', priority: 4 } : undefined), help: 'compare source and target key by key (reads only)', match: (i) => i === 'c' },
-  { action: 'live', label: 'l', footer: (c) => (pairJob(c) ? { hint: 'live', priority: 4 } : undefined), help: 'live replication source → target: its data by PSYNC, then every change, until x; asks you to type yes', match: (i) => i === 'l' },
-  { action: 'drill', label: 'd', footer: (c) => (!c.canAct ? undefined : c.drillRunning ? { hint: 'stop drill', priority: 2 } : { hint: 'drill', priority: 7 }), help: "start a drill on the selected node's deployment (consistency checker: writes cutover:drill:* counters; asks you to type yes), or stop it", match: (i) => i === 'd' },
-  { action: 'failover', label: 'f', footer: (c) => (c.canAct ? { hint: 'failover', priority: 5 } : undefined), help: "failover wizard for the selected node: a replica is promoted (a master, or a Sentinel's master: the best candidate); preflight checks and every command shown first, you type the candidate to run it; x stops it after the current step", match: (i) => i === 'f' },
-  { action: 'stopJob', label: 'x', footer: (c) => (c.jobRunning ? { hint: 'stop', priority: 2 } : undefined), wizardHint: { 'wizard-running': 'stop after this step' }, help: 'stop the running job (a snapshot writes what it read; a live stream applies what it received), or the failover after its current step', match: (i) => i === 'x' },
-  { action: 'help', label: '?', footer: () => ({ hint: 'help', priority: 0 }), wizardHint: { 'wizard-running': 'help', 'wizard-ended': 'help' }, help: 'show or hide this help', match: (i) => i === '?' },
-  { action: 'back', label: 'Esc', wizardHint: { 'wizard-ended': 'close' }, help: "close the help, the details, a finished failover wizard, then a finished drill's pane", match: (_i, k) => k.escape },
-  { action: 'quit', label: 'q', footer: () => ({ hint: 'quit', priority: 1 }), wizardHint: { 'wizard-running': 'quit', 'wizard-ended': 'quit' }, help: 'quit (Ctrl-C too); a lab is torn down', match: (i, k) => i === 'q' || (k.ctrl && i === 'c') },
+  { action: 'pageDown', label: 'PgDn', help: 'scroll the focused pane a page forward; with the topology focused, the event log', keys: ['pageDown'] },
+  { action: 'details', label: 'Enter', footer: () => ({ hint: 'details', priority: 6 }), help: "open or close the selected node's details", keys: ['return'] },
+  { action: 'focus', label: 'Tab', wizardHint: { 'wizard-running': 'pane', 'wizard-ended': 'pane' }, help: 'move between the panes on screen (topology, failover wizard, details, event log)', keys: ['tab'] },
+  { action: 'markSource', label: 'S', footerKey: 'S/T', footer: (c) => ({ hint: 'source/target', priority: c.pair ? 8 : 4 }), help: 'mark the selected node as the replication source', keys: ['S'] },
+  { action: 'markTarget', label: 'T', help: 'mark the selected node as the replication target', keys: ['T'] },
+  { action: 'snapshot', label: 's', footer: (c) => (pairJob(c) ? { hint: 'snapshot', priority: 4 } : undefined), help: 'copy source → target (snapshot, then verify); asks you to type yes', dangerous: true, name: 'snapshot', keys: ['s'] },
+  { action: 'compare', label: 'c', footer: (c) => (pairJob(c) ? { hint: 'compare', priority: 4 } : undefined), help: 'compare source and target key by key (reads only)', keys: ['c'] },
+  { action: 'live', label: 'l', footer: (c) => (pairJob(c) ? { hint: 'live', priority: 4 } : undefined), help: 'live replication source → target: its data by PSYNC, then every change, until x; asks you to type yes', dangerous: true, name: 'live replication', keys: ['l'] },
+  { action: 'drill', label: 'd', footer: (c) => (!c.canAct ? undefined : c.drillRunning ? { hint: 'stop drill', priority: 2 } : { hint: 'drill', priority: 7 }), help: "start a drill on the selected node's deployment (consistency checker: writes cutover:drill:* counters; asks you to type yes), or stop it", dangerous: true, name: 'drill', keys: ['d'] },
+  { action: 'failover', label: 'f', footer: (c) => (c.canAct ? { hint: 'failover', priority: 5 } : undefined), help: "failover wizard for the selected node: a replica is promoted (a master, or a Sentinel's master: the best candidate); preflight checks and every command shown first, you type the candidate to run it; x stops it after the current step", dangerous: true, name: 'failover', keys: ['f'] },
+  { action: 'stopJob', label: 'x', footer: (c) => (c.jobRunning ? { hint: 'stop', priority: 2 } : undefined), wizardHint: { 'wizard-running': 'stop after this step' }, help: 'stop the running job (a snapshot writes what it read; a live stream applies what it received), or the failover after its current step', keys: ['x'] },
+  { action: 'help', label: '?', footer: () => ({ hint: 'help', priority: 0 }), wizardHint: { 'wizard-running': 'help', 'wizard-ended': 'help' }, help: 'show or hide this help', keys: ['?'] },
+  { action: 'back', label: 'Esc', wizardHint: { 'wizard-ended': 'close' }, help: "close the help, the details, a finished failover wizard, then a finished drill's pane", keys: ['escape'] },
+  { action: 'quit', label: 'q', footer: () => ({ hint: 'quit', priority: 1 }), wizardHint: { 'wizard-running': 'quit', 'wizard-ended': 'quit' }, help: 'quit (Ctrl-C too); a lab is torn down', keys: ['q', 'ctrl+c'] },
 ];
 
 export type ConfirmActionId = 'run' | 'decline' | 'drillAlongside' | 'up' | 'down' | 'pageUp' | 'pageDown';
 
 /** The failover wizard's typed confirmation: every other key types into it. */
 export const CONFIRM_KEYS: KeyBinding<ConfirmActionId>[] = [
-  { action: 'run', label: 'Enter', wizardHint: { 'wizard-confirm': 'run' }, help: 'run it, once the candidate is typed', match: (_i, k) => k.return },
-  { action: 'decline', label: 'Esc', wizardHint: { 'wizard-confirm': 'nothing changes' }, help: 'nothing changes', match: (_i, k) => k.escape },
-  { action: 'drillAlongside', label: 'Tab', wizardHint: { 'wizard-confirm': 'drill' }, help: 'a drill alongside, or not', match: (_i, k) => k.tab },
-  { action: 'up', label: '↑', footerKey: '↑↓', wizardHint: { 'wizard-confirm': 'scroll' }, help: 'scroll the plan', match: (_i, k) => k.upArrow },
-  { action: 'down', label: '↓', help: 'scroll the plan', match: (_i, k) => k.downArrow },
-  { action: 'pageUp', label: 'PgUp', footerKey: 'PgUp/PgDn', wizardHint: { 'wizard-confirm': 'page' }, help: 'scroll it a page', match: (_i, k) => k.pageUp },
-  { action: 'pageDown', label: 'PgDn', help: 'scroll it a page', match: (_i, k) => k.pageDown },
+  { action: 'run', label: 'Enter', wizardHint: { 'wizard-confirm': 'run' }, help: 'run it, once the candidate is typed', keys: ['return'] },
+  { action: 'decline', label: 'Esc', wizardHint: { 'wizard-confirm': 'nothing changes' }, help: 'nothing changes', keys: ['escape'] },
+  { action: 'drillAlongside', label: 'Tab', wizardHint: { 'wizard-confirm': 'drill' }, help: 'a drill alongside, or not', keys: ['tab'] },
+  { action: 'up', label: '↑', footerKey: '↑↓', wizardHint: { 'wizard-confirm': 'scroll' }, help: 'scroll the plan', keys: ['up'] },
+  { action: 'down', label: '↓', help: 'scroll the plan', keys: ['down'] },
+  { action: 'pageUp', label: 'PgUp', footerKey: 'PgUp/PgDn', wizardHint: { 'wizard-confirm': 'page' }, help: 'scroll it a page', keys: ['pageUp'] },
+  { action: 'pageDown', label: 'PgDn', help: 'scroll it a page', keys: ['pageDown'] },
 ];
 
 export function confirmActionFor(input: string, key: Key): ConfirmActionId | undefined {
-  return CONFIRM_KEYS.find((b) => b.match(input, key))?.action;
+  return CONFIRM_KEYS.find((b) => matches(b, input, key))?.action;
 }
 
 /** One line for the help: the confirmation's keys. */
@@ -109,8 +148,29 @@ export function confirmHelp(): string {
   return `at the failover wizard's typed confirmation: type the candidate · ${keys.join(' · ')}`;
 }
 
+/** The binding of an action. */
+export function bindingOf(action: ActionId): KeyBinding {
+  return KEY_TABLE.find((b) => b.action === action)!;
+}
+
+/** The keys the console offers: all of them, or with --read-only those that change nothing. */
+export function offeredKeys(readOnly = false): KeyBinding[] {
+  return readOnly ? KEY_TABLE.filter((b) => !b.dangerous) : KEY_TABLE;
+}
+
+/** The one line a dangerous key gets with --read-only. */
+export function readOnlyRefusal(b: KeyBinding): string {
+  return `read-only: ${b.name ?? b.action} (${b.label}) is disabled (started with --read-only)`;
+}
+
+/** The help's line about --read-only: which keys it turned off. */
+export function readOnlyHelp(): string {
+  const off = KEY_TABLE.filter((b) => b.dangerous).map((b) => `${b.label} ${b.name ?? b.action}`);
+  return `READ-ONLY (started with --read-only): ${off.slice(0, -1).join(', ')} and ${off.at(-1)} are disabled; nothing on any server can be changed from this console`;
+}
+
 export function actionFor(input: string, key: Key): ActionId | undefined {
-  return KEY_TABLE.find((b) => b.match(input, key))?.action;
+  return KEY_TABLE.find((b) => matches(b, input, key))?.action;
 }
 
 /**
@@ -141,6 +201,7 @@ export function footerHints(mode: FooterMode = 'normal', ctx: FooterContext = ID
   const table: KeyBinding<string>[] = mode === 'wizard-confirm' ? CONFIRM_KEYS : KEY_TABLE;
   const all = table.flatMap((b, i) => {
     const key = b.footerKey ?? b.label;
+    if (ctx.readOnly && b.dangerous) return [];
     if (mode === 'normal') {
       const f = b.footer?.(ctx);
       return f ? [{ key, hint: f.hint, priority: f.priority, i }] : [];

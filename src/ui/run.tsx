@@ -5,13 +5,14 @@ import { uiActions } from '../store/actions.js';
 import type { AppStore } from '../store/store.js';
 import { App } from './App.js';
 import { Ctx, type ConsoleIntents } from './context.js';
+import { readOnlyIntents } from './read-only-intents.js';
 import { themeFor } from './theme.js';
 
 const ENTER_ALT = '\x1b[?1049h\x1b[H';
 const LEAVE_ALT = '\x1b[?25h\x1b[?1049l';
 
 /** Resolves when the operator quits. */
-export async function runConsole(store: AppStore, opts: { title?: string; intents?: ConsoleIntents } = {}): Promise<void> {
+export async function runConsole(store: AppStore, opts: { title?: string; intents?: ConsoleIntents; readOnly?: boolean } = {}): Promise<void> {
   const out = process.stdout;
   let restored = false;
   const restore = () => {
@@ -26,7 +27,7 @@ export async function runConsole(store: AppStore, opts: { title?: string; intent
   // a signal is a quit like q: the same clean way out, terminal restored
   const signals = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
   for (const s of signals) process.on(s, quit);
-  const ctx = { store, actions: uiActions(store), theme: themeFor(), intents: opts.intents };
+  const ctx = { store, actions: uiActions(store), theme: themeFor(), intents: opts.readOnly && opts.intents ? readOnlyIntents(opts.intents) : opts.intents, readOnly: !!opts.readOnly };
   const instance = render(
     <Ctx.Provider value={ctx}>
       <App onQuit={() => quit()} title={opts.title} />

@@ -6,6 +6,7 @@
 import { checkLine, stepTitle } from '../render/failover-text.js';
 import { seconds, wrapText } from '../render/format.js';
 import type { WizardState, WizardStep } from '../store/wizard.js';
+import { confirmField } from './typed-confirm.js';
 
 export type Tone = 'ok' | 'warn' | 'error' | 'muted';
 
@@ -77,8 +78,7 @@ export function wizardLayout(w: WizardState, typed: string, inner: number, now: 
   if (w.phase === 'confirm' && p) {
     push(pinned, `type ${p.confirmWord} and Enter to run it · Esc: nothing changes · Tab: drill alongside [${w.drill ? 'on' : 'off'}]`, width, { tone: 'warn', bold: true });
     // the typed word, its end in view when it is longer than the line
-    const field = `> ${typed}▌`;
-    pinned.push({ text: field.length > width ? `> …${field.slice(field.length - width + 3)}` : field });
+    pinned.push({ text: confirmField(typed, width) });
   } else if (w.phase === 'running') {
     pinned.push({ text: `running ${seconds((now - w.startedAt) / 1000)} · x stops after the current step (then the way back is shown)`, tone: 'muted' });
   } else if (WIZARD_ENDED.has(w.phase)) {

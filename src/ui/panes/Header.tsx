@@ -1,11 +1,11 @@
-// Always visible: what deployment this is, where we entered, the Redis version, the poll interval and how fresh the picture is.
+// Always visible: what deployment this is (READ-ONLY when started with --read-only), where we entered, the Redis version, the poll interval and how fresh the picture is.
 import React from 'react';
 import { Box, Text } from 'ink';
 import { seconds } from '../../render/format.js';
 import { useApp, useConsole } from '../context.js';
 
 export function Header(props: { width: number; now: number; title?: string }) {
-  const { theme } = useConsole();
+  const { theme, readOnly } = useConsole();
   const d = useApp((s) => s.deployment);
   const lastPollAt = useApp((s) => s.lastPollAt);
   const nodes = useApp((s) => s.nodes);
@@ -19,6 +19,11 @@ export function Header(props: { width: number; now: number; title?: string }) {
         <Text bold color={theme.accent}>
           cutover{props.title ? ` ${props.title}` : ''}
         </Text>
+        {readOnly ? (
+          <Text color={theme.warn} bold>
+            {' · READ-ONLY'}
+          </Text>
+        ) : null}
         <Text> · {d?.kind ?? 'discovering'} · entry {d?.entry.join(', ') ?? '…'}</Text>
       </Text>
       <Text wrap="truncate">

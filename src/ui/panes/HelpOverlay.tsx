@@ -1,8 +1,8 @@
-// ? help: every key from the key table, with what it does, wrapped to the width while there are rows for it.
+// ? help: every key from the key table (with --read-only, those that change nothing), with what it does, wrapped to the width while there are rows for it.
 import React from 'react';
 import { Text } from 'ink';
 import { wrapText } from '../../render/format.js';
-import { confirmHelp, KEY_TABLE } from '../keys.js';
+import { confirmHelp, offeredKeys, readOnlyHelp } from '../keys.js';
 import { useConsole } from '../context.js';
 import { Pane } from '../widgets/Pane.js';
 import { Line } from '../widgets/Table.js';
@@ -16,12 +16,14 @@ const LABEL = 8;
 
 /**
  * The help's lines for a pane `rows` tall and `width` wide inside its borders: each key on its own line first, then
- * the rest of their text wrapped (in table order) while rows are free, then the notes. A key whose text does not
+ * the rest of their text wrapped (in table order; with --read-only, what is off first) while rows are free, then the notes. A key whose text does not
  * all fit ends in "…".
  */
-export function helpLines(width: number, rows: number): Array<{ label?: string; text: string; muted?: boolean }> {
+export function helpLines(width: number, rows: number, readOnly = false): Array<{ label?: string; text: string; muted?: boolean }> {
   const room = Math.max(1, width - LABEL);
-  const entries = [...KEY_TABLE.map((b) => ({ label: b.label, text: b.help })), { label: 'wizard', text: confirmHelp() }];
+  const keys = offeredKeys(readOnly).map((b) => ({ label: b.label, text: b.help }));
+  // with --read-only, what is off comes first (and the wizard's confirmation cannot open)
+  const entries = readOnly ? [{ label: '', text: readOnlyHelp() }, ...keys] : [...keys, { label: 'wizard', text: confirmHelp() }];
   const wrapped = entries.map((e) => wrapText(e.text, room, ''));
   let free = rows - entries.length;
   const keep = wrapped.map((w) => {
@@ -41,8 +43,8 @@ export function helpLines(width: number, rows: number): Array<{ label?: string; 
 }
 
 export function HelpOverlay(props: { width: number; height: number }) {
-  const { theme } = useConsole();
-  const lines = helpLines(props.width - 2, props.height - 2);
+  const { theme, readOnly } = useConsole();
+  const lines = helpLines(props.width - 2, props.height - 2, readOnly);
   return (
     <Pane title="Help · keys (Esc or ? to close)" focused width={props.width} height={props.height}>
       {lines.map((l, i) => (

@@ -10,6 +10,7 @@ import { useApp, useConsole } from '../context.js';
 import { Pane } from '../widgets/Pane.js';
 import { meterCells } from '../widgets/meter.js';
 import { Line } from '../widgets/Table.js';
+import { confirmField } from '../typed-confirm.js';
 
 const SPINNER = ['◐', '◓', '◑', '◒'];
 
@@ -19,7 +20,7 @@ export function replicationPaneHeight(busy: boolean): number {
 }
 
 export function ReplicationPane(props: { width: number; height: number; now: number }) {
-  const { theme } = useConsole();
+  const { theme, readOnly } = useConsole();
   const job = useApp((s) => s.job);
   const pair = useApp((s) => s.ui.pair);
   const prompt = useApp((s) => s.ui.prompt);
@@ -46,7 +47,7 @@ export function ReplicationPane(props: { width: number; height: number; now: num
         {ask}
       </Text>,
     );
-    lines.push(<Text key="p3" wrap="truncate">{`> ${prompt.typed}▌`}</Text>);
+    lines.push(<Text key="p3" wrap="truncate">{confirmField(prompt.typed, inner)}</Text>);
   } else if (job) {
     const state = job.state === 'running' ? 'running · x stops it' : job.state === 'done' ? 'done' : job.state === 'stopped' ? 'STOPPED' : 'FAILED';
     lines.push(
@@ -90,7 +91,11 @@ export function ReplicationPane(props: { width: number; height: number; now: num
     lines.push(<Text key="n1" wrap="truncate">{pairText}</Text>);
     lines.push(
       <Text key="n2" color={theme.muted} wrap="truncate">
-        {pair.source && pair.target ? 's: snapshot · l: live (both ask first) · c: compare (reads only)' : 'select a node, then S to mark the source and T the target'}
+        {pair.source && pair.target
+          ? readOnly
+            ? 'c: compare (reads only) · snapshot and live replication are off (--read-only)'
+            : 's: snapshot · l: live (both ask first) · c: compare (reads only)'
+          : 'select a node, then S to mark the source and T the target'}
       </Text>,
     );
   }
