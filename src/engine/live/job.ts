@@ -369,6 +369,7 @@ export class LiveJob {
       rdbBigKeys: c.rdbBigKeys,
       filtered: c.filtered,
       failed: w.failed,
+      fallbacks: w.fallbacks,
       fullResyncs: c.fullResyncs,
       partialResyncs: c.partialResyncs,
       reconnects: c.reconnects + (n?.reconnects ?? 0) + w.retriedBatches,
