@@ -58,7 +58,7 @@ export function liveSummaryText(s: LiveSummary): string {
   ];
   if (st.source === 'psync') {
     lines.push(
-      `  offsets: source ${num(st.sourceOffset)}, applied ${num(st.appliedOffset)} (lag ${bytes(st.lagBytes)}) · resyncs: ${st.partialResyncs} partial, ${st.fullResyncs} full · reconnects ${st.reconnects}` +
+      `  offsets: source ${num(st.sourceOffset)}, ${st.receivedOffset || st.appliedOffset ? `applied ${num(st.appliedOffset)} (lag ${bytes(st.lagBytes)})` : 'nothing received'} · resyncs: ${st.partialResyncs} partial, ${st.fullResyncs} full · reconnects ${st.reconnects}` +
         (st.flushes ? ` · ${st.flushes} FLUSH seen` : '') +
         (st.splitTransactions ? ` · ${st.splitTransactions} transactions split over target masters` : ''),
     );

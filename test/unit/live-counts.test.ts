@@ -36,4 +36,11 @@ describe('what the NDJSON promises', () => {
     expect(text).toMatch(/10 keys from the RDB \(1 too big to hold, written in pieces; 2 written as typed commands: fallbacks\)/);
     expect(text).toMatch(/3 failed/);
   });
+
+  it('a stream that received nothing claims no applied offset in the terminal summary', () => {
+    const none = { ...stats, receivedOffset: 0, appliedOffset: 0, lagBytes: 2000 };
+    const text = liveSummaryText({ stats: none, elapsedMs: 100, stopped: false, reason: 'failed', refused: true, error: 'source … refused PSYNC' });
+    expect(text).toMatch(/offsets: source 2,000, nothing received · resyncs/);
+    expect(text).not.toMatch(/applied 0/);
+  });
 });

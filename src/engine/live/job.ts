@@ -44,6 +44,7 @@ export class LiveJob {
   private resyncing = false;
   private extraSaid = false;
   private checkpointError?: string;
+  private fullSyncSaid = new Set<string>();
 
   constructor(
     private readonly source: Side,
@@ -126,7 +127,13 @@ export class LiveJob {
       const address = addressOf(m);
       let from: StreamPosition | undefined = checkpoint[address];
       const fromCheckpoint = !!from;
-      if (from) this.log('info', `stream from ${address}: resuming from the checkpoint ${this.o.checkpoint} (replid ${from.replId.slice(0, 8)}…, offset ${from.offset}): the target already holds what was applied before`);
+      let fullSyncWhy: string | undefined;
+      if (from?.fullSync) {
+        // the target lacks something of this stream: a partial resync would skip it for good
+        this.log('warn', `stream from ${address}: the checkpoint ${this.o.checkpoint} asks for a full sync (${from.fullSync}): its whole dataset is applied again, not resumed from offset ${from.offset}`);
+        fullSyncWhy = `the checkpoint ${this.o.checkpoint} asked for it: ${from.fullSync}`;
+        from = undefined;
+      } else if (from) this.log('info', `stream from ${address}: resuming from the checkpoint ${this.o.checkpoint} (replid ${from.replId.slice(0, 8)}…, offset ${from.offset}): the target already holds what was applied before`);
       if (!from && this.o.mode === 'liveonly') from = await currentPosition(m);
       const s = new PsyncSource(
         {
@@ -139,6 +146,7 @@ export class LiveJob {
           ackIntervalMs: this.o.ackIntervalMs,
           from,
           fromCheckpoint,
+          fullSyncWhy,
           applyFirstRdb: this.o.mode === 'live',
           bigKeyBytes: this.o.memLimitBytes ?? BIG_KEY_BYTES,
           translate: {
@@ -265,6 +273,11 @@ export class LiveJob {
     for (const s of this.psync) {
       const p = s.position();
       if (p) c[s.address] = p;
+      // said once per stream: from now on the checkpoint asks for a full sync of it
+      if (p?.fullSync && !this.fullSyncSaid.has(s.address) && !/being applied/.test(p.fullSync)) {
+        this.fullSyncSaid.add(s.address);
+        this.log('warn', `stream from ${s.address}: ${p.fullSync}; the checkpoint ${this.o.checkpoint} now asks for a full sync at the next start (a partial resync would not bring back what the target lacks)`);
+      }
     }
     if (!Object.keys(c).length) return;
     try {
