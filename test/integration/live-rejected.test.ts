@@ -166,4 +166,21 @@ describe('live replication: a value the target rejects', () => {
     expect(await dst.redis.get('k')).toBe('from-stream');
     expect(master.syncs).toBe(1);
   });
+
+  it('SIGTERM while the target is down ends the run within a few seconds', async () => {
+    servers = new Servers();
+    const src = await servers.start('down-src');
+    const dst = await servers.start('down-dst');
+    const p = run(['replicate', '--source', src.server.address, '--target', dst.server.address, '--mode', 'live', '--json'], 30_000);
+    await until('streaming', () => /"phase":"streaming"/.test(p.out.stdout), 15_000);
+    await dst.server.kill();
+    for (let i = 0; i < 50; i++) await src.redis.set(`k:${i}`, 'v');
+    await until('the writer to see the target gone', () => /target 127\.0\.0\.1:\d+: .*(retrying|sending them again)/.test(p.out.stdout), 15_000);
+    const at = Date.now();
+    p.kill('SIGTERM');
+    const r = await p.done;
+    expect(r.killed).toBe(false);
+    expect(Date.now() - at).toBeLessThan(4000);
+    expect(r.code).toBe(130);
+  }, 40_000);
 });

@@ -15,6 +15,9 @@ import type { LiveEvent, LiveOptions, LiveStats, LiveSummary } from './types.js'
 import { TargetWriter } from './writer.js';
 
 const DEFAULT_QUIET_MS = 2000;
+/** stopping: how long the target may take to answer what was sent, at most, and without any reply */
+const DRAIN_MS = 5000;
+const DRAIN_STALL_MS = 1500;
 /** psync: an RDB key whose record passes this is read and written in pieces (--mem-limit overrides it) */
 export const BIG_KEY_BYTES = 8 * 1024 * 1024;
 
@@ -338,7 +341,7 @@ export class LiveJob {
     await Promise.all(this.psync.map((s) => s.stop()));
     if (this.notify && !this.stopped) await this.notify.release().catch(() => undefined);
     await this.notify?.stop();
-    if (!(await this.writer.drain(5000))) this.log('warn', `the target did not take everything within 5 s of stopping: ${this.writer.depth} operations left unwritten`);
+    if (!(await this.writer.drain(DRAIN_MS, DRAIN_STALL_MS))) this.log('warn', `the target did not take everything while stopping (5 s at most, 1.5 s without a reply): ${this.writer.depth} operations left unwritten${this.o.checkpoint ? '; the checkpoint holds only what it acknowledged' : ''}`);
     this.saveCheckpoint();
     this.writer.close();
   }

@@ -557,11 +557,16 @@ export class TargetWriter {
     this.joined.clear();
   }
 
-  /** Resolves when every lane's queue is empty and nothing is in flight, or after timeoutMs. */
-  async drain(timeoutMs: number): Promise<boolean> {
-    const end = Date.now() + timeoutMs;
+  /**
+   * Resolves true when every lane's queue is empty and nothing is in flight; false after timeoutMs, or once the
+   * target has answered nothing for stallMs (a target down: waiting longer changes nothing).
+   */
+  async drain(timeoutMs: number, stallMs = timeoutMs): Promise<boolean> {
+    const start = Date.now();
+    const end = start + timeoutMs;
     while (Date.now() < end) {
       if ([...this.lanes.values()].every((l) => l.length === 0) && this.bytes <= 0) return true;
+      if (Date.now() - Math.max(start, this.lastAppliedAt) >= stallMs) return false;
       await new Promise((r) => setTimeout(r, 20));
     }
     return false;
