@@ -62,6 +62,27 @@ describe('--checkpoint after writes the target refused', () => {
   }, 60_000);
 });
 
+describe('--checkpoint with liveonly after writes the target refused', () => {
+  it('the rerun syncs in full (the RDB applied), not from the current offset', async () => {
+    servers = new Servers();
+    const src = await servers.start('lock-src');
+    const dst = await servers.start('lock-dst', ['user reader on >reader-pw-7 ~* &* +@all -@write', 'user writer on >writer-pw-7 ~* &* +@all']);
+    const file = join(servers.dir, 'ck.json');
+    const target = (user: string) => `redis://${user}:${user}-pw-7@${dst.server.address}`;
+    const first = runCli(['replicate', '--mode', 'liveonly', '--source', src.server.address, '--target', target('reader'), '--checkpoint', file, '--idle-timeout', '2s', '--json']);
+    // the stream attached (cutover's replica on port 0): what is written now reaches it as commands
+    for (const end = Date.now() + 15_000; !/slave0:.*port=0,state=online/.test(await src.redis.info('replication')) && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 20; i++) await src.redis.set(`k:${i}`, `v${i}`);
+    const r1 = await first;
+    expect(r1.code).toBe(1);
+    expect((Object.values(JSON.parse(readFileSync(file, 'utf8')).streams)[0] as { fullSync?: string }).fullSync).toMatch(/NOPERM/);
+    const second = await runCli(['replicate', '--mode', 'liveonly', '--source', src.server.address, '--target', target('writer'), '--checkpoint', file, '--idle-timeout', '1s', '--json']);
+    expect(second.code).toBe(0);
+    expect(await dst.redis.dbsize()).toBe(20);
+    expect(await dst.redis.get('k:7')).toBe('v7');
+  }, 60_000);
+});
+
 describe('liveonly when the source refuses PSYNC', () => {
   it('claims no offset: nothing was received, nothing applied', async () => {
     servers = new Servers();

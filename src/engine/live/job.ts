@@ -137,7 +137,8 @@ export class LiveJob {
         fullSyncWhy = `the checkpoint ${this.o.checkpoint} asked for it: ${from.fullSync}`;
         from = undefined;
       } else if (from) this.log('info', `stream from ${address}: resuming from the checkpoint ${this.o.checkpoint} (replid ${from.replId.slice(0, 8)}…, offset ${from.offset}): the target already holds what was applied before`);
-      if (!from && this.o.mode === 'liveonly') from = await currentPosition(m);
+      // liveonly starts from now, unless the checkpoint asked for a full sync (the target lacks part of the data)
+      if (!from && !fullSyncWhy && this.o.mode === 'liveonly') from = await currentPosition(m);
       const s = new PsyncSource(
         {
           host: String(m.options.host),
