@@ -255,6 +255,10 @@ class Lane {
         const batch = this.take();
         await this.send(batch);
       }
+    } catch (err) {
+      // a fault of cutover's own, never a reason to send again: the run ends, loudly
+      this.dead = `target ${this.address}: the writer stopped on an internal error (${(err as Error).message}); what it had not written is left out`;
+      this.w.hooks.fatal?.(this.dead);
     } finally {
       this.running = false;
     }
@@ -295,6 +299,7 @@ class Lane {
     let last = '';
     for (let attempt = 0; ; attempt++) {
       if (this.closed) return undefined;
+      if (this.dead) return batch.map(() => this.dead!);
       if (attempt >= MAX_SENDS) {
         this.dead = `target ${this.address}: the same ${batch.length} operations were sent ${MAX_SENDS} times and the connection broke each time before their replies (${last}); stopping, as no resend changes that: look at the target's log`;
         this.w.hooks.fatal?.(this.dead);
