@@ -224,7 +224,7 @@ export class PsyncSource {
   /** An operation of sync `sync` was refused by the target (counted as failed by the writer). */
   private noteRefused(sync: number, message: string): void {
     if (sync !== this.fullSyncs || this.refused) return;
-    this.refused = `the target refused a write at offset ${this.client.offset} or before: ${message.slice(0, 200)}`;
+    this.refused = `a write of this stream is missing on the target (offset ${this.client.offset} or before): ${message.slice(0, 200)}`;
   }
 
   get queued(): number {
