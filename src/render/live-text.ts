@@ -40,17 +40,25 @@ export function liveLine(s: LiveStats): string {
   return `${PHASE[s.phase]} ▸ ${what} · ${liveMeters(s)}`;
 }
 
+/** " (1 too big to hold, written in pieces; 2 written as typed commands: fallbacks)", or nothing. */
+function rdbNotes(st: LiveStats): string {
+  const notes: string[] = [];
+  if (st.rdbBigKeys) notes.push(`${num(st.rdbBigKeys)} too big to hold, written in pieces`);
+  if (st.fallbacks) notes.push(`${num(st.fallbacks)} written as typed commands: fallbacks`);
+  return notes.length ? ` (${notes.join('; ')})` : '';
+}
+
 export function liveSummaryText(s: LiveSummary): string {
   const st = s.stats;
   const how = s.reason === 'idle' ? `idle for the --idle-timeout` : s.reason === 'stopped' ? 'stopped' : 'failed';
   const lines = [
     `live (${st.source}, ${how}): ${num(st.applied)} commands applied` +
-      (st.source === 'psync' ? `, ${num(st.rdbKeys)} keys from the ${st.fullResyncs ? 'last ' : ''}RDB${st.rdbBigKeys ? ` (${num(st.rdbBigKeys)} too big to hold, written in pieces)` : ''}, ${num(st.filtered)} left out by filters` : `, ${num(st.events)} events, ${num(st.droppedEvents)} dropped, ${st.overflows} queue overflows`) +
+      (st.source === 'psync' ? `, ${num(st.rdbKeys)} keys from the ${st.fullResyncs ? 'last ' : ''}RDB${rdbNotes(st)}, ${num(st.filtered)} left out by filters` : `, ${num(st.events)} events, ${num(st.droppedEvents)} dropped, ${st.overflows} queue overflows`) +
       `, ${num(st.failed)} failed in ${seconds(s.elapsedMs / 1000)}`,
   ];
   if (st.source === 'psync') {
     lines.push(
-      `  offsets: source ${num(st.sourceOffset)}, applied ${num(st.appliedOffset)} (lag ${bytes(st.lagBytes)}) · resyncs: ${st.partialResyncs} partial, ${st.fullResyncs} full · reconnects ${st.reconnects}` +
+      `  offsets: source ${num(st.sourceOffset)}, ${st.receivedOffset || st.appliedOffset ? `applied ${num(st.appliedOffset)} (lag ${bytes(st.lagBytes)})` : 'nothing received'} · resyncs: ${st.partialResyncs} partial, ${st.fullResyncs} full · reconnects ${st.reconnects}` +
         (st.flushes ? ` · ${st.flushes} FLUSH seen` : '') +
         (st.splitTransactions ? ` · ${st.splitTransactions} transactions split over target masters` : ''),
     );

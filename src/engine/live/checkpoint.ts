@@ -1,5 +1,10 @@
 // --checkpoint FILE: each stream's replication id and the offset applied to the target, so a restarted cutover
 // resumes by partial resync. Written to a temporary file and renamed over the old one: never half written.
+//
+// What it guarantees: a position without `fullSync` is one the target acknowledged with success, everything before
+// it included. When the target refused an operation of the stream (a user that may not write, a value it rejects),
+// or an RDB was being applied, the stream's entry carries `fullSync` (why): the next start does a full sync of that
+// stream (its RDB applied again with RESTORE … REPLACE), never a partial resync that would skip what is missing.
 import { accessSync, constants, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../../config/endpoint.js';
@@ -7,6 +12,8 @@ import { InputError } from '../../config/endpoint.js';
 export interface StreamPosition {
   replId: string;
   offset: number;
+  /** the target lacks something of this stream (why): the next start syncs it in full */
+  fullSync?: string;
 }
 
 /** source master "host:port" → where its stream was applied up to */
@@ -25,7 +32,10 @@ export function loadCheckpoint(file: string): Checkpoint {
     if (typeof parsed !== 'object' || !parsed || Array.isArray(parsed) || typeof (parsed.streams ?? {}) !== 'object') throw new Error('not a checkpoint');
     const out: Checkpoint = {};
     for (const [at, p] of Object.entries(parsed.streams ?? {})) {
-      if (typeof p?.replId === 'string' && /^[0-9a-f]{40}$/.test(p.replId) && Number.isSafeInteger(p.offset) && p.offset >= 0) out[at] = { replId: p.replId, offset: p.offset };
+      if (typeof p?.replId === 'string' && /^[0-9a-f]{40}$/.test(p.replId) && Number.isSafeInteger(p.offset) && p.offset >= 0) {
+        out[at] = { replId: p.replId, offset: p.offset };
+        if (p.fullSync !== undefined) out[at].fullSync = typeof p.fullSync === 'string' && p.fullSync ? p.fullSync : 'the checkpoint asks for it';
+      }
     }
     return out;
   } catch {

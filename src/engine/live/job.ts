@@ -15,6 +15,9 @@ import type { LiveEvent, LiveOptions, LiveStats, LiveSummary } from './types.js'
 import { TargetWriter } from './writer.js';
 
 const DEFAULT_QUIET_MS = 2000;
+/** stopping: how long the target may take to answer what was sent, at most, and without any reply */
+const DRAIN_MS = 5000;
+const DRAIN_STALL_MS = 1500;
 /** psync: an RDB key whose record passes this is read and written in pieces (--mem-limit overrides it) */
 export const BIG_KEY_BYTES = 8 * 1024 * 1024;
 
@@ -44,6 +47,7 @@ export class LiveJob {
   private resyncing = false;
   private extraSaid = false;
   private checkpointError?: string;
+  private fullSyncSaid = new Set<string>();
 
   constructor(
     private readonly source: Side,
@@ -126,8 +130,15 @@ export class LiveJob {
       const address = addressOf(m);
       let from: StreamPosition | undefined = checkpoint[address];
       const fromCheckpoint = !!from;
-      if (from) this.log('info', `stream from ${address}: resuming from the checkpoint ${this.o.checkpoint} (replid ${from.replId.slice(0, 8)}…, offset ${from.offset}): the target already holds what was applied before`);
-      if (!from && this.o.mode === 'liveonly') from = await currentPosition(m);
+      let fullSyncWhy: string | undefined;
+      if (from?.fullSync) {
+        // the target lacks something of this stream: a partial resync would skip it for good
+        this.log('warn', `stream from ${address}: the checkpoint ${this.o.checkpoint} asks for a full sync (${from.fullSync}): its whole dataset is applied again, not resumed from offset ${from.offset}`);
+        fullSyncWhy = `the checkpoint ${this.o.checkpoint} asked for it: ${from.fullSync}`;
+        from = undefined;
+      } else if (from) this.log('info', `stream from ${address}: resuming from the checkpoint ${this.o.checkpoint} (replid ${from.replId.slice(0, 8)}…, offset ${from.offset}): the target already holds what was applied before`);
+      // liveonly starts from now, unless the checkpoint asked for a full sync (the target lacks part of the data)
+      if (!from && !fullSyncWhy && this.o.mode === 'liveonly') from = await currentPosition(m);
       const s = new PsyncSource(
         {
           host: String(m.options.host),
@@ -139,6 +150,7 @@ export class LiveJob {
           ackIntervalMs: this.o.ackIntervalMs,
           from,
           fromCheckpoint,
+          fullSyncWhy,
           applyFirstRdb: this.o.mode === 'live',
           bigKeyBytes: this.o.memLimitBytes ?? BIG_KEY_BYTES,
           disklessLoad: this.o.disklessLoad,
@@ -266,6 +278,11 @@ export class LiveJob {
     for (const s of this.psync) {
       const p = s.position();
       if (p) c[s.address] = p;
+      // said once per stream: from now on the checkpoint asks for a full sync of it
+      if (p?.fullSync && !this.fullSyncSaid.has(s.address) && !/being applied/.test(p.fullSync)) {
+        this.fullSyncSaid.add(s.address);
+        this.log('warn', `stream from ${s.address}: ${p.fullSync}; the checkpoint ${this.o.checkpoint} now asks for a full sync at the next start (a partial resync would not bring back what the target lacks)`);
+      }
     }
     if (!Object.keys(c).length) return;
     try {
@@ -326,7 +343,7 @@ export class LiveJob {
     await Promise.all(this.psync.map((s) => s.stop()));
     if (this.notify && !this.stopped) await this.notify.release().catch(() => undefined);
     await this.notify?.stop();
-    if (!(await this.writer.drain(5000))) this.log('warn', `the target did not take everything within 5 s of stopping: ${this.writer.depth} operations left unwritten`);
+    if (!(await this.writer.drain(DRAIN_MS, DRAIN_STALL_MS))) this.log('warn', `the target did not take everything while stopping (5 s at most, 1.5 s without a reply): ${this.writer.depth} operations left unwritten${this.o.checkpoint ? '; the checkpoint holds only what it acknowledged' : ''}`);
     this.saveCheckpoint();
     this.writer.close();
   }
@@ -370,6 +387,7 @@ export class LiveJob {
       rdbBigKeys: c.rdbBigKeys,
       filtered: c.filtered,
       failed: w.failed,
+      fallbacks: w.fallbacks,
       fullResyncs: c.fullResyncs,
       partialResyncs: c.partialResyncs,
       reconnects: c.reconnects + (n?.reconnects ?? 0) + w.retriedBatches,

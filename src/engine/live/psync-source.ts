@@ -2,7 +2,10 @@
 // every command of its replication stream, in order, through the translator and the writer. Reconnects on its own
 // (PSYNC replid offset+1: a partial resync when the backlog still holds the gap, a full one otherwise).
 //
-// Offsets: `appliedOffset` only moves past a command once the target answered it and everything before it.
+// Offsets: `appliedOffset` only moves past a command once the target answered it and everything before it; it is
+// -1 until the source has sent something (a refused PSYNC claims no offset). An operation the target refused
+// (answered with an error) is counted as failed; from then on `position()` asks for a full sync, as it does while
+// an RDB is being applied: a checkpoint never lets a partial resync skip what the target lacks.
 import { keyPasses } from '../replicate/scan.js';
 import { PsyncClient, type PsyncEvent } from './psync/client.js';
 import { RdbSpool, streamSlot, type SpoolFindings } from './psync/rdb-spool.js';
@@ -38,6 +41,8 @@ export interface PsyncSourceOptions {
   from?: StreamPosition;
   /** `from` came from --checkpoint: a full resync instead of the partial one is a gap filled by the RDB, applied */
   fromCheckpoint?: boolean;
+  /** the checkpoint asked for a full sync (why): the first sync is one, said as such */
+  fullSyncWhy?: string;
   /** apply the first sync's RDB (false for liveonly: the stream alone) */
   applyFirstRdb: boolean;
   /** an RDB key still unfinished after this many bytes is read and written in pieces, never held whole */
@@ -104,6 +109,8 @@ export class PsyncSource {
   private resyncWhy?: string;
   /** full syncs so far: offsets only go back at one, so they tell the stream's operations apart */
   private fullSyncs = 0;
+  /** the target refused an operation of this sync (why): only a full sync brings what it lacks */
+  private refused?: string;
   /** reads of keys again from the source (a bare connection to this master, opened when first needed) */
   private reader?: Promise<RespConnection>;
   /** the RDB now arriving, kept in a file until it is whole and checked (not with --diskless-load) */
@@ -128,7 +135,7 @@ export class PsyncSource {
     this.address = `${o.host}:${o.port}`;
     this.translator = new StreamTranslator(o.translate, (level, message) => hooks.log(level, message));
     this.client = this.makeClient(o.from);
-    if (o.from) this.applied = o.from.offset;
+    this.resyncWhy = o.fullSyncWhy;
   }
 
   private makeClient(from?: StreamPosition): PsyncClient {
@@ -215,8 +222,9 @@ export class PsyncSource {
     if (!this.stopping) this.client.start();
   }
 
+  /** Replication offset received (-1: nothing yet; liveonly's start is not something received). */
   get receivedOffset(): number {
-    return this.client.offset;
+    return this.syncs > 0 ? this.client.offset : -1;
   }
 
   get replId(): string {
@@ -237,14 +245,26 @@ export class PsyncSource {
       this.head = 0;
     }
     // nothing waiting: PINGs and REPLCONFs after the last command are applied too
-    if (this.head >= this.tickets.length && !this.syncing && this.client.offset >= 0 && this.client.replId !== '?') this.applied = this.client.offset;
+    if (this.syncs > 0 && this.head >= this.tickets.length && !this.syncing && this.client.offset >= 0 && this.client.replId !== '?') this.applied = this.client.offset;
     return this.applied;
   }
 
-  /** Where the target stands, for a checkpoint: undefined before the first sync was applied. */
+  /**
+   * Where the target stands, for a checkpoint: undefined before the first sync was applied. With `fullSync` (why)
+   * when a partial resync from there would leave the target short: an RDB is being applied, or the target refused
+   * an operation of this sync.
+   */
   position(): StreamPosition | undefined {
     const offset = this.appliedOffset;
-    return offset >= 0 && /^[0-9a-f]{40}$/.test(this.client.replId) ? { replId: this.client.replId, offset } : undefined;
+    if (offset < 0 || !/^[0-9a-f]{40}$/.test(this.client.replId)) return undefined;
+    const fullSync = this.refused ?? (this.syncing ? 'a full sync was being applied' : undefined);
+    return fullSync ? { replId: this.client.replId, offset, fullSync } : { replId: this.client.replId, offset };
+  }
+
+  /** An operation of sync `sync` was refused by the target (counted as failed by the writer). */
+  private noteRefused(sync: number, message: string): void {
+    if (sync !== this.fullSyncs || this.refused) return;
+    this.refused = `a write of this stream is missing on the target (offset ${this.client.offset} or before): ${message.slice(0, 200)}`;
   }
 
   get queued(): number {
@@ -256,6 +276,8 @@ export class PsyncSource {
   }
 
   private push(op: WriteOp): void {
+    const sync = this.fullSyncs;
+    op.onFailed ??= (message) => this.noteRefused(sync, message);
     this.writer.push(op);
     if (this.writer.overHighWater) this.pause();
   }
@@ -268,6 +290,8 @@ export class PsyncSource {
         return this.onFullResync(e.replId, e.offset);
       case 'partial-resync':
         this.authRefusals = 0;
+        // the target holds everything up to here (a checkpoint's offset, or liveonly's start)
+        if (this.applied < 0 && !this.syncing) this.applied = e.offset;
         this.syncs++;
         this.backoff = 100;
         this.phase = 'streaming';
@@ -437,6 +461,7 @@ export class PsyncSource {
     this.syncs++;
     this.fullSyncs++;
     this.syncing = true;
+    this.refused = undefined;
     const first = this.syncs === 1;
     // liveonly's first sync: the stream alone, the RDB read and left out
     this.applyRdb = !first || this.o.applyFirstRdb || !!this.o.fromCheckpoint;
@@ -616,6 +641,7 @@ export class PsyncSource {
     } catch (err) {
       op.cmds = [];
       this.writer.counts.failed++;
+      op.onFailed?.(`reading a key again from the source failed: ${(err as Error).message}`);
       this.hooks.log('error', `stream from ${this.address}: reading ${r.key.toString('utf8').slice(0, 60)} again from the source failed (${(err as Error).message}): the target's value may differ (a verification shows it)`);
     }
   }

@@ -82,6 +82,8 @@ export interface LiveStats {
   rdbBigKeys: number;
   filtered: number;
   failed: number;
+  /** psync: RDB keys whose RESTORE the target refused for its format, written as typed commands instead (set by the job) */
+  fallbacks?: number;
   fullResyncs: number;
   partialResyncs: number;
   reconnects: number;

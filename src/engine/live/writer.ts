@@ -5,9 +5,15 @@
 // An operation is one command, or several applied atomically (MULTI/EXEC on one node: a source transaction).
 // Tickets tell the sources what has been applied: a ticket is done once the target replied to its operation.
 //
-// A connection that breaks is opened again (backoff 100 ms → 2 s) and the unanswered batch sent again. When the
-// target's run_id changed (it restarted, and may have lost what it was sent), the writer says so through
-// `onTargetRestart` instead of resending: the job then resyncs the sources in full.
+// A connection that breaks is opened again (backoff 100 ms → 2 s) and the unanswered batch sent again, at most
+// MAX_SENDS times: a batch that never gets its replies ends the run (`fatal`), never loops. When the target's run_id
+// changed (it restarted, and may have lost what it was sent), the writer says so through `onTargetRestart` instead
+// of resending: the job then resyncs the sources in full.
+//
+// An operation the target answers with an error is failed: counted, its key named in the log (the first 20), and
+// its `onFailed` told (a psync stream's checkpoint then asks for a full sync). A RESTORE refused for its format gets
+// its typed writes instead (a fallback); when those cannot be built either (a value that does not decode), the key
+// fails like any other: it never stops the batch around it.
 import type { Cluster } from 'ioredis';
 import { createRequire } from 'node:module';
 import { RespConnection, type Arg } from '../resp.js';
@@ -41,8 +47,10 @@ export interface WriteOp {
   broadcast?: boolean;
   /** ends the batch it is in: nothing after it shares its pipeline (the end of an RDB) */
   barrier?: boolean;
-  /** RESTORE of an RDB key: the typed writes to use when the target cannot read the payload's format (built then) */
+  /** RESTORE of an RDB key: the typed writes to use when the target cannot read the payload's format (built then; may throw) */
   fallback?: () => Cmd[] | undefined;
+  /** the target refused it (it is counted as failed): what the operation missed cannot come back by itself */
+  onFailed?: (message: string) => void;
   bytes: number;
   /** times it was sent again after a cluster redirection */
   attempts?: number;
@@ -92,6 +100,16 @@ const MAX_LOGGED_FAILURES = 20;
 /** errors from a cluster target that mean "not here, not now": the operation was not applied */
 const REDIRECTED = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN)\b/;
 const MAX_REDIRECTS = 10;
+/** times one batch is sent on connections that break before its replies come, before the run ends */
+export const MAX_SENDS = 10;
+
+/** The key an operation is about, as a log line names it. */
+export function keyName(op: Pick<WriteOp, 'keys'>): string {
+  const k = op.keys.find((x) => x !== undefined);
+  if (!k) return '';
+  const text = k.toString('utf8');
+  return ` on ${text.length > 100 ? `${text.slice(0, 100)}…` : text}`;
+}
 
 function isFormatError(message: string): boolean {
   return /DUMP payload version or checksum are wrong|Bad data format/i.test(message);
@@ -132,6 +150,16 @@ class Lane {
 
   push(op: WriteOp): void {
     this.queue.push(op);
+    if (!this.running) void this.run();
+  }
+
+  /** Puts operations ahead of everything waiting (a fallback's typed writes: before the stream's later commands). */
+  pushFront(ops: WriteOp[]): void {
+    if (!ops.length) return;
+    if (this.head >= ops.length) {
+      this.head -= ops.length;
+      ops.forEach((op, i) => (this.queue[this.head + i] = op));
+    } else this.queue.splice(this.head, 0, ...ops);
     if (!this.running) void this.run();
   }
 
@@ -227,6 +255,10 @@ class Lane {
         const batch = this.take();
         await this.send(batch);
       }
+    } catch (err) {
+      // a fault of cutover's own, never a reason to send again: the run ends, loudly
+      this.dead = `target ${this.address}: the writer stopped on an internal error (${(err as Error).message}); what it had not written is left out`;
+      this.w.hooks.fatal?.(this.dead);
     } finally {
       this.running = false;
     }
@@ -252,21 +284,42 @@ class Lane {
     return batch;
   }
 
-  /** Sends a batch until it is answered; a broken connection is opened again and the batch sent again. */
+  /**
+   * Sends a batch until it is answered; a broken connection is opened again and the batch sent again, MAX_SENDS
+   * times at most: then the run ends (fatal) and the batch is failed. Settling the replies is outside the network's
+   * try: what goes wrong there is never taken for a broken connection.
+   */
   private async send(batch: WriteOp[]): Promise<void> {
+    const errors = await this.exchange(batch);
+    if (errors) this.w.settle(batch, errors, this);
+  }
+
+  /** The batch's errors (undefined per op: applied; [] dropped), or undefined when closed. */
+  private async exchange(batch: WriteOp[]): Promise<Array<string | undefined> | undefined> {
+    let last = '';
     for (let attempt = 0; ; attempt++) {
-      if (this.closed) return;
+      if (this.closed) return undefined;
+      if (this.dead) return batch.map(() => this.dead!);
+      if (attempt >= MAX_SENDS) {
+        this.dead = `target ${this.address}: the same ${batch.length} operations were sent ${MAX_SENDS} times and the connection broke each time before their replies (${last}); stopping, as no resend changes that: look at the target's log`;
+        this.w.hooks.fatal?.(this.dead);
+        return batch.map(() => this.dead!);
+      }
+      if (attempt >= 2) {
+        await new Promise((r) => setTimeout(r, Math.min(1000, 100 * 2 ** (attempt - 2))));
+        if (this.closed) return undefined;
+      }
       const epoch = this.w.epoch;
       let conn: RespConnection;
       try {
         conn = await this.connect();
       } catch (err) {
         // counted as failed, never retried forever; otherwise closed
-        if (err instanceof PermanentError) return this.w.settle(batch, batch.map(() => err.message));
-        return;
+        if (err instanceof PermanentError) return batch.map(() => err.message);
+        return undefined;
       }
       // a target restart while connecting: the job resyncs in full and these operations are void
-      if (epoch !== this.w.epoch) return this.w.settle(batch, []);
+      if (epoch !== this.w.epoch) return [];
       const pipe = conn.pipeline();
       const spans: Array<[number, number]> = [];
       /** op index → where its SELECT is in the pipeline */
@@ -284,28 +337,30 @@ class Lane {
         // a transaction's answer is its EXEC's (an error queued inside makes EXEC fail with EXECABORT)
         spans.push([op.cmds.length > 1 ? pipe.length - 1 : start, pipe.length]);
       }
+      let replies: Awaited<ReturnType<typeof pipe.exec>>;
       try {
-        const replies = await pipe.exec();
-        const errors = spans.map(([a, b], n) => {
-          // a SELECT refused (a database the target no longer has): the op failed, and the next one selects again
-          const sel = selects.get(n);
-          if (sel !== undefined && replies[sel][0]) {
-            this.db = -1;
-            return `SELECT ${batch[n].db}: ${replies[sel][0]!.message}`;
-          }
-          for (let i = a; i < b; i++) {
-            const [err] = replies[i];
-            if (err) return err.message;
-          }
-          return undefined;
-        });
-        return this.w.settle(batch, errors);
+        replies = await pipe.exec();
       } catch (err) {
         this.db = -1;
-        if (this.closed) return;
-        if (attempt === 0) this.w.hooks.log('warn', `target ${this.address}: ${(err as Error).message} with ${batch.length} operations unanswered; sending them again`);
+        if (this.closed) return undefined;
+        last = (err as Error).message;
+        if (attempt === 0) this.w.hooks.log('warn', `target ${this.address}: ${last} with ${batch.length} operations unanswered; sending them again`);
         this.w.counts.retriedBatches++;
+        continue;
       }
+      return spans.map(([a, b], n) => {
+        // a SELECT refused (a database the target no longer has): the op failed, and the next one selects again
+        const sel = selects.get(n);
+        if (sel !== undefined && replies[sel][0]) {
+          this.db = -1;
+          return `SELECT ${batch[n].db}: ${replies[sel][0]!.message}`;
+        }
+        for (let i = a; i < b; i++) {
+          const [err] = replies[i];
+          if (err) return err.message;
+        }
+        return undefined;
+      });
     }
   }
 
@@ -414,27 +469,41 @@ export class TargetWriter {
     for (const idx of bySlot.values()) {
       const part: Ticket = { done: false, offset: -1, at: -1 };
       parts.push(part);
-      this.lane(this.ownerOf(op.keys[idx[0]])).push({ db: op.db, cmds: idx.map((i) => op.cmds[i]), keys: idx.map((i) => op.keys[i]), touched: op.touched && idx.map((i) => op.touched![i]), stream: op.stream, streamOffset: op.streamOffset, ticket: part, bytes: first ? op.bytes : 0 });
+      this.lane(this.ownerOf(op.keys[idx[0]])).push({ db: op.db, cmds: idx.map((i) => op.cmds[i]), keys: idx.map((i) => op.keys[i]), touched: op.touched && idx.map((i) => op.touched![i]), stream: op.stream, streamOffset: op.streamOffset, ticket: part, onFailed: op.onFailed, bytes: first ? op.bytes : 0 });
       first = false;
     }
     if (whole) this.joined.set(parts, whole);
   }
 
-  /** Replies for a batch: errors[i] is op i's first error (undefined: applied). Empty errors: dropped. */
-  settle(batch: WriteOp[], errors: Array<string | undefined>): void {
+  /** The typed writes for a RESTORE refused for its format; a message when they cannot be built (undefined: none). */
+  private fallbackOf(op: WriteOp, err: string): Cmd[] | string | undefined {
+    if (!op.fallback || !isFormatError(err)) return undefined;
+    try {
+      return op.fallback();
+    } catch (e) {
+      return `${err}; its typed writes cannot be built either: ${(e as Error).message}`;
+    }
+  }
+
+  /**
+   * Replies for a batch: errors[i] is op i's first error (undefined: applied). Empty errors: dropped. `lane`: the
+   * lane that sent it (a fallback's typed writes go first in its queue).
+   */
+  settle(batch: WriteOp[], errors: Array<string | undefined>, lane?: Lane): void {
     const now = performance.now();
     const dropped = errors.length === 0;
+    const fallbacks: WriteOp[] = [];
     batch.forEach((op, i) => {
       this.bytes -= op.bytes;
       if (dropped) return;
-      const err = errors[i];
-      const fallback = err && op.fallback && isFormatError(err) ? op.fallback() : undefined;
-      if (fallback) {
+      let err = errors[i];
+      const fallback = err ? this.fallbackOf(op, err) : undefined;
+      if (Array.isArray(fallback)) {
         this.counts.fallbacks++;
-        // the typed writes go first in this lane's queue: nothing on this key was sent after it (a barrier ends the RDB)
-        this.push({ db: op.db, cmds: fallback, keys: fallback.map(() => op.keys[0]), ticket: op.ticket, bytes: 0 });
+        fallbacks.push({ db: op.db, cmds: fallback, keys: fallback.map(() => op.keys[0]), ticket: op.ticket, onFailed: op.onFailed, bytes: 0 });
         return;
       }
+      if (typeof fallback === 'string') err = fallback;
       if (err && this.cluster && REDIRECTED.test(err) && (op.attempts ?? 0) < MAX_REDIRECTS) {
         // a resharding or a failover on the target: learn the slots again and send it again (never applied)
         this.counts.retriedOps++;
@@ -445,7 +514,9 @@ export class TargetWriter {
       }
       if (err) {
         this.counts.failed++;
-        if (this.loggedFailures++ < MAX_LOGGED_FAILURES) this.hooks.log('error', `target refused ${op.cmds.map((c) => c[0]).join(' ')}: ${err}`);
+        if (this.loggedFailures++ < MAX_LOGGED_FAILURES) this.hooks.log('error', `target refused ${op.cmds.map((c) => c[0]).join(' ')}${keyName(op)}: ${err}`);
+        if (this.loggedFailures === MAX_LOGGED_FAILURES + 1) this.hooks.log('error', `more operations refused by the target: counted as failed, not each said`);
+        op.onFailed?.(err);
       } else this.counts.applied += op.cmds.length;
       const t = op.ticket;
       if (t) {
@@ -453,6 +524,11 @@ export class TargetWriter {
         if (t.at >= 0) this.ages.add(now - t.at);
       }
     });
+    // the typed writes go first in the lane that sent the RESTORE: nothing on this key passes them, in their order
+    if (fallbacks.length) {
+      if (lane) lane.pushFront(fallbacks);
+      else for (const f of fallbacks) this.push(f);
+    }
     if (!dropped) this.lastAppliedAt = Date.now();
     for (const [parts, whole] of this.joined) {
       if (parts.every((p) => p.done)) {
@@ -486,11 +562,16 @@ export class TargetWriter {
     this.joined.clear();
   }
 
-  /** Resolves when every lane's queue is empty and nothing is in flight, or after timeoutMs. */
-  async drain(timeoutMs: number): Promise<boolean> {
-    const end = Date.now() + timeoutMs;
+  /**
+   * Resolves true when every lane's queue is empty and nothing is in flight; false after timeoutMs, or once the
+   * target has answered nothing for stallMs (a target down: waiting longer changes nothing).
+   */
+  async drain(timeoutMs: number, stallMs = timeoutMs): Promise<boolean> {
+    const start = Date.now();
+    const end = start + timeoutMs;
     while (Date.now() < end) {
       if ([...this.lanes.values()].every((l) => l.length === 0) && this.bytes <= 0) return true;
+      if (Date.now() - Math.max(start, this.lastAppliedAt) >= stallMs) return false;
       await new Promise((r) => setTimeout(r, 20));
     }
     return false;
