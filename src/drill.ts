@@ -4,7 +4,7 @@
 // 2 bad input. Ctrl-C / SIGTERM is the normal end of an open-ended drill (summary, then 0 or 1); a second one: 130.
 import type { DrillArgs } from './config/drill-args.js';
 import { redact } from './config/redact.js';
-import { DEFAULT_CONNECT, tlsSettings } from './engine/connect.js';
+import { DEFAULT_CONNECT, tlsSettings } from './engine/redis/connect.js';
 import { ConsistencyChecker } from './engine/drill/checker.js';
 import type { TargetSpec } from './engine/drill/target.js';
 import type { DrillEvent, DrillSummary } from './engine/drill/types.js';

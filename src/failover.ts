@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import type { FailoverArgs } from './config/failover-args.js';
 import { InputError, type Endpoint } from './config/endpoint.js';
 import { redact } from './config/redact.js';
-import { checkEndpoint, DEFAULT_CONNECT, tlsSettings, type ConnectOptions, type TlsFiles } from './engine/connect.js';
+import { checkEndpoint, DEFAULT_CONNECT, tlsSettings, type ConnectOptions, type TlsFiles } from './engine/redis/connect.js';
 import { prepareFailover } from './engine/failover/failover.js';
 import { defaultJournalPath, FileJournal, MemoryJournal, type Journal } from './engine/failover/journal.js';
 import { NodePool } from './engine/failover/pool.js';

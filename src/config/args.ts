@@ -1,7 +1,7 @@
 // Command-line words to a typed command. Every mistake is an InputError: one line, exit code 2.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError, parseEndpoint, type Endpoint, type EndpointDefaults } from './endpoint.js';
-import type { TlsFiles } from '../engine/connect.js';
+import type { TlsFiles } from '../engine/redis/connect.js';
 
 import { PRESETS, type Preset } from '../lab/presets.js';
 import { parseSlotRanges } from '../engine/replicate/scan.js';

@@ -11,7 +11,7 @@
 // a TTL need a second command (PEXPIRE), and streams one XADD per entry.
 import { createRequire } from 'node:module';
 import type { Cluster, Redis } from 'ioredis';
-import { RespConnection } from '../engine/resp.js';
+import { RespConnection } from '../engine/redis/resp.js';
 
 /** CRC16 slot of a key (hash tags honoured): the package ioredis itself uses. */
 const calculateSlot = createRequire(import.meta.url)('cluster-key-slot') as (key: string | Buffer) => number;

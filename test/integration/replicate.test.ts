@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseEndpoint } from '../../src/config/endpoint.js';
-import { DEFAULT_CONNECT } from '../../src/engine/connect.js';
+import { DEFAULT_CONNECT } from '../../src/engine/redis/connect.js';
 import { openSide } from '../../src/engine/replicate/side.js';
 import { SnapshotJob } from '../../src/engine/replicate/snapshot.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';

@@ -1,8 +1,8 @@
 // ReplyReader: RESP replies read as the chunks arrive, whatever the cut, in linear time (the compare's big replies:
 // HGETALL / SMEMBERS / LRANGE of millions of elements, DUMP / GET of hundreds of MB).
 import { describe, expect, it } from 'vitest';
-import { parseReplies, type Reply } from '../../src/engine/resp.js';
-import { ReplyReader } from '../../src/engine/resp-reader.js';
+import { parseReplies, type Reply } from '../../src/engine/redis/resp.js';
+import { ReplyReader } from '../../src/engine/redis/resp-reader.js';
 
 const show = (replies: Reply[]) => replies.map(([e, v]) => (e ? `error ${e.message}` : v));
 

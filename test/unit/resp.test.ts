@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Encoder, parseReplies } from '../../src/engine/resp.js';
+import { Encoder, parseReplies } from '../../src/engine/redis/resp.js';
 
 describe('parseReplies', () => {
   it('reads replies of every type, errors included', () => {

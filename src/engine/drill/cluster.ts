@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { Cluster } from 'ioredis';
 import { describeEndpoint, nodeId, type Endpoint } from '../../config/endpoint.js';
 import { describeDrillError } from './errors.js';
-import { describeError } from '../connect.js';
+import { describeError } from '../redis/connect.js';
 import type { DrillTarget, TargetHooks, TargetSpec } from './target.js';
 
 /** How long one node may take to give the slot map. */

@@ -11,7 +11,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { nodeId, type Endpoint } from '../../config/endpoint.js';
 import { describeDrillError } from './errors.js';
-import { describeError } from '../connect.js';
+import { describeError } from '../redis/connect.js';
 import type { DrillTarget, TargetHooks, TargetSpec } from './target.js';
 
 /** How often a subscription to a Sentinel that went away is tried again. */

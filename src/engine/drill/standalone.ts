@@ -4,7 +4,7 @@
 // up to its master at the start.
 import type { Redis } from 'ioredis';
 import { describeEndpoint, nodeId, type Endpoint } from '../../config/endpoint.js';
-import { describeError, makeClient } from '../connect.js';
+import { describeError, makeClient } from '../redis/connect.js';
 import { describeDrillError } from './errors.js';
 import { parseRole, pickMaster, type RoleReply } from './role.js';
 import { roleOf, sleep, type DrillTarget, type TargetHooks, type TargetSpec } from './target.js';

@@ -1,7 +1,7 @@
 // Where the checker's counters live: one interface over a standalone master (followed through role changes),
 // a master found through Sentinel, and a Redis Cluster. Which one is read from the entry point.
 import { InputError, nodeId, type Endpoint } from '../../config/endpoint.js';
-import { checkEndpoint, makeClient, type ConnectOptions } from '../connect.js';
+import { checkEndpoint, makeClient, type ConnectOptions } from '../redis/connect.js';
 import type { DrillMode } from './types.js';
 
 export interface DrillTarget {

@@ -12,7 +12,7 @@ import type { Cmd } from './writer.js';
 import { StreamTranslator, type TranslateOptions } from './translate.js';
 import type { StreamPosition } from './checkpoint.js';
 import type { TargetWriter, Ticket, WriteOp } from './writer.js';
-import { RespConnection } from '../resp.js';
+import { RespConnection } from '../redis/resp.js';
 
 /** A refusal of cutover's login that a retry will not change (the password was changed, the user removed). */
 const AUTH_REFUSED = /^AUTH: |WRONGPASS|NOAUTH|invalid (username-)?password/i;

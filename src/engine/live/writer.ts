@@ -10,8 +10,8 @@
 // `onTargetRestart` instead of resending: the job then resyncs the sources in full.
 import type { Cluster } from 'ioredis';
 import { createRequire } from 'node:module';
-import { RespConnection, type Arg } from '../resp.js';
-import { addressOf } from '../replicate/resp-pool.js';
+import { RespConnection, type Arg } from '../redis/resp.js';
+import { addressOf } from '../redis/resp-pool.js';
 import type { Side } from '../replicate/side.js';
 import { LatencyWindow } from './latency.js';
 

@@ -5,7 +5,7 @@
 // Nothing here is atomic: a key written to on the source while it is copied may arrive half old, half new (RIOT's
 // chunked reads are the same); the verification after the snapshot says so when it happens.
 import type { Cluster, Redis } from 'ioredis';
-import type { Arg } from '../resp.js';
+import type { Arg } from '../redis/resp.js';
 import { classifyType, EMPTY_STREAM_GROUP, MAX_BYTES_PER_COMMAND, MAX_ELEMENTS_PER_COMMAND } from './struct.js';
 import { firstByteDifference, parseScore, printable, Tally, ttlClose } from './struct-equals.js';
 import type { RedisType } from './types.js';

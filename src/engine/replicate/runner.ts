@@ -2,7 +2,7 @@
 // snapshot and its verification (or a compare), and reports everything as events. Stop() ends it cleanly.
 import { describeEndpoint, type Endpoint } from '../../config/endpoint.js';
 import { redact } from '../../config/redact.js';
-import { describeError, type ConnectOptions } from '../connect.js';
+import { describeError, type ConnectOptions } from '../redis/connect.js';
 import { Emitter } from '../emitter.js';
 import { CompareJob, summaryLine } from './compare.js';
 import { refusals } from './refusals.js';

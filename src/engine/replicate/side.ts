@@ -3,8 +3,8 @@
 import { createRequire } from 'node:module';
 import { Cluster, Redis } from 'ioredis';
 import { describeEndpoint, InputError, nodeId, type Endpoint } from '../../config/endpoint.js';
-import { makeClient, type ConnectOptions } from '../connect.js';
-import { RespConnection, type RespOptions } from '../resp.js';
+import { makeClient, type ConnectOptions } from '../redis/connect.js';
+import { RespConnection, type RespOptions } from '../redis/resp.js';
 import { parseInfo } from '../topology/parse-info.js';
 
 export type ReadFrom = 'master' | 'replica';

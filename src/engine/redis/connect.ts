@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { Redis, type RedisOptions } from 'ioredis';
-import { InputError, nodeId, type Endpoint } from '../config/endpoint.js';
-import { redact } from '../config/redact.js';
+import { InputError, nodeId, type Endpoint } from '../../config/endpoint.js';
+import { redact } from '../../config/redact.js';
 
 export interface TlsFiles {
   cacert?: string;
