@@ -9,13 +9,11 @@
 // target's run_id changed (it restarted, and may have lost what it was sent), the writer says so through
 // `onTargetRestart` instead of resending: the job then resyncs the sources in full.
 import type { Cluster } from 'ioredis';
-import { createRequire } from 'node:module';
 import { RespConnection, type Arg } from '../redis/resp.js';
 import { addressOf } from '../redis/resp-pool.js';
 import type { Side } from '../replicate/side.js';
 import { LatencyWindow } from './latency.js';
-
-const calculateSlot = createRequire(import.meta.url)('cluster-key-slot') as (key: string | Buffer) => number;
+import { calculateSlot } from '../redis/slot.js';
 
 export type Cmd = [name: string, ...args: Arg[]];
 

@@ -1,8 +1,6 @@
 // The scanner: SCAN over one master, binary-safe, with RIOT's filters; yields batches of key names.
-import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
-
-const calculateSlot = createRequire(import.meta.url)('cluster-key-slot') as (key: string | Buffer) => number;
+import { calculateSlot } from '../redis/slot.js';
 
 export interface ScanOptions {
   /** SCAN COUNT */

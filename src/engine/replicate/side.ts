@@ -1,11 +1,11 @@
 // One side of a replication, source or target: standalone or Redis Cluster, detected from the entry point.
 // A source may be read from replicas (--read-from replica): one replica of each master does the SCANs and reads.
-import { createRequire } from 'node:module';
 import { Cluster, Redis } from 'ioredis';
 import { describeEndpoint, InputError, nodeId, type Endpoint } from '../../config/endpoint.js';
 import { makeClient, type ConnectOptions } from '../redis/connect.js';
 import { RespConnection, type RespOptions } from '../redis/resp.js';
 import { parseInfo } from '../topology/parse-info.js';
+import { calculateSlot } from '../redis/slot.js';
 
 export type ReadFrom = 'master' | 'replica';
 
@@ -228,8 +228,6 @@ export async function keyspace(side: Side): Promise<Map<number, number>> {
   for (const [db, v] of Object.entries(info.server.keyspace ?? {})) if (v.keys > 0) out.set(Number(db), v.keys);
   return out;
 }
-
-const calculateSlot = createRequire(import.meta.url)('cluster-key-slot') as (key: string | Buffer) => number;
 
 /** Groups keys by the master that holds them, with the client that reads there (the master or its replica). */
 export function byOwner(side: Side, keys: Buffer[]): Array<{ client: Redis; keys: Buffer[]; index: number[] }> {

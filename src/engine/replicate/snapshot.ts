@@ -2,7 +2,6 @@
 // the dataset size. Every scanned key ends as written, vanished, skipped (with a reason) or failed (listed).
 // With a memory limit, a key whose MEMORY USAGE is above it is never read whole: the reader that met it copies
 // it in chunks itself (chunked.ts), one chunk in flight, while the writers go on with the rest.
-import { createRequire } from 'node:module';
 import type { Cluster, Redis } from 'ioredis';
 import type { RespConnection } from '../redis/resp.js';
 import { Emitter } from '../emitter.js';
@@ -14,8 +13,7 @@ import { scanKeys, type ScanOptions } from './scan.js';
 import { keyCount, type Side } from './side.js';
 import { printable, readStruct, writeStruct } from './struct.js';
 import type { KeyRecord } from './types.js';
-
-const calculateSlot = createRequire(import.meta.url)('cluster-key-slot') as (key: string | Buffer) => number;
+import { calculateSlot } from '../redis/slot.js';
 
 export interface SnapshotOptions {
   type: 'dump' | 'struct';
