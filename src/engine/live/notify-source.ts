@@ -10,7 +10,8 @@ import { keyPasses, type ScanOptions } from '../replicate/scan.js';
 import { byOwner, type Side } from '../replicate/side.js';
 import { readStruct, writeStruct } from '../replicate/struct.js';
 import { NO_TTL } from '../replicate/types.js';
-import type { Cmd, TargetWriter, Ticket } from './writer.js';
+import type { Cmd } from '../redis/resp.js';
+import type { TargetWriter, Ticket } from './writer.js';
 
 export interface NotifySourceOptions {
   scan: ScanOptions;

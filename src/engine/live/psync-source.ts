@@ -8,7 +8,7 @@ import { PsyncClient, type PsyncEvent } from './psync/client.js';
 import { RdbParser } from './rdb/parser.js';
 import { RDB_TYPE, type RdbEvent } from './rdb/types.js';
 import { bigKeyBegin, bigKeyEnd, bigKeyPart, restoreOf, typedWrites } from './rdb-ops.js';
-import type { Cmd } from './writer.js';
+import type { Cmd } from '../redis/resp.js';
 import { StreamTranslator, type TranslateOptions } from './translate.js';
 import type { StreamPosition } from './checkpoint.js';
 import type { TargetWriter, Ticket, WriteOp } from './writer.js';

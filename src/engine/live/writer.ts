@@ -9,13 +9,11 @@
 // target's run_id changed (it restarted, and may have lost what it was sent), the writer says so through
 // `onTargetRestart` instead of resending: the job then resyncs the sources in full.
 import type { Cluster } from 'ioredis';
-import { RespConnection, type Arg } from '../redis/resp.js';
+import { RespConnection, type Cmd } from '../redis/resp.js';
 import { addressOf } from '../redis/resp-pool.js';
 import type { Side } from '../replicate/side.js';
 import { LatencyWindow } from './latency.js';
 import { calculateSlot } from '../redis/slot.js';
-
-export type Cmd = [name: string, ...args: Arg[]];
 
 export interface Ticket {
   done: boolean;

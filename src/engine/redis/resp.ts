@@ -7,6 +7,8 @@ import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { ReplyReader, type Reply } from './resp-reader.js';
 
 export type Arg = string | Buffer | number;
+/** One Redis command as a tuple: ['SET', key, value, 'PX', 10]. */
+export type Cmd = [name: string, ...args: Arg[]];
 
 /**
  * Accumulates commands as RESP: framing and text arguments as strings, binary arguments as Buffers,
