@@ -1,9 +1,10 @@
 // One side of a replication, source or target: standalone or Redis Cluster, detected from the entry point.
 // A source may be read from replicas (--read-from replica): one replica of each master does the SCANs and reads.
-import { Cluster, Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { describeEndpoint, InputError, nodeId, type Endpoint } from '../../config/endpoint.js';
-import { makeClient, type ConnectOptions } from '../redis/connect.js';
+import { makeClient, makeClusterClient, makeTunedClient, type ConnectOptions } from '../redis/connect.js';
 import { RespConnection, type RespOptions } from '../redis/resp.js';
+import { addressOf } from '../redis/resp-pool.js';
 import { parseInfo } from '../topology/parse-info.js';
 import { calculateSlot } from '../redis/slot.js';
 
@@ -39,11 +40,6 @@ export interface Side {
 
 async function infoOf(client: Redis): Promise<ReturnType<typeof parseInfo>> {
   return parseInfo(await client.info());
-}
-
-/** "host:port" of an ioredis client. */
-function addressOf(client: Redis): string {
-  return `${client.options.host}:${client.options.port}`;
 }
 
 /** A reply from the server (not a network failure) that no retry will change. */
@@ -142,23 +138,14 @@ export async function openSide(ep: Endpoint, conn: ConnectOptions, label: string
     };
   }
   entry.disconnect();
-  const cluster = new Cluster([{ host: ep.host, port: ep.port }], {
-    redisOptions: { username: ep.username, password: ep.password, tls: ep.tls ? conn.tls : undefined, connectionName: name, connectTimeout: conn.connectTimeoutMs },
-    enableReadyCheck: true,
-    slotsRefreshTimeout: conn.connectTimeoutMs,
-  });
-  cluster.on('error', () => undefined);
+  const cluster = makeClusterClient(ep, conn, name, { enableReadyCheck: true, slotsRefreshTimeout: conn.connectTimeoutMs });
   const own: Redis[] = [];
   try {
     await cluster.ping();
     const masters = cluster.nodes('master');
     for (const m of masters) m.on('error', () => undefined);
     const runIds = (await Promise.all(masters.map(async (m) => (await infoOf(m)).server.runId))).filter((x): x is string => !!x);
-    const connect = (host: string, port: number) => {
-      const r = new Redis({ host, port, username: ep.username, password: ep.password, tls: ep.tls ? conn.tls : undefined, connectionName: name, connectTimeout: conn.connectTimeoutMs, readOnly: true, lazyConnect: true, maxRetriesPerRequest: 1 });
-      r.on('error', () => undefined);
-      return r;
-    };
+    const connect = (host: string, port: number) => makeTunedClient({ ...ep, host, port }, conn, name, { readOnly: true, lazyConnect: true, maxRetriesPerRequest: 1 });
     const readers = readFrom === 'replica' ? await clusterReplicas(cluster, masters, label, connect, own) : masters;
     const auth = { username: ep.username, password: ep.password, tls: ep.tls ? conn.tls : undefined, connectTimeoutMs: conn.connectTimeoutMs };
     return {
