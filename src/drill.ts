@@ -9,7 +9,7 @@ import { ConsistencyChecker } from './engine/drill/checker.js';
 import type { TargetSpec } from './engine/drill/target.js';
 import type { DrillEvent, DrillSummary } from './engine/drill/types.js';
 import { drillLogLine, summaryText, tickLine } from './render/drill-text.js';
-import { clockMs } from './engine/drill/stats.js';
+import { clockMs } from './format/durations.js';
 
 export function drillSpecFromArgs(a: DrillArgs): TargetSpec {
   const anyTls = a.tls || !!a.uri?.tls || a.sentinels.some((s) => s.tls);

@@ -10,7 +10,7 @@ import { openSide, type Side } from './side.js';
 import { SnapshotJob } from './snapshot.js';
 import { LiveJob } from '../live/job.js';
 import type { LiveStats } from '../live/types.js';
-import { liveStopLine } from '../../render/live-text.js';
+import { liveStopLine } from '../live/stop-line.js';
 
 export type JobKind = 'snapshot' | 'compare' | 'live';
 
