@@ -3,7 +3,7 @@
 // DrillView (engine/drill/view.ts: newDrillView, foldDrill) and passes it in.
 import React from 'react';
 import { Text } from 'ink';
-import type { DrillView } from '../../engine/drill/view.js';
+import type { DrillView } from '../../store/drill.js';
 import { count } from '../../format/counts.js';
 import { clockMs, ms, seconds } from '../../format/durations.js';
 import { countsLine, shortWindowLine, verdictLine, windowsLine } from '../../render/drill-text.js';
