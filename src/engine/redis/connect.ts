@@ -5,13 +5,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { InputError, nodeId, type Endpoint } from '../../config/endpoint.js';
 import { redact } from '../../config/redact.js';
-
-export interface TlsFiles {
-  cacert?: string;
-  cert?: string;
-  key?: string;
-  insecure?: boolean;
-}
+import type { TlsFiles } from '../../config/tls-files.js';
 
 export interface ConnectOptions {
   /** TLS settings for rediss:// endpoints, certificate files already read (tlsSettings) */
