@@ -6,6 +6,7 @@ import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis'
 import { InputError, nodeId, type Endpoint } from '../../config/endpoint.js';
 import { redact } from '../../config/redact.js';
 import type { TlsFiles } from '../../config/tls-files.js';
+import type { RespOptions } from './resp.js';
 
 export interface ConnectOptions {
   /** TLS settings for rediss:// endpoints, certificate files already read (tlsSettings) */
@@ -59,6 +60,11 @@ function nodeOptions(ep: Endpoint, conn: ConnectOptions, name: string): RedisOpt
   };
   if (ep.tls) options.tls = conn.tls;
   return options;
+}
+
+/** How a bare RESP connection (resp.ts) logs in to the endpoint's servers: user, password, TLS, connect timeout. */
+export function respLogin(ep: Endpoint, conn: ConnectOptions): Omit<RespOptions, 'host' | 'port' | 'db'> {
+  return { username: ep.username, password: ep.password, tls: ep.tls ? conn.tls : undefined, connectTimeoutMs: conn.connectTimeoutMs };
 }
 
 /** Every client gets an 'error' listener: ioredis prints an unhandled one to stderr (and across the console). */

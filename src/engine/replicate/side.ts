@@ -2,7 +2,7 @@
 // A source may be read from replicas (--read-from replica): one replica of each master does the SCANs and reads.
 import type { Cluster, Redis } from 'ioredis';
 import { describeEndpoint, InputError, nodeId, type Endpoint } from '../../config/endpoint.js';
-import { makeClient, makeClusterClient, makeTunedClient, type ConnectOptions } from '../redis/connect.js';
+import { makeClient, makeClusterClient, makeTunedClient, respLogin, type ConnectOptions } from '../redis/connect.js';
 import { RespConnection, type RespOptions } from '../redis/resp.js';
 import { addressOf } from '../redis/resp-pool.js';
 import { parseInfo } from '../topology/parse-info.js';
@@ -56,7 +56,7 @@ async function probe(ep: Endpoint, conn: ConnectOptions, label: string): Promise
   if (!ep.password && !ep.db) return;
   let c: RespConnection | undefined;
   try {
-    c = await RespConnection.open({ host: ep.host, port: ep.port, username: ep.username, password: ep.password, tls: ep.tls ? conn.tls : undefined, connectTimeoutMs: conn.connectTimeoutMs });
+    c = await RespConnection.open({ host: ep.host, port: ep.port, ...respLogin(ep, conn) });
   } catch (err) {
     // the server's own refusal (WRONGPASS, no password set …), described by the caller as any connect error is
     if (isReply(err)) throw err;
@@ -129,7 +129,7 @@ export async function openSide(ep: Endpoint, conn: ConnectOptions, label: string
       runIds: info.server.runId ? [info.server.runId] : [],
       replicaOf: repl?.role === 'replica' && repl.masterHost && repl.masterPort ? nodeId(repl.masterHost, repl.masterPort) : undefined,
       db: ep.db,
-      auth: { username: ep.username, password: ep.password, db: ep.db, tls: ep.tls ? conn.tls : undefined, connectTimeoutMs: conn.connectTimeoutMs },
+      auth: { ...respLogin(ep, conn), db: ep.db },
       reopen,
       close: () => {
         entry.disconnect();
@@ -147,7 +147,7 @@ export async function openSide(ep: Endpoint, conn: ConnectOptions, label: string
     const runIds = (await Promise.all(masters.map(async (m) => (await infoOf(m)).server.runId))).filter((x): x is string => !!x);
     const connect = (host: string, port: number) => makeTunedClient({ ...ep, host, port }, conn, name, { readOnly: true, lazyConnect: true, maxRetriesPerRequest: 1 });
     const readers = readFrom === 'replica' ? await clusterReplicas(cluster, masters, label, connect, own) : masters;
-    const auth = { username: ep.username, password: ep.password, tls: ep.tls ? conn.tls : undefined, connectTimeoutMs: conn.connectTimeoutMs };
+    const auth = respLogin(ep, conn);
     return {
       label,
       isCluster: true,
