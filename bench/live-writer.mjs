@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // bench:live's load generator, in a process of its own so its work never delays the bench's lag probes.
 //   node bench/live-writer.mjs '{"port":6379,"rate":1000|"max","seconds":30,"counters":1000,"keys":10000,"seed":1}'
-// Sends mixed writes on every type to 127.0.0.1:port over one bare RESP connection (dist/engine/resp.js):
+// Sends mixed writes on every type to 127.0.0.1:port over one bare RESP connection (dist/engine/redis/resp.js):
 // SET, SET … PX (short-lived keys that expire during the run), INCR on the counters, HSET, LPUSH + LTRIM, SADD, SREM,
 // ZADD, ZINCRBY, XADD … MAXLEN ~, EXPIRE, DEL, and now and then a MULTI/EXEC holding an INCR.
 // Fixed rate: a tick every 10 ms sends what the schedule (rate × elapsed) says is due, pipelined. "max": four
@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
-const { RespConnection } = await import(join(dist, 'engine', 'resp.js'));
+const { RespConnection } = await import(join(dist, 'engine', 'redis', 'resp.js'));
 
 const o = { rate: 1000, seconds: 30, counters: 1000, keys: 10_000, seed: 1, ...JSON.parse(process.argv[2] ?? '{}') };
 const max = o.rate === 'max';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { defaultTimeout, parseCommand, type Command, type ConnectionArgs } from './config/args.js';
 import { InputError, describeEndpoint, parseEndpoint, type Endpoint } from './config/endpoint.js';
 import { redact } from './config/redact.js';
-import { checkEndpoint, DEFAULT_CONNECT, tlsSettings, type ConnectOptions } from './engine/connect.js';
+import { checkEndpoint, DEFAULT_CONNECT, tlsSettings, type ConnectOptions } from './engine/redis/connect.js';
 import { TopologyMonitor } from './engine/topology/monitor.js';
 import { helpText } from './help.js';
 import { projectRoot } from './lab/redis-binaries.js';

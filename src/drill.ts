@@ -4,12 +4,12 @@
 // 2 bad input. Ctrl-C / SIGTERM is the normal end of an open-ended drill (summary, then 0 or 1); a second one: 130.
 import type { DrillArgs } from './config/drill-args.js';
 import { redact } from './config/redact.js';
-import { DEFAULT_CONNECT, tlsSettings } from './engine/connect.js';
+import { DEFAULT_CONNECT, tlsSettings } from './engine/redis/connect.js';
 import { ConsistencyChecker } from './engine/drill/checker.js';
 import type { TargetSpec } from './engine/drill/target.js';
 import type { DrillEvent, DrillSummary } from './engine/drill/types.js';
 import { drillLogLine, summaryText, tickLine } from './render/drill-text.js';
-import { clockMs } from './engine/drill/stats.js';
+import { clockMs } from './format/durations.js';
 import { GRACE_MS, onStopSignals } from './headless/signals.js';
 
 /** The end's read-back of every counter takes longer than a job's stop: twice the usual grace. */

@@ -8,7 +8,8 @@ import { LiveJob } from './engine/live/job.js';
 import type { LiveEvent, LiveStats } from './engine/live/types.js';
 import type { Side } from './engine/replicate/side.js';
 import { EXIT_STOPPED, onStopSignals } from './headless/signals.js';
-import { liveLine, liveStopLine, liveSummaryText } from './render/live-text.js';
+import { liveLine, liveSummaryText } from './render/live-text.js';
+import { liveStopLine } from './engine/live/stop-line.js';
 import { compareSummaryText, progressLine, snapshotSummaryText } from './render/replicate-text.js';
 
 export const EXIT_REFUSED = 2;

@@ -4,12 +4,12 @@
 import type { ReplicateArgs } from './config/args.js';
 import { describeEndpoint, InputError } from './config/endpoint.js';
 import { redact } from './config/redact.js';
-import { DEFAULT_CONNECT, describeError, tlsSettings, type ConnectOptions } from './engine/connect.js';
+import { DEFAULT_CONNECT, describeError, tlsSettings, type ConnectOptions } from './engine/redis/connect.js';
 import { CompareJob, differences, summaryLine, type CompareSummary } from './engine/replicate/compare.js';
 import { preflightTarget } from './engine/replicate/preflight-target.js';
 import { refusals } from './engine/replicate/refusals.js';
 import { keyspace, openSide, type ReadFrom, type Side } from './engine/replicate/side.js';
-import { addressOf } from './engine/replicate/resp-pool.js';
+import { addressOf } from './engine/redis/resp-pool.js';
 import { checkCheckpointFile, type Checkpoint } from './engine/live/checkpoint.js';
 import { SnapshotJob, type SnapshotSummary } from './engine/replicate/snapshot.js';
 import { EXIT_STOPPED, onStopSignals } from './headless/signals.js';

@@ -1,10 +1,10 @@
 // Command-line words to a typed command. Every mistake is an InputError: one line, exit code 2.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError, parseEndpoint, type Endpoint, type EndpointDefaults } from './endpoint.js';
-import type { TlsFiles } from '../engine/connect.js';
+import type { TlsFiles } from './tls-files.js';
 
 import { PRESETS, type Preset } from '../lab/presets.js';
-import { parseSlotRanges } from '../engine/replicate/scan.js';
+import { parseSlotRanges } from './slot-ranges.js';
 import { drillArgs, type DrillArgs } from './drill-args.js';
 import { cloneArgs, failoverArgs, type CloneArgs, type FailoverArgs } from './failover-args.js';
 

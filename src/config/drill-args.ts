@@ -1,6 +1,6 @@
 // `cutover drill` options. Owned by the drill (consistency checker) work.
 import { parseArgs } from 'node:util';
-import type { TlsFiles } from '../engine/connect.js';
+import type { TlsFiles } from './tls-files.js';
 import { InputError, parseEndpoint, type Endpoint } from './endpoint.js';
 
 export interface DrillArgs {

@@ -1,7 +1,7 @@
 // `cutover failover` and `cutover clone` options. Owned by the failover/clone work.
 // Every mistake is an InputError: one line, exit code 2, nothing touched.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { TlsFiles } from '../engine/connect.js';
+import type { TlsFiles } from './tls-files.js';
 import { InputError, nodeId, parseEndpoint, type Endpoint, type EndpointDefaults } from './endpoint.js';
 
 export interface Credentials {

@@ -9,12 +9,9 @@
 // lists and streams, one MSET per batch for strings without TTL (standalone only: on a cluster,
 // multi-key commands must stay in one slot), SET … PX for strings with one; only other keys with
 // a TTL need a second command (PEXPIRE), and streams one XADD per entry.
-import { createRequire } from 'node:module';
 import type { Cluster, Redis } from 'ioredis';
-import { RespConnection } from '../engine/resp.js';
-
-/** CRC16 slot of a key (hash tags honoured): the package ioredis itself uses. */
-const calculateSlot = createRequire(import.meta.url)('cluster-key-slot') as (key: string | Buffer) => number;
+import { RespConnection } from '../engine/redis/resp.js';
+import { calculateSlot } from '../engine/redis/slot.js';
 
 export type DatasetType = 'string' | 'hash' | 'list' | 'set' | 'zset' | 'stream';
 export const DATASET_TYPES: readonly DatasetType[] = ['string', 'hash', 'list', 'set', 'zset', 'stream'];

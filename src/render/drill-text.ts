@@ -1,8 +1,8 @@
 // The consistency checker's figures as words: the per-second line, windows of unavailability, the summary.
 // Pure; used by `cutover drill` and by the console's drill pane.
 import type { DrillCounts, DrillLogEntry, DrillSummary, DrillTick, UnavailabilityWindow, WindowTotals } from '../engine/drill/types.js';
-import { clockMs, thousands } from '../engine/drill/stats.js';
-import { count, seconds } from './format.js';
+import { count, thousands } from '../format/counts.js';
+import { clockMs, ms, seconds } from '../format/durations.js';
 
 /** Every count in the drill's output: "1,141". */
 const num = thousands;
@@ -10,11 +10,6 @@ const num = thousands;
 /** A narrow pane's count: "1,141" below ten thousand (as everywhere else), then "12.0k". */
 function short(n: number): string {
   return n < 10_000 ? num(n) : count(n);
-}
-
-/** Milliseconds as an operator reads a window: "842 ms", "12.3 s" past ten seconds. */
-export function ms(n: number): string {
-  return n < 10_000 ? `${Math.round(n)} ms` : `${(n / 1000).toFixed(1)} s`;
 }
 
 /**

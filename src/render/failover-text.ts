@@ -2,7 +2,9 @@
 // the measured pause and, after a failure, the way back. Pure; shared by the headless commands and the
 // console's wizard. Commands arrive redacted from the engine (StepView), and stay so.
 import type { Check, NodeReport, Outcome, PlanView, Progress, StepView, WayBack } from '../engine/failover/types.js';
-import { bytes, pad } from './format.js';
+import { pad } from './format.js';
+import { ms } from '../format/durations.js';
+import { bytes } from '../format/units.js';
 
 /** A command as the operator would type it. */
 export function commandLine(argv: readonly string[]): string {
@@ -67,10 +69,6 @@ export function confirmPrompt(word: string): string {
   return `type ${word} to go ahead (anything else stops here, nothing changed): `;
 }
 
-function ms(n: number): string {
-  return n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(n < 10_000 ? 2 : 1)} s`;
-}
-
 function replyText(reply: unknown): string {
   if (reply === undefined || reply === null) return '';
   const text = typeof reply === 'string' ? reply : JSON.stringify(reply);
@@ -85,11 +83,11 @@ export function stepDoneLine(s: StepView, total: number, e: { ms: number; reply?
   const what = s.kind === 'command' ? stepTitle(s) : `wait ${stepTitle(s).replace(/^until /, 'until ')}`;
   if (e.tolerated) return `! ${stepNumber(s, total)} ${what} → ${e.tolerated} (optional: going on)`;
   const outcome = e.result ?? replyText(e.reply);
-  return `✓ ${stepNumber(s, total)} ${what} → ${outcome || 'done'} (${ms(e.ms)})`;
+  return `✓ ${stepNumber(s, total)} ${what} → ${outcome || 'done'} (${ms(e.ms, 1000)})`;
 }
 
 export function stepFailedLine(s: StepView, total: number, error: string, took: number): string {
-  return `✗ ${stepNumber(s, total)} ${s.kind === 'command' ? stepTitle(s) : `wait ${stepTitle(s)}`} → ${error} (${ms(took)})`;
+  return `✗ ${stepNumber(s, total)} ${s.kind === 'command' ? stepTitle(s) : `wait ${stepTitle(s)}`} → ${error} (${ms(took, 1000)})`;
 }
 
 export function stepSkippedLine(s: StepView, total: number, reason: string): string {
@@ -124,9 +122,9 @@ const STATUS: Record<Outcome['status'], string> = {
 };
 
 export function summaryText(o: Outcome, title: string): string {
-  const lines = [`${STATUS[o.status]}: ${title}${o.status === 'done' || o.status === 'failed' || o.status === 'cancelled' ? ` (${ms(o.elapsedMs)})` : ''}`];
+  const lines = [`${STATUS[o.status]}: ${title}${o.status === 'done' || o.status === 'failed' || o.status === 'cancelled' ? ` (${ms(o.elapsedMs, 1000)})` : ''}`];
   if (o.failed) lines.push(`${o.status === 'cancelled' ? 'stopped' : 'failed'} at step ${o.failed.step.index + 1} (${stepTitle(o.failed.step)}): ${o.failed.error}`);
-  for (const m of o.measures) lines.push(`  ${m.label}: ${ms(m.ms)}`);
+  for (const m of o.measures) lines.push(`  ${m.label}: ${ms(m.ms, 1000)}`);
   for (const n of o.notes) lines.push(`  · ${n}`);
   if (o.nodes && (o.status === 'done' || o.status === 'failed' || o.status === 'cancelled')) {
     lines.push('nodes now:');

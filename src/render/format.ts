@@ -1,46 +1,11 @@
-// Numbers as an operator reads them. Pure; shared by the console and the plain-text output.
-export function bytes(n: number | undefined): string {
-  if (n === undefined || Number.isNaN(n)) return '-';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let u = 0;
-  while (Math.abs(v) >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? Math.round(v) : v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
-}
-
-export function count(n: number | undefined): string {
-  if (n === undefined) return '-';
-  if (n < 10_000) return String(n);
-  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 100_000 ? 1 : 0)}k`;
-  return `${(n / 1_000_000).toFixed(1)}M`;
-}
-
-export function seconds(s: number | undefined): string {
-  if (s === undefined) return '-';
-  if (s < 1) return `${Math.round(s * 1000)}ms`;
-  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
-
-export function rate(bytesPerSecond: number | undefined): string {
-  return bytesPerSecond === undefined ? '-' : `${bytes(bytesPerSecond)}/s`;
-}
-
-export function clock(ms: number): string {
-  const d = new Date(ms);
-  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((x) => String(x).padStart(2, '0')).join(':');
-}
+// Text layout for the console and the plain-text output: slot ranges, padding, wrapping. Pure. (Sizes, counts and
+// durations as words are in src/format/.)
 
 /** Slot ranges as text: "0-5460", "0-100,200-300". */
 export function slotRanges(ranges: Array<[number, number]> | undefined): string {
   if (!ranges || ranges.length === 0) return '';
   return ranges.map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)).join(',');
 }
-
 
 export function pad(text: string, width: number): string {
   if (width <= 0) return '';

@@ -1,20 +1,21 @@
 // Live replication's figures as words: the Listening line (terminal and console) and the end summary. Pure.
 import type { LiveStats, LiveSummary } from '../engine/live/types.js';
-import { bytes, seconds } from './format.js';
+import { thousands } from '../format/counts.js';
+import { ms, seconds } from '../format/durations.js';
+import { bytes } from '../format/units.js';
 
-function num(n: number): string {
-  return n.toLocaleString('en-US');
-}
+const num = thousands;
 
-function ms(n: number | undefined): string {
-  return n === undefined ? '-' : `${num(n)} ms`;
+/** An event's age: "4 ms" ("-" before the first). */
+function age(n: number | undefined): string {
+  return n === undefined ? '-' : ms(n);
 }
 
 /** "lag 0 B · age p50 1 ms p99 4 ms · queue 0 · 10,012 ops/s · resyncs 0" */
 export function liveMeters(s: LiveStats): string {
   const parts: string[] = [];
   if (s.source === 'psync') parts.push(`lag ${bytes(s.lagBytes)}`);
-  parts.push(`age p50 ${ms(s.ageP50Ms)} p99 ${ms(s.ageP99Ms)}`, `queue ${num(s.queueDepth)}`, `${num(s.opsPerSec)} ops/s`);
+  parts.push(`age p50 ${age(s.ageP50Ms)} p99 ${age(s.ageP99Ms)}`, `queue ${num(s.queueDepth)}`, `${num(s.opsPerSec)} ops/s`);
   if (s.source === 'psync') parts.push(`resyncs ${s.fullResyncs + s.partialResyncs}${s.fullResyncs ? ` (${s.fullResyncs} full)` : ''}`);
   else parts.push(`dropped ${num(s.droppedEvents)}${s.overflows ? ` (${s.overflows} overflows)` : ''}`);
   if (s.failed) parts.push(`${num(s.failed)} failed`);
@@ -65,11 +66,4 @@ export function liveSummaryText(s: LiveSummary): string {
   } else lines.push(`  notifications are not a change log: the verification, not this line, says whether anything was lost`);
   if (s.error) lines.push(`  ${s.error}`);
   return lines.join('\n') + '\n';
-}
-
-/** The console's line at a live job's end: "10,617 applied (10,117 keys from the RDB), 0 failed, lag 0 B at the end, …". */
-export function liveStopLine(st: LiveStats): string {
-  const rdb = st.source === 'psync' ? ` (${num(st.rdbKeys)} keys from the ${st.fullResyncs ? 'last ' : ''}RDB)` : '';
-  const tail = st.source === 'psync' ? `, lag ${bytes(st.lagBytes)} at the end, resyncs ${num(st.partialResyncs)} partial ${num(st.fullResyncs)} full` : `, ${num(st.droppedEvents)} events dropped`;
-  return `${num(st.applied)} applied${rdb}, ${num(st.failed)} failed${tail}`;
 }

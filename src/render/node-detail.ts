@@ -1,7 +1,10 @@
 // Everything known about one node, as labelled lines: its INFO replication and its cluster or Sentinel facts. Pure.
 import { countSlots, parseSlotMigration } from '../engine/topology/parse-cluster-nodes.js';
 import type { NodeState } from '../engine/topology/types.js';
-import { bytes, clock, count, rate, seconds, slotRanges } from './format.js';
+import { slotRanges } from './format.js';
+import { count } from '../format/counts.js';
+import { clock, seconds } from '../format/durations.js';
+import { bytes, rate } from '../format/units.js';
 import { downFor, nodeName } from './node-text.js';
 
 export type DetailLine = [label: string, value: string];

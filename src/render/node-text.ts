@@ -1,7 +1,10 @@
 // The short words a node's row is made of, the same on screen and in plain text. Pure.
 import { countSlots } from '../engine/topology/parse-cluster-nodes.js';
 import type { NodeState } from '../engine/topology/types.js';
-import { bytes, count, seconds, slotRanges } from './format.js';
+import { slotRanges } from './format.js';
+import { count } from '../format/counts.js';
+import { seconds } from '../format/durations.js';
+import { bytes } from '../format/units.js';
 
 export { nodeName } from '../engine/topology/changes.js';
 

@@ -2,11 +2,10 @@
 import type { CompareCounts, CompareSummary } from '../engine/replicate/compare.js';
 import { summaryLine } from '../engine/replicate/compare.js';
 import type { SnapshotCounts, SnapshotSummary } from '../engine/replicate/snapshot.js';
-import { seconds } from './format.js';
+import { thousands } from '../format/counts.js';
+import { seconds } from '../format/durations.js';
 
-function num(n: number): string {
-  return n.toLocaleString('en-US');
-}
+const num = thousands;
 
 /** "Scanning 12,000/100,000 (12%) · 45,100 keys/s · ETA 2.0s" */
 export function progressLine(phase: 'Scanning' | 'Verifying', done: number, total: number, keysPerSec: number): string {

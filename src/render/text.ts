@@ -2,7 +2,8 @@
 // stdout is not a terminal. A second reader of the same state, not a second engine.
 import type { DeploymentInfo, LogEntry, NodeState } from '../engine/topology/types.js';
 import { topologyRows } from '../store/topology-rows.js';
-import { clock, pad, padLeft } from './format.js';
+import { pad, padLeft } from './format.js';
+import { clock } from '../format/durations.js';
 import { keysText, lagText, linkText, nodeName, noteText, roleText } from './node-text.js';
 
 export function deploymentLine(d: DeploymentInfo | undefined, nodes: NodeState[]): string {

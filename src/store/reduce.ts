@@ -1,5 +1,5 @@
 // Folds a batch of engine events into the state. Pure: one new state object per batch.
-import { foldDrill, newDrillView } from '../engine/drill/view.js';
+import { foldDrill, newDrillView } from './drill.js';
 import { foldWizard } from './wizard.js';
 import { LOG_CAPACITY, type AppEvent, type AppState, type JobState } from './state.js';
 

@@ -1,6 +1,6 @@
 // The store's shape. The engine's events fill the topology part; the UI's intents move the ui part.
 import type { DrillRunnerEvent } from '../engine/drill/runner.js';
-import type { DrillView } from '../engine/drill/view.js';
+import type { DrillView } from './drill.js';
 import type { WizardEvent } from '../engine/failover/wizard.js';
 import type { WizardState } from './wizard.js';
 import type { LiveStats } from '../engine/live/types.js';

@@ -4,7 +4,8 @@
 // reason, an error or a command is wrapped to the pane's width, never cut. Pure: the pane draws it, the App
 // scrolls it.
 import { checkLine, stepTitle } from '../render/failover-text.js';
-import { seconds, wrapText } from '../render/format.js';
+import { wrapText } from '../render/format.js';
+import { seconds } from '../format/durations.js';
 import type { WizardState, WizardStep } from '../store/wizard.js';
 import { confirmField } from './typed-confirm.js';
 

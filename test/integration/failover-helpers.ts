@@ -3,7 +3,7 @@
 // writes were refused or blocked.
 import { Cluster, Redis } from 'ioredis';
 import { parseEndpoint, type Endpoint } from '../../src/config/endpoint.js';
-import { DEFAULT_CONNECT } from '../../src/engine/connect.js';
+import { DEFAULT_CONNECT } from '../../src/engine/redis/connect.js';
 import { prepareClone, type CloneRequest } from '../../src/engine/failover/clone/plan-clone.js';
 import { FAILOVER_DEFAULTS, prepareFailover, type FailoverRequest } from '../../src/engine/failover/failover.js';
 import { MemoryJournal } from '../../src/engine/failover/journal.js';

@@ -2,7 +2,7 @@
 // typed word, a wrong word changes nothing, the right one runs it to the new topology.
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseEndpoint } from '../../src/config/endpoint.js';
-import { DEFAULT_CONNECT } from '../../src/engine/connect.js';
+import { DEFAULT_CONNECT } from '../../src/engine/redis/connect.js';
 import { FAILOVER_DEFAULTS, type FailoverRequest } from '../../src/engine/failover/failover.js';
 import { FailoverWizard, type WizardEvent } from '../../src/engine/failover/wizard.js';
 import { foldWizard, type WizardState } from '../../src/store/wizard.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { parseEndpoint } from '../../src/config/endpoint.js';
-import { DEFAULT_CONNECT } from '../../src/engine/connect.js';
+import { DEFAULT_CONNECT } from '../../src/engine/redis/connect.js';
 import { LiveJob } from '../../src/engine/live/job.js';
 import type { LiveEvent, LiveOptions, LiveStats, LiveSummary } from '../../src/engine/live/types.js';
 import { openSide, type Side } from '../../src/engine/replicate/side.js';

@@ -4,7 +4,7 @@
 // Lets the tests serve old, corrupt or foreign RDB files (built by hand or saved by a real server) to cutover's
 // replica-protocol client, and count how often cutover asks for a sync.
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { ReplyReader } from '../../src/engine/resp-reader.js';
+import { ReplyReader } from '../../src/engine/redis/resp-reader.js';
 import { parseFrame } from '../../src/engine/live/psync/stream.js';
 import type { LabServer } from '../../src/lab/server.js';
 

@@ -3,7 +3,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEndpoint } from '../../src/config/endpoint.js';
-import { DEFAULT_CONNECT } from '../../src/engine/connect.js';
+import { DEFAULT_CONNECT } from '../../src/engine/redis/connect.js';
 import { ReplicationRunner, type JobEvent } from '../../src/engine/replicate/runner.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
 import { until } from './helpers.js';

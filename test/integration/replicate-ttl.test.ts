@@ -3,7 +3,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseEndpoint } from '../../src/config/endpoint.js';
-import { DEFAULT_CONNECT } from '../../src/engine/connect.js';
+import { DEFAULT_CONNECT } from '../../src/engine/redis/connect.js';
 import { openSide } from '../../src/engine/replicate/side.js';
 import { SnapshotJob } from '../../src/engine/replicate/snapshot.js';
 import type { LabServer } from '../../src/lab/server.js';

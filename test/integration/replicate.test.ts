@@ -1,16 +1,15 @@
 // `cutover replicate` and `cutover compare` between real servers: refusals, dump and struct, dry run,
 // merge, filters, the DUMP-format fallback, and compare finding each kind of difference exactly.
-import { createRequire } from 'node:module';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseEndpoint } from '../../src/config/endpoint.js';
-import { DEFAULT_CONNECT } from '../../src/engine/connect.js';
+import { DEFAULT_CONNECT } from '../../src/engine/redis/connect.js';
 import { openSide } from '../../src/engine/replicate/side.js';
 import { SnapshotJob } from '../../src/engine/replicate/snapshot.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
 import { runCli } from './helpers.js';
+import { calculateSlot } from '../../src/engine/redis/slot.js';
 
-const calculateSlot = createRequire(import.meta.url)('cluster-key-slot') as (key: string) => number;
 let lab: Lab;
 let source: Redis;
 let target: Redis;

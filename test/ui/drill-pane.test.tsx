@@ -4,7 +4,7 @@ import { render } from 'ink-testing-library';
 import { DrillPane, drillPaneHeight } from '../../src/ui/panes/DrillPane.js';
 import { Ctx, type ConsoleContext } from '../../src/ui/context.js';
 import { themeFor } from '../../src/ui/theme.js';
-import { foldDrill, newDrillView, type DrillView } from '../../src/engine/drill/view.js';
+import { foldDrill, newDrillView, type DrillView } from '../../src/store/drill.js';
 import { zeroCounts, type DrillEvent, type DrillSummary, type DrillTick, type UnavailabilityWindow } from '../../src/engine/drill/types.js';
 import { strip } from './helpers.js';
 

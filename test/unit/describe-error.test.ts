@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseEndpoint } from '../../src/config/endpoint.js';
-import { describeError } from '../../src/engine/connect.js';
+import { describeError } from '../../src/engine/redis/connect.js';
 
 const plain = parseEndpoint('127.0.0.1:7000');
 const tls = parseEndpoint('rediss://:sekrit99@127.0.0.1:7000');

@@ -12,7 +12,8 @@ import { LatencyWindow } from '../../src/engine/live/latency.js';
 import { notificationsCover } from '../../src/engine/live/notify-source.js';
 import { StreamTranslator, type TranslateOptions } from '../../src/engine/live/translate.js';
 import type { LiveStats } from '../../src/engine/live/types.js';
-import { liveLine, liveStopLine, liveSummaryText } from '../../src/render/live-text.js';
+import { liveStopLine } from '../../src/engine/live/stop-line.js';
+import { liveLine, liveSummaryText } from '../../src/render/live-text.js';
 import { statsJson } from '../../src/live.js';
 
 const b = (...xs: string[]) => xs.map((x) => Buffer.from(x));

@@ -1,8 +1,7 @@
 // ReplyReader: RESP replies read as the chunks arrive, whatever the cut, in linear time (the compare's big replies:
 // HGETALL / SMEMBERS / LRANGE of millions of elements, DUMP / GET of hundreds of MB).
 import { describe, expect, it } from 'vitest';
-import { parseReplies, type Reply } from '../../src/engine/resp.js';
-import { ReplyReader } from '../../src/engine/resp-reader.js';
+import { ReplyReader, type Reply } from '../../src/engine/redis/resp-reader.js';
 
 const show = (replies: Reply[]) => replies.map(([e, v]) => (e ? `error ${e.message}` : v));
 
@@ -14,12 +13,43 @@ describe('ReplyReader', () => {
     Buffer.from('\r\n-ERR inside\r\n$0\r\n\r\n:7\r\n'),
   ]);
 
-  it('reads what parseReplies reads, fed whole', () => {
-    expect(show(new ReplyReader().feed(stream))).toEqual(show(parseReplies(stream).replies));
+  // every reply of the stream above, as written by hand
+  const whole = [
+    Buffer.from('OK'),
+    3,
+    -12,
+    Buffer.from('hello'),
+    null,
+    null,
+    [],
+    [Buffer.from('a'), [1]],
+    'error WRONGTYPE Operation against a key',
+    [Buffer.from([0xff, 0x0d, 0x0a, 0xfe]), null, Buffer.alloc(0)],
+    7,
+  ];
+
+  it('reads replies of every type, errors included, fed whole', () => {
+    const r = new ReplyReader();
+    expect(show(r.feed(stream))).toEqual(whole);
+    expect(r.midReply).toBe(false);
+  });
+
+  it('stops before a reply that has not fully arrived', () => {
+    for (const partial of ['$5\r\nhel', '*2\r\n:1\r\n', '+OK', '$5\r\nhello\r', ':1']) {
+      const r = new ReplyReader();
+      expect(show(r.feed(Buffer.from(':1\r\n' + partial)))).toEqual([1]);
+      expect(r.midReply).toBe(true);
+    }
+  });
+
+  it('reads binary bulk strings by length, not by line', () => {
+    const payload = Buffer.from([0xff, 0x0d, 0x0a, 0xfe]);
+    const replies = new ReplyReader().feed(Buffer.concat([Buffer.from('$4\r\n'), payload, Buffer.from('\r\n:7\r\n')]));
+    expect(replies[0][1]).toEqual(payload);
+    expect(replies[1][1]).toBe(7);
   });
 
   it('reads the same whatever the cut: every split point, and one byte at a time', () => {
-    const whole = show(parseReplies(stream).replies);
     for (let cut = 0; cut <= stream.length; cut++) {
       const r = new ReplyReader();
       expect(show([...r.feed(stream.subarray(0, cut)), ...r.feed(stream.subarray(cut))])).toEqual(whole);

@@ -8,8 +8,12 @@ import { redact } from '../../config/redact.js';
 import { Emitter } from '../emitter.js';
 import { CounterBook, type Finding } from './counters.js';
 import { LoopWatch } from './lag.js';
-import { certainlyNotApplied, clockMs, oneLine, perSecond, preciseNow, thousands } from './stats.js';
-import { openTarget, sleep, type DrillTarget, type TargetHooks, type TargetSpec } from './target.js';
+import { certainlyNotApplied, oneLine, perSecond, preciseNow } from './stats.js';
+import { thousands } from '../../format/counts.js';
+import { clockMs } from '../../format/durations.js';
+import { openTarget } from './open-target.js';
+import { sleep } from './sleep.js';
+import type { DrillTarget, TargetHooks, TargetSpec } from './target.js';
 import { zeroCounts, type DrillCounts, type DrillEvent, type DrillState, type DrillSummary, type DrillTick, type UnavailabilityWindow } from './types.js';
 import { WindowTracker, type WindowChange } from './windows.js';
 

@@ -8,17 +8,15 @@
 // the hung one included. So those retries are off (retryDelayOn… 0): such a write fails at once, on its own shard,
 // and the checker's next write to that shard is the retry. MOVED and ASK are still followed at once (one command,
 // to the node named). The slot map is asked for again every reconnect interval while a shard's writes fail.
-import { createRequire } from 'node:module';
-import { Cluster } from 'ioredis';
+import type { Cluster } from 'ioredis';
 import { describeEndpoint, nodeId, type Endpoint } from '../../config/endpoint.js';
 import { describeDrillError } from './errors.js';
-import { describeError } from '../connect.js';
+import { describeError, makeClusterClient } from '../redis/connect.js';
 import type { DrillTarget, TargetHooks, TargetSpec } from './target.js';
+import { calculateSlot } from '../redis/slot.js';
 
 /** How long one node may take to give the slot map. */
 const SLOTS_REFRESH_TIMEOUT_MS = 300;
-
-const calculateSlot = createRequire(import.meta.url)('cluster-key-slot') as (key: string) => number;
 
 export class ClusterTarget implements DrillTarget {
   readonly mode = 'cluster' as const;
@@ -48,16 +46,8 @@ export class ClusterTarget implements DrillTarget {
 
   static async open(ep: Endpoint, spec: TargetSpec, hooks: TargetHooks): Promise<ClusterTarget> {
     const ms = spec.reconnectMs;
-    const cluster = new Cluster([{ host: ep.host, port: ep.port }], {
-      redisOptions: {
-        username: ep.username,
-        password: ep.password,
-        tls: ep.tls ? spec.conn.tls : undefined,
-        connectionName: 'cutover-drill',
-        connectTimeout: spec.conn.connectTimeoutMs,
-        commandTimeout: spec.conn.commandTimeoutMs,
-        autoResendUnfulfilledCommands: false,
-      },
+    const cluster = makeClusterClient(ep, spec.conn, 'cutover-drill', {
+      redisOptions: { commandTimeout: spec.conn.commandTimeoutMs, autoResendUnfulfilledCommands: false },
       lazyConnect: true,
       enableReadyCheck: true,
       maxRedirections: 16,

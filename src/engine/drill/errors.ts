@@ -2,7 +2,7 @@
 // dropped is said as such (connect.ts's describeError reads a close before any answer as "not Redis?").
 import { nodeId, type Endpoint } from '../../config/endpoint.js';
 import { redact } from '../../config/redact.js';
-import { describeError } from '../connect.js';
+import { describeError } from '../redis/connect.js';
 
 export function describeDrillError(err: unknown, ep: Endpoint): string {
   const msg = String((err as Error)?.message ?? err);

@@ -8,10 +8,10 @@
 // reply read (hundreds when the writes in flight all meet it) and each call adds a 'close' listener to the same
 // socket (Node's MaxListenersExceededWarning). And it is dropped at once: a master that hangs (SIGSTOP, a partition)
 // never answers the close, and ioredis would wait its disconnectTimeout (2 s) before asking the Sentinels again.
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { nodeId, type Endpoint } from '../../config/endpoint.js';
 import { describeDrillError } from './errors.js';
-import { describeError } from '../connect.js';
+import { describeError, makeSentinelClient, makeTunedClient } from '../redis/connect.js';
 import type { DrillTarget, TargetHooks, TargetSpec } from './target.js';
 
 /** How often a subscription to a Sentinel that went away is tried again. */
@@ -61,24 +61,10 @@ export class SentinelTarget implements DrillTarget {
   }
 
   static async open(spec: TargetSpec, sentinels: Endpoint[], hooks: TargetHooks): Promise<SentinelTarget> {
-    const first = sentinels[0];
-    const tls = spec.conn.tls;
-    const options: RedisOptions = {
-      sentinels: sentinels.map((s) => ({ host: s.host, port: s.port })),
-      name: spec.masterName,
-      role: 'master',
-      sentinelUsername: first.username,
-      sentinelPassword: first.password,
-      sentinelTLS: first.tls ? tls : undefined,
+    const master = { sentinels, masterName: spec.masterName, ...spec.dataAuth, db: spec.db, tls: !!spec.dataTls };
+    const client = makeSentinelClient(master, spec.conn, 'cutover-drill', {
       sentinelCommandTimeout: Math.min(spec.conn.commandTimeoutMs, 1000),
       sentinelRetryStrategy: () => spec.reconnectMs,
-      username: spec.dataAuth.username,
-      password: spec.dataAuth.password,
-      db: spec.db,
-      ...(spec.dataTls ? { tls, enableTLSForSentinelMode: true } : {}),
-      connectionName: 'cutover-drill',
-      connectTimeout: spec.conn.connectTimeoutMs,
-      commandTimeout: spec.conn.commandTimeoutMs,
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
@@ -87,8 +73,7 @@ export class SentinelTarget implements DrillTarget {
       retryStrategy: () => spec.reconnectMs,
       // an old master demoted to replica (READONLY) is dropped by drop(), once, not by reconnectOnError
       disconnectTimeout: DROP_TIMEOUT_MS,
-    };
-    const client = new Redis(options);
+    });
     const label = `${sentinels.map((s) => `sentinel ${nodeId(s.host, s.port)}`).join(', ')} · master '${spec.masterName}'`;
     const target = new SentinelTarget(label, client, spec, hooks);
     try {
@@ -103,18 +88,7 @@ export class SentinelTarget implements DrillTarget {
 
   /** Subscribes to a Sentinel's +switch-master: a new master for our name drops the connection at once. */
   private watch(s: Endpoint): void {
-    const sub = new Redis({
-      host: s.host,
-      port: s.port,
-      username: s.username,
-      password: s.password,
-      tls: s.tls ? this.spec.conn.tls : undefined,
-      connectionName: 'cutover-drill-watch',
-      connectTimeout: this.spec.conn.connectTimeoutMs,
-      retryStrategy: () => SUBSCRIBER_RETRY_MS,
-      maxRetriesPerRequest: null,
-    });
-    sub.on('error', () => undefined);
+    const sub = makeTunedClient(s, this.spec.conn, 'cutover-drill-watch', { retryStrategy: () => SUBSCRIBER_RETRY_MS, maxRetriesPerRequest: null });
     sub.on('message', (_channel: string, message: string) => {
       const [name, , , host, port] = message.split(' ');
       if (name !== this.spec.masterName || !host || !port) return;

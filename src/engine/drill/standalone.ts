@@ -4,10 +4,11 @@
 // up to its master at the start.
 import type { Redis } from 'ioredis';
 import { describeEndpoint, nodeId, type Endpoint } from '../../config/endpoint.js';
-import { describeError, makeClient } from '../connect.js';
+import { describeError, makeClient, type ConnectOptions } from '../redis/connect.js';
 import { describeDrillError } from './errors.js';
 import { parseRole, pickMaster, type RoleReply } from './role.js';
-import { roleOf, sleep, type DrillTarget, type TargetHooks, type TargetSpec } from './target.js';
+import { sleep } from './sleep.js';
+import type { DrillTarget, TargetHooks, TargetSpec } from './target.js';
 
 /** Nodes remembered at most: a deployment's master and replicas, chains included. */
 const MAX_KNOWN = 64;
@@ -196,4 +197,17 @@ export class StandaloneTarget implements DrillTarget {
 function endpointAt(base: Endpoint, address: string): Endpoint {
   const i = address.lastIndexOf(':');
   return { ...base, host: address.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(address.slice(i + 1)) };
+}
+
+/** One ROLE from a short-lived connection; undefined when the node does not answer in time. */
+export async function roleOf(ep: Endpoint, conn: ConnectOptions, timeoutMs: number): Promise<unknown> {
+  const client = makeClient(ep, { ...conn, connectTimeoutMs: timeoutMs, commandTimeoutMs: timeoutMs }, { name: 'cutover-drill-probe', reconnect: false });
+  try {
+    await client.connect();
+    return await client.call('ROLE');
+  } catch {
+    return undefined;
+  } finally {
+    client.disconnect();
+  }
 }

@@ -33,20 +33,8 @@ export function certainlyNotApplied(err: unknown): boolean {
   return false;
 }
 
-/** A count with thousands separators, the same everywhere: "1,141". */
-export function thousands(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}
-
 /** The first line of an error's message, at most 200 characters. */
 export function oneLine(text: string): string {
   const line = text.split('\n')[0].trim();
   return line.length > 200 ? line.slice(0, 199) + '…' : line;
-}
-
-/** HH:MM:SS.mmm of an epoch time, local. */
-export function clockMs(at: number): string {
-  const d = new Date(at);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }

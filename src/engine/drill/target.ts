@@ -1,7 +1,8 @@
 // Where the checker's counters live: one interface over a standalone master (followed through role changes),
-// a master found through Sentinel, and a Redis Cluster. Which one is read from the entry point.
-import { InputError, nodeId, type Endpoint } from '../../config/endpoint.js';
-import { checkEndpoint, makeClient, type ConnectOptions } from '../connect.js';
+// a master found through Sentinel, and a Redis Cluster (standalone.ts, sentinel.ts, cluster.ts). Types only:
+// open-target.ts reads which one from the entry point.
+import type { Endpoint } from '../../config/endpoint.js';
+import type { ConnectOptions } from '../redis/connect.js';
 import type { DrillMode } from './types.js';
 
 export interface DrillTarget {
@@ -44,52 +45,3 @@ export interface TargetSpec {
   /** how soon a lost connection is retried, and a new master looked for */
   reconnectMs: number;
 }
-
-/** Opens the target the spec names, after checking the entry point answers (an Error or InputError otherwise). */
-export async function openTarget(spec: TargetSpec, hooks: TargetHooks): Promise<DrillTarget> {
-  if (spec.sentinels.length) {
-    if (!spec.masterName) throw new InputError(`--sentinel needs --master-name NAME (the name the Sentinels monitor the master under)`);
-    await anySentinel(spec.sentinels, spec);
-    const { SentinelTarget } = await import('./sentinel.js');
-    return SentinelTarget.open(spec, spec.sentinels, hooks);
-  }
-  const ep = spec.endpoint;
-  if (!ep) throw new InputError(`no endpoint: give --uri redis://host:port, or --sentinel host:port --master-name NAME`);
-  const { mode } = await checkEndpoint(ep, spec.conn, spec.masterName);
-  if (mode === 'sentinel') {
-    if (!spec.masterName) throw new InputError(`${nodeId(ep.host, ep.port)} is a Sentinel: add --master-name NAME (SENTINEL MASTERS lists the names it monitors)`);
-    const { SentinelTarget } = await import('./sentinel.js');
-    return SentinelTarget.open(spec, [ep], hooks);
-  }
-  if (spec.masterName) throw new InputError(`--master-name goes with a Sentinel, and ${nodeId(ep.host, ep.port)} is not one: drop --master-name, or give a Sentinel's address`);
-  if (mode === 'cluster') {
-    if (ep.db) throw new InputError(`${nodeId(ep.host, ep.port)} is a cluster node: a cluster has only database 0, drop the URI's /${ep.db}`);
-    const { ClusterTarget } = await import('./cluster.js');
-    return ClusterTarget.open(ep, spec, hooks);
-  }
-  const { StandaloneTarget } = await import('./standalone.js');
-  return StandaloneTarget.open(ep, spec, hooks);
-}
-
-/** At least one Sentinel must answer and know the master; the first wrong one (not a Sentinel, no such master) is bad input. */
-async function anySentinel(sentinels: Endpoint[], spec: TargetSpec): Promise<void> {
-  const results = await Promise.allSettled(sentinels.map((s) => checkEndpoint(s, spec.conn, spec.masterName, true)));
-  const bad = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && r.reason instanceof InputError);
-  if (bad) throw bad.reason;
-  if (results.every((r) => r.status === 'rejected')) throw (results[0] as PromiseRejectedResult).reason;
-}
-
-/** One ROLE from a short-lived connection; undefined when the node does not answer in time. */
-export async function roleOf(ep: Endpoint, conn: ConnectOptions, timeoutMs: number): Promise<unknown> {
-  const client = makeClient(ep, { ...conn, connectTimeoutMs: timeoutMs, commandTimeoutMs: timeoutMs }, { name: 'cutover-drill-probe', reconnect: false });
-  try {
-    await client.connect();
-    return await client.call('ROLE');
-  } catch {
-    return undefined;
-  } finally {
-    client.disconnect();
-  }
-}
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -2,7 +2,7 @@
 // Planned: link up, no sync under way, replica-priority not 0; then the smallest lag, the highest offset,
 // the lowest replica-priority (as Sentinel does). Unplanned: the most advanced replica (highest offset),
 // ties broken by replica-priority. Also Sentinel's own choice, from SENTINEL REPLICAS, to predict it.
-import { bytes } from '../../render/format.js';
+import { bytes } from '../../format/units.js';
 import type { SentinelPeerView } from '../topology/types.js';
 import type { FoNode } from './model.js';
 

@@ -2,7 +2,7 @@
 // the few facts a failover decides on, fresh and at the same moment: offsets and lag, min-replicas,
 // the Sentinels' quorum and their view of the replicas, Sentinel connections a replica has. Reads only.
 import { nodeId, type Endpoint } from '../../config/endpoint.js';
-import type { ConnectOptions } from '../connect.js';
+import type { ConnectOptions } from '../redis/connect.js';
 import type { Credentials } from '../topology/monitor.js';
 import { pairsToRecord, parseSentinelMasters, parseSentinelPeers } from '../topology/parse-sentinel.js';
 import type { SentinelReplicaView } from './candidates.js';

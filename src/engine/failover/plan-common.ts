@@ -7,7 +7,8 @@ import { masterauthStep, type NodeAuth } from './auth.js';
 import { applicationClients, clientsText, parseClientList } from './client-list.js';
 import type { FoDeployment, FoNode } from './model.js';
 import type { CommandStep, NodeId, NodeReport, StepContext, WaitStep } from './types.js';
-import { pollUntil, promotedId, secondsText, StopWaiting } from './waits.js';
+import { pollUntil, promotedId, StopWaiting } from './waits.js';
+import { secondsText } from '../../format/durations.js';
 
 export interface FailoverPlanOptions {
   unplanned: boolean;

@@ -4,7 +4,7 @@
 // the replicas left behind the old master repointed;
 // the unplanned one by REPLICAOF NO ONE on the most advanced replica, the others repointed, the old
 // master fenced when it comes back.
-import { bytes } from '../../render/format.js';
+import { bytes } from '../../format/units.js';
 import type { LiveFacts } from './discover.js';
 import type { FoDeployment, FoNode } from './model.js';
 import {

@@ -9,7 +9,8 @@ import { clientsStep, fenceStep, followerAuthSteps, killClientsSteps, missedWrit
 import { pauseStep, recordOffsetsStep, unpauseStep } from './plan-replication.js';
 import type { Preflight } from './preflight.js';
 import type { Plan, Step, WaitStep } from './types.js';
-import { promotedId, secondsText, waitCaughtUp, waitFollows, waitPromotedAny, waitSentinelsSwitched } from './waits.js';
+import { promotedId, waitCaughtUp, waitFollows, waitPromotedAny, waitSentinelsSwitched } from './waits.js';
+import { secondsText } from '../../format/durations.js';
 import { wayBack } from './wayback.js';
 
 /** Only when the Sentinels promoted another replica than the one expected: that one follows the new master too. */

@@ -4,7 +4,7 @@
 import type { Redis } from 'ioredis';
 import { nodeId, type Endpoint } from '../../config/endpoint.js';
 import { remember } from '../../config/redact.js';
-import { describeError, makeClient, type ConnectOptions } from '../connect.js';
+import { describeError, makeClient, type ConnectOptions } from '../redis/connect.js';
 import { parseInfo, type ParsedInfo } from '../topology/parse-info.js';
 import type { NodeId } from './types.js';
 

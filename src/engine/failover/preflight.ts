@@ -1,7 +1,7 @@
 // The preflight of a failover: which replica, and whether it may be promoted now. Pure: it decides from
 // the deployment and the facts read just before. A failed check refuses the plan (nothing is changed).
 import { InputError } from '../../config/endpoint.js';
-import { bytes } from '../../render/format.js';
+import { bytes } from '../../format/units.js';
 import { masterAnswersText } from './already-switched.js';
 import { bestCandidate, rankCandidates, sentinelChoice, type Ranked } from './candidates.js';
 import type { LiveFacts } from './discover.js';

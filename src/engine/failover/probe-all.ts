@@ -5,7 +5,7 @@
 // The console's topology engine polls forever; this one polls each node once and stops.
 import { connect as tcpConnect } from 'node:net';
 import { nodeId, type Endpoint } from '../../config/endpoint.js';
-import type { ConnectOptions } from '../connect.js';
+import type { ConnectOptions } from '../redis/connect.js';
 import { NodeProbe, type Neighbour, type PollResult } from '../topology/probe.js';
 import { listenForSentinels } from '../topology/subscriptions.js';
 import type { ClusterNodeEntry, NodeState } from '../topology/types.js';

@@ -2,6 +2,7 @@
 // with a paused master, FAILOVER finished, the Sentinels switched, a cluster switched. Each polls with
 // plain reads (not journaled), reports progress, keeps its own deadline and says what did not happen.
 import { nodeId } from '../../config/endpoint.js';
+import { secondsText } from '../../format/durations.js';
 import { parseClusterNodes } from '../topology/parse-cluster-nodes.js';
 import type { ParsedInfo } from '../topology/parse-info.js';
 import type { Mark, NodeId, StepContext, WaitStep } from './types.js';
@@ -31,10 +32,6 @@ export async function pollUntil<T>(
     if (Date.now() >= end) throw new Error(onTimeout(lastError));
     await ctx.sleep(intervalMs);
   }
-}
-
-export function secondsText(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 function role(info: ParsedInfo): { role?: 'master' | 'replica'; master?: NodeId; link?: string; offset?: number; syncing?: boolean } {

@@ -1,9 +1,7 @@
 // What a command of the replication stream is, for the writer: which keys it touches (filters, cluster routing),
 // and whether it is one the writer handles itself (SELECT, MULTI/EXEC, FLUSH*) or never forwards. Pure.
-import { createRequire } from 'node:module';
 import { getKeyIndexes } from '@ioredis/commands';
-
-const calculateSlot = createRequire(import.meta.url)('cluster-key-slot') as (key: string | Buffer) => number;
+import { calculateSlot } from '../redis/slot.js';
 
 export type StreamCommand =
   | { kind: 'select'; db: number }

@@ -4,7 +4,7 @@
 import type { Redis } from 'ioredis';
 import { Emitter } from '../emitter.js';
 import { CompareJob } from '../replicate/compare.js';
-import { addressOf } from '../replicate/resp-pool.js';
+import { addressOf } from '../redis/resp-pool.js';
 import type { Side } from '../replicate/side.js';
 import { SnapshotJob } from '../replicate/snapshot.js';
 import { parseInfo } from '../topology/parse-info.js';

@@ -5,12 +5,13 @@
 import type { Redis } from 'ioredis';
 import { InputError } from '../../config/endpoint.js';
 import { readDump } from '../replicate/dump.js';
-import { RespPool } from '../replicate/resp-pool.js';
+import { RespPool } from '../redis/resp-pool.js';
 import { keyPasses, type ScanOptions } from '../replicate/scan.js';
 import { byOwner, type Side } from '../replicate/side.js';
 import { readStruct, writeStruct } from '../replicate/struct.js';
 import { NO_TTL } from '../replicate/types.js';
-import type { Cmd, TargetWriter, Ticket } from './writer.js';
+import type { Cmd } from '../redis/resp.js';
+import type { TargetWriter, Ticket } from './writer.js';
 
 export interface NotifySourceOptions {
   scan: ScanOptions;

@@ -14,11 +14,11 @@ import { RdbParser } from './rdb/parser.js';
 import { RDB_TYPE, RdbError, type RdbEvent } from './rdb/types.js';
 import { payloadVersion } from './rdb/versions.js';
 import { bigKeyBegin, bigKeyEnd, bigKeyPart, restoreOf, typedWrites } from './rdb-ops.js';
-import type { Cmd } from './writer.js';
+import type { Cmd } from '../redis/resp.js';
 import { StreamTranslator, type TranslateOptions } from './translate.js';
 import type { StreamPosition } from './checkpoint.js';
 import type { TargetWriter, Ticket, WriteOp } from './writer.js';
-import { RespConnection } from '../resp.js';
+import { RespConnection } from '../redis/resp.js';
 
 /** A refusal of cutover's login that a retry will not change (the password was changed, the user removed). */
 const AUTH_REFUSED = /^AUTH: |WRONGPASS|NOAUTH|invalid (username-)?password/i;

@@ -5,7 +5,7 @@ import { dumpPayload } from './rdb/payload.js';
 import type { BigKeyPart, RdbEvent, RdbValue, StreamValue } from './rdb/types.js';
 import { EMPTY_STREAM_GROUP, writeStruct } from '../replicate/struct.js';
 import type { StructValue } from '../replicate/types.js';
-import type { Cmd } from './writer.js';
+import type { Cmd } from '../redis/resp.js';
 
 type KeyEvent = Extract<RdbEvent, { type: 'key' }>;
 type KeyEnd = Extract<RdbEvent, { type: 'key-end' }>;

@@ -3,7 +3,8 @@
 // Pure apart from the log lines it asks for.
 import { keyPasses, type ScanOptions } from '../replicate/scan.js';
 import { classify, copyDb, effects, oneSlot, splitByKey, type Effect, type StreamCommand } from './commands.js';
-import type { Cmd, WriteOp } from './writer.js';
+import type { Cmd } from '../redis/resp.js';
+import type { WriteOp } from './writer.js';
 
 export interface TranslateOptions {
   allDbs: boolean;

@@ -15,15 +15,11 @@
 // its typed writes instead (a fallback); when those cannot be built either (a value that does not decode), the key
 // fails like any other: it never stops the batch around it.
 import type { Cluster } from 'ioredis';
-import { createRequire } from 'node:module';
-import { RespConnection, type Arg } from '../resp.js';
-import { addressOf } from '../replicate/resp-pool.js';
+import { RespConnection, type Cmd } from '../redis/resp.js';
+import { addressOf } from '../redis/resp-pool.js';
 import type { Side } from '../replicate/side.js';
 import { LatencyWindow } from './latency.js';
-
-const calculateSlot = createRequire(import.meta.url)('cluster-key-slot') as (key: string | Buffer) => number;
-
-export type Cmd = [name: string, ...args: Arg[]];
+import { calculateSlot } from '../redis/slot.js';
 
 export interface Ticket {
   done: boolean;

@@ -5,16 +5,14 @@
 // Nothing here is atomic: a key written to on the source while it is copied may arrive half old, half new (RIOT's
 // chunked reads are the same); the verification after the snapshot says so when it happens.
 import type { Cluster, Redis } from 'ioredis';
-import type { Arg } from '../resp.js';
+import type { Cmd } from '../redis/resp.js';
 import { classifyType, EMPTY_STREAM_GROUP, MAX_BYTES_PER_COMMAND, MAX_ELEMENTS_PER_COMMAND } from './struct.js';
 import { firstByteDifference, parseScore, printable, Tally, ttlClose } from './struct-equals.js';
 import type { RedisType } from './types.js';
 
-export type Command = [name: string, ...args: Arg[]];
-
 /** Where chunk commands go: one round trip per send, replies in order; the first error is thrown. */
 export interface Conn {
-  send(cmds: Command[]): Promise<unknown[]>;
+  send(cmds: Cmd[]): Promise<unknown[]>;
 }
 
 /** A Conn over an ioredis client (a Cluster client routes by the key: every command here names one key). */
@@ -34,7 +32,7 @@ export function connOf(client: Redis | Cluster): Conn {
   };
 }
 
-async function one(c: Conn, ...cmd: Command): Promise<unknown> {
+async function one(c: Conn, ...cmd: Cmd): Promise<unknown> {
   return (await c.send([cmd]))[0];
 }
 
@@ -100,12 +98,12 @@ function fieldMap(flat: unknown[]): Map<string, unknown> {
 }
 
 /** XSETID to the source's last-generated ID and XGROUP CREATE for each consumer group (pending entries are not copied). */
-async function streamMeta(src: Conn, key: Buffer): Promise<Command[]> {
+async function streamMeta(src: Conn, key: Buffer): Promise<Cmd[]> {
   const [info, groups] = await src.send([
     ['XINFO', 'STREAM', key],
     ['XINFO', 'GROUPS', key],
   ]);
-  const cmds: Command[] = [];
+  const cmds: Cmd[] = [];
   const last = fieldMap(info as unknown[]).get('last-generated-id');
   if (Buffer.isBuffer(last) && last.toString('latin1') !== '0-0') cmds.push(['XSETID', key, last]);
   for (const g of groups as unknown[][]) {
@@ -151,7 +149,7 @@ export async function copyBigKey(src: Conn, dst: Conn | undefined, key: Buffer, 
   progress.type = type;
   const length = Number(await one(src, LENGTH[type], key));
   const count = elementsPerChunk(o.memBytes, length, o.sizing);
-  const write = async (cmds: Command[]) => {
+  const write = async (cmds: Cmd[]) => {
     if (!cmds.length) return;
     if (dst) await dst.send(cmds);
     progress.chunks++;
@@ -194,7 +192,7 @@ export async function copyBigKey(src: Conn, dst: Conn | undefined, key: Buffer, 
       let after: string | undefined;
       for (;;) {
         const entries = await page(src, key, after, count);
-        if (entries.length) await write(entries.map(([id, fields]): Command => ['XADD', key, id, ...fields]));
+        if (entries.length) await write(entries.map(([id, fields]): Cmd => ['XADD', key, id, ...fields]));
         else if (after === undefined) {
           // an empty stream exists; XADD cannot make one
           await write([
@@ -272,7 +270,7 @@ async function members(dst: Conn, key: Buffer, items: Buffer[]): Promise<number[
       noMultiMember = true;
     }
   }
-  return (await dst.send(items.map((m): Command => ['SISMEMBER', key, m]))) as number[];
+  return (await dst.send(items.map((m): Cmd => ['SISMEMBER', key, m]))) as number[];
 }
 
 let noMultiScore = false;
@@ -287,7 +285,7 @@ async function scores(dst: Conn, key: Buffer, items: Buffer[]): Promise<Array<Bu
       noMultiScore = true;
     }
   }
-  return (await dst.send(items.map((m): Command => ['ZSCORE', key, m]))) as Array<Buffer | null>;
+  return (await dst.send(items.map((m): Cmd => ['ZSCORE', key, m]))) as Array<Buffer | null>;
 }
 
 async function lengths(src: Conn, dst: Conn, key: Buffer, type: RedisType): Promise<[number, number]> {

@@ -9,7 +9,7 @@ import { Emitter } from '../emitter.js';
 import { chunkSizing, compareBigKey, connOf } from './chunked.js';
 import { memoryUsage, readDump } from './dump.js';
 import { BoundedQueue } from './queue.js';
-import { addressOf, RespPool } from './resp-pool.js';
+import { addressOf, RespPool } from '../redis/resp-pool.js';
 import { scanKeys, type ScanOptions } from './scan.js';
 import { byOwner, keyCount, type Side } from './side.js';
 import { printableKey } from './snapshot.js';

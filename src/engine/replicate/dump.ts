@@ -1,7 +1,7 @@
 // The dump strategy: DUMP + PTTL on the source, RESTORE … REPLACE on the target, over bare RESP connections.
 // With a memory limit, MEMORY USAGE comes first: a key above it is never DUMPed (DUMP would serialize it whole)
 // but marked 'big', for the caller to copy in chunks.
-import type { Arg, RespConnection } from '../resp.js';
+import type { Arg, RespConnection } from '../redis/resp.js';
 import { expiryCommand, expiryOf, type ExpiryCaps } from './expiry.js';
 import { NO_TTL, type KeyRecord } from './types.js';
 

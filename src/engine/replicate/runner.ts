@@ -2,7 +2,7 @@
 // snapshot and its verification (or a compare), and reports everything as events. Stop() ends it cleanly.
 import { describeEndpoint, type Endpoint } from '../../config/endpoint.js';
 import { redact } from '../../config/redact.js';
-import { describeError, type ConnectOptions } from '../connect.js';
+import { describeError, type ConnectOptions } from '../redis/connect.js';
 import { Emitter } from '../emitter.js';
 import { CompareJob, summaryLine } from './compare.js';
 import { preflightTarget } from './preflight-target.js';
@@ -11,7 +11,7 @@ import { openSide, type Side } from './side.js';
 import { SnapshotJob } from './snapshot.js';
 import { LiveJob } from '../live/job.js';
 import type { LiveStats } from '../live/types.js';
-import { liveStopLine } from '../../render/live-text.js';
+import { liveStopLine } from '../live/stop-line.js';
 
 export type JobKind = 'snapshot' | 'compare' | 'live';
 

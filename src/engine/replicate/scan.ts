@@ -1,8 +1,6 @@
 // The scanner: SCAN over one master, binary-safe, with RIOT's filters; yields batches of key names.
-import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
-
-const calculateSlot = createRequire(import.meta.url)('cluster-key-slot') as (key: string | Buffer) => number;
+import { calculateSlot } from '../redis/slot.js';
 
 export interface ScanOptions {
   /** SCAN COUNT */
@@ -54,18 +52,4 @@ export async function* scanKeys(client: Redis, o: ScanOptions, batch: number, se
     }
   } while (cursor !== '0' && !stopped());
   if (pending.length) yield pending;
-}
-
-/** "0:8000,10000:16383" → [[0,8000],[10000,16383]]; undefined for bad input. */
-export function parseSlotRanges(text: string): Array<[number, number]> | undefined {
-  const out: Array<[number, number]> = [];
-  for (const part of text.split(',')) {
-    const m = /^\s*(\d+)\s*(?:[:-]\s*(\d+))?\s*$/.exec(part);
-    if (!m) return undefined;
-    const a = Number(m[1]);
-    const b = m[2] === undefined ? a : Number(m[2]);
-    if (a > b || b > 16383) return undefined;
-    out.push([a, b]);
-  }
-  return out;
 }

@@ -1,12 +1,13 @@
 // One side of a replication, source or target: standalone or Redis Cluster, detected from the entry point.
 // A source may be read from replicas (--read-from replica): one replica of each master does the SCANs and reads.
-import { createRequire } from 'node:module';
-import { Cluster, Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { describeEndpoint, InputError, nodeId, type Endpoint } from '../../config/endpoint.js';
-import { makeClient, type ConnectOptions } from '../connect.js';
+import { makeClient, makeClusterClient, makeTunedClient, respLogin, type ConnectOptions } from '../redis/connect.js';
 import { expiryCaps, type ExpiryCaps } from './expiry.js';
-import { RespConnection, type RespOptions } from '../resp.js';
+import { RespConnection, type RespOptions } from '../redis/resp.js';
+import { addressOf } from '../redis/resp-pool.js';
 import { parseInfo } from '../topology/parse-info.js';
+import { calculateSlot } from '../redis/slot.js';
 
 export type ReadFrom = 'master' | 'replica';
 
@@ -51,11 +52,6 @@ async function infoOf(client: Redis): Promise<ReturnType<typeof parseInfo>> {
   return parseInfo(await client.info());
 }
 
-/** "host:port" of an ioredis client. */
-function addressOf(client: Redis): string {
-  return `${client.options.host}:${client.options.port}`;
-}
-
 /** A reply from the server (not a network failure) that no retry will change. */
 function isReply(err: unknown): boolean {
   return !(err as NodeJS.ErrnoException)?.code && !/closed|ETIMEDOUT|ECONNRESET|socket/i.test(String((err as Error)?.message));
@@ -70,7 +66,7 @@ async function probe(ep: Endpoint, conn: ConnectOptions, label: string): Promise
   if (!ep.password && !ep.db) return;
   let c: RespConnection | undefined;
   try {
-    c = await RespConnection.open({ host: ep.host, port: ep.port, username: ep.username, password: ep.password, tls: ep.tls ? conn.tls : undefined, connectTimeoutMs: conn.connectTimeoutMs });
+    c = await RespConnection.open({ host: ep.host, port: ep.port, ...respLogin(ep, conn) });
   } catch (err) {
     // the server's own refusal (WRONGPASS, no password set …), described by the caller as any connect error is
     if (isReply(err)) throw err;
@@ -153,7 +149,7 @@ export async function openSide(ep: Endpoint, conn: ConnectOptions, label: string
       expiry: expiryCaps(info.server.redisVersion),
       replicaOf: repl?.role === 'replica' && repl.masterHost && repl.masterPort ? nodeId(repl.masterHost, repl.masterPort) : undefined,
       db: ep.db,
-      auth: { username: ep.username, password: ep.password, db: ep.db, tls: ep.tls ? conn.tls : undefined, connectTimeoutMs: conn.connectTimeoutMs },
+      auth: { ...respLogin(ep, conn), db: ep.db },
       reopen,
       close: () => {
         entry.disconnect();
@@ -162,12 +158,7 @@ export async function openSide(ep: Endpoint, conn: ConnectOptions, label: string
     };
   }
   entry.disconnect();
-  const cluster = new Cluster([{ host: ep.host, port: ep.port }], {
-    redisOptions: { username: ep.username, password: ep.password, tls: ep.tls ? conn.tls : undefined, connectionName: name, connectTimeout: conn.connectTimeoutMs },
-    enableReadyCheck: true,
-    slotsRefreshTimeout: conn.connectTimeoutMs,
-  });
-  cluster.on('error', () => undefined);
+  const cluster = makeClusterClient(ep, conn, name, { enableReadyCheck: true, slotsRefreshTimeout: conn.connectTimeoutMs });
   const own: Redis[] = [];
   try {
     await cluster.ping();
@@ -176,13 +167,9 @@ export async function openSide(ep: Endpoint, conn: ConnectOptions, label: string
     const infos = await Promise.all(masters.map((m) => infoOf(m)));
     const runIds = infos.map((i) => i.server.runId).filter((x): x is string => !!x);
     const replIds = infos.map((i) => i.replication?.masterReplId).filter((x): x is string => !!x);
-    const connect = (host: string, port: number) => {
-      const r = new Redis({ host, port, username: ep.username, password: ep.password, tls: ep.tls ? conn.tls : undefined, connectionName: name, connectTimeout: conn.connectTimeoutMs, readOnly: true, lazyConnect: true, maxRetriesPerRequest: 1 });
-      r.on('error', () => undefined);
-      return r;
-    };
+    const connect = (host: string, port: number) => makeTunedClient({ ...ep, host, port }, conn, name, { readOnly: true, lazyConnect: true, maxRetriesPerRequest: 1 });
     const readers = readFrom === 'replica' ? await clusterReplicas(cluster, masters, label, connect, own) : masters;
-    const auth = { username: ep.username, password: ep.password, tls: ep.tls ? conn.tls : undefined, connectTimeoutMs: conn.connectTimeoutMs };
+    const auth = respLogin(ep, conn);
     return {
       label,
       isCluster: true,
@@ -254,8 +241,6 @@ export async function keyspace(side: Side): Promise<Map<number, number>> {
   for (const [db, v] of Object.entries(info.server.keyspace ?? {})) if (v.keys > 0) out.set(Number(db), v.keys);
   return out;
 }
-
-const calculateSlot = createRequire(import.meta.url)('cluster-key-slot') as (key: string | Buffer) => number;
 
 /** Groups keys by the master that holds them, with the client that reads there (the master or its replica). */
 export function byOwner(side: Side, keys: Buffer[]): Array<{ client: Redis; keys: Buffer[]; index: number[] }> {

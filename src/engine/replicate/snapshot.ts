@@ -2,20 +2,18 @@
 // the dataset size. Every scanned key ends as written, vanished, skipped (with a reason) or failed (listed).
 // With a memory limit, a key whose MEMORY USAGE is above it is never read whole: the reader that met it copies
 // it in chunks itself (chunked.ts), one chunk in flight, while the writers go on with the rest.
-import { createRequire } from 'node:module';
 import type { Cluster, Redis } from 'ioredis';
-import type { RespConnection } from '../resp.js';
+import type { RespConnection } from '../redis/resp.js';
 import { Emitter } from '../emitter.js';
 import { chunkSizing, connOf, copyBigKey, type BigCopyProgress } from './chunked.js';
 import { isDumpFormatError, readDump, writeDump } from './dump.js';
 import { BoundedQueue } from './queue.js';
-import { addressOf, RespPool } from './resp-pool.js';
+import { addressOf, RespPool } from '../redis/resp-pool.js';
 import { scanKeys, type ScanOptions } from './scan.js';
 import { keyCount, type Side } from './side.js';
 import { printable, readStruct, writeStruct } from './struct.js';
 import type { KeyRecord } from './types.js';
-
-const calculateSlot = createRequire(import.meta.url)('cluster-key-slot') as (key: string | Buffer) => number;
+import { calculateSlot } from '../redis/slot.js';
 
 export interface SnapshotOptions {
   type: 'dump' | 'struct';

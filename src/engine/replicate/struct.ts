@@ -54,7 +54,7 @@ export function classifyType(typeName: string): TypeClass {
 
 type Reply = [Error | null, unknown];
 
-/** What readStruct reads through: a bare RESP connection (src/engine/resp.ts), or an ioredis client adapted. */
+/** What readStruct reads through: a bare RESP connection (src/engine/redis/resp.ts), or an ioredis client adapted. */
 export interface ReadSource {
   pipeline(): { call(name: string, args: Array<Buffer | string | number>): unknown; exec(): Promise<Reply[] | null> };
 }

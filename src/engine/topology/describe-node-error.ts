@@ -4,7 +4,7 @@
 // its connection, and the console is reconnecting. Anything else is described as for any connection.
 import { nodeId, type Endpoint } from '../../config/endpoint.js';
 import { redact } from '../../config/redact.js';
-import { describeError } from '../connect.js';
+import { describeError } from '../redis/connect.js';
 
 /** ioredis rejecting a command because the connection is down (no retries: maxRetriesPerRequest 0). */
 function isRetriesExhausted(err: { name?: string; message?: string }, msg: string): boolean {

@@ -3,7 +3,7 @@
 import { nodeId, type Endpoint } from '../../config/endpoint.js';
 import { redact } from '../../config/redact.js';
 import { Emitter } from '../emitter.js';
-import { type ConnectOptions } from '../connect.js';
+import { type ConnectOptions } from '../redis/connect.js';
 import { detectChanges, nodeName, peerFailingChange, sentinelEventText } from './changes.js';
 import { OffsetHistory } from './offset-history.js';
 import { NodeProbe, type Neighbour, type PollResult } from './probe.js';

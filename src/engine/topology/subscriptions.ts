@@ -2,7 +2,7 @@
 // __sentinel__:hello channel, through which the Sentinels watching it announce themselves.
 import type { Redis } from 'ioredis';
 import type { Endpoint } from '../../config/endpoint.js';
-import { makeClient, type ConnectOptions } from '../connect.js';
+import { makeClient, type ConnectOptions } from '../redis/connect.js';
 import { parseSentinelEvent, parseSentinelHello } from './parse-sentinel.js';
 
 export type SentinelEvent = ReturnType<typeof parseSentinelEvent>;

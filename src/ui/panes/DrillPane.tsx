@@ -3,10 +3,10 @@
 // DrillView (engine/drill/view.ts: newDrillView, foldDrill) and passes it in.
 import React from 'react';
 import { Text } from 'ink';
-import type { DrillView } from '../../engine/drill/view.js';
-import { clockMs } from '../../engine/drill/stats.js';
-import { countsLine, ms, shortWindowLine, verdictLine, windowsLine } from '../../render/drill-text.js';
-import { count, seconds } from '../../render/format.js';
+import type { DrillView } from '../../store/drill.js';
+import { count } from '../../format/counts.js';
+import { clockMs, ms, seconds } from '../../format/durations.js';
+import { countsLine, shortWindowLine, verdictLine, windowsLine } from '../../render/drill-text.js';
 import { useConsole } from '../context.js';
 import { Pane } from '../widgets/Pane.js';
 import { Line } from '../widgets/Table.js';

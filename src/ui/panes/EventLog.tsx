@@ -1,7 +1,7 @@
 // Role changes, links going up and down, syncs, Sentinel and cluster events: newest at the bottom.
 import React from 'react';
 import { Text } from 'ink';
-import { clock } from '../../render/format.js';
+import { clock } from '../../format/durations.js';
 import { useApp, useConsole } from '../context.js';
 import { Pane } from '../widgets/Pane.js';
 

@@ -1,7 +1,7 @@
 // Always visible: what deployment this is (READ-ONLY when started with --read-only), where we entered, the Redis version, the poll interval and how fresh the picture is.
 import React from 'react';
 import { Box, Text } from 'ink';
-import { seconds } from '../../render/format.js';
+import { seconds } from '../../format/durations.js';
 import { useApp, useConsole } from '../context.js';
 
 export function Header(props: { width: number; now: number; title?: string }) {

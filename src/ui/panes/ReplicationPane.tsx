@@ -3,7 +3,9 @@
 // writes anything.
 import React from 'react';
 import { Text } from 'ink';
-import { count, seconds, wrapText } from '../../render/format.js';
+import { wrapText } from '../../render/format.js';
+import { count } from '../../format/counts.js';
+import { seconds } from '../../format/durations.js';
 import { liveLine, liveOffsets } from '../../render/live-text.js';
 import { nodeName } from '../../render/node-text.js';
 import { useApp, useConsole } from '../context.js';

@@ -2,7 +2,9 @@
 import React, { useMemo } from 'react';
 import { Box, Text } from 'ink';
 import type { NodeState } from '../../engine/topology/types.js';
-import { bytes, count, rate, seconds } from '../../render/format.js';
+import { count } from '../../format/counts.js';
+import { seconds } from '../../format/durations.js';
+import { bytes, rate } from '../../format/units.js';
 import { keysText, lagText, linkText, nodeName, noteRoom, noteText, roleText, taggedNote } from '../../render/node-text.js';
 import { topologyRows } from '../../store/topology-rows.js';
 import { useApp, useConsole } from '../context.js';

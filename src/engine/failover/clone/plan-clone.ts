@@ -5,14 +5,15 @@
 import { InputError, nodeId, type Endpoint } from '../../../config/endpoint.js';
 import { RECONFIGURE_REPLICA_REFUSAL } from '../../../config/failover-args.js';
 import { remember } from '../../../config/redact.js';
-import { bytes } from '../../../render/format.js';
+import { bytes } from '../../../format/units.js';
 import type { ParsedInfo } from '../../topology/parse-info.js';
 import { masterauthStep, readAuth, type NodeAuth } from '../auth.js';
 import { okReply, replicaofReply, rewriteSteps } from '../plan-common.js';
 import { pauseStep, unpauseStep } from '../plan-replication.js';
 import type { NodePool } from '../pool.js';
 import type { Check, CommandStep, NodeId, NodeReport, Plan, Step, StepContext, WaitStep } from '../types.js';
-import { pollUntil, secondsText, waitCaughtUp, waitFailoverTo, waitFollows } from '../waits.js';
+import { pollUntil, waitCaughtUp, waitFailoverTo, waitFollows } from '../waits.js';
+import { secondsText } from '../../../format/durations.js';
 import { cloneWayBack } from './clone-wayback.js';
 import { configRecord, planAuth, planSettings } from './settings.js';
 import { syncState } from './sync-progress.js';

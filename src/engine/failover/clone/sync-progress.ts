@@ -1,5 +1,5 @@
 // How far a replica's sync has got, from its INFO replication and persistence fields. Pure.
-import { bytes } from '../../../render/format.js';
+import { bytes } from '../../../format/units.js';
 
 export interface SyncState {
   phase: 'connecting' | 'transfer' | 'loading' | 'streaming';

@@ -11,7 +11,7 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { Emitter, type Listener } from '../../emitter.js';
-import { Encoder, type Arg } from '../../resp.js';
+import { Encoder, type Arg } from '../../redis/resp.js';
 import { LineBuffer } from './lines.js';
 import { parseRdbHeader, rdbBody, type RdbBody } from './rdb-body.js';
 import { CommandStream, type Frame } from './stream.js';

@@ -1,15 +1,14 @@
 // A bare RESP2 connection for bulk paths (DUMP, RESTORE, PTTL, EXISTS by the hundred thousand): commands are
 // encoded straight into one buffer per pipeline and replies parsed without a client library's per-command
-// objects. Same shape as an ioredis pipeline's result: [error, value] per command. Everything else uses ioredis.
+// objects (resp-reader.ts). Same shape as an ioredis pipeline's result: [error, value] per command. Everything else uses
+// ioredis.
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
-import { ReplyReader } from './resp-reader.js';
+import { ReplyReader, type Reply } from './resp-reader.js';
 
 export type Arg = string | Buffer | number;
-export type RespValue = Buffer | number | null | RespValue[];
-export type Reply = [Error | null, RespValue];
-
-const CR = 0x0d;
+/** One Redis command as a tuple: ['SET', key, value, 'PX', 10]. */
+export type Cmd = [name: string, ...args: Arg[]];
 
 /**
  * Accumulates commands as RESP: framing and text arguments as strings, binary arguments as Buffers,
@@ -53,59 +52,6 @@ export class Encoder {
     for (const p of this.parts) at += typeof p === 'string' ? out.write(p, at, 'utf8') : (out.set(p, at), p.length);
     return out;
   }
-}
-
-/** Reads one reply at `pos`; undefined when it has not fully arrived. */
-function parseAt(buf: Buffer, pos: number): { value: RespValue | Error; next: number } | undefined {
-  const end = buf.indexOf(CR, pos);
-  if (end < 0 || end + 1 >= buf.length) return undefined;
-  const type = buf[pos];
-  const line = () => buf.toString('latin1', pos + 1, end);
-  switch (type) {
-    case 0x2b: // +
-      return { value: buf.subarray(pos + 1, end), next: end + 2 };
-    case 0x2d: // -
-      return { value: new Error(buf.toString('utf8', pos + 1, end)), next: end + 2 };
-    case 0x3a: // :
-      return { value: Number(line()), next: end + 2 };
-    case 0x24: {
-      // $
-      const len = Number(line());
-      if (len < 0) return { value: null, next: end + 2 };
-      const start = end + 2;
-      if (buf.length < start + len + 2) return undefined;
-      return { value: buf.subarray(start, start + len), next: start + len + 2 };
-    }
-    case 0x2a: {
-      // *
-      const n = Number(line());
-      if (n < 0) return { value: null, next: end + 2 };
-      const items: RespValue[] = [];
-      let next = end + 2;
-      for (let i = 0; i < n; i++) {
-        const item = parseAt(buf, next);
-        if (!item) return undefined;
-        items.push(item.value instanceof Error ? null : item.value);
-        next = item.next;
-      }
-      return { value: items, next };
-    }
-    default:
-      throw new Error(`unexpected reply type byte 0x${(type ?? 0).toString(16)}`);
-  }
-}
-
-/** Every whole reply in the buffer from `start`, and where the unfinished rest begins. */
-export function parseReplies(buf: Buffer, start = 0): { replies: Reply[]; used: number } {
-  const replies: Reply[] = [];
-  let pos = start;
-  while (pos < buf.length) {
-    const r = parseAt(buf, pos);
-    if (!r) break;
-    replies.push(r.value instanceof Error ? [r.value, null] : [null, r.value]);
-    pos = r.next;
-  }
-  return { replies, used: pos };
 }
 
 export interface RespOptions {

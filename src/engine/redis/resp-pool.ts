@@ -2,13 +2,19 @@
 // and opened again when one breaks (a failover, a restart). On a cluster side read from replicas, each
 // connection sends READONLY first (a cluster replica redirects reads to its master without it).
 import type { Redis } from 'ioredis';
-import { RespConnection } from '../resp.js';
-import type { Side } from './side.js';
+import { RespConnection, type RespOptions } from './resp.js';
+
+/** What a pool needs of a side (replicate/side.ts's Side has it): how to log in, and whether to send READONLY. */
+export interface PoolSide {
+  auth: Omit<RespOptions, 'host' | 'port'>;
+  /** bare connections must send READONLY first: cluster replicas answer reads only after it */
+  readOnly?: boolean;
+}
 
 export class RespPool {
   private conns = new Map<string, Promise<RespConnection>>();
 
-  constructor(private readonly side: Side) {}
+  constructor(private readonly side: PoolSide) {}
 
   /** "host:port" → its connection. */
   async get(address: string): Promise<RespConnection> {

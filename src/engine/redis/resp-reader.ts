@@ -2,10 +2,12 @@
 // far and keeps where it stopped, so every byte is looked at once whatever the size of a reply. A bulk string that
 // spans chunks is gathered as pieces and joined once; an array that spans chunks keeps the items already read.
 // (Parsing the whole buffer again on each chunk, after concatenating it, is quadratic: a 20 MB HGETALL reply in
-// 64 KB chunks took minutes and blocked the event loop.) Values are the shapes parseReplies (../resp.ts) gives:
-// Buffers (bulk and status), numbers, null, arrays; an error inside an array becomes null, a top-level one
-// [error, null].
-import type { Reply, RespValue } from './resp.js';
+// 64 KB chunks took minutes and blocked the event loop.) Values are Buffers (bulk and status), numbers, null,
+// arrays; an error inside an array becomes null, a top-level one [error, null]. The only RESP reply parser.
+
+export type RespValue = Buffer | number | null | RespValue[];
+/** One reply, as an ioredis pipeline gives it: [error, null] or [null, value]. */
+export type Reply = [Error | null, RespValue];
 
 const CR = 0x0d;
 

@@ -1,5 +1,5 @@
-// What a screen needs to show a drill, and how the checker's events fold into it. Pure; for the console's store.
-import type { DrillEvent, DrillState, DrillSummary, DrillTick, UnavailabilityWindow } from './types.js';
+// What a screen needs to show a drill, and how the checker's events fold into it (beside the store's other folds). Pure.
+import type { DrillEvent, DrillState, DrillSummary, DrillTick, UnavailabilityWindow } from '../engine/drill/types.js';
 
 export interface DrillView {
   state: DrillState;

@@ -2,16 +2,11 @@
 // print to stderr and tear the console), and every failure is turned into one plain, redacted line.
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { Redis, type RedisOptions } from 'ioredis';
-import { InputError, nodeId, type Endpoint } from '../config/endpoint.js';
-import { redact } from '../config/redact.js';
-
-export interface TlsFiles {
-  cacert?: string;
-  cert?: string;
-  key?: string;
-  insecure?: boolean;
-}
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { InputError, nodeId, type Endpoint } from '../../config/endpoint.js';
+import { redact } from '../../config/redact.js';
+import type { TlsFiles } from '../../config/tls-files.js';
+import type { RespOptions } from './resp.js';
 
 export interface ConnectOptions {
   /** TLS settings for rediss:// endpoints, certificate files already read (tlsSettings) */
@@ -50,27 +45,98 @@ export interface ClientRole {
   reconnect: boolean;
 }
 
-/** Makes an ioredis client for one node. It does not connect until asked (lazyConnect). */
-export function makeClient(ep: Endpoint, conn: ConnectOptions, role: ClientRole, onError?: (line: string) => void): Redis {
+/**
+ * What every ioredis client gets from the endpoint it talks to: address, login, TLS (rediss://), name, connect
+ * timeout. A tuning of a client's own (retries, queues, timeouts) goes on top, where it is made.
+ */
+function nodeOptions(ep: Endpoint, conn: ConnectOptions, name: string): RedisOptions {
   const options: RedisOptions = {
     host: ep.host,
     port: ep.port,
     username: ep.username,
     password: ep.password,
-    db: ep.db,
-    connectionName: role.name,
-    lazyConnect: true,
+    connectionName: name,
     connectTimeout: conn.connectTimeoutMs,
-    commandTimeout: conn.commandTimeoutMs,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    enableReadyCheck: false,
-    retryStrategy: role.reconnect ? (times) => Math.min(250 * times, 1000) : () => null,
   };
   if (ep.tls) options.tls = conn.tls;
-  const client = new Redis(options);
+  return options;
+}
+
+/** How a bare RESP connection (resp.ts) logs in to the endpoint's servers: user, password, TLS, connect timeout. */
+export function respLogin(ep: Endpoint, conn: ConnectOptions): Omit<RespOptions, 'host' | 'port' | 'db'> {
+  return { username: ep.username, password: ep.password, tls: ep.tls ? conn.tls : undefined, connectTimeoutMs: conn.connectTimeoutMs };
+}
+
+/** Every client gets an 'error' listener: ioredis prints an unhandled one to stderr (and across the console). */
+function listen<C extends Redis | Cluster>(client: C, ep: Endpoint, onError?: (line: string) => void): C {
   client.on('error', (err: Error) => onError?.(describeError(err, ep)));
   return client;
+}
+
+/** Makes an ioredis client for one node. It does not connect until asked (lazyConnect). */
+export function makeClient(ep: Endpoint, conn: ConnectOptions, role: ClientRole, onError?: (line: string) => void): Redis {
+  return listen(
+    new Redis({
+      ...nodeOptions(ep, conn, role.name),
+      db: ep.db,
+      lazyConnect: true,
+      commandTimeout: conn.commandTimeoutMs,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      enableReadyCheck: false,
+      retryStrategy: role.reconnect ? (times) => Math.min(250 * times, 1000) : () => null,
+    }),
+    ep,
+    onError,
+  );
+}
+
+/**
+ * An ioredis client for one node with a caller's own tuning (the replica a cluster side reads from, a Sentinel
+ * subscription): the endpoint's address, login, TLS and name, then `tuning`.
+ */
+export function makeTunedClient(ep: Endpoint, conn: ConnectOptions, name: string, tuning: RedisOptions, onError?: (line: string) => void): Redis {
+  return listen(new Redis({ ...nodeOptions(ep, conn, name), ...tuning }), ep, onError);
+}
+
+/** An ioredis Cluster client entering at `ep`; every node it opens logs in as `ep` does. `tuning.redisOptions` goes on top. */
+export function makeClusterClient(ep: Endpoint, conn: ConnectOptions, name: string, tuning: ClusterOptions, onError?: (line: string) => void): Cluster {
+  const { host: _host, port: _port, ...login } = nodeOptions(ep, conn, name);
+  return listen(new Cluster([{ host: ep.host, port: ep.port }], { ...tuning, redisOptions: { ...login, ...tuning.redisOptions } }), ep, onError);
+}
+
+/** A master found through Sentinels: who they are, its name, and how to log in to it. */
+export interface SentinelMaster {
+  sentinels: Endpoint[];
+  masterName?: string;
+  /** the data nodes' login (the Sentinels log in as the first Sentinel's URI says) */
+  username?: string;
+  password?: string;
+  db?: number;
+  /** whether the data nodes speak TLS */
+  tls: boolean;
+}
+
+/** An ioredis client of the master the Sentinels name (ioredis asks them again on each reconnect), then `tuning`. */
+export function makeSentinelClient(m: SentinelMaster, conn: ConnectOptions, name: string, tuning: RedisOptions, onError?: (line: string) => void): Redis {
+  const first = m.sentinels[0];
+  const client = new Redis({
+    sentinels: m.sentinels.map((s) => ({ host: s.host, port: s.port })),
+    name: m.masterName,
+    role: 'master',
+    sentinelUsername: first.username,
+    sentinelPassword: first.password,
+    sentinelTLS: first.tls ? conn.tls : undefined,
+    username: m.username,
+    password: m.password,
+    db: m.db,
+    ...(m.tls ? { tls: conn.tls, enableTLSForSentinelMode: true } : {}),
+    connectionName: name,
+    connectTimeout: conn.connectTimeoutMs,
+    commandTimeout: conn.commandTimeoutMs,
+    ...tuning,
+  });
+  return listen(client, first, onError);
 }
 
 /** One line for an operator: what went wrong at which node, and what to check. Never a password. */
