@@ -1,6 +1,7 @@
 // Command-line words to a typed command. Every mistake is an InputError: one line, exit code 2.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError, parseEndpoint, type Endpoint, type EndpointDefaults } from './endpoint.js';
+import { passwordOption, rememberArgv } from './redact.js';
 import type { TlsFiles } from '../engine/connect.js';
 
 import { PRESETS, type Preset } from '../lab/presets.js';
@@ -359,6 +360,12 @@ function labArgs(argv: string[]): Command {
 }
 
 export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Command {
+  // whatever refuses the line below, nothing typed as a credential is echoed: it is redacted from here on
+  rememberArgv(argv);
+  const passwordFlag = passwordOption(argv);
+  if (passwordFlag) {
+    throw new InputError(`cutover takes no ${passwordFlag}: give the password in the URI (redis://:PASSWORD@host:port) or, kept out of ps and shell history, in REDISCLI_AUTH`);
+  }
   const [first, ...rest] = argv;
   if (first === undefined || first === '-h' || first === '--help') return { kind: 'help' };
   if (first === 'help') return { kind: 'help', topic: rest[0] };
