@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError, parseEndpoint, type Endpoint, type EndpointDefaults } from './endpoint.js';
 import { passwordOption, rememberArgv } from './redact.js';
+import { isHelpTopic } from '../help.js';
 import type { TlsFiles } from '../engine/connect.js';
 
 import { PRESETS, type Preset } from '../lab/presets.js';
@@ -368,8 +369,14 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
   const [first, ...rest] = argv;
   if (first === undefined || first === '-h' || first === '--help') return { kind: 'help' };
-  if (first === 'help') return { kind: 'help', topic: rest[0] };
+  if (first === 'help') {
+    const topic = rest[0];
+    if (topic !== undefined && !isHelpTopic(topic)) throw new InputError(`no help for '${topic}': it is not a command; use console, topology, replicate, compare, clone, failover, drill or lab (see 'cutover --help')`);
+    return { kind: 'help', topic };
+  }
   if (first === '-V' || first === '--version' || first === 'version') return { kind: 'version' };
+  // `cutover COMMAND … --help`: that command's help, whatever else is on the line (a typo in it included)
+  if (isHelpTopic(first) && rest.some((w) => w === '--help' || w === '-h')) return { kind: 'help', topic: first };
   if (first === 'console' || first === 'topology') return connectionArgs(first, rest, env);
   if (first === 'lab') return labArgs(rest);
   if (first === 'replicate' || first === 'compare') return replicateArgs(first, rest, env);
