@@ -5,6 +5,7 @@ import type { ReplicateArgs } from './config/args.js';
 import { describeEndpoint, InputError } from './config/endpoint.js';
 import { redact } from './config/redact.js';
 import { DEFAULT_CONNECT, describeError, tlsSettings, type ConnectOptions } from './engine/connect.js';
+import { jobError } from './engine/topology/connection-words.js';
 import { CompareJob, differences, summaryLine, type CompareSummary } from './engine/replicate/compare.js';
 import { refusals } from './engine/replicate/refusals.js';
 import { keyspace, openSide, type ReadFrom, type Side } from './engine/replicate/side.js';
@@ -151,6 +152,8 @@ export async function replicateCommand(a: ReplicateArgs): Promise<number> {
     out.end();
     if (interrupted) return 130;
     return failedKeys > 0 || differs > 0 ? 1 : 0;
+  } catch (err) {
+    throw jobError(err, { source: { ep: a.source, clients: [...source.masters, ...source.readers] }, target: { ep: a.target, clients: [...target.masters, target.writer] } });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
