@@ -3,24 +3,30 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabServer } from '../../src/lab/server.js';
+import { parseEndpoint } from '../../src/config/endpoint.js';
+import { DEFAULT_CONNECT } from '../../src/engine/connect.js';
+import { ReplicationRunner } from '../../src/engine/replicate/runner.js';
 import { client } from './failover-helpers.js';
 import { CLI, runCli, standaloneServers, stopServers, until } from './helpers.js';
 
 const KEYS = 150_000;
 let servers: LabServer[];
 let dir: string;
-let source: LabServer, target: LabServer;
+let source: LabServer, target: LabServer, consoleTarget: LabServer;
 
 beforeAll(async () => {
-  ({ servers, dir } = await standaloneServers(['source', 'target'], 'cutover-lost-target-'));
-  [source, target] = servers;
-  const c = await client(source.port);
-  for (let from = 0; from < KEYS; from += 10_000) {
-    const p = c.pipeline();
-    for (let i = from; i < from + 10_000; i++) p.set(`k:${i}`, 'v'.repeat(20));
-    await p.exec();
+  ({ servers, dir } = await standaloneServers(['source', 'target', 'console-target'], 'cutover-lost-target-'));
+  [source, target, consoleTarget] = servers;
+  // the same keys on both sides: a compare then reads every key on each, long enough to stop a side midway
+  for (const s of servers) {
+    const c = await client(s.port);
+    for (let from = 0; from < KEYS; from += 10_000) {
+      const p = c.pipeline();
+      for (let i = from; i < from + 10_000; i++) p.set(`k:${i}`, 'v'.repeat(20));
+      await p.exec();
+    }
+    c.disconnect();
   }
-  c.disconnect();
 }, 60_000);
 
 afterAll(async () => {
@@ -48,6 +54,30 @@ describe('a target lost during a job', () => {
       expect(stderr).not.toMatch(/Connection is closed|ECONNREFUSED|ECONNRESET/);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it("the console's compare (c): the job ends with the same worded line", async () => {
+    const runner = new ReplicationRunner({ ...DEFAULT_CONNECT, commandTimeoutMs: 2000 });
+    const ended: string[] = [];
+    runner.events.on((e) => {
+      if (e.type === 'job-ended') ended.push(`${e.state}: ${e.message ?? ''}`);
+    });
+    const admin = await client(consoleTarget.port);
+    const served = async () => Number(/total_commands_processed:(\d+)/.exec(await admin.info('stats'))?.[1] ?? 0);
+    const before = await served();
+    runner.start('compare', parseEndpoint(`127.0.0.1:${source.port}`), parseEndpoint(`127.0.0.1:${consoleTarget.port}`), { type: 'dump', overwrite: true });
+    try {
+      // under way: the target has served a few thousand of the compare's reads (of 150k keys)
+      for (let n = 0; n < 2000 && (await served()) - before < 5000 && !ended.length; n++) await new Promise((r) => setImmediate(r));
+      admin.disconnect();
+      expect(ended, 'the compare ended before the target could be stopped').toEqual([]);
+      await consoleTarget.kill();
+      await until('the job to end', () => ended.length > 0, 20_000);
+      expect(ended[0]).toBe(`failed: target: lost the connection to 127.0.0.1:${consoleTarget.port}: is Redis still running there?`);
+    } finally {
+      admin.disconnect();
+      runner.stop();
     }
   }, 60_000);
 
