@@ -109,6 +109,15 @@ Redis comes from PATH, or from Debian's packages fetched into the project's .red
   clone: CLONE_HELP,
 };
 
+/** Command words whose help is another's: `compare` is `replicate --mode compare`. */
+const SAME_HELP: Record<string, string> = { compare: 'replicate', help: 'main', version: 'main' };
+
+/** Whether `cutover help WORD` has something to print. */
+export function isHelpTopic(topic: string): boolean {
+  return topic in SAME_HELP || (topic in HELP && topic !== 'main');
+}
+
 export function helpText(topic?: string): string {
-  return (HELP[topic ?? 'main'] ?? HELP.main) + '\n';
+  const key = topic === undefined ? 'main' : (SAME_HELP[topic] ?? topic);
+  return (HELP[key] ?? HELP.main) + '\n';
 }

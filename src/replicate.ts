@@ -5,6 +5,7 @@ import type { ReplicateArgs } from './config/args.js';
 import { describeEndpoint, InputError } from './config/endpoint.js';
 import { redact } from './config/redact.js';
 import { DEFAULT_CONNECT, describeError, tlsSettings, type ConnectOptions } from './engine/redis/connect.js';
+import { jobError } from './engine/topology/connection-words.js';
 import { CompareJob, differences, summaryLine, type CompareSummary } from './engine/replicate/compare.js';
 import { preflightTarget } from './engine/replicate/preflight-target.js';
 import { refusals } from './engine/replicate/refusals.js';
@@ -164,6 +165,8 @@ export async function replicateCommand(a: ReplicateArgs): Promise<number> {
     out.end();
     if (interrupted) return EXIT_STOPPED;
     return failedKeys > 0 || differs > 0 ? 1 : 0;
+  } catch (err) {
+    throw jobError(err, { source: { ep: a.source, clients: [...source.masters, ...source.readers] }, target: { ep: a.target, clients: [...target.masters, target.writer] } });
   } finally {
     signals.dispose();
     for (const side of reopened) side.close();

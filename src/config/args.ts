@@ -1,6 +1,8 @@
 // Command-line words to a typed command. Every mistake is an InputError: one line, exit code 2.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError, parseEndpoint, type Endpoint, type EndpointDefaults } from './endpoint.js';
+import { passwordOption, rememberArgv } from './redact.js';
+import { isHelpTopic } from '../help.js';
 import type { TlsFiles } from './tls-files.js';
 
 import { PRESETS, type Preset } from '../lab/presets.js';
@@ -369,10 +371,22 @@ function labArgs(argv: string[]): Command {
 }
 
 export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Command {
+  // whatever refuses the line below, nothing typed as a credential is echoed: it is redacted from here on
+  rememberArgv(argv);
+  const passwordFlag = passwordOption(argv);
+  if (passwordFlag) {
+    throw new InputError(`cutover takes no ${passwordFlag}: give the password in the URI (redis://:PASSWORD@host:port) or, kept out of ps and shell history, in REDISCLI_AUTH`);
+  }
   const [first, ...rest] = argv;
   if (first === undefined || first === '-h' || first === '--help') return { kind: 'help' };
-  if (first === 'help') return { kind: 'help', topic: rest[0] };
+  if (first === 'help') {
+    const topic = rest[0];
+    if (topic !== undefined && !isHelpTopic(topic)) throw new InputError(`no help for '${topic}': it is not a command; use console, topology, replicate, compare, clone, failover, drill or lab (see 'cutover --help')`);
+    return { kind: 'help', topic };
+  }
   if (first === '-V' || first === '--version' || first === 'version') return { kind: 'version' };
+  // `cutover COMMAND … --help`: that command's help, whatever else is on the line (a typo in it included)
+  if (isHelpTopic(first) && rest.some((w) => w === '--help' || w === '-h')) return { kind: 'help', topic: first };
   if (first === 'console' || first === 'topology') return connectionArgs(first, rest, env);
   if (first === 'lab') return labArgs(rest);
   if (first === 'replicate' || first === 'compare') return replicateArgs(first, rest, env);

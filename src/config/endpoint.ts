@@ -1,5 +1,5 @@
 // Entry points as the operator types them: redis:// and rediss:// URIs, or host:port shorthand.
-import { redact, remember } from './redact.js';
+import { maskCredentials, remember, rememberTyped } from './redact.js';
 
 /** Bad input: the CLI prints the message on one line and exits with code 2, touching nothing. */
 export class InputError extends Error {}
@@ -29,9 +29,9 @@ function parsePort(text: string, input: string): number {
   return port;
 }
 
-/** The input with any password replaced, for messages about a malformed URI. */
+/** The input with everything that may be a credential replaced, whatever its shape, for messages about a malformed endpoint. */
 function safe(input: string): string {
-  return redact(input);
+  return maskCredentials(input);
 }
 
 function safeDecode(text: string): string {
@@ -51,6 +51,7 @@ export interface EndpointDefaults {
 export function parseEndpoint(input: string, defaults: EndpointDefaults = {}): Endpoint {
   const text = input.trim();
   if (!text) throw new InputError(`empty endpoint: ${URI_HELP}`);
+  rememberTyped(text);
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1]?.toLowerCase();
   let ep: Endpoint;
   if (scheme) {
@@ -80,7 +81,9 @@ export function parseEndpoint(input: string, defaults: EndpointDefaults = {}): E
       db: path ? Number(path) : 0,
     };
   } else {
-    if (/^rediss?:\/?[^/]/i.test(text)) throw new InputError(`invalid endpoint '${safe(text)}': '${text.split(':')[0]}:' needs '//': did you mean ${text.replace(/^(rediss?):\/?/i, '$1://')}?`);
+    if (/^rediss?:\/?[^/]/i.test(text)) throw new InputError(`invalid endpoint '${safe(text)}': '${text.split(':')[0]}:' needs '//': did you mean ${safe(text).replace(/^(rediss?):\/?/i, '$1://')}?`);
+    // user:password@ without a scheme (alice:pw@host:port, redis//…): a URI's part, not host:port's
+    if (text.includes('@')) throw new InputError(`invalid endpoint '${safe(text)}': a user or password goes in a URI: redis://[user:password@]host:port (or REDISCLI_AUTH and --user)`);
     const m = /^(\[[^\]]+\]|[^:\s/@]+)(?::(.*))?$/.exec(text);
     if (!m) throw new InputError(`invalid endpoint '${safe(text)}': ${URI_HELP}`);
     ep = {

@@ -14,7 +14,7 @@ export function commandLine(argv: readonly string[]): string {
 export function nodeLine(n: NodeReport, mark = ''): string {
   const name = n.label ? `${n.label} ${n.id}` : n.id;
   let what: string;
-  if (!n.reachable) what = `DOWN${n.error ? ` (${n.error})` : ''}`;
+  if (!n.reachable) what = `${n.error && /^authentication failed|requires a password/.test(n.error.replace(/^\S+: /, '')) ? 'NOAUTH' : 'DOWN'}${n.error ? ` (${n.error})` : ''}`;
   else if (n.role === 'replica') what = `replica of ${n.masterId ?? '?'} · link ${n.link ?? '?'}`;
   else if (n.role === 'sentinel') what = `sentinel${n.note ? ` · ${n.note}` : ''}`;
   else what = n.role ?? '?';

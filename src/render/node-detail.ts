@@ -11,6 +11,12 @@ export type DetailLine = [label: string, value: string];
 
 export function nodeDetail(n: NodeState, now: number): DetailLine[] {
   const out: DetailLine[] = [['node', nodeName(n)]];
+  if (n.status === 'down' && n.authFailed) {
+    out.push(['status', 'authentication failed: it answers, but refuses the user and password cutover gives it (its own requirepass or ACL?)']);
+    out.push(['error', n.lastError ?? 'authentication failed']);
+    if (n.role !== 'unknown') out.push(['last role', n.role]);
+    return out;
+  }
   if (n.status === 'down') {
     out.push(['status', n.server ? `DOWN since ${n.downSince ? clock(n.downSince) : '?'} (${downFor(n, now)})` : 'DOWN: has not answered since cutover started']);
     out.push(['error', n.lastError ?? 'no answer']);

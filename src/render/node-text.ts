@@ -8,9 +8,9 @@ import { bytes } from '../format/units.js';
 
 export { nodeName } from '../engine/topology/changes.js';
 
-/** ROLE column: the role, or DOWN in words so it never rests on colour alone. */
+/** ROLE column: the role, or DOWN in words so it never rests on colour alone (NOAUTH: it answers, but refuses cutover's credentials). */
 export function roleText(n: NodeState): string {
-  if (n.status === 'down') return 'DOWN';
+  if (n.status === 'down') return n.authFailed ? 'NOAUTH' : 'DOWN';
   if (n.status === 'pending') return '…';
   return n.role;
 }
@@ -54,6 +54,8 @@ function fit(width: number, ...ways: string[]): string {
 export function noteText(n: NodeState, now: number, width = Infinity): string {
   if (n.status === 'down') {
     const verdict = n.cluster?.peerFailing ? n.cluster.peerFailing.toUpperCase() + ' · ' : '';
+    // it answers: not down, not hung; the operator's credentials are refused there
+    if (n.authFailed) return verdict + fit(width - verdict.length, 'authentication failed: wrong user or password', 'authentication failed', 'auth failed');
     // a node that never answered has no "down since": we only know it is not answering now
     return verdict + (n.server ? `down ${downFor(n, now)}` : 'not answering');
   }

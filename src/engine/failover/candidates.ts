@@ -19,9 +19,14 @@ function priorityOf(n: FoNode): number {
   return n.priority === 0 ? Number.MAX_SAFE_INTEGER : (n.priority ?? 100);
 }
 
+/** A node that answers but refuses the credentials: never "down" or "hung". */
+export function authFailedText(n: FoNode): string {
+  return `authentication failed: it answers, but refuses the user and password given (its own requirepass or ACL?)`;
+}
+
 export function ineligibleReasons(n: FoNode, mode: 'planned' | 'unplanned', lagBytes?: number, maxLagBytes = Infinity): string[] {
   const out: string[] = [];
-  if (!n.up) out.push(`it does not answer${n.error ? ` (${n.error})` : ''}`);
+  if (!n.up) out.push(n.authFailed ? authFailedText(n) : `it does not answer${n.error ? ` (${n.error})` : ''}`);
   if (n.role !== 'replica') out.push(`it is not a replica (${n.role})`);
   if (n.priority === 0) out.push('its replica-priority is 0 (configured never to be promoted)');
   if (n.syncing) out.push('a full sync is under way on it');

@@ -10,6 +10,8 @@ export interface FoNode {
   label?: string;
   up: boolean;
   error?: string;
+  /** it answers, but refuses the credentials given (WRONGPASS, NOAUTH): not down, not hung */
+  authFailed?: boolean;
   role: 'master' | 'replica' | 'sentinel' | 'unknown';
   masterId?: NodeId;
   link?: 'up' | 'down';
@@ -53,6 +55,7 @@ function toFoNode(n: NodeState): FoNode {
     ...(n.label ? { label: n.label } : {}),
     up: n.status === 'up',
     ...(n.lastError ? { error: n.lastError } : {}),
+    ...(n.authFailed ? { authFailed: true } : {}),
     role: n.role,
     ...(n.masterId ? { masterId: n.masterId } : {}),
     ...(n.linkStatus ? { link: n.linkStatus } : {}),

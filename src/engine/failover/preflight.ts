@@ -3,7 +3,7 @@
 import { InputError } from '../../config/endpoint.js';
 import { bytes } from '../../format/units.js';
 import { masterAnswersText } from './already-switched.js';
-import { bestCandidate, rankCandidates, sentinelChoice, type Ranked } from './candidates.js';
+import { authFailedText, bestCandidate, rankCandidates, sentinelChoice, type Ranked } from './candidates.js';
 import type { LiveFacts } from './discover.js';
 import type { FoDeployment, FoNode } from './model.js';
 import type { Check, NodeId } from './types.js';
@@ -42,6 +42,7 @@ export function preflight(d: FoDeployment, f: LiveFacts, o: PreflightOptions): P
   if (d.problem || !d.master) throw new InputError(d.problem ?? 'no master found: name a node of the deployment with --uri');
   const master = d.master;
   if (!o.unplanned && !master.up) {
+    if (master.authFailed) throw new InputError(`the master ${name(master)}: ${authFailedText(master)}; give the master's password (in the URI or REDISCLI_AUTH)`);
     throw new InputError(`the master ${name(master)} does not answer (${master.error ?? 'down'}): for a failover without it, add --unplanned`);
   }
   if (o.unplanned && master.up) {
@@ -82,12 +83,13 @@ export function preflight(d: FoDeployment, f: LiveFacts, o: PreflightOptions): P
   const notes: string[] = [];
   const add = (ok: boolean, text: string, warn = false) => checks.push({ ok, text, ...(warn ? { warn: true } : {}) });
 
-  add(candidate.up, candidate.up ? `${candidate.id} answers` : `${candidate.id} does not answer: ${candidate.error ?? 'down'}`);
+  add(candidate.up, candidate.up ? `${candidate.id} answers` : candidate.authFailed ? `${candidate.id}: ${authFailedText(candidate)}` : `${candidate.id} does not answer: ${candidate.error ?? 'down'}`);
   if (candidate.priority === 0) add(false, `${candidate.id} has replica-priority 0: it is configured never to be promoted (CONFIG SET replica-priority 100 on it first, if it should be)`);
   if (candidate.syncing) add(false, `${candidate.id} is in the middle of a full sync: its data is not complete`);
 
   if (!o.unplanned) {
-    add(candidate.link === 'up', candidate.link === 'up' ? `${candidate.id}'s link to the master is up` : `${candidate.id}'s link to the master is ${candidate.link ?? 'unknown'}: it cannot have every write; fix its link first or choose another replica`);
+    // a candidate that cannot be read (down, or refusing the credentials) is refused above: its link is not known, not down
+    if (candidate.up) add(candidate.link === 'up', candidate.link === 'up' ? `${candidate.id}'s link to the master is up` : `${candidate.id}'s link to the master is ${candidate.link ?? 'unknown'}: it cannot have every write; fix its link first or choose another replica`);
     const lag = f.lags[candidate.id];
     if (candidate.link !== 'up') {
       // refused by the link check above; its lag is not known while its link is down (never "0 B behind")
@@ -144,6 +146,12 @@ export function preflight(d: FoDeployment, f: LiveFacts, o: PreflightOptions): P
     const since = r.linkDownSeconds !== undefined && r.linkDownSeconds >= 0 ? ` for ${r.linkDownSeconds} s` : '';
     add(true, `${r.id}'s link to the master is ${r.link ?? 'unknown'}${since} (a wrong masterauth, the network?): it is not up to date and the master does not list it; it is repointed with the others but its link may not come up`, true);
   }
-  for (const r of others.filter((x) => !x.up)) notes.push(`${r.id} does not answer: when it is back, point it at the new master (REPLICAOF ${candidate.host} ${candidate.port})`);
+  for (const r of others.filter((x) => !x.up)) {
+    notes.push(
+      r.authFailed
+        ? `${r.id}: ${authFailedText(r)}; cutover cannot repoint it: point it at the new master yourself (REPLICAOF ${candidate.host} ${candidate.port})`
+        : `${r.id} does not answer: when it is back, point it at the new master (REPLICAOF ${candidate.host} ${candidate.port})`,
+    );
+  }
   return { master, candidate, others, ranked, checks, notes };
 }

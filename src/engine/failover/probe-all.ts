@@ -56,7 +56,8 @@ async function boundedPoll(ep: Endpoint, conn: ConnectOptions, masterName: strin
   const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), boundMs + 250)));
   try {
     const result = await Promise.race([probe.poll(), late]);
-    if (result && result.state.status === 'up') return result;
+    // up, or refusing the credentials: it answered (a refusal is not silence, whatever the connection did after)
+    if (result && (result.state.status === 'up' || result.state.authFailed)) return result;
     const error = result?.state.lastError ?? '';
     // a timeout (or a connection given up while waiting for a reply) from a node whose port accepts connections: it is there, and silent
     if (!result || /within the timeout|timed out|not answering|connection lost|lost the connection|reconnecting/i.test(error)) {
@@ -98,7 +99,11 @@ export async function probeAll(o: ProbeAllOptions): Promise<NodeState[]> {
 
   const track = (ep: Endpoint, entry: boolean, said: Partial<NodeState> = {}) => {
     const id = nodeId(ep.host, ep.port);
-    if (nodes.has(id) || !ep.host || !ep.port) return;
+    const known = nodes.get(id);
+    // a node named by the operator (--to) that cannot tell its role itself (it refuses the credentials, or is down):
+    // what its neighbours say of it (a replica of that master)
+    if (known && known.state.status !== 'up' && known.state.role === 'unknown' && said.role) known.state = { ...known.state, ...said };
+    if (known || !ep.host || !ep.port) return;
     nodes.set(id, { ep, entry, polled: false, state: { id, host: ep.host, port: ep.port, role: 'unknown', status: 'pending', ...(o.labels?.[id] ? { label: o.labels[id] } : {}), ...said } });
   };
   const neighbour = (from: Endpoint, n: Neighbour) => {

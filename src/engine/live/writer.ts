@@ -17,6 +17,7 @@
 import type { Cluster } from 'ioredis';
 import { RespConnection, type Cmd } from '../redis/resp.js';
 import { addressOf } from '../redis/resp-pool.js';
+import { connectionWords } from '../topology/connection-words.js';
 import type { Side } from '../replicate/side.js';
 import { LatencyWindow } from './latency.js';
 import { calculateSlot } from '../redis/slot.js';
@@ -230,7 +231,7 @@ class Lane {
             this.w.hooks.fatal?.(this.dead);
             throw new PermanentError(this.dead);
           }
-        } else if (attempt === 0) this.w.hooks.log('warn', `target ${this.address}: ${message}; retrying`);
+        } else if (attempt === 0) this.w.hooks.log('warn', `target: ${connectionWords(err, this.address)}; retrying`);
         await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** Math.min(attempt, 5))));
       }
     }

@@ -70,10 +70,15 @@ export class RespConnection {
   private readonly reader = new ReplyReader();
   private failed?: Error;
 
-  private constructor(private readonly socket: Socket) {
+  private constructor(
+    private readonly socket: Socket,
+    at: { host: string; port: number },
+  ) {
     socket.on('data', (d) => this.onData(d));
-    socket.on('error', (e) => this.fail(e));
-    socket.on('close', () => this.fail(new Error('Connection is closed')));
+    // where, as Node's connect errors say it (address, port): the operator is told which server went away
+    const where = { address: at.host, port: at.port };
+    socket.on('error', (e: NodeJS.ErrnoException & { address?: string }) => this.fail(e.address ? e : Object.assign(e, where)));
+    socket.on('close', () => this.fail(Object.assign(new Error('Connection is closed'), where)));
   }
 
   static open(o: RespOptions): Promise<RespConnection> {
@@ -87,7 +92,7 @@ export class RespConnection {
       socket.once(o.tls ? 'secureConnect' : 'connect', async () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
-        const conn = new RespConnection(socket);
+        const conn = new RespConnection(socket, o);
         try {
           const setup = conn.pipeline();
           if (o.password) setup.call('AUTH', o.username ? [o.username, o.password] : [o.password]);

@@ -3,6 +3,7 @@
 import { describeEndpoint, type Endpoint } from '../../config/endpoint.js';
 import { redact } from '../../config/redact.js';
 import { describeError, type ConnectOptions } from '../redis/connect.js';
+import { jobError } from '../topology/connection-words.js';
 import { Emitter } from '../emitter.js';
 import { CompareJob, summaryLine } from './compare.js';
 import { preflightTarget } from './preflight-target.js';
@@ -129,6 +130,8 @@ export class ReplicationRunner {
         this.events.emit({ type: 'job-phase-done', phase: 'verify', ok: differs === 0, line: summaryLine(s.counts, true) });
       }
       return this.stopped ? 'stopped' : 'done';
+    } catch (err) {
+      throw jobError(err, { source: { ep: sourceEp, clients: source.masters }, target: { ep: targetEp, clients: target?.masters } });
     } finally {
       source.close();
       target?.close();

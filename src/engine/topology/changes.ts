@@ -16,8 +16,12 @@ export function detectChanges(prev: NodeState | undefined, next: NodeState, at: 
   if (prev.status === 'up' && next.status === 'down') {
     // the error names the address already shown at the start of the line
     const why = (next.lastError ?? 'no answer').replace(` at ${next.id}`, '').replace(new RegExp(`^${next.id.replace(/[.[\]]/g, '\\$&')}:? ?`), '');
-    push('error', 'node-down', `${name(next)} is down: ${why}`);
+    // it answers, but no longer takes cutover's credentials (its requirepass or ACL changed): not down
+    push('error', 'node-down', next.authFailed ? `${name(next)}: ${why}` : `${name(next)} is down: ${why}`);
     return out;
+  }
+  if (prev.status === 'down' && next.status === 'down' && !prev.authFailed && next.authFailed) {
+    push('error', 'node-down', `${name(next)} answers again, but ${(next.lastError ?? 'authentication failed').replace(` at ${next.id}`, '')}`);
   }
   if (prev.status === 'down' && next.status === 'up') {
     const secs = prev.downSince !== undefined ? Math.round((at - prev.downSince) / 1000) : undefined;

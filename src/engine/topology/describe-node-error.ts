@@ -16,6 +16,12 @@ function isConnectionGone(msg: string, code: string): boolean {
   return /Connection is closed|Stream isn't writeable|enableOfflineQueue|socket hang up|Socket closed unexpectedly|ECONNRESET|EPIPE/i.test(msg + ' ' + code);
 }
 
+/** The node answered and refused the credentials: WRONGPASS, NOAUTH, or a password it does not expect. */
+export function isAuthError(err: unknown): boolean {
+  const msg = String((err as Error)?.message ?? err ?? '');
+  return /WRONGPASS|NOAUTH|invalid username-password|invalid password|without any password configured|AUTH <password> called without/i.test(msg);
+}
+
 /**
  * One line for the event log and the details: what is wrong with the node, never a library's internals.
  * `answeredBefore`: the node answered on this connection once (so a closed connection is a lost one, not a wrong port).
@@ -25,6 +31,7 @@ export function describeNodeError(err: unknown, ep: Endpoint, answeredBefore: bo
   const msg = String(e?.message ?? err);
   const code = String(e?.code ?? '');
   const where = nodeId(ep.host, ep.port);
+  if (isAuthError(err)) return describeError(err, ep); // "authentication failed at …": it answered, it is not down
   if (isRetriesExhausted(e, msg)) return `not answering at ${where} (connection lost${answeredBefore ? ', reconnecting)' : '): is Redis running there?'}`;
   if (answeredBefore && isConnectionGone(msg, code)) return `connection lost at ${where}: not answering, reconnecting`;
   if (answeredBefore && /Command timed out|ETIMEDOUT/i.test(msg + ' ' + code)) return `not answering at ${where} within the timeout: busy, paused, or the network`;

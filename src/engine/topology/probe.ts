@@ -2,7 +2,7 @@
 import type { Redis } from 'ioredis';
 import { nodeId, type Endpoint } from '../../config/endpoint.js';
 import { makeClient, type ConnectOptions } from '../redis/connect.js';
-import { describeNodeError } from './describe-node-error.js';
+import { describeNodeError, isAuthError } from './describe-node-error.js';
 import { parseClusterInfo, parseClusterNodes } from './parse-cluster-nodes.js';
 import { parseInfo } from './parse-info.js';
 import { parseSentinelMasters, parseSentinelPeers } from './parse-sentinel.js';
@@ -38,6 +38,11 @@ export class NodeProbe {
   private closed = false;
   /** it answered once on this connection: a closed connection later is a lost one */
   private answered = false;
+  /**
+   * it refused the credentials (WRONGPASS, NOAUTH): ioredis then drops the connection and reconnects, and the
+   * commands fail as on a lost connection; this says why, until a poll succeeds
+   */
+  private authError?: string;
 
   constructor(
     readonly endpoint: Endpoint,
@@ -47,7 +52,10 @@ export class NodeProbe {
     this.id = nodeId(endpoint.host, endpoint.port);
     this.client = makeClient(endpoint, conn, { name: CLIENT_NAME, reconnect: true }, (line) => (this.lastConnectError = line));
     // the same errors, described knowing whether the node answered before (a reset then is a lost connection)
-    this.client.on('error', (err: Error) => (this.lastConnectError = describeNodeError(err, endpoint, this.answered)));
+    this.client.on('error', (err: Error) => {
+      this.lastConnectError = describeNodeError(err, endpoint, this.answered);
+      if (isAuthError(err)) this.authError = this.lastConnectError;
+    });
     this.client.on('ready', () => {
       this.lastConnectError = undefined;
       this.answered = true;
@@ -62,12 +70,16 @@ export class NodeProbe {
       if (this.client.status === 'wait') await this.client.connect();
       const text = await this.client.info();
       const info = parseInfo(text);
+      this.authError = undefined;
       if (info.server.redisMode === 'sentinel') return await this.pollSentinel(base, info.server, started);
       return await this.pollData(base, info, started);
     } catch (err) {
+      if (isAuthError(err)) this.authError = describeNodeError(err, this.endpoint, this.answered);
       const described = describeNodeError(err, this.endpoint, this.answered);
-      const error = this.client.status === 'ready' ? described : (this.lastConnectError ?? described);
-      return { state: { ...base, role: 'unknown', status: 'down', lastError: error, pollMs: Date.now() - started }, neighbours: [] };
+      const error = this.authError ?? (this.client.status === 'ready' ? described : (this.lastConnectError ?? described));
+      const state: PollResult['state'] = { ...base, role: 'unknown', status: 'down', lastError: error, pollMs: Date.now() - started };
+      if (this.authError) state.authFailed = true;
+      return { state, neighbours: [] };
     }
   }
 

@@ -123,6 +123,11 @@ export interface NodeState {
   /** when the node was first seen down (ms since epoch) */
   downSince?: number;
   lastError?: string;
+  /**
+   * down to cutover only: the node answers, but refuses the credentials cutover gives it (WRONGPASS, NOAUTH): a
+   * wrong password, or a node with a requirepass or ACL of its own. Not stopped, not hung.
+   */
+  authFailed?: boolean;
   lastPollAt?: number;
   pollMs?: number;
   /** for a replica: id of the node it replicates from */
