@@ -1,6 +1,8 @@
 // Live replication when the target rejects a value: an RDB key whose payload the target refuses (RESTORE: "Bad
 // data format") and whose typed writes cannot be built either fails that key alone: counted, named, exit 1,
-// the other keys land, one sync, and the run ends promptly (never the same batch resent forever).
+// the other keys land, one sync, and the run ends promptly (never the same batch resent forever). A record found
+// bad is met mid-stream only with --diskless-load; by default the RDB is checked whole first and such a file is
+// refused before anything is written (as Redis refuses to load it).
 import { spawn } from 'node:child_process';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -92,12 +94,28 @@ function run(args: string[], limitMs: number) {
 }
 
 describe('live replication: a value the target rejects', () => {
-  it('fails the one key (counted, named), lands the others, exits 1 after one sync, promptly', async () => {
+  it('without --diskless-load the RDB holding it is refused whole: one line naming the key, nothing written', async () => {
+    servers = new Servers();
+    const src = await servers.start('rej-whole-src');
+    const dst = await servers.start('rej-whole-dst');
+    master = await new RdbMaster(src.server, { rdb: rdbWithCorruptHash(), stream: respCommand('SELECT', '0') }).start();
+    const r = await run(['replicate', '--source', master.address, '--target', dst.server.address, '--mode', 'live', '--idle-timeout', '1s'], 20_000).done;
+    expect(r.killed).toBe(false);
+    expect(r.code).toBe(1);
+    expect(master.syncs).toBe(1);
+    // one line: the key, its problem, and that the target was left alone
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/the RDB is refused: key 'bad:hash' in db 0: ziplist: too short; nothing of it was written to the target/);
+    expect(await dst.redis.dbsize()).toBe(0);
+  });
+
+  it('--diskless-load: fails the one key (counted, named), lands the others, exits 1 after one sync, promptly', async () => {
     servers = new Servers();
     const src = await servers.start('rej-src');
     const dst = await servers.start('rej-dst');
     master = await new RdbMaster(src.server, { rdb: rdbWithCorruptHash(), stream: respCommand('SELECT', '0') }).start();
-    const r = await run(['replicate', '--source', master.address, '--target', dst.server.address, '--mode', 'live', '--idle-timeout', '1s', '--json'], 20_000).done;
+    const r = await run(['replicate', '--source', master.address, '--target', dst.server.address, '--mode', 'live', '--diskless-load', '--idle-timeout', '1s', '--json'], 20_000).done;
     expect(r.killed).toBe(false);
     expect(r.code).toBe(1);
     expect(master.syncs).toBe(1);
@@ -114,12 +132,12 @@ describe('live replication: a value the target rejects', () => {
     expect(await dst.redis.exists('bad:hash')).toBe(0);
   });
 
-  it('SIGTERM ends a run that holds a rejected key within a few seconds', async () => {
+  it('--diskless-load: SIGTERM ends a run that holds a rejected key within a few seconds', async () => {
     servers = new Servers();
     const src = await servers.start('rej-term-src');
     const dst = await servers.start('rej-term-dst');
     master = await new RdbMaster(src.server, { rdb: rdbWithCorruptHash(), stream: respCommand('SELECT', '0') }).start();
-    const p = run(['replicate', '--source', master.address, '--target', dst.server.address, '--mode', 'live', '--json'], 20_000);
+    const p = run(['replicate', '--source', master.address, '--target', dst.server.address, '--mode', 'live', '--diskless-load', '--json'], 20_000);
     // the RDB applied (its end is where the stream begins): a meter line says streaming
     await until('the RDB applied', () => /"phase":"streaming"/.test(p.out.stdout), 15_000);
     const at = Date.now();
