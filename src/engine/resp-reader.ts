@@ -3,8 +3,8 @@
 // spans chunks is gathered as pieces and joined once; an array that spans chunks keeps the items already read.
 // (Parsing the whole buffer again on each chunk, after concatenating it, is quadratic: a 20 MB HGETALL reply in
 // 64 KB chunks took minutes and blocked the event loop.) Values are the shapes parseReplies (../resp.ts) gives:
-// Buffers (bulk and status), numbers, null, arrays; an error inside an array becomes null, a top-level one
-// [error, null].
+// Buffers (bulk and status), numbers, null, arrays; an error inside an array stays an Error there (a command EXEC
+// ran and the server refused: taking it for null hid it), a top-level one is [error, null].
 import type { Reply, RespValue } from './resp.js';
 
 const CR = 0x0d;
@@ -118,7 +118,7 @@ export class ReplyReader {
         out.push(v instanceof Error ? [v, null] : [null, v]);
         return;
       }
-      top.items[top.at++] = v instanceof Error ? null : v;
+      top.items[top.at++] = v;
       if (top.at < top.len) return;
       this.open.pop();
       v = top.items;

@@ -6,7 +6,8 @@ import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { ReplyReader } from './resp-reader.js';
 
 export type Arg = string | Buffer | number;
-export type RespValue = Buffer | number | null | RespValue[];
+/** an Error only inside an array: a command refused inside EXEC (a top-level error is the Reply's first element) */
+export type RespValue = Buffer | number | null | Error | RespValue[];
 export type Reply = [Error | null, RespValue];
 
 const CR = 0x0d;
@@ -85,7 +86,7 @@ function parseAt(buf: Buffer, pos: number): { value: RespValue | Error; next: nu
       for (let i = 0; i < n; i++) {
         const item = parseAt(buf, next);
         if (!item) return undefined;
-        items.push(item.value instanceof Error ? null : item.value);
+        items.push(item.value);
         next = item.next;
       }
       return { value: items, next };
