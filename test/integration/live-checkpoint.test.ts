@@ -1,17 +1,32 @@
-// What --checkpoint records: only what the target acknowledged. A run whose writes the target refused (a user that
-// may only read) leaves a checkpoint that asks for a full sync, so the next run, with a user that may write, lands
-// every key. And a stream the source refused (liveonly, PSYNC forbidden) claims no offset.
+// What --checkpoint records: only what the target acknowledged. A run whose writes the target refused leaves a
+// checkpoint that asks for a full sync, so the next run, with a user that may write, lands every key. And a
+// stream the source refused (liveonly, PSYNC forbidden) claims no offset.
+// The target refuses the writes without the preflight seeing it coming (a user without write permission is refused
+// before the start, exit 2): the user may write when cutover checks, and loses it (ACL SETUSER … -@write from an
+// admin connection) once cutover asked the source for its stream, before anything reached the target.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from './helpers.js';
+import { runCli, until } from './helpers.js';
 import { Servers } from './live-helpers.js';
+import { SyncGate } from './sync-gate.js';
 
 let servers: Servers | undefined;
+let gate: SyncGate | undefined;
 afterEach(async () => {
+  await gate?.stop();
   await servers?.stop();
+  gate = undefined;
   servers = undefined;
 });
+
+/** A user that may write until the test takes it away, and one that always may. */
+const USERS = ['user cutover on >cutover-pw-7 ~* &* +@all', 'user writer on >writer-pw-7 ~* &* +@all'];
+
+/** What an operator does to a user from an admin connection: in effect for its open connections too. */
+async function revokeWrites(admin: { call(...args: string[]): Promise<unknown> }): Promise<void> {
+  await admin.call('ACL', 'SETUSER', 'cutover', '-@write');
+}
 
 function ndjson(stdout: string): Array<Record<string, any>> {
   return stdout
@@ -25,15 +40,21 @@ describe('--checkpoint after writes the target refused', () => {
   it('asks for a full sync: the rerun with a user that may write lands every key', async () => {
     servers = new Servers();
     const src = await servers.start('ck-src');
-    const dst = await servers.start('ck-dst', ['user reader on >reader-pw-7 ~* &* +@all -@write', 'user writer on >writer-pw-7 ~* &* +@all']);
+    const dst = await servers.start('ck-dst', USERS);
     const p = src.redis.pipeline();
     for (let i = 0; i < 200; i++) p.set(`k:${i}`, `v${i}`);
     p.hset('h', 'a', '1', 'b', '2');
     await p.exec();
+    // the source's answer to PSYNC (its RDB) waits in the gate until the user lost its write permission
+    gate = await new SyncGate(src.server).start();
     const file = join(servers.dir, 'ck.json');
     const target = (user: string) => `redis://${user}:${user}-pw-7@${dst.server.address}`;
 
-    const first = await runCli(['replicate', '--mode', 'live', '--source', src.server.address, '--target', target('reader'), '--checkpoint', file, '--idle-timeout', '1s', '--json']);
+    const running = runCli(['replicate', '--mode', 'live', '--source', gate.address, '--target', target('cutover'), '--checkpoint', file, '--idle-timeout', '1s', '--json']);
+    await until('cutover to ask for the sync (past its preflight)', () => gate!.syncs >= 1, 15_000);
+    await revokeWrites(dst.redis);
+    gate.release();
+    const first = await running;
     expect(first.code).toBe(1);
     const summary = ndjson(first.stdout).find((e) => e.event === 'summary' && e.phase === 'live')!;
     expect(summary.stats.failed).toBe(201);
@@ -46,7 +67,7 @@ describe('--checkpoint after writes the target refused', () => {
 
     // a change while cutover was away: a partial resync would bring this one, and skip the 201 refused
     await src.redis.set('later', 'x');
-    const second = await runCli(['replicate', '--mode', 'live', '--source', src.server.address, '--target', target('writer'), '--checkpoint', file, '--idle-timeout', '1s', '--json']);
+    const second = await runCli(['replicate', '--mode', 'live', '--source', gate.address, '--target', target('writer'), '--checkpoint', file, '--idle-timeout', '1s', '--json']);
     expect(second.stderr).toBe('');
     expect(second.code).toBe(0);
     const end = ndjson(second.stdout).find((e) => e.event === 'summary' && e.phase === 'live')!;
@@ -66,20 +87,28 @@ describe('--checkpoint with liveonly after writes the target refused', () => {
   it('the rerun syncs in full (the RDB applied), not from the current offset', async () => {
     servers = new Servers();
     const src = await servers.start('lock-src');
-    const dst = await servers.start('lock-dst', ['user reader on >reader-pw-7 ~* &* +@all -@write', 'user writer on >writer-pw-7 ~* &* +@all']);
+    const dst = await servers.start('lock-dst', USERS);
     const file = join(servers.dir, 'ck.json');
     const target = (user: string) => `redis://${user}:${user}-pw-7@${dst.server.address}`;
-    const first = runCli(['replicate', '--mode', 'liveonly', '--source', src.server.address, '--target', target('reader'), '--checkpoint', file, '--idle-timeout', '2s', '--json']);
-    // the stream attached (cutover's replica on port 0): what is written now reaches it as commands
-    for (const end = Date.now() + 15_000; !/slave0:.*port=0,state=online/.test(await src.redis.info('replication')) && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+    const first = runCli(['replicate', '--mode', 'liveonly', '--source', src.server.address, '--target', target('cutover'), '--checkpoint', file, '--idle-timeout', '2s', '--json']);
+    // the stream attached (cutover's replica on port 0), so past the preflight: what is written now reaches it as
+    // commands, after the user lost its write permission
+    for (const end = Date.now() + 15_000; !/slave0:.*port=0,state=online/.test(await src.redis.info('replication')); ) {
+      if (Date.now() > end) throw new Error('the stream did not attach within 15 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await revokeWrites(dst.redis);
     for (let i = 0; i < 20; i++) await src.redis.set(`k:${i}`, `v${i}`);
     const r1 = await first;
     expect(r1.code).toBe(1);
+    expect(ndjson(r1.stdout).find((e) => e.event === 'summary' && e.phase === 'live')!.stats.failed).toBe(20);
     expect((Object.values(JSON.parse(readFileSync(file, 'utf8')).streams)[0] as { fullSync?: string }).fullSync).toMatch(/NOPERM/);
+    expect(await dst.redis.dbsize()).toBe(0);
     const second = await runCli(['replicate', '--mode', 'liveonly', '--source', src.server.address, '--target', target('writer'), '--checkpoint', file, '--idle-timeout', '1s', '--json']);
     expect(second.code).toBe(0);
     expect(await dst.redis.dbsize()).toBe(20);
     expect(await dst.redis.get('k:7')).toBe('v7');
+    for (const out of [r1, second]) expect(out.stdout + out.stderr).not.toMatch(/pw-7/);
   }, 60_000);
 });
 

@@ -1,10 +1,12 @@
 // Live replication when the target rejects a value: an RDB key whose payload the target refuses (RESTORE: "Bad
 // data format") and whose typed writes cannot be built either fails that key alone: counted, named, exit 1,
-// the other keys land, one sync, and the run ends promptly (never the same batch resent forever).
+// the other keys land, one sync, and the run ends promptly (never the same batch resent forever). A record found
+// bad is met mid-stream only with --diskless-load; by default the RDB is checked whole first and such a file is
+// refused before anything is written (as Redis refuses to load it).
 import { spawn } from 'node:child_process';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildZiplist, len, rdbFile, str } from '../fixtures/rdb/build.js';
+import { buildListpack, buildZiplist, len, rdbFile, str } from '../fixtures/rdb/build.js';
 import { CLI, until } from './helpers.js';
 import { Servers, startLive } from './live-helpers.js';
 import { MAX_SENDS } from '../../src/engine/live/writer.js';
@@ -24,6 +26,7 @@ afterEach(async () => {
 
 const TYPE_STRING = 0;
 const TYPE_HASH_ZIPLIST = 13;
+const TYPE_ZSET_LISTPACK = 17;
 
 function rdbKey(type: number, key: string, value: Buffer): Buffer {
   return Buffer.concat([Buffer.from([type]), str(key), str(value)]);
@@ -92,12 +95,61 @@ function run(args: string[], limitMs: number) {
 }
 
 describe('live replication: a value the target rejects', () => {
-  it('fails the one key (counted, named), lands the others, exits 1 after one sync, promptly', async () => {
+  it('without --diskless-load the RDB holding it is refused whole: one line naming the key, nothing written', async () => {
+    servers = new Servers();
+    const src = await servers.start('rej-whole-src');
+    const dst = await servers.start('rej-whole-dst');
+    master = await new RdbMaster(src.server, { rdb: rdbWithCorruptHash(), stream: respCommand('SELECT', '0') }).start();
+    const r = await run(['replicate', '--source', master.address, '--target', dst.server.address, '--mode', 'live', '--idle-timeout', '1s'], 20_000).done;
+    expect(r.killed).toBe(false);
+    expect(r.code).toBe(1);
+    expect(master.syncs).toBe(1);
+    // one line: the key, its problem, and that the target was left alone
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/the RDB is refused: key 'bad:hash' in db 0: ziplist: too short; nothing of it was written to the target/);
+    expect(await dst.redis.dbsize()).toBe(0);
+  });
+
+  it('a value the checks accept but the target refuses, in the default mode too, fails that key only', async () => {
+    servers = new Servers();
+    const src = await servers.start('zs-src');
+    // sanitize-dump-payload yes: the target checks every RESTORE payload deeply (a member twice: "Bad data format")
+    const dst = await servers.start('zs-dst', ['sanitize-dump-payload yes']);
+    // a sorted set (listpack, RDB 10 = Redis 7.0) whose member m appears twice, once with a score that is no number:
+    // Redis loads such an RDB (it does not check payloads deeply by default), and so does cutover's check
+    const zset = buildListpack([Buffer.from('m'), Buffer.from('abc'), Buffer.from('m'), 1n]);
+    const rdb = rdbFile(10, [
+      Buffer.from([0xfe]),
+      len(0),
+      rdbKey(TYPE_STRING, 'good:1', Buffer.from('one')),
+      rdbKey(TYPE_ZSET_LISTPACK, 'bad:zset', zset),
+      rdbKey(TYPE_STRING, 'good:2', Buffer.from('two')),
+    ]);
+    master = await new RdbMaster(src.server, { rdb, stream: respCommand('SELECT', '0') }).start();
+    const r = await run(['replicate', '--source', master.address, '--target', dst.server.address, '--mode', 'live', '--idle-timeout', '1s', '--json'], 20_000).done;
+    expect(r.killed).toBe(false);
+    expect(r.code).toBe(1);
+    expect(master.syncs).toBe(1);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const summary = events.find((e) => e.event === 'summary' && e.phase === 'live');
+    // its RESTORE refused, its typed writes (ZADD) tried and refused: one key failed, named
+    expect(summary.stats).toMatchObject({ rdbKeys: 3, failed: 1, fallbacks: 1 });
+    const errors = events.filter((e) => e.event === 'log' && e.level === 'error').map((e) => e.message);
+    expect(errors).toHaveLength(1);
+    // typed writes go as one MULTI/EXEC (DEL, ZADD): the refusal is inside EXEC's reply, never taken for applied
+    expect(errors[0]).toMatch(/target refused DEL ZADD on bad:zset: ZADD: ERR .*not a valid float \(inside MULTI\/EXEC: 1 of its 2 commands applied\)/);
+    expect(await dst.redis.get('good:1')).toBe('one');
+    expect(await dst.redis.get('good:2')).toBe('two');
+    expect(await dst.redis.exists('bad:zset')).toBe(0);
+  });
+
+  it('--diskless-load: fails the one key (counted, named), lands the others, exits 1 after one sync, promptly', async () => {
     servers = new Servers();
     const src = await servers.start('rej-src');
     const dst = await servers.start('rej-dst');
     master = await new RdbMaster(src.server, { rdb: rdbWithCorruptHash(), stream: respCommand('SELECT', '0') }).start();
-    const r = await run(['replicate', '--source', master.address, '--target', dst.server.address, '--mode', 'live', '--idle-timeout', '1s', '--json'], 20_000).done;
+    const r = await run(['replicate', '--source', master.address, '--target', dst.server.address, '--mode', 'live', '--diskless-load', '--idle-timeout', '1s', '--json'], 20_000).done;
     expect(r.killed).toBe(false);
     expect(r.code).toBe(1);
     expect(master.syncs).toBe(1);
@@ -114,12 +166,12 @@ describe('live replication: a value the target rejects', () => {
     expect(await dst.redis.exists('bad:hash')).toBe(0);
   });
 
-  it('SIGTERM ends a run that holds a rejected key within a few seconds', async () => {
+  it('--diskless-load: SIGTERM ends a run that holds a rejected key within a few seconds', async () => {
     servers = new Servers();
     const src = await servers.start('rej-term-src');
     const dst = await servers.start('rej-term-dst');
     master = await new RdbMaster(src.server, { rdb: rdbWithCorruptHash(), stream: respCommand('SELECT', '0') }).start();
-    const p = run(['replicate', '--source', master.address, '--target', dst.server.address, '--mode', 'live', '--json'], 20_000);
+    const p = run(['replicate', '--source', master.address, '--target', dst.server.address, '--mode', 'live', '--diskless-load', '--json'], 20_000);
     // the RDB applied (its end is where the stream begins): a meter line says streaming
     await until('the RDB applied', () => /"phase":"streaming"/.test(p.out.stdout), 15_000);
     const at = Date.now();

@@ -24,7 +24,7 @@ describe('ReplyReader', () => {
     [],
     [Buffer.from('a'), [1]],
     'error WRONGTYPE Operation against a key',
-    [Buffer.from([0xff, 0x0d, 0x0a, 0xfe]), null, Buffer.alloc(0)],
+    [Buffer.from([0xff, 0x0d, 0x0a, 0xfe]), new Error('ERR inside'), Buffer.alloc(0)], // an error inside an array stays an Error (a command refused inside EXEC)
     7,
   ];
 

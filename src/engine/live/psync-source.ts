@@ -19,6 +19,7 @@ import { StreamTranslator, type TranslateOptions } from './translate.js';
 import type { StreamPosition } from './checkpoint.js';
 import type { TargetWriter, Ticket, WriteOp } from './writer.js';
 import { RespConnection } from '../redis/resp.js';
+import type { RespValue } from '../redis/resp-reader.js';
 
 /** A refusal of cutover's login that a retry will not change (the password was changed, the user removed). */
 const AUTH_REFUSED = /^AUTH: |WRONGPASS|NOAUTH|invalid (username-)?password/i;
@@ -633,6 +634,8 @@ export class PsyncSource {
       const replies = await p.exec();
       const bad = replies.find(([err]) => err);
       if (bad) throw bad[0];
+      const inExec = (replies[5][1] as RespValue[]).find((v) => v instanceof Error);
+      if (inExec) throw inExec;
       const [dump, pttl, info] = replies[5][1] as [Buffer | null, number, Buffer];
       const upTo = /master_repl_offset:(\d+)/.exec(String(info))?.[1];
       r.upTo = upTo === undefined ? undefined : Number(upTo);

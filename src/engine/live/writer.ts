@@ -112,6 +112,18 @@ function isFormatError(message: string): boolean {
   return /DUMP payload version or checksum are wrong|Bad data format/i.test(message);
 }
 
+/**
+ * The first command of a transaction the target refused as it ran, from EXEC's array of replies (a ZADD of a
+ * score that is no number, a WRONGTYPE); undefined when every one was applied.
+ */
+export function refusedInExec(cmds: Cmd[], exec: unknown): string | undefined {
+  if (!Array.isArray(exec)) return undefined;
+  const i = exec.findIndex((r) => r instanceof Error);
+  if (i < 0) return undefined;
+  const applied = exec.filter((r) => !(r instanceof Error)).length;
+  return `${cmds[i]?.[0] ?? 'a command'}: ${(exec[i] as Error).message} (inside MULTI/EXEC: ${applied} of its ${exec.length} commands applied)`;
+}
+
 class PermanentError extends Error {}
 
 /** A server's reply (not a network failure) that says the connection will never be accepted as it is. */
@@ -356,6 +368,8 @@ class Lane {
           const [err] = replies[i];
           if (err) return err.message;
         }
+        // EXEC answers with each command's reply: one refused when it ran (not when queued) is in there
+        if (batch[n].cmds.length > 1) return refusedInExec(batch[n].cmds, replies[a][1]);
         return undefined;
       });
     }

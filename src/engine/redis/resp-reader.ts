@@ -3,9 +3,11 @@
 // spans chunks is gathered as pieces and joined once; an array that spans chunks keeps the items already read.
 // (Parsing the whole buffer again on each chunk, after concatenating it, is quadratic: a 20 MB HGETALL reply in
 // 64 KB chunks took minutes and blocked the event loop.) Values are Buffers (bulk and status), numbers, null,
-// arrays; an error inside an array becomes null, a top-level one [error, null]. The only RESP reply parser.
+// arrays; an error inside an array stays an Error there (a command EXEC ran and the server refused: taking it for
+// null hid it), a top-level one is [error, null]. The only RESP reply parser.
 
-export type RespValue = Buffer | number | null | RespValue[];
+/** an Error only inside an array: a command refused inside EXEC (a top-level error is the Reply's first element) */
+export type RespValue = Buffer | number | null | Error | RespValue[];
 /** One reply, as an ioredis pipeline gives it: [error, null] or [null, value]. */
 export type Reply = [Error | null, RespValue];
 
@@ -120,7 +122,7 @@ export class ReplyReader {
         out.push(v instanceof Error ? [v, null] : [null, v]);
         return;
       }
-      top.items[top.at++] = v instanceof Error ? null : v;
+      top.items[top.at++] = v;
       if (top.at < top.len) return;
       this.open.pop();
       v = top.items;

@@ -39,6 +39,12 @@ function lazyKey(db: number, key: Buffer, rdbType: number, raw: Buffer): KeyEven
   return ev;
 }
 
+/** A key's name as a log line shows it (the first 100 characters). */
+function keyText(key: Buffer): string {
+  const text = key.toString('utf8');
+  return `'${text.length > 100 ? `${text.slice(0, 100)}…` : text}'`;
+}
+
 /** The decompressed length of the LZF string at r.pos (0 when it is not one); leaves r.pos where it was. */
 function lzfOutputLength(r: Reader): number {
   const at = r.pos;
@@ -342,8 +348,15 @@ export class RdbParser {
           return;
         }
         const valueStart = r.pos;
-        const value = this.options.lazyValues ? undefined : readValue(r, op);
-        if (!value) skipValue(r, op);
+        let value: RdbValue | undefined;
+        try {
+          value = this.options.lazyValues ? undefined : readValue(r, op);
+          if (!value) skipValue(r, op);
+        } catch (e) {
+          // a value Redis would refuse to load: the line names the key, the one thing the operator can look up
+          if (e instanceof RdbError) throw new RdbError(`key ${keyText(key)} in db ${this.db}: ${e.message}`);
+          throw e;
+        }
         const raw = Buffer.allocUnsafe(1 + r.pos - valueStart);
         raw[0] = op;
         buf.copy(raw, 1, valueStart, r.pos);
