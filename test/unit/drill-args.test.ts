@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/config/args.js';
-import { drillArgs, drillDuration } from '../../src/config/drill-args.js';
-import { InputError } from '../../src/config/endpoint.js';
+import { parseCommand } from '../../src/options/args.js';
+import { drillArgs, drillDuration } from '../../src/options/drill-args.js';
+import { InputError } from '../../src/options/endpoint.js';
 
 const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => drillArgs(argv, env);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { describeEndpoint, InputError, parseEndpoint } from '../../src/config/endpoint.js';
-import { redact } from '../../src/config/redact.js';
-import { parseCommand, parseDuration } from '../../src/config/args.js';
+import { describeEndpoint, InputError, parseEndpoint } from '../../src/options/endpoint.js';
+import { redact } from '../../src/options/redact.js';
+import { parseCommand, parseDuration } from '../../src/options/args.js';
 
 describe('parseEndpoint', () => {
   it('reads redis:// URIs with user, password and db', () => {

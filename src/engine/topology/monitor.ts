@@ -1,7 +1,7 @@
 // The topology engine: discovers every node reachable from the entry points, polls each one every
 // interval over its own connection, derives lag and rates, and emits typed events. No React here.
-import { nodeId, type Endpoint } from '../../config/endpoint.js';
-import { redact } from '../../config/redact.js';
+import { nodeId, type Endpoint } from '../../options/endpoint.js';
+import { redact } from '../../options/redact.js';
 import { Emitter } from '../emitter.js';
 import { type ConnectOptions } from '../redis/connect.js';
 import { detectChanges, nodeName, peerFailingChange, sentinelEventText } from './changes.js';
