@@ -3,7 +3,7 @@
 // the Sentinels' quorum and their view of the replicas, Sentinel connections a replica has. Reads only.
 import { nodeId, type Endpoint } from '../../options/endpoint.js';
 import type { ConnectOptions } from '../redis/connect.js';
-import type { Credentials } from '../topology/monitor.js';
+import type { Credentials } from '../../options/credentials.js';
 import { pairsToRecord, parseSentinelMasters, parseSentinelPeers } from '../topology/parse-sentinel.js';
 import type { SentinelReplicaView } from './candidates.js';
 import { buildDeployment, type FoDeployment } from './model.js';
