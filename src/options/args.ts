@@ -200,7 +200,7 @@ function regexes(list: string[] | undefined, option: string): RegExp[] {
 
 /** --mem-limit: a key above it is copied in chunks; more than 0 (every key would be), at most 1 TB. */
 export function parseMemLimit(text: string): number {
-  return parseSize(text, '--mem-limit', { minBytes: 1, maxBytes: 1024 ** 4 });
+  return parseSize(text, '--mem-limit', { minBytes: 1, maxBytes: 1024 ** 4, zero: 'not 0, which would copy every key in chunks' });
 }
 
 function withDb(ep: Endpoint, db: string | undefined, option: string): Endpoint {

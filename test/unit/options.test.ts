@@ -124,7 +124,7 @@ describe('every option that takes a size', () => {
   it('decides 0 per option, and says what it means where it is taken', () => {
     expect(field(['failover', '--uri', 'h:1', '--max-lag', '0'], 'maxLagBytes')).toBe(0);
     expect(refusal(['failover', '--uri', 'h:1', '--max-lag', 'none'])).toMatch(/; 0: the candidate must have every write$/);
-    expect(refusal(['replicate', '--source', 'a:1', '--target', 'b:2', '--mem-limit', '0'])).toMatch(/^--mem-limit '0' is not a size above 0, at most 1\.0 TB: /);
+    expect(refusal(['replicate', '--source', 'a:1', '--target', 'b:2', '--mem-limit', '0'])).toMatch(/^--mem-limit '0' is not a size above 0, at most 1\.0 TB: .*; not 0, which would copy every key in chunks$/);
     expect(() => parseSize('2TB', '--mem-limit', { minBytes: 1, maxBytes: 1024 ** 4 })).toThrow(InputError);
   });
 });
