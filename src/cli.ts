@@ -2,9 +2,9 @@
 // cutover's entry point: parses the command, picks console / plain text / JSON, and sets the exit code.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultTimeout, parseCommand, type Command, type ConnectionArgs } from './config/args.js';
-import { InputError, describeEndpoint, parseEndpoint, type Endpoint } from './config/endpoint.js';
-import { redact } from './config/redact.js';
+import { defaultTimeout, parseCommand, type Command, type ConnectionArgs } from './options/args.js';
+import { InputError, describeEndpoint, parseEndpoint, type Endpoint } from './options/endpoint.js';
+import { redact } from './options/redact.js';
 import { checkEndpoint, DEFAULT_CONNECT, tlsSettings, type ConnectOptions } from './engine/redis/connect.js';
 import { TopologyMonitor } from './engine/topology/monitor.js';
 import { helpText } from './help.js';

@@ -1,8 +1,8 @@
 // `cutover clone`, headless: read both nodes, draw up the plan (settings applied and skipped, the sync,
 // the promotion and its pause), ask for the typed word (or --yes), run it with a progress bar for the
 // sync, journal every command. Shares its runner with `cutover failover`.
-import type { CloneArgs } from './config/failover-args.js';
-import { InputError } from './config/endpoint.js';
+import type { CloneArgs } from './options/failover-args.js';
+import { InputError } from './options/endpoint.js';
 import { prepareClone } from './engine/failover/clone/plan-clone.js';
 import type { Journal } from './engine/failover/journal.js';
 import { NodePool } from './engine/failover/pool.js';

@@ -2,8 +2,8 @@
 // unavailability and the log as they happen, then the summary. --json: the same as NDJSON.
 // Exit codes: 0 no acknowledged write lost; 1 some lost, the end's read-back incomplete, or could not connect;
 // 2 bad input. Ctrl-C / SIGTERM is the normal end of an open-ended drill (summary, then 0 or 1); a second one: 130.
-import type { DrillArgs } from './config/drill-args.js';
-import { redact } from './config/redact.js';
+import type { DrillArgs } from './options/drill-args.js';
+import { redact } from './options/redact.js';
 import { DEFAULT_CONNECT, tlsSettings } from './engine/redis/connect.js';
 import { ConsistencyChecker } from './engine/drill/checker.js';
 import type { TargetSpec } from './engine/drill/target.js';

@@ -2,10 +2,10 @@
 // run it step by step with a line per step (or NDJSON events with --json), journal everything, and exit
 // 0 only when the new topology is in place and verified. Also the runner `cutover clone` shares.
 import { createInterface } from 'node:readline';
-import type { FailoverArgs } from './config/failover-args.js';
-import { InputError, type Endpoint } from './config/endpoint.js';
-import { redact } from './config/redact.js';
-import type { TlsFiles } from './config/tls-files.js';
+import type { FailoverArgs } from './options/failover-args.js';
+import { InputError, type Endpoint } from './options/endpoint.js';
+import { redact } from './options/redact.js';
+import type { TlsFiles } from './options/tls-files.js';
 import { checkEndpoint, DEFAULT_CONNECT, tlsSettings, type ConnectOptions } from './engine/redis/connect.js';
 import { prepareFailover } from './engine/failover/failover.js';
 import { defaultJournalPath, FileJournal, MemoryJournal, type Journal } from './engine/failover/journal.js';

@@ -1,8 +1,8 @@
 // `cutover replicate --mode live|liveonly`, headless: a line a second on a terminal (log lines above it), NDJSON
 // otherwise ({"event":"live",…} a second, {"event":"log",…}, {"event":"summary",…}). Runs until Ctrl-C, a failure,
 // or --idle-timeout (then a verification decides the exit code).
-import type { ReplicateArgs } from './config/args.js';
-import { redact } from './config/redact.js';
+import type { ReplicateArgs } from './options/args.js';
+import { redact } from './options/redact.js';
 import { differences, summaryLine } from './engine/replicate/compare.js';
 import { LiveJob } from './engine/live/job.js';
 import type { LiveEvent, LiveStats } from './engine/live/types.js';

@@ -1,9 +1,9 @@
 // `cutover replicate` and `cutover compare`, headless: refusals first, then the snapshot, then verification.
 // On a terminal one line updates in place; otherwise (or with --json) NDJSON, one event a second and a summary.
 // With --all-dbs each database holding keys is its own pass, and every summary says which db it was.
-import type { ReplicateArgs } from './config/args.js';
-import { describeEndpoint, InputError } from './config/endpoint.js';
-import { redact } from './config/redact.js';
+import type { ReplicateArgs } from './options/args.js';
+import { describeEndpoint, InputError } from './options/endpoint.js';
+import { redact } from './options/redact.js';
 import { DEFAULT_CONNECT, describeError, tlsSettings, type ConnectOptions } from './engine/redis/connect.js';
 import { jobError } from './engine/topology/connection-words.js';
 import { CompareJob, differences, summaryLine, type CompareSummary } from './engine/replicate/compare.js';

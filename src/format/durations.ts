@@ -35,3 +35,12 @@ export function clockMs(at: number): string {
   const two = (n: number) => String(n).padStart(2, '0');
   return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
+
+/** A duration the way an operator types it on the command line: "0", "500ms", "60s", "90m", "1h", "24h". */
+export function typedDuration(ms: number): string {
+  if (ms === 0) return '0';
+  if (ms < 1000) return `${ms}ms`;
+  if (ms <= 120_000) return `${ms / 1000}s`;
+  if (ms <= 7_200_000 && ms % 3_600_000 !== 0) return `${ms / 60_000}m`;
+  return `${ms / 3_600_000}h`;
+}

@@ -1,6 +1,6 @@
 // The topology as rows to draw: each master with its replicas below it (chains nested), a cluster's
 // masters ordered by their first slot, and the Sentinels after the master they watch. Pure.
-import { nodeId } from '../config/endpoint.js';
+import { nodeId } from '../options/endpoint.js';
 import type { NodeState } from '../engine/topology/types.js';
 
 export interface TopologyRow {

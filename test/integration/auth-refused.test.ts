@@ -2,7 +2,7 @@
 // as "authentication failed", never as down, hung or not answering, by topology, the console's monitor and failover.
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseEndpoint } from '../../src/config/endpoint.js';
+import { parseEndpoint } from '../../src/options/endpoint.js';
 import { DEFAULT_CONNECT } from '../../src/engine/redis/connect.js';
 import { TopologyMonitor } from '../../src/engine/topology/monitor.js';
 import type { LogEntry, NodeState } from '../../src/engine/topology/types.js';

@@ -2,7 +2,7 @@
 // writing (about 1k writes/s) through a failover and says which acknowledged writes were lost and how long
 // writes were refused or blocked.
 import { Cluster, Redis } from 'ioredis';
-import { parseEndpoint, type Endpoint } from '../../src/config/endpoint.js';
+import { parseEndpoint, type Endpoint } from '../../src/options/endpoint.js';
 import { DEFAULT_CONNECT } from '../../src/engine/redis/connect.js';
 import { prepareClone, type CloneRequest } from '../../src/engine/failover/clone/plan-clone.js';
 import { FAILOVER_DEFAULTS, prepareFailover, type FailoverRequest } from '../../src/engine/failover/failover.js';

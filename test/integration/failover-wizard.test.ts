@@ -1,7 +1,7 @@
 // The console's failover wizard, engine side, against real servers: the plan arrives, nothing runs until the
 // typed word, a wrong word changes nothing, the right one runs it to the new topology.
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseEndpoint } from '../../src/config/endpoint.js';
+import { parseEndpoint } from '../../src/options/endpoint.js';
 import { DEFAULT_CONNECT } from '../../src/engine/redis/connect.js';
 import { FAILOVER_DEFAULTS, type FailoverRequest } from '../../src/engine/failover/failover.js';
 import { FailoverWizard, type WizardEvent } from '../../src/engine/failover/wizard.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { freePort } from '../../src/lab/ports.js';
 import { findRedis } from '../../src/lab/redis-binaries.js';
 import { LabServer } from '../../src/lab/server.js';
-import { parseEndpoint } from '../../src/config/endpoint.js';
+import { parseEndpoint } from '../../src/options/endpoint.js';
 import { DEFAULT_CONNECT } from '../../src/engine/redis/connect.js';
 import { TopologyMonitor } from '../../src/engine/topology/monitor.js';
 import type { LogEntry, NodeState } from '../../src/engine/topology/types.js';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { parseEndpoint } from '../../src/config/endpoint.js';
+import { parseEndpoint } from '../../src/options/endpoint.js';
 import { DEFAULT_CONNECT } from '../../src/engine/redis/connect.js';
 import { LiveJob } from '../../src/engine/live/job.js';
 import type { LiveEvent, LiveOptions, LiveStats, LiveSummary } from '../../src/engine/live/types.js';

@@ -1,7 +1,7 @@
 // The live writer against a real target: a fault in settling a batch's replies is never taken for a broken
 // connection (the batch is not sent again); the run is told to end, and what waits behind is failed, not sent.
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseEndpoint } from '../../src/config/endpoint.js';
+import { parseEndpoint } from '../../src/options/endpoint.js';
 import { DEFAULT_CONNECT } from '../../src/engine/redis/connect.js';
 import { openSide, type Side } from '../../src/engine/replicate/side.js';
 import { TargetWriter } from '../../src/engine/live/writer.js';

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabServer } from '../../src/lab/server.js';
-import { parseEndpoint } from '../../src/config/endpoint.js';
+import { parseEndpoint } from '../../src/options/endpoint.js';
 import { DEFAULT_CONNECT } from '../../src/engine/redis/connect.js';
 import { ReplicationRunner } from '../../src/engine/replicate/runner.js';
 import { client } from './failover-helpers.js';

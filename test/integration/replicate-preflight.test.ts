@@ -2,7 +2,7 @@
 // are one line and exit 2 before any write (not a retry per key); a dataset bigger than the headroom is a warning.
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseEndpoint } from '../../src/config/endpoint.js';
+import { parseEndpoint } from '../../src/options/endpoint.js';
 import { DEFAULT_CONNECT } from '../../src/engine/redis/connect.js';
 import { preflightTarget } from '../../src/engine/replicate/preflight-target.js';
 import { openSide } from '../../src/engine/replicate/side.js';

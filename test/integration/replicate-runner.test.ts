@@ -2,7 +2,7 @@
 // and its verification as events, a refusal as a failed job, stop().
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseEndpoint } from '../../src/config/endpoint.js';
+import { parseEndpoint } from '../../src/options/endpoint.js';
 import { DEFAULT_CONNECT } from '../../src/engine/redis/connect.js';
 import { ReplicationRunner, type JobEvent } from '../../src/engine/replicate/runner.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';

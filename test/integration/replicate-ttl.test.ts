@@ -2,7 +2,7 @@
 // source's own expiry time (PEXPIRETIME equal to the millisecond or so), not the TTL read before the stall.
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseEndpoint } from '../../src/config/endpoint.js';
+import { parseEndpoint } from '../../src/options/endpoint.js';
 import { DEFAULT_CONNECT } from '../../src/engine/redis/connect.js';
 import { openSide } from '../../src/engine/replicate/side.js';
 import { SnapshotJob } from '../../src/engine/replicate/snapshot.js';

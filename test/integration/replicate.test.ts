@@ -2,7 +2,7 @@
 // merge, filters, the DUMP-format fallback, and compare finding each kind of difference exactly.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseEndpoint } from '../../src/config/endpoint.js';
+import { parseEndpoint } from '../../src/options/endpoint.js';
 import { DEFAULT_CONNECT } from '../../src/engine/redis/connect.js';
 import { openSide } from '../../src/engine/replicate/side.js';
 import { SnapshotJob } from '../../src/engine/replicate/snapshot.js';

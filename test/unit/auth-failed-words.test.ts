@@ -1,6 +1,6 @@
 // Issue #9 (6): a node that refuses cutover's credentials, in words: "authentication failed", never down or hung.
 import { describe, expect, it } from 'vitest';
-import { parseEndpoint } from '../../src/config/endpoint.js';
+import { parseEndpoint } from '../../src/options/endpoint.js';
 import { rankCandidates } from '../../src/engine/failover/candidates.js';
 import { detectChanges } from '../../src/engine/topology/changes.js';
 import { describeNodeError, isAuthError } from '../../src/engine/topology/describe-node-error.js';

@@ -1,7 +1,7 @@
 // Issue #9 (8): a connection error that reaches the operator during a job is worded as everywhere else, never
 // the library's "connect ECONNREFUSED …" or "Connection is closed".
 import { describe, expect, it } from 'vitest';
-import { InputError, parseEndpoint } from '../../src/config/endpoint.js';
+import { InputError, parseEndpoint } from '../../src/options/endpoint.js';
 import { connectionWords, isConnectionError, jobError } from '../../src/engine/topology/connection-words.js';
 
 const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:7002'), { code: 'ECONNREFUSED', address: '127.0.0.1', port: 7002 });

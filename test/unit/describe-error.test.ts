@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEndpoint } from '../../src/config/endpoint.js';
+import { parseEndpoint } from '../../src/options/endpoint.js';
 import { describeError } from '../../src/engine/redis/connect.js';
 
 const plain = parseEndpoint('127.0.0.1:7000');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEndpoint } from '../../src/config/endpoint.js';
+import { parseEndpoint } from '../../src/options/endpoint.js';
 import { describeNodeError } from '../../src/engine/topology/describe-node-error.js';
 import { detectChanges } from '../../src/engine/topology/changes.js';
 import type { NodeState } from '../../src/engine/topology/types.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/config/args.js';
-import { drillArgs, drillDuration } from '../../src/config/drill-args.js';
-import { InputError } from '../../src/config/endpoint.js';
+import { parseCommand } from '../../src/options/args.js';
+import { drillArgs } from '../../src/options/drill-args.js';
+import { parseDuration } from '../../src/options/duration.js';
+import { InputError } from '../../src/options/endpoint.js';
 
 const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => drillArgs(argv, env);
 
@@ -58,9 +59,9 @@ describe('cutover drill options', () => {
   });
 
   it('reads durations from milliseconds to hours', () => {
-    expect(drillDuration('500ms', '--x', 1, 1e9, '')).toBe(500);
-    expect(drillDuration('2', '--x', 1, 1e9, '')).toBe(2000);
-    expect(drillDuration('5m', '--x', 1, 1e9, '')).toBe(300_000);
-    expect(drillDuration('1h', '--x', 1, 1e9, '')).toBe(3_600_000);
+    expect(parseDuration('500ms', '--x', { minMs: 1, maxMs: 1e9 })).toBe(500);
+    expect(parseDuration('2', '--x', { minMs: 1, maxMs: 1e9 })).toBe(2000);
+    expect(parseDuration('5m', '--x', { minMs: 1, maxMs: 1e9 })).toBe(300_000);
+    expect(parseDuration('1h', '--x', { minMs: 1, maxMs: 1e9 })).toBe(3_600_000);
   });
 });

@@ -1,9 +1,9 @@
 // Issue #9 (1): nothing the operator typed as a credential is echoed, whatever the shape of the endpoint and
 // whichever option it was given to. What the operator sees is the message as the CLI prints it: redact(message).
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/config/args.js';
-import { InputError } from '../../src/config/endpoint.js';
-import { maskCredentials, redact } from '../../src/config/redact.js';
+import { parseCommand } from '../../src/options/args.js';
+import { InputError } from '../../src/options/endpoint.js';
+import { maskCredentials, redact } from '../../src/options/redact.js';
 
 /** Malformed endpoints holding a password; {P} is the password. */
 const SHAPES = [

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { describeEndpoint, InputError, parseEndpoint } from '../../src/config/endpoint.js';
-import { redact } from '../../src/config/redact.js';
-import { parseCommand, parseDuration } from '../../src/config/args.js';
+import { describeEndpoint, InputError, parseEndpoint } from '../../src/options/endpoint.js';
+import { redact } from '../../src/options/redact.js';
+import { parseCommand } from '../../src/options/args.js';
+import { parseDuration } from '../../src/options/duration.js';
 
 describe('parseEndpoint', () => {
   it('reads redis:// URIs with user, password and db', () => {
@@ -77,8 +78,9 @@ describe('parseCommand', () => {
     expect(() => parseCommand(['nope'])).toThrow(/unknown command/);
   });
   it('parses durations', () => {
-    expect(parseDuration('2', '--interval')).toBe(2000);
-    expect(parseDuration('1.5s', '--interval')).toBe(1500);
-    expect(() => parseDuration('5ms', '--interval')).toThrow(/100ms to 60s/);
+    const poll = { minMs: 100, maxMs: 60_000 };
+    expect(parseDuration('2', '--interval', poll)).toBe(2000);
+    expect(parseDuration('1.5s', '--interval', poll)).toBe(1500);
+    expect(() => parseDuration('5ms', '--interval', poll)).toThrow(/100ms to 60s/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/config/endpoint.js';
+import { InputError } from '../../src/options/endpoint.js';
 import { rankCandidates, sentinelChoice } from '../../src/engine/failover/candidates.js';
 import type { LiveFacts } from '../../src/engine/failover/discover.js';
 import { buildDeployment, type FoDeployment, type FoNode } from '../../src/engine/failover/model.js';

@@ -1,6 +1,6 @@
 // A password that is a common word is hidden where it is a credential, not where it is a word of an error message.
 import { describe, expect, it } from 'vitest';
-import { redact, remember } from '../../src/config/redact.js';
+import { redact, remember } from '../../src/options/redact.js';
 import { redactArgv } from '../../src/engine/failover/redact-command.js';
 
 describe('redaction of a password that is a common word', () => {

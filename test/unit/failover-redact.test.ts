@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { remember } from '../../src/config/redact.js';
+import { remember } from '../../src/options/redact.js';
 import { commandText, redactArgv, redactReply } from '../../src/engine/failover/redact-command.js';
 
 describe('commands as shown and journaled', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/config/endpoint.js';
-import { cloneArgs, failoverArgs } from '../../src/config/failover-args.js';
+import { InputError } from '../../src/options/endpoint.js';
+import { cloneArgs, failoverArgs } from '../../src/options/failover-args.js';
 import type { Outcome, PlanView } from '../../src/engine/failover/types.js';
 import { planText, progressText, stepDoneLine, summaryText } from '../../src/render/failover-text.js';
 

@@ -1,7 +1,7 @@
 // Issue #9 (8): `cutover help COMMAND` and `cutover COMMAND --help` print that command's help, for every command.
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/config/args.js';
-import { InputError } from '../../src/config/endpoint.js';
+import { parseCommand } from '../../src/options/args.js';
+import { InputError } from '../../src/options/endpoint.js';
 import { helpText } from '../../src/help.js';
 
 const COMMANDS = ['console', 'topology', 'replicate', 'compare', 'clone', 'failover', 'drill', 'lab'];

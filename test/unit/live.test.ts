@@ -4,8 +4,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/config/args.js';
-import { InputError } from '../../src/config/endpoint.js';
+import { parseCommand } from '../../src/options/args.js';
+import { InputError } from '../../src/options/endpoint.js';
 import { checkCheckpointFile, loadCheckpoint, saveCheckpoint } from '../../src/engine/live/checkpoint.js';
 import { classify, splitByKey } from '../../src/engine/live/commands.js';
 import { LatencyWindow } from '../../src/engine/live/latency.js';

@@ -1,7 +1,7 @@
 // The RDB header's versions (Redis's and Valkey's), the RESTORE payload version of a Valkey file's keys, strict
 // zipmaps, 7.0 release candidates' function libraries, and --diskless-load's parsing.
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/config/args.js';
+import { parseCommand } from '../../src/options/args.js';
 import { RdbParser } from '../../src/engine/live/rdb/parser.js';
 import { RDB_OPCODE, RDB_TYPE } from '../../src/engine/live/rdb/types.js';
 import { payloadVersion, readRdbHeader } from '../../src/engine/live/rdb/versions.js';

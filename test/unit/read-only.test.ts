@@ -1,8 +1,8 @@
 // --read-only: parsed for console and lab (refused elsewhere with one line), the intents that can only read, the
 // footer and the refusal line built from the key table's `dangerous` flag, and the refusal's toast going by itself.
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/config/args.js';
-import { InputError } from '../../src/config/endpoint.js';
+import { parseCommand } from '../../src/options/args.js';
+import { InputError } from '../../src/options/endpoint.js';
 import { bindingOf, footerHints, KEY_TABLE, offeredKeys, readOnlyRefusal } from '../../src/ui/keys.js';
 import { readOnlyIntents } from '../../src/ui/read-only-intents.js';
 import { TOAST_MS, toastText } from '../../src/ui/toast.js';

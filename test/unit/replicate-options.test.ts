@@ -1,8 +1,8 @@
 // The replicate options of this round: --mem-limit sizes, --all-dbs and --read-from refusals, chunk sizing,
 // and the snapshot summary's count of chunked keys.
 import { describe, expect, it } from 'vitest';
-import { parseCommand, parseMemLimit } from '../../src/config/args.js';
-import { InputError } from '../../src/config/endpoint.js';
+import { parseCommand, parseMemLimit } from '../../src/options/args.js';
+import { InputError } from '../../src/options/endpoint.js';
 import { chunkSizing, elementsPerChunk, MIN_CHUNK_BYTES } from '../../src/engine/replicate/chunked.js';
 import type { SnapshotSummary } from '../../src/engine/replicate/snapshot.js';
 import { snapshotSummaryText } from '../../src/render/replicate-text.js';

@@ -3,8 +3,8 @@
 // acknowledged writes lost; higher, writes applied whose reply never came. Meanwhile every failed (or stalled)
 // write opens a window of unavailability, closed by the first write accepted after it. No output of its own:
 // everything goes out as events ('tick' each second, 'window', 'log', 'done').
-import { InputError } from '../../config/endpoint.js';
-import { redact } from '../../config/redact.js';
+import { InputError } from '../../options/endpoint.js';
+import { redact } from '../../options/redact.js';
 import { Emitter } from '../emitter.js';
 import { CounterBook, type Finding } from './counters.js';
 import { LoopWatch } from './lag.js';

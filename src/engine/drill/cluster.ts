@@ -9,7 +9,7 @@
 // and the checker's next write to that shard is the retry. MOVED and ASK are still followed at once (one command,
 // to the node named). The slot map is asked for again every reconnect interval while a shard's writes fail.
 import type { Cluster } from 'ioredis';
-import { describeEndpoint, nodeId, type Endpoint } from '../../config/endpoint.js';
+import { describeEndpoint, nodeId, type Endpoint } from '../../options/endpoint.js';
 import { describeDrillError } from './errors.js';
 import { describeError, makeClusterClient } from '../redis/connect.js';
 import type { DrillTarget, TargetHooks, TargetSpec } from './target.js';

@@ -1,7 +1,7 @@
 // One line for an error met while writing, for the drill's log and windows. A connection that worked and then
 // dropped is said as such (connect.ts's describeError reads a close before any answer as "not Redis?").
-import { nodeId, type Endpoint } from '../../config/endpoint.js';
-import { redact } from '../../config/redact.js';
+import { nodeId, type Endpoint } from '../../options/endpoint.js';
+import { redact } from '../../options/redact.js';
 import { describeError } from '../redis/connect.js';
 
 export function describeDrillError(err: unknown, ep: Endpoint): string {

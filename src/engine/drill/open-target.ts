@@ -1,6 +1,6 @@
 // Opens the drill's target: a standalone master, a master found through Sentinel, or a Redis Cluster, as the entry
 // point answers.
-import { InputError, nodeId, type Endpoint } from '../../config/endpoint.js';
+import { InputError, nodeId, type Endpoint } from '../../options/endpoint.js';
 import { checkEndpoint } from '../redis/connect.js';
 import { ClusterTarget } from './cluster.js';
 import { SentinelTarget } from './sentinel.js';

@@ -1,5 +1,5 @@
 // ROLE replies, and which of several nodes is the master now. Pure.
-import { nodeId } from '../../config/endpoint.js';
+import { nodeId } from '../../options/endpoint.js';
 
 export type RoleReply =
   | { role: 'master'; offset: number; replicas: string[] }

@@ -9,7 +9,7 @@
 // socket (Node's MaxListenersExceededWarning). And it is dropped at once: a master that hangs (SIGSTOP, a partition)
 // never answers the close, and ioredis would wait its disconnectTimeout (2 s) before asking the Sentinels again.
 import type { Redis } from 'ioredis';
-import { nodeId, type Endpoint } from '../../config/endpoint.js';
+import { nodeId, type Endpoint } from '../../options/endpoint.js';
 import { describeDrillError } from './errors.js';
 import { describeError, makeSentinelClient, makeTunedClient } from '../redis/connect.js';
 import type { DrillTarget, TargetHooks, TargetSpec } from './target.js';

@@ -1,6 +1,6 @@
 // A checker's target from plain strings, for code that runs a drill alongside something else (the failover wizard,
 // the benchmarks): `new ConsistencyChecker(drillSpec({ uri: 'redis://127.0.0.1:7001' }), { rate: 1000 })`.
-import { parseEndpoint, type Endpoint } from '../../config/endpoint.js';
+import { parseEndpoint, type Endpoint } from '../../options/endpoint.js';
 import { DEFAULT_CONNECT, type ConnectOptions } from '../redis/connect.js';
 import type { TargetSpec } from './target.js';
 

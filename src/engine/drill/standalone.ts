@@ -3,7 +3,7 @@
 // is the master (the one most replicas follow), and writes go there. An entry point that is a replica is followed
 // up to its master at the start.
 import type { Redis } from 'ioredis';
-import { describeEndpoint, nodeId, type Endpoint } from '../../config/endpoint.js';
+import { describeEndpoint, nodeId, type Endpoint } from '../../options/endpoint.js';
 import { describeError, makeClient, type ConnectOptions } from '../redis/connect.js';
 import { describeDrillError } from './errors.js';
 import { parseRole, pickMaster, type RoleReply } from './role.js';

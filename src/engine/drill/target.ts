@@ -1,7 +1,7 @@
 // Where the checker's counters live: one interface over a standalone master (followed through role changes),
 // a master found through Sentinel, and a Redis Cluster (standalone.ts, sentinel.ts, cluster.ts). Types only:
 // open-target.ts reads which one from the entry point.
-import type { Endpoint } from '../../config/endpoint.js';
+import type { Endpoint } from '../../options/endpoint.js';
 import type { ConnectOptions } from '../redis/connect.js';
 import type { DrillMode } from './types.js';
 

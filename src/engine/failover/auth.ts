@@ -1,7 +1,7 @@
 // The passwords that decide whether a node can follow another: its own requirepass, and the masterauth
 // (and masteruser) it gives the master it replicates from. Read with CONFIG GET, remembered so they are
 // redacted everywhere, and turned into the CONFIG SET a follower needs before it is repointed.
-import { remember } from '../../config/redact.js';
+import { remember } from '../../options/redact.js';
 import type { NodePool } from './pool.js';
 import type { CommandStep, NodeId } from './types.js';
 

@@ -1,9 +1,9 @@
 // Finds the deployment around the nodes the operator named (bounded polls, probe-all.ts), then reads
 // the few facts a failover decides on, fresh and at the same moment: offsets and lag, min-replicas,
 // the Sentinels' quorum and their view of the replicas, Sentinel connections a replica has. Reads only.
-import { nodeId, type Endpoint } from '../../config/endpoint.js';
+import { nodeId, type Endpoint } from '../../options/endpoint.js';
 import type { ConnectOptions } from '../redis/connect.js';
-import type { Credentials } from '../topology/monitor.js';
+import type { Credentials } from '../../options/credentials.js';
 import { pairsToRecord, parseSentinelMasters, parseSentinelPeers } from '../topology/parse-sentinel.js';
 import type { SentinelReplicaView } from './candidates.js';
 import { buildDeployment, type FoDeployment } from './model.js';

@@ -1,7 +1,7 @@
 // A failover, prepared: the deployment discovered, the facts read, the candidate chosen and checked, and
 // the plan for its kind (plain replication, Sentinel, cluster) × (planned, unplanned) drawn up. Nothing is
 // changed here; a Procedure runs the plan.
-import { InputError, nodeId } from '../../config/endpoint.js';
+import { InputError, nodeId } from '../../options/endpoint.js';
 import { discoverDeployment, readLiveFacts, registerNodes, type DeploymentTarget } from './discover.js';
 import type { FoDeployment } from './model.js';
 import { clusterPlan } from './plan-cluster.js';

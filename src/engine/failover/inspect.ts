@@ -1,6 +1,6 @@
 // What state each node is in now: INFO replication on every data node, the master a Sentinel names.
 // Used after a failure (to say where things stand and the way back) and as the post-check of a run.
-import { nodeId } from '../../config/endpoint.js';
+import { nodeId } from '../../options/endpoint.js';
 import type { NodePool } from './pool.js';
 import type { NodeId, NodeReport } from './types.js';
 

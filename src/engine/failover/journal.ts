@@ -3,8 +3,8 @@
 // line is scrubbed once more (redact) before it is written. Never a password.
 import { closeSync, existsSync, mkdirSync, openSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { InputError } from '../../config/endpoint.js';
-import { redact } from '../../config/redact.js';
+import { InputError } from '../../options/endpoint.js';
+import { redact } from '../../options/redact.js';
 
 export interface JournalEntry {
   /** ISO time */

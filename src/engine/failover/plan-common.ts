@@ -1,7 +1,7 @@
 // Steps every failover plan is made of: promote, repoint, keep the roles across a restart, list (and
 // optionally disconnect) the clients left on the old master, verify the new topology, fence an old master
 // that comes back, and say which writes were missed.
-import { nodeId } from '../../config/endpoint.js';
+import { nodeId } from '../../options/endpoint.js';
 import { parseClusterNodes } from '../topology/parse-cluster-nodes.js';
 import { masterauthStep, type NodeAuth } from './auth.js';
 import { applicationClients, clientsText, parseClientList } from './client-list.js';

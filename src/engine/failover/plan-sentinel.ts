@@ -2,7 +2,7 @@
 // Planned, cutover makes it loss-free around them: writes paused on the master until the replica has
 // every one, SENTINEL FAILOVER, and the old master made a replica of the new one before its writes
 // resume (the Sentinels would take up to 10 s to do it). Unplanned: SENTINEL FAILOVER straight away.
-import { InputError, nodeId } from '../../config/endpoint.js';
+import { InputError, nodeId } from '../../options/endpoint.js';
 import type { LiveFacts } from './discover.js';
 import type { FoDeployment, FoNode } from './model.js';
 import { clientsStep, fenceStep, followerAuthSteps, killClientsSteps, missedWritesStep, nodeReports, okReply, repointIfNeededStep, repointStep, rewriteSteps, verifyStep, type FailoverPlanOptions } from './plan-common.js';

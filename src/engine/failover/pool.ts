@@ -2,8 +2,8 @@
 // through role changes. A command sent while the connection is being re-made (Sentinel kills a promoted
 // replica's clients) waits for it, briefly, instead of failing at once.
 import type { Redis } from 'ioredis';
-import { nodeId, type Endpoint } from '../../config/endpoint.js';
-import { remember } from '../../config/redact.js';
+import { nodeId, type Endpoint } from '../../options/endpoint.js';
+import { remember } from '../../options/redact.js';
 import { describeError, makeClient, type ConnectOptions } from '../redis/connect.js';
 import { parseInfo, type ParsedInfo } from '../topology/parse-info.js';
 import type { NodeId } from './types.js';

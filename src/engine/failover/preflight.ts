@@ -1,6 +1,6 @@
 // The preflight of a failover: which replica, and whether it may be promoted now. Pure: it decides from
 // the deployment and the facts read just before. A failed check refuses the plan (nothing is changed).
-import { InputError } from '../../config/endpoint.js';
+import { InputError } from '../../options/endpoint.js';
 import { bytes } from '../../format/units.js';
 import { masterAnswersText } from './already-switched.js';
 import { authFailedText, bestCandidate, rankCandidates, sentinelChoice, type Ranked } from './candidates.js';

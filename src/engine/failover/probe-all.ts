@@ -4,7 +4,7 @@
 // the Sentinels' and the cluster's own, and must not spend seconds per round on a dead master.
 // The console's topology engine polls forever; this one polls each node once and stops.
 import { connect as tcpConnect } from 'node:net';
-import { nodeId, type Endpoint } from '../../config/endpoint.js';
+import { nodeId, type Endpoint } from '../../options/endpoint.js';
 import type { ConnectOptions } from '../redis/connect.js';
 import { NodeProbe, type Neighbour, type PollResult } from '../topology/probe.js';
 import { listenForSentinels } from '../topology/subscriptions.js';

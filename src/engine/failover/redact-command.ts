@@ -2,7 +2,7 @@
 // Pure. Knows where Redis commands carry secrets (AUTH, HELLO … AUTH, CONFIG SET requirepass/masterauth,
 // MIGRATE … AUTH/AUTH2, ACL SETUSER >pass, SENTINEL SET … auth-pass …); redact() then scrubs every
 // password cutover has been told or has read.
-import { redact } from '../../config/redact.js';
+import { redact } from '../../options/redact.js';
 
 export const HIDDEN = '***';
 

@@ -1,7 +1,7 @@
 // Wait steps the plans share: a node promoted, a replica following its new master, a replica caught up
 // with a paused master, FAILOVER finished, the Sentinels switched, a cluster switched. Each polls with
 // plain reads (not journaled), reports progress, keeps its own deadline and says what did not happen.
-import { nodeId } from '../../config/endpoint.js';
+import { nodeId } from '../../options/endpoint.js';
 import { secondsText } from '../../format/durations.js';
 import { parseClusterNodes } from '../topology/parse-cluster-nodes.js';
 import type { ParsedInfo } from '../topology/parse-info.js';

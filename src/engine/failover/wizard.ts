@@ -2,7 +2,7 @@
 // typed word (given through answer()), runs the procedure and forwards its events. One at a time; journaled to
 // a file like the headless command. Knows nothing about Ink.
 import { Emitter } from '../emitter.js';
-import { redact } from '../../config/redact.js';
+import { redact } from '../../options/redact.js';
 import { prepareFailover, type FailoverRequest } from './failover.js';
 import { defaultJournalPath, FileJournal, type Journal } from './journal.js';
 import { NodePool } from './pool.js';

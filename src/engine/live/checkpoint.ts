@@ -7,7 +7,7 @@
 // stream (its RDB applied again with RESTORE … REPLACE), never a partial resync that would skip what is missing.
 import { accessSync, constants, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { InputError } from '../../config/endpoint.js';
+import { InputError } from '../../options/endpoint.js';
 
 export interface StreamPosition {
   replId: string;

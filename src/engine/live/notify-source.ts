@@ -3,7 +3,7 @@
 // REPLACE, or DEL when it is gone). Events that do not fit the queue are dropped and counted, and so are gaps when
 // the source drops the subscription: this mode never claims zero loss (a final compare tells).
 import type { Redis } from 'ioredis';
-import { InputError } from '../../config/endpoint.js';
+import { InputError } from '../../options/endpoint.js';
 import { readDump } from '../replicate/dump.js';
 import { RespPool } from '../redis/resp-pool.js';
 import { keyPasses, type ScanOptions } from '../replicate/scan.js';

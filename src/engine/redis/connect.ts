@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
-import { InputError, nodeId, type Endpoint } from '../../config/endpoint.js';
-import { redact } from '../../config/redact.js';
-import type { TlsFiles } from '../../config/tls-files.js';
+import { InputError, nodeId, type Endpoint } from '../../options/endpoint.js';
+import { redact } from '../../options/redact.js';
+import type { TlsFiles } from '../../options/tls-files.js';
 import type { RespOptions } from './resp.js';
 
 export interface ConnectOptions {

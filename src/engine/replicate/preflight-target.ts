@@ -4,7 +4,7 @@
 // The checks change nothing: ACL DRYRUN where the user may run it (Redis 7.0+), otherwise the command itself with
 // an argument the server refuses after its ACL check (RESTORE with a payload that is not one, SET … PX 0, a read).
 import type { Cluster, Redis } from 'ioredis';
-import { InputError } from '../../config/endpoint.js';
+import { InputError } from '../../options/endpoint.js';
 import { parseInfoSections } from '../topology/parse-info.js';
 import type { Side } from './side.js';
 

@@ -1,5 +1,5 @@
 // What a replication refuses before it writes anything: one line each, exit code 2 headless.
-import { InputError } from '../../config/endpoint.js';
+import { InputError } from '../../options/endpoint.js';
 import { keyCount, keyspace, type Side } from './side.js';
 
 export interface RefusalOptions {

@@ -1,7 +1,7 @@
 // One replication job at a time for the console: opens both sides, refuses what must be refused, runs the
 // snapshot and its verification (or a compare), and reports everything as events. Stop() ends it cleanly.
-import { describeEndpoint, type Endpoint } from '../../config/endpoint.js';
-import { redact } from '../../config/redact.js';
+import { describeEndpoint, type Endpoint } from '../../options/endpoint.js';
+import { redact } from '../../options/redact.js';
 import { describeError, type ConnectOptions } from '../redis/connect.js';
 import { jobError } from '../topology/connection-words.js';
 import { Emitter } from '../emitter.js';

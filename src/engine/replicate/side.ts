@@ -1,7 +1,7 @@
 // One side of a replication, source or target: standalone or Redis Cluster, detected from the entry point.
 // A source may be read from replicas (--read-from replica): one replica of each master does the SCANs and reads.
 import type { Cluster, Redis } from 'ioredis';
-import { describeEndpoint, InputError, nodeId, type Endpoint } from '../../config/endpoint.js';
+import { describeEndpoint, InputError, nodeId, type Endpoint } from '../../options/endpoint.js';
 import { makeClient, makeClusterClient, makeTunedClient, respLogin, type ConnectOptions } from '../redis/connect.js';
 import { expiryCaps, type ExpiryCaps } from './expiry.js';
 import { RespConnection, type RespOptions } from '../redis/resp.js';

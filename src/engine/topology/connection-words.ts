@@ -1,8 +1,8 @@
 // A connection error that reaches the operator during a job (replicate, compare, live), in the words cutover uses
 // everywhere else ("connection refused at host:port: is Redis running there?"), never the client library's own
 // ("connect ECONNREFUSED 127.0.0.1:6380", "Connection is closed."). A reply from Redis (OOM, WRONGTYPE …) is kept.
-import { InputError, nodeId, type Endpoint } from '../../config/endpoint.js';
-import { redact } from '../../config/redact.js';
+import { InputError, nodeId, type Endpoint } from '../../options/endpoint.js';
+import { redact } from '../../options/redact.js';
 import { describeError } from '../redis/connect.js';
 
 /** A network failure, as Node or ioredis word it; not a reply of the server. */

@@ -2,8 +2,8 @@
 // request limit (which is 0). Refer to "maxRetriesPerRequest" option for details.", "Connection is closed.")
 // say how ioredis works, not what happened to the node: a node that answered before and now does not has lost
 // its connection, and the console is reconnecting. Anything else is described as for any connection.
-import { nodeId, type Endpoint } from '../../config/endpoint.js';
-import { redact } from '../../config/redact.js';
+import { nodeId, type Endpoint } from '../../options/endpoint.js';
+import { redact } from '../../options/redact.js';
 import { describeError } from '../redis/connect.js';
 
 /** ioredis rejecting a command because the connection is down (no retries: maxRetriesPerRequest 0). */

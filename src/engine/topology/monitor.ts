@@ -1,7 +1,8 @@
 // The topology engine: discovers every node reachable from the entry points, polls each one every
 // interval over its own connection, derives lag and rates, and emits typed events. No React here.
-import { nodeId, type Endpoint } from '../../config/endpoint.js';
-import { redact } from '../../config/redact.js';
+import { nodeId, type Endpoint } from '../../options/endpoint.js';
+import { redact } from '../../options/redact.js';
+import type { Credentials } from '../../options/credentials.js';
 import { Emitter } from '../emitter.js';
 import { type ConnectOptions } from '../redis/connect.js';
 import { detectChanges, nodeName, peerFailingChange, sentinelEventText } from './changes.js';
@@ -9,11 +10,6 @@ import { OffsetHistory } from './offset-history.js';
 import { NodeProbe, type Neighbour, type PollResult } from './probe.js';
 import { listenForSentinels, watchSentinel, type SentinelEvent } from './subscriptions.js';
 import type { ClusterNodeEntry, DeploymentInfo, DeploymentKind, LogEntry, NodeState, TopologyEvent } from './types.js';
-
-export interface Credentials {
-  username?: string;
-  password?: string;
-}
 
 export interface MonitorOptions {
   entries: Endpoint[];

@@ -1,6 +1,6 @@
 // Polls one node over its own connection and says what it saw: the node's facts and the neighbours it names.
 import type { Redis } from 'ioredis';
-import { nodeId, type Endpoint } from '../../config/endpoint.js';
+import { nodeId, type Endpoint } from '../../options/endpoint.js';
 import { makeClient, type ConnectOptions } from '../redis/connect.js';
 import { describeNodeError, isAuthError } from './describe-node-error.js';
 import { parseClusterInfo, parseClusterNodes } from './parse-cluster-nodes.js';

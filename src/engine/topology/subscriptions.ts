@@ -1,7 +1,7 @@
 // Pub/sub listeners the topology engine keeps: a Sentinel's event channels, and a master's
 // __sentinel__:hello channel, through which the Sentinels watching it announce themselves.
 import type { Redis } from 'ioredis';
-import type { Endpoint } from '../../config/endpoint.js';
+import type { Endpoint } from '../../options/endpoint.js';
 import { makeClient, type ConnectOptions } from '../redis/connect.js';
 import { parseSentinelEvent, parseSentinelHello } from './parse-sentinel.js';
 

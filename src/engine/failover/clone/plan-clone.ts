@@ -2,9 +2,9 @@
 // up: settings copied, the passwords carried, the clone made a replica and synced (with progress), and
 // optionally promoted, loss-free by default (writes paused on the origin until the clone has every one);
 // with reconfigure the origin's replicas and the origin itself follow the clone.
-import { InputError, nodeId, type Endpoint } from '../../../config/endpoint.js';
-import { RECONFIGURE_REPLICA_REFUSAL } from '../../../config/failover-args.js';
-import { remember } from '../../../config/redact.js';
+import { InputError, nodeId, type Endpoint } from '../../../options/endpoint.js';
+import { RECONFIGURE_REPLICA_REFUSAL } from '../../../options/failover-args.js';
+import { remember } from '../../../options/redact.js';
 import { bytes } from '../../../format/units.js';
 import type { ParsedInfo } from '../../topology/parse-info.js';
 import { masterauthStep, readAuth, type NodeAuth } from '../auth.js';

@@ -1,5 +1,6 @@
 // Entry points as the operator types them: redis:// and rediss:// URIs, or host:port shorthand.
 import { maskCredentials, remember, rememberTyped } from './redact.js';
+import type { Credentials } from './credentials.js';
 
 /** Bad input: the CLI prints the message on one line and exits with code 2, touching nothing. */
 export class InputError extends Error {}
@@ -42,10 +43,9 @@ function safeDecode(text: string): string {
   }
 }
 
-export interface EndpointDefaults {
+/** What an endpoint naming none of its own gets (credentials.ts's endpointDefaults: --tls, --user, REDISCLI_AUTH). */
+export interface EndpointDefaults extends Credentials {
   tls?: boolean;
-  password?: string;
-  username?: string;
 }
 
 export function parseEndpoint(input: string, defaults: EndpointDefaults = {}): Endpoint {

@@ -1,13 +1,12 @@
 // `cutover failover` and `cutover clone` options. Owned by the failover/clone work.
 // Every mistake is an InputError: one line, exit code 2, nothing touched.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { TlsFiles } from './tls-files.js';
-import { InputError, nodeId, parseEndpoint, type Endpoint, type EndpointDefaults } from './endpoint.js';
-
-export interface Credentials {
-  username?: string;
-  password?: string;
-}
+import { TLS_OPTIONS, tlsFilesOf, type TlsFiles } from './tls-files.js';
+import { InputError, nodeId, parseEndpoint, type Endpoint } from './endpoint.js';
+import { dataAuth as dataAuthOf, endpointDefaults, sentinelAuth, USER_OPTION, type Credentials } from './credentials.js';
+import { parseOptions } from './parse-options.js';
+import { parseDuration } from './duration.js';
+import { parseSize } from './size.js';
+import { oneOf } from './one-of.js';
 
 export interface FailoverArgs {
   /** --uri: any node of the deployment (repeatable: with the master down, a replica per branch) */
@@ -123,12 +122,8 @@ const COMMON = {
   'dry-run': { type: 'boolean' },
   journal: { type: 'string' },
   json: { type: 'boolean' },
-  tls: { type: 'boolean' },
-  cacert: { type: 'string' },
-  cert: { type: 'string' },
-  key: { type: 'string' },
-  insecure: { type: 'boolean' },
-  user: { type: 'string' },
+  ...TLS_OPTIONS,
+  ...USER_OPTION,
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -162,81 +157,22 @@ const CLONE_OPTIONS = {
   'follow-timeout': { type: 'string' },
 } as const;
 
-/** What an option's value is, for "--to needs host:port" when it is missing (or looks like another option). */
-const VALUE_OF: Record<string, string> = {
-  '--uri': 'a URI (redis://host:port)',
-  '--to': 'host:port',
-  '--sentinel': 'host:port',
-  '--master-name': "the name the Sentinels monitor the master under",
-  '--origin': 'a URI (redis://host:port)',
-  '--clone': 'a URI (redis://host:port)',
-  '--via': 'pause or failover',
-  '--role': 'master or replica',
-  '--timeout': 'a duration (5s)',
-  '--pause-timeout': 'a duration (5s)',
-  '--follow-timeout': 'a duration (60s)',
-  '--fence-wait': 'a duration (30s)',
-  '--max-lag': 'a size (1MB)',
-  '--journal': 'a file name',
-  '--user': 'a user name',
-  '--cacert': 'a file',
-  '--cert': 'a file',
-  '--key': 'a file',
-};
-
-function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, command: string) {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true as const });
-  } catch (err) {
-    const text = String((err as Error).message);
-    // "--to --dry-run" (the value forgotten: the next option taken for it) or "--to" last on the line
-    const missing = /option '(--[\w-]+)(?: <value>)?' argument (?:is ambiguous|missing)/i.exec(text);
-    if (missing) throw new InputError(`${missing[1]} needs ${VALUE_OF[missing[1]] ?? 'a value'}: see 'cutover ${command} --help'`);
-    const msg = text.split('\n')[0].replace(/\. To specify a positional argument.*$/, '').replace(/\.$/, '');
-    throw new InputError(`${msg.charAt(0).toLowerCase()}${msg.slice(1)}: see 'cutover ${command} --help'`);
-  }
-}
-
-/** "500ms", "5s", "2m", "5" (seconds) → ms, from min to max. */
-export function parseWait(text: string, option: string, minMs: number, maxMs: number): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  const ms = m ? Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000) : NaN;
-  const range = `${minMs >= 1000 ? `${minMs / 1000}s` : `${minMs}ms`} to ${maxMs >= 60_000 ? `${maxMs / 60_000}m` : `${maxMs / 1000}s`}`;
-  if (!m || ms < minMs || ms > maxMs) throw new InputError(`${option} '${text}' is not a duration from ${range}: write it like 500ms, 5s, 2m or 5 (seconds)`);
-  return Math.round(ms);
-}
-
-/** "1MB", "512KB", "0" (bytes when a unit is given, megabytes otherwise). */
-function parseSize(text: string, option: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?\s*$/i.exec(text);
-  const unit = { b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 }[(m?.[2] ?? 'mb').toLowerCase() as 'mb'];
-  if (!m) throw new InputError(`${option} '${text}' is not a size: write it like 1MB, 64KB or 0`);
-  return Math.floor(Number(m[1]) * unit);
-}
-
-function oneOf<T extends string>(text: string | undefined, option: string, values: readonly T[], fallback: T): T {
-  if (text === undefined) return fallback;
-  if (!(values as readonly string[]).includes(text)) throw new InputError(`${option} '${text}' is not one of ${values.join(', ')}`);
-  return text as T;
-}
-
-function tlsFiles(v: { cacert?: string; cert?: string; key?: string; insecure?: boolean }, anyTls: boolean): TlsFiles {
-  if ((v.cacert || v.cert || v.key || v.insecure) && !anyTls) throw new InputError(`--cacert/--cert/--key/--insecure need TLS: add --tls or use rediss:// URIs`);
-  if (!!v.cert !== !!v.key) throw new InputError(`--cert and --key go together: give both for a client certificate`);
-  return { cacert: v.cacert, cert: v.cert, key: v.key, insecure: !!v.insecure };
-}
+/** FAILOVER's TIMEOUT and the longest write pause: from 500 ms to 60 s. */
+const PAUSE = { minMs: 500, maxMs: 60_000 };
+/** How long repointed nodes may take to follow: from 1 s to an hour. */
+const FOLLOW = { minMs: 1000, maxMs: 3_600_000 };
 
 export function failoverArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'failover' } & FailoverArgs) | { kind: 'help'; topic: string } {
-  const { values: v, positionals } = parse(argv, FAILOVER_OPTIONS, 'failover');
+  const { values: v, positionals } = parseOptions(argv, FAILOVER_OPTIONS, 'failover');
   if (v.help) return { kind: 'help', topic: 'failover' };
   if (positionals.length) throw new InputError(`unexpected '${positionals[0]}': name a node with --uri URI (see 'cutover failover --help')`);
-  const defaults: EndpointDefaults = { tls: !!v.tls, password: env.REDISCLI_AUTH || undefined, username: v.user };
+  const defaults = endpointDefaults(v, env);
   const entries = (v.uri ?? []).map((u) => parseEndpoint(u, defaults));
   const sentinels = (v.sentinel ?? []).map((s) => parseEndpoint(s, { tls: !!v.tls }));
   if (!entries.length && !sentinels.length) throw new InputError(`--uri is missing: 'cutover failover --uri redis://host:port' names any node of the deployment`);
   if (sentinels.length && !v['master-name']) throw new InputError(`--sentinel needs --master-name NAME (the name the Sentinels monitor the master under)`);
   if (v['master-name'] && !sentinels.length) throw new InputError(`--master-name goes with --sentinel host:port`);
-  const dataAuth = entries[0]?.password ? { username: entries[0].username, password: entries[0].password } : { username: defaults.username, password: defaults.password };
+  const dataAuth = dataAuthOf(entries, defaults);
   const to = v.to ? parseEndpoint(v.to, { tls: !!v.tls, ...dataAuth }) : undefined;
   if (v['fence-wait'] !== undefined && !v.unplanned) throw new InputError(`--fence-wait is for --unplanned: a planned failover makes the old master a replica itself`);
   const via = oneOf(v.via, '--via', ['pause', 'failover'] as const, 'pause');
@@ -253,23 +189,23 @@ export function failoverArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: '
     journal: v.journal,
     json: !!v.json,
     via,
-    timeoutMs: v.timeout === undefined ? 5000 : parseWait(v.timeout, '--timeout', 500, 60_000),
-    followTimeoutMs: v['follow-timeout'] === undefined ? 60_000 : parseWait(v['follow-timeout'], '--follow-timeout', 1000, 3_600_000),
-    fenceWaitMs: v['fence-wait'] === undefined ? 0 : parseWait(v['fence-wait'], '--fence-wait', 0, 3_600_000),
+    timeoutMs: v.timeout === undefined ? 5000 : parseDuration(v.timeout, '--timeout', PAUSE),
+    followTimeoutMs: v['follow-timeout'] === undefined ? 60_000 : parseDuration(v['follow-timeout'], '--follow-timeout', FOLLOW),
+    fenceWaitMs: v['fence-wait'] === undefined ? 0 : parseDuration(v['fence-wait'], '--fence-wait', { minMs: 0, maxMs: 3_600_000, zero: '0: one look' }),
     killClients: !!v['kill-clients'],
-    maxLagBytes: v['max-lag'] === undefined ? 1024 * 1024 : parseSize(v['max-lag'], '--max-lag'),
-    tlsFiles: tlsFiles(v, [...entries, ...sentinels].some((e) => e.tls)),
+    maxLagBytes: v['max-lag'] === undefined ? 1024 * 1024 : parseSize(v['max-lag'], '--max-lag', { minBytes: 0, zero: '0: the candidate must have every write' }),
+    tlsFiles: tlsFilesOf(v, [...entries, ...sentinels].some((e) => e.tls)),
     dataAuth,
-    sentinelAuth: sentinels[0] ? { username: sentinels[0].username, password: sentinels[0].password } : {},
+    sentinelAuth: sentinelAuth(sentinels),
   };
 }
 
 export function cloneArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'clone' } & CloneArgs) | { kind: 'help'; topic: string } {
-  const { values: v, positionals } = parse(argv, CLONE_OPTIONS, 'clone');
+  const { values: v, positionals } = parseOptions(argv, CLONE_OPTIONS, 'clone');
   if (v.help) return { kind: 'help', topic: 'clone' };
   if (positionals.length) throw new InputError(`unexpected '${positionals[0]}': name the two nodes with --origin URI --clone URI`);
   if (!v.origin || !v.clone) throw new InputError(`${!v.origin ? '--origin' : '--clone'} is missing: 'cutover clone --origin URI --clone URI'`);
-  const defaults: EndpointDefaults = { tls: !!v.tls, password: env.REDISCLI_AUTH || undefined, username: v.user };
+  const defaults = endpointDefaults(v, env);
   const origin = parseEndpoint(v.origin, defaults);
   const clone = parseEndpoint(v.clone, defaults);
   if (nodeId(origin.host, origin.port) === nodeId(clone.host, clone.port)) throw new InputError(`--origin and --clone are the same node (${nodeId(clone.host, clone.port)}): the clone must be another server`);
@@ -286,16 +222,16 @@ export function cloneArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'clo
     promote: !!v.promote || !!v.reconfigure,
     reconfigure: !!v.reconfigure,
     role,
-    timeoutMs: v.timeout === undefined ? 600_000 : parseWait(v.timeout, '--timeout', 500, 86_400_000),
-    pauseMs: v['pause-timeout'] === undefined ? 5000 : parseWait(v['pause-timeout'], '--pause-timeout', 500, 60_000),
+    timeoutMs: v.timeout === undefined ? 600_000 : parseDuration(v.timeout, '--timeout', { minMs: 500, maxMs: 86_400_000 }),
+    pauseMs: v['pause-timeout'] === undefined ? 5000 : parseDuration(v['pause-timeout'], '--pause-timeout', PAUSE),
     noConfig: !!v['no-config'],
     noPause: !!v['no-pause'],
     via,
-    followTimeoutMs: v['follow-timeout'] === undefined ? 60_000 : parseWait(v['follow-timeout'], '--follow-timeout', 1000, 3_600_000),
+    followTimeoutMs: v['follow-timeout'] === undefined ? 60_000 : parseDuration(v['follow-timeout'], '--follow-timeout', FOLLOW),
     yes: !!v.yes,
     dryRun: !!v['dry-run'],
     journal: v.journal,
     json: !!v.json,
-    tlsFiles: tlsFiles(v, origin.tls || clone.tls),
+    tlsFiles: tlsFilesOf(v, origin.tls || clone.tls),
   };
 }

@@ -1,19 +1,19 @@
 // Command-line words to a typed command. Every mistake is an InputError: one line, exit code 2.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { InputError, parseEndpoint, type Endpoint, type EndpointDefaults } from './endpoint.js';
+import { InputError, parseEndpoint, type Endpoint } from './endpoint.js';
 import { passwordOption, rememberArgv } from './redact.js';
 import { isHelpTopic } from '../help.js';
-import type { TlsFiles } from './tls-files.js';
+import { TLS_OPTIONS, tlsFilesOf, type TlsFiles } from './tls-files.js';
+import { dataAuth, endpointDefaults, sentinelAuth, USER_OPTION, type Credentials } from './credentials.js';
+import { parseOptions } from './parse-options.js';
+import { parseDuration } from './duration.js';
+import { parseSize } from './size.js';
+import { wholeNumber } from './whole-number.js';
+import { oneOf } from './one-of.js';
 
 import { PRESETS, type Preset } from '../lab/presets.js';
 import { parseSlotRanges } from './slot-ranges.js';
 import { drillArgs, type DrillArgs } from './drill-args.js';
 import { cloneArgs, failoverArgs, type CloneArgs, type FailoverArgs } from './failover-args.js';
-
-export interface Credentials {
-  username?: string;
-  password?: string;
-}
 
 export interface ConnectionArgs {
   entries: Endpoint[];
@@ -96,12 +96,8 @@ const CONNECTION_OPTIONS = {
   'master-name': { type: 'string' },
   interval: { type: 'string' },
   timeout: { type: 'string' },
-  tls: { type: 'boolean' },
-  cacert: { type: 'string' },
-  cert: { type: 'string' },
-  key: { type: 'string' },
-  insecure: { type: 'boolean' },
-  user: { type: 'string' },
+  ...TLS_OPTIONS,
+  ...USER_OPTION,
   json: { type: 'boolean' },
   'read-only': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -116,46 +112,23 @@ const LAB_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** "500ms", "1s", "1.5s", "2" (seconds), "5m" → ms, between minMs (100 ms) and maxMs (60 s). */
-export function parseDuration(text: string, option: string, minMs = 100, maxMs = 60_000): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  const ms = m ? Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000) : NaN;
-  const say = (v: number) => (v < 1000 ? `${v}ms` : v <= 120_000 ? `${v / 1000}s` : v <= 7_200_000 ? `${v / 60_000}m` : `${v / 3_600_000}h`);
-  if (!m || ms < minMs || ms > maxMs) throw new InputError(`${option} '${text}' is not a duration from ${say(minMs)} to ${say(maxMs)}: write it like 500ms, 1s or 2`);
-  return Math.round(ms);
-}
-
-function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, command: string) {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true as const });
-  } catch (err) {
-    let msg = String((err as Error).message).split('\n')[0].replace(/\. To specify a positional argument.*$/, '').replace(/\.$/, '');
-    const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(msg);
-    if (ambiguous) {
-      const value = argv[argv.indexOf(ambiguous[1]) + 1];
-      msg = `${ambiguous[1]} was given '${value}', which reads as an option; write ${ambiguous[1]}=${value} if that is really the value`;
-    }
-    throw new InputError(`${msg.charAt(0).toLowerCase()}${msg.slice(1)}: see 'cutover ${command} --help'`);
-  }
-}
+/** --interval and the polls' --timeout: from 100 ms to 60 s. */
+const POLL = { minMs: 100, maxMs: 60_000 };
 
 function connectionArgs(command: 'console' | 'topology', argv: string[], env: NodeJS.ProcessEnv): Command {
-  const { values: v, positionals } = parse(argv, CONNECTION_OPTIONS, command);
+  const { values: v, positionals } = parseOptions(argv, CONNECTION_OPTIONS, command);
   if (v.help) return { kind: 'help', topic: command };
   if (v.json && command !== 'topology') throw new InputError(`--json is for 'cutover topology': the console draws, or prints plain text when not on a terminal`);
   if (v['read-only'] && command !== 'console') throw new InputError(`--read-only is for 'cutover console' and 'cutover lab': 'cutover topology' only reads anyway`);
-  const defaults: EndpointDefaults = { tls: !!v.tls, password: env.REDISCLI_AUTH || undefined, username: v.user };
+  const defaults = endpointDefaults(v, env);
   const entries = positionals.map((p) => parseEndpoint(p, defaults));
   const sentinels = (v.sentinel ?? []).map((s) => parseEndpoint(s, { tls: defaults.tls }));
   if (sentinels.length && !v['master-name']) throw new InputError(`--sentinel needs --master-name NAME (the name the Sentinels monitor the master under)`);
   if (v['master-name'] && !sentinels.length && entries.length === 0) throw new InputError(`--master-name goes with --sentinel host:port`);
   const all = [...entries, ...sentinels];
   if (all.length === 0) throw new InputError(`no endpoint given: 'cutover ${command} redis://host:port' (or host:port, or --sentinel host:port --master-name NAME)`);
-  if ((v.cacert || v.cert || v.key || v.insecure) && !all.some((e) => e.tls)) {
-    throw new InputError(`--cacert/--cert/--key/--insecure need TLS: add --tls or use rediss:// URIs`);
-  }
-  if (!!v.cert !== !!v.key) throw new InputError(`--cert and --key go together: give both for a client certificate`);
-  const intervalMs = v.interval ? parseDuration(v.interval, '--interval') : 1000;
+  const tlsFiles = tlsFilesOf(v, all.some((e) => e.tls));
+  const intervalMs = v.interval ? parseDuration(v.interval, '--interval', POLL) : 1000;
   return {
     kind: command,
     ...(command === 'topology' ? { json: !!v.json } : { readOnly: !!v['read-only'] }),
@@ -163,10 +136,10 @@ function connectionArgs(command: 'console' | 'topology', argv: string[], env: No
     sentinelEntries: sentinels.length,
     masterName: v['master-name'],
     intervalMs,
-    timeoutMs: v.timeout ? parseDuration(v.timeout, '--timeout') : defaultTimeout(intervalMs),
-    tlsFiles: { cacert: v.cacert, cert: v.cert, key: v.key, insecure: !!v.insecure },
-    dataAuth: entries[0]?.password ? { username: entries[0].username, password: entries[0].password } : { username: defaults.username, password: defaults.password },
-    sentinelAuth: sentinels[0] ? { username: sentinels[0].username, password: sentinels[0].password } : {},
+    timeoutMs: v.timeout ? parseDuration(v.timeout, '--timeout', POLL) : defaultTimeout(intervalMs),
+    tlsFiles,
+    dataAuth: dataAuth(entries, defaults),
+    sentinelAuth: sentinelAuth(sentinels),
   } as Command;
 }
 
@@ -210,27 +183,10 @@ const REPLICATE_OPTIONS = {
   yes: { type: 'boolean' },
   json: { type: 'boolean' },
   timeout: { type: 'string' },
-  tls: { type: 'boolean' },
-  cacert: { type: 'string' },
-  cert: { type: 'string' },
-  key: { type: 'string' },
-  insecure: { type: 'boolean' },
-  user: { type: 'string' },
+  ...TLS_OPTIONS,
+  ...USER_OPTION,
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-function wholeNumber(text: string | undefined, option: string, fallback: number, min = 1, max = 1_000_000): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > max) throw new InputError(`${option} '${text}' is not a whole number from ${min} to ${max}`);
-  return n;
-}
-
-function oneOf<T extends string>(text: string | undefined, option: string, values: readonly T[], fallback: T | undefined): T | undefined {
-  if (text === undefined) return fallback;
-  if (!(values as readonly string[]).includes(text)) throw new InputError(`${option} '${text}' is not one of ${values.join(', ')}`);
-  return text as T;
-}
 
 function regexes(list: string[] | undefined, option: string): RegExp[] {
   return (list ?? []).map((r) => {
@@ -242,15 +198,9 @@ function regexes(list: string[] | undefined, option: string): RegExp[] {
   });
 }
 
-const SIZE_UNITS: Record<string, number> = { b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
-
-/** "1" or "1MB" (megabytes), "0.5", "64KB", "2GB", "512B" → bytes; more than 0, at most 1 TB. */
-export function parseMemLimit(text: string, option = '--mem-limit'): number {
-  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-z]*)\s*$/i.exec(text);
-  const unit = m ? (m[2] ? SIZE_UNITS[m[2].toLowerCase()] : SIZE_UNITS.mb) : undefined;
-  const bytes = m && unit ? Math.floor(Number(m[1]) * unit) : NaN;
-  if (!(bytes >= 1) || bytes > 1024 ** 4) throw new InputError(`${option} '${text}' is not a size above 0: write megabytes like 1 or 0.5, or 64KB, 512MB, 2GB`);
-  return bytes;
+/** --mem-limit: a key above it is copied in chunks; more than 0 (every key would be), at most 1 TB. */
+export function parseMemLimit(text: string): number {
+  return parseSize(text, '--mem-limit', { minBytes: 1, maxBytes: 1024 ** 4, zero: 'not 0, which would copy every key in chunks' });
 }
 
 function withDb(ep: Endpoint, db: string | undefined, option: string): Endpoint {
@@ -258,11 +208,11 @@ function withDb(ep: Endpoint, db: string | undefined, option: string): Endpoint 
 }
 
 function replicateArgs(command: 'replicate' | 'compare', argv: string[], env: NodeJS.ProcessEnv): Command {
-  const { values: v, positionals } = parse(argv, REPLICATE_OPTIONS, command);
+  const { values: v, positionals } = parseOptions(argv, REPLICATE_OPTIONS, command);
   if (v.help) return { kind: 'help', topic: 'replicate' };
   if (positionals.length) throw new InputError(`unexpected '${positionals[0]}': name the two sides with --source URI --target URI`);
   if (!v.source || !v.target) throw new InputError(`${!v.source ? '--source' : '--target'} is missing: 'cutover ${command} --source URI --target URI'`);
-  const defaults: EndpointDefaults = { tls: !!v.tls, password: env.REDISCLI_AUTH || undefined, username: v.user };
+  const defaults = endpointDefaults(v, env);
   const mode = command === 'compare' ? 'compare' : oneOf(v.mode, '--mode', ['snapshot', 'live', 'liveonly', 'compare'] as const, 'snapshot')!;
   const live = liveArgs(v, mode);
   const type = oneOf(v.type, '--type', ['dump', 'struct'] as const, 'dump')!;
@@ -278,7 +228,7 @@ function replicateArgs(command: 'replicate' | 'compare', argv: string[], env: No
     throw new InputError(`--all-dbs copies each database into the same number on the target: drop --source-db/--target-db (and a URI's /N)`);
   }
   const readFrom = oneOf(v['read-from'], '--read-from', ['master', 'replica'] as const, 'master')!;
-  if ((v.cacert || v.cert || v.key || v.insecure) && !source.tls && !target.tls) throw new InputError(`--cacert/--cert/--key/--insecure need TLS: add --tls or use rediss:// URIs`);
+  const tlsFiles = tlsFilesOf(v, source.tls || target.tls);
   if (live && v['dry-run']) throw new InputError(`--dry-run is for snapshots: a live replication writes as changes come (try --mode snapshot --dry-run first)`);
   if (live?.liveSource === 'psync' && readFrom === 'replica') throw new InputError(`--read-from replica does not apply to --live-source psync: the stream comes from each master, as a replica's would`);
   return {
@@ -287,8 +237,8 @@ function replicateArgs(command: 'replicate' | 'compare', argv: string[], env: No
     live,
     source,
     target,
-    tlsFiles: { cacert: v.cacert, cert: v.cert, key: v.key, insecure: !!v.insecure },
-    timeoutMs: v.timeout ? parseDuration(v.timeout, '--timeout') : 10_000,
+    tlsFiles,
+    timeoutMs: v.timeout ? parseDuration(v.timeout, '--timeout', POLL) : 10_000,
     type,
     scan: {
       count: wholeNumber(v['scan-count'], '--scan-count', 1000),
@@ -317,7 +267,7 @@ function replicateArgs(command: 'replicate' | 'compare', argv: string[], env: No
   };
 }
 
-type ReplicateValues = ReturnType<typeof parse<typeof REPLICATE_OPTIONS>>['values'];
+type ReplicateValues = ReturnType<typeof parseOptions<typeof REPLICATE_OPTIONS>>['values'];
 
 /** Live options: only with --mode live/liveonly, and each only with the change source it is for. */
 function liveArgs(v: ReplicateValues, mode: ReplicateArgs['mode']): LiveArgs | undefined {
@@ -344,16 +294,16 @@ function liveArgs(v: ReplicateValues, mode: ReplicateArgs['mode']): LiveArgs | u
     checkpoint: v.checkpoint,
     eventQueue: wholeNumber(v['event-queue'], '--event-queue', 10_000, 1, 10_000_000),
     eventOrder: oneOf(v['event-order'], '--event-order', ['fifo', 'priority'] as const, 'fifo')!,
-    flushIntervalMs: v['flush-interval'] === undefined ? 50 : parseDuration(v['flush-interval'], '--flush-interval', 1, 10_000),
+    flushIntervalMs: v['flush-interval'] === undefined ? 50 : parseDuration(v['flush-interval'], '--flush-interval', { minMs: 1, maxMs: 10_000 }),
     enableNotifications: !!v['enable-notifications'],
-    idleTimeoutMs: v['idle-timeout'] === undefined ? undefined : parseDuration(v['idle-timeout'], '--idle-timeout', 100, 86_400_000),
+    idleTimeoutMs: v['idle-timeout'] === undefined ? undefined : parseDuration(v['idle-timeout'], '--idle-timeout', { minMs: 100, maxMs: 86_400_000 }),
     verifyOnIdle: !!v['verify-on-idle'],
     disklessLoad: !!v['diskless-load'],
   };
 }
 
 function labArgs(argv: string[]): Command {
-  const { values: v, positionals } = parse(argv, LAB_OPTIONS, 'lab');
+  const { values: v, positionals } = parseOptions(argv, LAB_OPTIONS, 'lab');
   if (v.help) return { kind: 'help', topic: 'lab' };
   if (positionals.length) throw new InputError(`'cutover lab' takes no endpoints (got '${positionals[0]}'): it starts its own servers; see 'cutover lab --help'`);
   const preset = v.preset ?? 'migration';
@@ -365,7 +315,7 @@ function labArgs(argv: string[]): Command {
     preset: preset as Preset,
     keys,
     workload: !!v.workload,
-    intervalMs: v.interval ? parseDuration(v.interval, '--interval') : 1000,
+    intervalMs: v.interval ? parseDuration(v.interval, '--interval', POLL) : 1000,
     readOnly: !!v['read-only'],
   };
 }
