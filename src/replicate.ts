@@ -166,6 +166,7 @@ export async function replicateCommand(a: ReplicateArgs): Promise<number> {
     if (interrupted) return EXIT_STOPPED;
     return failedKeys > 0 || differs > 0 ? 1 : 0;
   } catch (err) {
+    current?.printSoFar(); // a job that failed (a side lost midway): its summary so far, then the one line
     throw jobError(err, { source: { ep: a.source, clients: [...source.masters, ...source.readers] }, target: { ep: a.target, clients: [...target.masters, target.writer] } });
   } finally {
     signals.dispose();

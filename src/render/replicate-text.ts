@@ -22,7 +22,7 @@ export function snapshotSummaryText(s: SnapshotSummary): string {
   const c = s.counts;
   const rate = s.elapsedMs ? Math.round((snapshotDone(c) * 1000) / s.elapsedMs) : 0;
   const lines = [
-    `snapshot${s.dryRun ? ' (dry run: nothing written)' : ''}${s.stopped ? ' (stopped)' : ''}: ${num(c.scanned)} scanned, ${s.dryRun ? `${num(c.wouldWrite)} would be written` : `${num(c.written)} written`}, ` +
+    `snapshot${s.dryRun ? ' (dry run: nothing written)' : ''}${s.stopped ? ' (stopped)' : ''}${s.lost ? ` (ended: ${s.lostSide ?? 'a side'} unreachable)` : ''}: ${num(c.scanned)} scanned, ${s.dryRun ? `${num(c.wouldWrite)} would be written` : `${num(c.written)} written`}, ` +
       `${num(c.vanished)} vanished, ${num(c.skipped)} skipped, ${num(c.failed)} failed` +
       `${c.chunked ? `, ${num(c.chunked)} over --mem-limit copied in chunks` : ''}` +
       `${c.fallbacks ? `, ${num(c.fallbacks)} DUMP-format fallbacks` : ''}${c.retries ? `, ${num(c.retries)} retries` : ''} in ${seconds(s.elapsedMs / 1000)} (${num(rate)} keys/s)`,
@@ -30,6 +30,7 @@ export function snapshotSummaryText(s: SnapshotSummary): string {
   for (const [reason, n] of Object.entries(s.skipReasons)) lines.push(`  skipped ${num(n)}: ${reason}`);
   for (const f of s.failures) lines.push(`  failed ${f.key}: ${f.error}`);
   if (c.failed > s.failures.length) lines.push(`  … and ${num(c.failed - s.failures.length)} more failed keys`);
+  if (s.lost && !s.dryRun) lines.push(`  ${num(s.notAttempted ?? 0)} not attempted: the target holds a partial copy (run the snapshot again once the ${s.lostSide ?? 'server'} is back)`);
   return lines.join('\n') + '\n';
 }
 

@@ -56,6 +56,8 @@ describe('expiry times across a stalled target', () => {
         mergePolicy: 'overwrite',
         dryRun: false,
         maxAttempts: 3,
+        // a stall, not a lost target: well under the bound (DEFAULT_CONNECT's 2 s command timeout would be it)
+        lostAfterMs: 10_000,
       });
       paused = servers[1].pid!;
       process.kill(paused, 'SIGSTOP');

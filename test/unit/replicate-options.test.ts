@@ -97,4 +97,20 @@ describe('snapshot summary', () => {
     };
     expect(snapshotSummaryText(summary)).toMatch(/^snapshot \(dry run: nothing written\): 10 scanned, 10 would be written, 0 vanished/);
   });
+  it('a snapshot that lost its target says so, with the keys not attempted and the partial copy', () => {
+    const summary: SnapshotSummary = {
+      counts: { total: 100, scanned: 40, written: 30, wouldWrite: 0, vanished: 0, skipped: 0, failed: 2, fallbacks: 0, chunked: 0, retries: 8 },
+      elapsedMs: 1000,
+      stopped: false,
+      dryRun: false,
+      failures: [],
+      skipReasons: {},
+      lost: 'target: lost the connection to b:2 and could not get it back for 10s: is Redis still running there?',
+      lostSide: 'target',
+      notAttempted: 68,
+    };
+    const text = snapshotSummaryText(summary);
+    expect(text).toMatch(/^snapshot \(ended: target unreachable\): 40 scanned, 30 written, 0 vanished, 0 skipped, 2 failed, 8 retries in /);
+    expect(text).toContain('\n  68 not attempted: the target holds a partial copy (run the snapshot again once the target is back)\n');
+  });
 });

@@ -14,7 +14,11 @@ export interface PoolSide {
 export class RespPool {
   private conns = new Map<string, Promise<RespConnection>>();
 
-  constructor(private readonly side: PoolSide) {}
+  /** replyTimeoutMs: a command with no reply this long fails (resp.ts); unset, the side's own setting */
+  constructor(
+    private readonly side: PoolSide,
+    private readonly replyTimeoutMs?: number,
+  ) {}
 
   /** "host:port" → its connection. */
   async get(address: string): Promise<RespConnection> {
@@ -24,7 +28,7 @@ export class RespPool {
       if (conn && !conn.broken) return conn;
     }
     const at = address.lastIndexOf(':');
-    const opening = RespConnection.open({ host: address.slice(0, at), port: Number(address.slice(at + 1)), ...this.side.auth }).then(async (conn) => {
+    const opening = RespConnection.open({ host: address.slice(0, at), port: Number(address.slice(at + 1)), ...this.side.auth, ...(this.replyTimeoutMs ? { replyTimeoutMs: this.replyTimeoutMs } : {}) }).then(async (conn) => {
       if (!this.side.readOnly) return conn;
       const p = conn.pipeline();
       p.call('READONLY', []);

@@ -62,6 +62,11 @@ export interface RespOptions {
   db?: number;
   tls?: ConnectionOptions;
   connectTimeoutMs?: number;
+  /**
+   * a command waiting this long without a byte of reply fails, and the connection with it (ETIMEDOUT): a server
+   * that is stopped (SIGSTOP) or hung holds no caller forever. Unset: no limit.
+   */
+  replyTimeoutMs?: number;
 }
 
 export class RespConnection {
@@ -69,14 +74,26 @@ export class RespConnection {
   /** replies parsed as they arrive, each byte once (a reply of any size in linear time) */
   private readonly reader = new ReplyReader();
   private failed?: Error;
+  /** runs while a reply is awaited, restarted by every chunk that arrives (replyTimeoutMs) */
+  private replyTimer?: NodeJS.Timeout;
+  private replyTimeoutMs = 0;
+  private onReplyTimeout = () => undefined as void;
 
   private constructor(
     private readonly socket: Socket,
-    at: { host: string; port: number },
+    at: { host: string; port: number; replyTimeoutMs?: number },
   ) {
     socket.on('data', (d) => this.onData(d));
     // where, as Node's connect errors say it (address, port): the operator is told which server went away
     const where = { address: at.host, port: at.port };
+    const ms = at.replyTimeoutMs;
+    if (ms) {
+      this.replyTimeoutMs = ms;
+      this.onReplyTimeout = () => {
+        this.fail(Object.assign(new Error(`Command timed out: no reply from ${at.host}:${at.port} within ${ms} ms`), { code: 'ETIMEDOUT' }, where));
+        socket.destroy();
+      };
+    }
     socket.on('error', (e: NodeJS.ErrnoException & { address?: string }) => this.fail(e.address ? e : Object.assign(e, where)));
     socket.on('close', () => this.fail(Object.assign(new Error('Connection is closed'), where)));
   }
@@ -108,6 +125,13 @@ export class RespConnection {
     });
   }
 
+  /** The reply timer: running (from now) while replies are awaited, stopped when none is. */
+  private watch(): void {
+    if (!this.replyTimeoutMs) return;
+    clearTimeout(this.replyTimer);
+    this.replyTimer = this.pending.length && !this.failed ? setTimeout(this.onReplyTimeout, this.replyTimeoutMs) : undefined;
+  }
+
   private onData(d: Buffer): void {
     let replies: Reply[];
     try {
@@ -125,10 +149,12 @@ export class RespConnection {
         head.resolve(head.replies);
       }
     }
+    this.watch();
   }
 
   private fail(e: Error): void {
     this.failed ??= e;
+    clearTimeout(this.replyTimer);
     for (const p of this.pending.splice(0)) p.reject(e);
   }
 
@@ -149,6 +175,7 @@ export class RespConnection {
           if (this.failed) return reject(this.failed);
           if (enc.count === 0) return resolve([]);
           this.pending.push({ count: enc.count, replies: [], resolve, reject });
+          if (this.pending.length === 1) this.watch();
           this.socket.write(enc.done());
         }),
     };

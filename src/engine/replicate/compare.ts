@@ -15,6 +15,8 @@ import { byOwner, keyCount, type Side } from './side.js';
 import { printableKey } from './snapshot.js';
 import { readStruct, ttlClose } from './struct.js';
 import { elementsOf, structEqualsAsync } from './struct-equals.js';
+import { isConnectionError } from '../topology/connection-words.js';
+import { addressOfError, DEFAULT_LOST_AFTER_MS, SideLostError, type SideName } from './side-health.js';
 
 /**
  * Keys whose DUMP payloads differ are read by type in runs of about this many bytes of payload (one key at least),
@@ -32,6 +34,8 @@ export interface CompareOptions {
   maxDiffs: number;
   /** bytes: a key whose MEMORY USAGE is above this on either side is compared in chunks (--mem-limit) */
   memLimitBytes?: number;
+  /** a read with no reply this long fails and ends the compare (a hung node). Default: each side's timeoutMs (--timeout), else 10 s */
+  lostAfterMs?: number;
 }
 
 export type DiffKind = 'missing' | 'type' | 'value' | 'ttl' | 'extra';
@@ -94,14 +98,29 @@ export class CompareJob {
   private started = 0;
   private readonly sourceConns: RespPool;
   private readonly targetConns: RespPool;
+  private readonly bounds: Record<SideName, number>;
 
   constructor(
     private readonly source: Side,
     private readonly target: Side,
     private readonly o: CompareOptions,
   ) {
-    this.sourceConns = new RespPool(source);
-    this.targetConns = new RespPool(target);
+    this.bounds = { source: o.lostAfterMs ?? source.timeoutMs ?? DEFAULT_LOST_AFTER_MS, target: o.lostAfterMs ?? target.timeoutMs ?? DEFAULT_LOST_AFTER_MS };
+    // a hung server (SIGSTOP) fails its reads after the bound instead of holding the compare forever
+    this.sourceConns = new RespPool(source, this.bounds.source);
+    this.targetConns = new RespPool(target, this.bounds.target);
+  }
+
+  /**
+   * A read that timed out (a node hung or stopped for the bound) ends the compare as a SideLostError naming the
+   * side and node; other errors as they are (a lost connection is worded by the caller, jobError).
+   */
+  private ending(err: unknown, scanned?: { side: SideName; address: string }): unknown {
+    if (err instanceof SideLostError || !isConnectionError(err) || !/timed? ?out|ETIMEDOUT/i.test(`${(err as NodeJS.ErrnoException).code ?? ''} ${(err as Error).message}`)) return err;
+    const address = addressOfError(err, scanned?.address ?? '');
+    const on = (side: Side) => [...side.masters, ...side.readers].some((c) => addressOf(c) === address);
+    const side = on(this.target) && !on(this.source) ? 'target' : on(this.source) && !on(this.target) ? 'source' : scanned?.side;
+    return side && address ? new SideLostError(side, address, this.bounds[side], err) : err;
   }
 
   stop(): void {
@@ -130,6 +149,8 @@ export class CompareJob {
     try {
       await this.pass(this.source, (from, keys) => this.compareBatch(from, keys));
       if (this.o.checkExtra && !this.stopped) await this.pass(this.target, (_from, keys) => this.extraBatch(keys));
+    } catch (err) {
+      throw this.ending(err);
     } finally {
       clearInterval(ticker);
       await Promise.all([this.sourceConns.close(), this.targetConns.close()]);
@@ -145,7 +166,12 @@ export class CompareJob {
     const q = new BoundedQueue<{ from: Redis; keys: Buffer[] }>(Math.max(2, this.o.readThreads * 2));
     const scanners = Promise.all(
       side.readers.map(async (m) => {
-        for await (const keys of scanKeys(m, this.o.scan, this.o.readBatch, () => undefined, () => this.stopped)) await q.put({ from: m, keys });
+        try {
+          for await (const keys of scanKeys(m, this.o.scan, this.o.readBatch, () => undefined, () => this.stopped)) await q.put({ from: m, keys });
+        } catch (err) {
+          // a SCAN timed out (ioredis's error names no node): the side scanned, at the node scanned
+          throw this.ending(err, { side: side === this.target ? 'target' : 'source', address: addressOf(m) });
+        }
       }),
     ).finally(() => q.close());
     const workers = Array.from({ length: this.o.readThreads }, async () => {

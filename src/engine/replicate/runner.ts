@@ -10,6 +10,7 @@ import { preflightTarget } from './preflight-target.js';
 import { refusals } from './refusals.js';
 import { openSide, type Side } from './side.js';
 import { SnapshotJob } from './snapshot.js';
+import { DEFAULT_LOST_AFTER_MS } from './side-health.js';
 import { LiveJob } from '../live/job.js';
 import type { LiveStats } from '../live/types.js';
 import { liveStopLine } from '../live/stop-line.js';
@@ -70,7 +71,10 @@ export class ReplicationRunner {
 
   private async open(ep: Endpoint, name: string): Promise<Side> {
     try {
-      return await openSide(ep, this.conn, describeEndpoint(ep), `cutover-${name}`);
+      // the console's timeout is a poll's (a second or two): a job's commands, and a side it may lose for a
+      // while before it ends, get at least DEFAULT_LOST_AFTER_MS (side-health.ts)
+      const conn = { ...this.conn, commandTimeoutMs: Math.max(this.conn.commandTimeoutMs, DEFAULT_LOST_AFTER_MS) };
+      return await openSide(ep, conn, describeEndpoint(ep), `cutover-${name}`);
     } catch (err) {
       throw new Error(`${name}: ${describeError(err, ep)}`);
     }

@@ -33,16 +33,33 @@ export function keyPasses(key: Buffer, o: ScanOptions): boolean {
 /**
  * SCAN one master to the end, yielding what passes the filters in batches of at most `batch` keys.
  * `seen` counts every key SCAN returned, filtered or not (progress against DBSIZE).
+ * `retry`, when given, is asked about a SCAN that failed: true sends it again from the same cursor (a brief
+ * reconnect), false ends the scan; it may throw. Without it the error ends the scan.
  */
-export async function* scanKeys(client: Redis, o: ScanOptions, batch: number, seen: (n: number) => void, stopped: () => boolean): AsyncGenerator<Buffer[]> {
+export async function* scanKeys(
+  client: Redis,
+  o: ScanOptions,
+  batch: number,
+  seen: (n: number) => void,
+  stopped: () => boolean,
+  retry?: (err: unknown) => Promise<boolean>,
+): AsyncGenerator<Buffer[]> {
   let cursor = '0';
   let pending: Buffer[] = [];
-  do {
+  for (;;) {
     const args: Array<string | number> = [cursor];
     if (o.match) args.push('MATCH', o.match);
     args.push('COUNT', o.count);
     if (o.type) args.push('TYPE', o.type);
-    const [next, keys] = (await client.callBuffer('SCAN', ...args)) as [Buffer, Buffer[]];
+    let reply: [Buffer, Buffer[]];
+    try {
+      reply = (await client.callBuffer('SCAN', ...args)) as [Buffer, Buffer[]];
+    } catch (err) {
+      if (!retry) throw err;
+      if (await retry(err)) continue; // the same cursor again
+      break;
+    }
+    const [next, keys] = reply;
     cursor = next.toString();
     seen(keys.length);
     for (const k of keys) if (keyPasses(k, o)) pending.push(k);
@@ -50,6 +67,7 @@ export async function* scanKeys(client: Redis, o: ScanOptions, batch: number, se
       yield pending.slice(0, batch);
       pending = pending.slice(batch);
     }
-  } while (cursor !== '0' && !stopped());
+    if (cursor === '0' || stopped()) break;
+  }
   if (pending.length) yield pending;
 }

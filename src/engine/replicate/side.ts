@@ -43,6 +43,11 @@ export interface Side {
   auth: Omit<RespOptions, 'host' | 'port'>;
   /** bare connections must send READONLY first: cluster replicas answer reads only after it */
   readOnly?: boolean;
+  /**
+   * the command timeout it was opened with (replicate's --timeout): a bulk command with no reply this long fails,
+   * and a node unreachable this long ends a snapshot or compare (side-health.ts)
+   */
+  timeoutMs?: number;
   /** the same deployment opened again on another database (standalone only) */
   reopen(db: number): Promise<Side>;
   close(): void;
@@ -150,6 +155,7 @@ export async function openSide(ep: Endpoint, conn: ConnectOptions, label: string
       replicaOf: repl?.role === 'replica' && repl.masterHost && repl.masterPort ? nodeId(repl.masterHost, repl.masterPort) : undefined,
       db: ep.db,
       auth: { ...respLogin(ep, conn), db: ep.db },
+      timeoutMs: conn.commandTimeoutMs,
       reopen,
       close: () => {
         entry.disconnect();
@@ -184,6 +190,7 @@ export async function openSide(ep: Endpoint, conn: ConnectOptions, label: string
       db: 0,
       auth,
       readOnly: readFrom === 'replica',
+      timeoutMs: conn.commandTimeoutMs,
       reopen: () => Promise.reject(new InputError(`${label} is a cluster: it has database 0 only`)),
       close: () => {
         cluster.disconnect();

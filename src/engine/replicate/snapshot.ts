@@ -5,7 +5,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { RespConnection } from '../redis/resp.js';
 import { Emitter } from '../emitter.js';
-import { chunkSizing, connOf, copyBigKey, type BigCopyProgress } from './chunked.js';
+import { chunkSizing, connOf, copyBigKey, type BigCopyProgress, type Conn } from './chunked.js';
 import { isDumpFormatError, readDump, writeDump } from './dump.js';
 import { BoundedQueue } from './queue.js';
 import { addressOf, RespPool } from '../redis/resp-pool.js';
@@ -14,6 +14,8 @@ import { keyCount, type Side } from './side.js';
 import { printable, readStruct, writeStruct } from './struct.js';
 import type { KeyRecord } from './types.js';
 import { calculateSlot } from '../redis/slot.js';
+import { isConnectionError } from '../topology/connection-words.js';
+import { DEFAULT_LOST_AFTER_MS, SideHealth, type SideLostError } from './side-health.js';
 
 export interface SnapshotOptions {
   type: 'dump' | 'struct';
@@ -31,6 +33,11 @@ export interface SnapshotOptions {
   maxAttempts: number;
   /** bytes: a key whose MEMORY USAGE … SAMPLES 0 is above this is copied in chunks (--mem-limit) */
   memLimitBytes?: number;
+  /**
+   * a node of either side unreachable this long (no reply, no reconnect) ends the job with a SideLostError and the
+   * summary so far; also the bulk commands' reply timeout. Default: each side's timeoutMs (--timeout), else 10 s
+   */
+  lostAfterMs?: number;
   /** tests only: alter each DUMP payload (to make RESTORE refuse it) */
   alterDump?: (payload: Buffer) => Buffer;
 }
@@ -67,6 +74,12 @@ export interface SnapshotSummary {
   /** the first failed keys (printable) with why */
   failures: Array<{ key: string; error: string }>;
   skipReasons: Record<string, number>;
+  /** the job ended because a side could not be reached: the line saying which (a SideLostError's message) */
+  lost?: string;
+  /** with `lost`: which side it was */
+  lostSide?: 'source' | 'target';
+  /** with `lost`: keys never written nor failed (scanned and not yet written, or not scanned): the target holds a partial copy */
+  notAttempted?: number;
 }
 
 /** Target errors worth another try: busy, loading, read-only during a failover, redirected, disconnected. */
@@ -99,14 +112,59 @@ export class SnapshotJob {
   private readonly sleepers: Array<() => void> = [];
   private readonly sourceConns: RespPool;
   private readonly targetConns: RespPool;
+  private readonly sourceHealth: SideHealth;
+  private readonly targetHealth: SideHealth;
+  /** set when a side was unreachable for the bound: every stage ends, run() throws it */
+  private lost?: SideLostError;
+  private readonly lostSignal: Promise<never>;
+  private signalLost: (err: SideLostError) => void = () => undefined;
+  /** the pipeline's queues, closed when a side is lost */
+  private readonly queues: Array<{ close(): void }> = [];
 
   constructor(
     private readonly source: Side,
     private readonly target: Side,
     private readonly o: SnapshotOptions,
   ) {
-    this.sourceConns = new RespPool(source);
-    this.targetConns = new RespPool(target);
+    const sourceBound = o.lostAfterMs ?? source.timeoutMs ?? DEFAULT_LOST_AFTER_MS;
+    const targetBound = o.lostAfterMs ?? target.timeoutMs ?? DEFAULT_LOST_AFTER_MS;
+    this.sourceConns = new RespPool(source, sourceBound);
+    this.targetConns = new RespPool(target, targetBound);
+    this.sourceHealth = new SideHealth('source', sourceBound);
+    this.targetHealth = new SideHealth('target', targetBound);
+    this.lostSignal = new Promise<never>((_resolve, reject) => (this.signalLost = reject));
+    this.lostSignal.catch(() => undefined);
+  }
+
+  /**
+   * A node of a side was unreachable for the bound: the job ends now. Scanning stops, queued keys are left (not
+   * attempted), backoffs are cut short, and the bulk connections are closed so no stage waits on a dead server.
+   */
+  private lose(err: SideLostError): void {
+    if (this.lost) return;
+    this.lost = err;
+    for (const wake of this.sleepers.splice(0)) wake();
+    for (const q of this.queues) q.close();
+    void this.sourceConns.close();
+    void this.targetConns.close();
+    this.signalLost(err);
+  }
+
+  /** A command to a node of a side failed: true when the job is to end (the side is lost, now or before). */
+  private unreachable(health: SideHealth, err: unknown, address: string): boolean {
+    const lost = health.failed(err, address);
+    if (lost) this.lose(lost);
+    return !!this.lost;
+  }
+
+  /** Keys neither written, failed, skipped nor vanished: what a lost side left undone. */
+  private notAttempted(): number {
+    const c = this.counts;
+    const sc = this.o.scan;
+    const filtered = !!(sc.match || sc.type || sc.include.length || sc.exclude.length || sc.slots?.length);
+    // without filters every key of DBSIZE was to be copied; with them, only what was scanned is known
+    const due = filtered ? c.scanned : Math.max(c.total, c.scanned);
+    return Math.max(0, due - (c.written + c.wouldWrite + c.vanished + c.skipped + c.failed));
   }
 
   /**
@@ -127,12 +185,13 @@ export class SnapshotJob {
       dryRun: this.o.dryRun,
       failures: [...this.failures],
       skipReasons: { ...this.skipReasons },
+      ...(this.lost ? { lost: this.lost.message, lostSide: this.lost.side, notAttempted: this.notAttempted() } : {}),
     };
   }
 
   /** A retry's backoff, cut short by stop(). */
   private backoff(ms: number): Promise<void> {
-    if (this.stopped) return Promise.resolve();
+    if (this.stopped || this.lost) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const wake = () => {
         clearTimeout(timer);
@@ -158,11 +217,18 @@ export class SnapshotJob {
     const ticker = setInterval(() => this.progress(), 1000);
     const readQ = new BoundedQueue<{ from: Redis; keys: Buffer[] }>(Math.max(1, Math.ceil(this.o.readQueue / this.o.readBatch)));
     const writeQ = new BoundedQueue<Batch>(Math.max(2, this.o.targetPool * 2));
+    this.queues.push(readQ, writeQ);
     try {
       const scanners = Promise.all(this.source.readers.map((m) => this.scan(m, readQ))).finally(() => readQ.close());
       const readers = Promise.all(Array.from({ length: this.o.readThreads }, () => this.read(readQ, writeQ))).finally(() => writeQ.close());
       const writers = Promise.all(Array.from({ length: this.o.targetPool }, () => this.write(writeQ)));
-      await Promise.all([scanners, readers, writers]);
+      const stages = Promise.all([scanners, readers, writers]);
+      stages.catch(() => undefined);
+      // a lost side ends the job now: a stage still waiting on an ioredis command (its own timeout) is not awaited
+      await Promise.race([stages, this.lostSignal]).catch((err: unknown) => {
+        throw this.lost ?? err;
+      });
+      if (this.lost) throw this.lost;
     } finally {
       clearInterval(ticker);
       await Promise.all([this.sourceConns.close(), this.targetConns.close()]);
@@ -181,10 +247,48 @@ export class SnapshotJob {
   }
 
   private async scan(master: Redis, readQ: BoundedQueue<{ from: Redis; keys: Buffer[] }>): Promise<void> {
-    for await (const keys of scanKeys(master, this.o.scan, this.o.readBatch, () => undefined, () => this.stopped)) {
+    const address = addressOf(master);
+    let attempt = 0;
+    // a SCAN that fails for the connection is sent again from the same cursor, until the source is lost
+    const retry = async (err: unknown): Promise<boolean> => {
+      if (this.stopped || this.lost || !isConnectionError(err)) throw err;
+      if (this.unreachable(this.sourceHealth, err, address)) return false;
+      await this.backoff(Math.min(2000, 100 * 2 ** attempt++));
+      return !this.stopped && !this.lost;
+    };
+    const reached = () => {
+      attempt = 0;
+      this.sourceHealth.ok(address);
+    };
+    for await (const keys of scanKeys(master, this.o.scan, this.o.readBatch, reached, () => this.stopped || !!this.lost, retry)) {
       this.counts.scanned += keys.length;
-      await readQ.put({ from: master, keys });
+      try {
+        await readQ.put({ from: master, keys });
+      } catch (err) {
+        if (this.lost) return;
+        throw err;
+      }
       if (this.stopped) break;
+    }
+  }
+
+  /**
+   * Reads a batch from the source. A read that fails for the connection is tried again (a brief reconnect) until
+   * the source is lost (undefined: the job ends); any other failure skips the batch, as before.
+   */
+  private async readBatch(from: Redis, keys: Buffer[]): Promise<KeyRecord[] | undefined> {
+    const address = addressOf(from);
+    const limit = this.o.memLimitBytes;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const records = this.o.type === 'dump' ? await readDump(await this.sourceConns.forClient(from), keys, limit, this.source.expiry) : await this.readTyped(from, keys, limit);
+        this.sourceHealth.ok(address);
+        return records;
+      } catch (err) {
+        if (this.lost || this.unreachable(this.sourceHealth, err, address)) return undefined;
+        if (!isConnectionError(err) || this.stopped) return keys.map((key) => ({ key, status: 'skipped', reason: `read failed: ${(err as Error).message}` }));
+        await this.backoff(Math.min(2000, 100 * 2 ** (attempt - 1)));
+      }
     }
   }
 
@@ -192,20 +296,24 @@ export class SnapshotJob {
     for (;;) {
       const next = await readQ.take();
       if (next.done) return;
+      if (this.lost) return;
       const { from, keys } = next.value;
-      let records: KeyRecord[];
-      const limit = this.o.memLimitBytes;
-      try {
-        records = this.o.type === 'dump' ? await readDump(await this.sourceConns.forClient(from), keys, limit, this.source.expiry) : await this.readTyped(from, keys, limit);
-        const alter = this.o.alterDump;
-        if (alter) records = records.map((r) => (r.status === 'ok' && 'dump' in r ? { ...r, dump: alter(r.dump) } : r));
-      } catch (err) {
-        records = keys.map((key) => ({ key, status: 'skipped', reason: `read failed: ${(err as Error).message}` }));
-      }
+      let records = await this.readBatch(from, keys);
+      if (!records || this.lost) return;
+      const alter = this.o.alterDump;
+      if (alter) records = records.map((r) => (r.status === 'ok' && 'dump' in r ? { ...r, dump: alter(r.dump) } : r));
       const big = records.filter((r): r is Extract<KeyRecord, { status: 'big' }> => r.status === 'big');
-      await writeQ.put({ from, records: big.length ? records.filter((r) => r.status !== 'big') : records });
+      try {
+        await writeQ.put({ from, records: big.length ? records.filter((r) => r.status !== 'big') : records });
+      } catch (err) {
+        if (this.lost) return;
+        throw err;
+      }
       // the big ones by this reader itself, one chunk at a time, while the writers take the rest
-      for (const r of big) await this.copyBig(from, r.key, r.memBytes);
+      for (const r of big) {
+        if (this.lost) return;
+        await this.copyBig(from, r.key, r.memBytes);
+      }
     }
   }
 
@@ -224,8 +332,8 @@ export class SnapshotJob {
    * over from the DEL, unless merging into a list or a stream already got chunks (a second pass would add them twice).
    */
   private async copyBig(from: Redis, key: Buffer, memBytes: number): Promise<void> {
-    const src = connOf(from);
-    const dst = this.o.dryRun ? undefined : connOf(this.target.writer);
+    const src = this.watched(connOf(from), this.sourceHealth, addressOf(from));
+    const dst = this.o.dryRun ? undefined : this.watched(connOf(this.target.writer), this.targetHealth, this.ownerOf(key));
     const sizing = chunkSizing(this.o.memLimitBytes ?? memBytes);
     for (let attempt = 1; ; attempt++) {
       const progress: BigCopyProgress = { chunks: 0 };
@@ -243,12 +351,34 @@ export class SnapshotJob {
         const e = err as Error;
         const again = RETRYABLE.test(e.message) || e.message.startsWith('WRONGTYPE');
         const restartable = this.o.mergePolicy === 'overwrite' || progress.chunks === 0 || (progress.type !== 'list' && progress.type !== 'stream');
-        if (!again || !restartable || attempt >= this.o.maxAttempts || this.stopped) return this.fail(key, `copying it in chunks: ${e.message}${this.stopped ? ' (stopped: not retried)' : ''}`);
+        if (!again || !restartable || attempt >= this.o.maxAttempts || this.stopped || this.lost) return this.fail(key, `copying it in chunks: ${e.message}${this.stopped ? ' (stopped: not retried)' : ''}`);
         this.counts.retries++;
         if (this.target.isCluster) await new Promise<void>((res) => (this.target.writer as Cluster).refreshSlotsCache(() => res()));
         await this.backoff(Math.min(2000, 100 * 2 ** (attempt - 1)));
       }
     }
+  }
+
+  /** A chunk connection whose replies and connection errors tell the side's health (a lost side ends the job). */
+  private watched(c: Conn, health: SideHealth, address: string): Conn {
+    return {
+      send: async (cmds) => {
+        try {
+          const replies = await c.send(cmds);
+          health.ok(address);
+          return replies;
+        } catch (err) {
+          this.unreachable(health, err, address);
+          throw err;
+        }
+      },
+    };
+  }
+
+  /** The target master that holds a key ("host:port"). */
+  private ownerOf(key: Buffer): string {
+    const single = addressOf(this.target.masters[0]);
+    return this.target.isCluster ? ((this.target.writer as Cluster).slots[calculateSlot(key)]?.[0] ?? single) : single;
   }
 
   private skip(reason: string): void {
@@ -264,7 +394,7 @@ export class SnapshotJob {
   private async write(writeQ: BoundedQueue<Batch>): Promise<void> {
     for (;;) {
       const next = await writeQ.take();
-      if (next.done) return;
+      if (next.done || this.lost) return;
       const { from, records } = next.value;
       const ok: Array<Extract<KeyRecord, { status: 'ok' }>> = [];
       for (const r of records) {
@@ -276,7 +406,7 @@ export class SnapshotJob {
         this.counts.wouldWrite += ok.length;
         continue;
       }
-      for (let i = 0; i < ok.length; i += this.o.writeBatch) await this.writeWithRetries(from, ok.slice(i, i + this.o.writeBatch));
+      for (let i = 0; i < ok.length && !this.lost; i += this.o.writeBatch) await this.writeWithRetries(from, ok.slice(i, i + this.o.writeBatch));
     }
   }
 
@@ -291,7 +421,7 @@ export class SnapshotJob {
         const err = results[i];
         if (!err) this.counts.written++;
         else if ('dump' in r && isDumpFormatError(err)) await this.fallback(from, r);
-        else if (RETRYABLE.test(err.message) && attempt < this.o.maxAttempts && !this.stopped) again.push(r);
+        else if (RETRYABLE.test(err.message) && attempt < this.o.maxAttempts && !this.stopped && !this.lost) again.push(r);
         else this.fail(r.key, this.stopped && RETRYABLE.test(err.message) ? `${err.message} (stopped: not retried)` : err.message);
       }
       if (again.length) {
@@ -327,6 +457,7 @@ export class SnapshotJob {
         try {
           pipe = (await this.targetConns.get(owner)).pipeline();
         } catch (err) {
+          this.unreachable(this.targetHealth, err, owner);
           for (const i of indexes) out[i] = err as Error;
           return;
         }
@@ -341,7 +472,9 @@ export class SnapshotJob {
         let replies: Array<[Error | null, unknown]>;
         try {
           replies = (await pipe.exec()) ?? [];
+          this.targetHealth.ok(owner);
         } catch (err) {
+          this.unreachable(this.targetHealth, err, owner);
           for (const i of indexes) out[i] = err as Error;
           return;
         }
