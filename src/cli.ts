@@ -7,7 +7,7 @@ import { InputError, describeEndpoint, parseEndpoint, type Endpoint } from './co
 import { redact } from './config/redact.js';
 import { checkEndpoint, DEFAULT_CONNECT, tlsSettings, type ConnectOptions } from './engine/redis/connect.js';
 import { TopologyMonitor } from './engine/topology/monitor.js';
-import { helpText } from './help.js';
+import { helpText } from './commands/help.js';
 import { projectRoot } from './lab/redis-binaries.js';
 import { logLine, topologyJson, topologyText } from './render/text.js';
 import { ReplicationRunner } from './engine/replicate/runner.js';
@@ -283,13 +283,13 @@ export async function main(argv: string[]): Promise<number> {
       case 'lab':
         return await labCommand(cmd);
       case 'replicate':
-        return await (await import('./replicate.js')).replicateCommand(cmd);
+        return await (await import('./commands/replicate.js')).replicateCommand(cmd);
       case 'drill':
-        return await (await import('./drill.js')).drillCommand(cmd);
+        return await (await import('./commands/drill.js')).drillCommand(cmd);
       case 'failover':
-        return await (await import('./failover.js')).failoverCommand(cmd);
+        return await (await import('./commands/failover.js')).failoverCommand(cmd);
       case 'clone':
-        return await (await import('./clone.js')).cloneCommand(cmd);
+        return await (await import('./commands/clone.js')).cloneCommand(cmd);
     }
   } catch (err) {
     const msg = (err as Error)?.message ?? String(err);

@@ -1,12 +1,12 @@
 // `cutover clone`, headless: read both nodes, draw up the plan (settings applied and skipped, the sync,
 // the promotion and its pause), ask for the typed word (or --yes), run it with a progress bar for the
 // sync, journal every command. Shares its runner with `cutover failover`.
-import type { CloneArgs } from './config/failover-args.js';
-import { InputError } from './config/endpoint.js';
-import { prepareClone } from './engine/failover/clone/plan-clone.js';
-import type { Journal } from './engine/failover/journal.js';
-import { NodePool } from './engine/failover/pool.js';
-import { Procedure } from './engine/failover/procedure.js';
+import type { CloneArgs } from '../config/failover-args.js';
+import { InputError } from '../config/endpoint.js';
+import { prepareClone } from '../engine/failover/clone/plan-clone.js';
+import type { Journal } from '../engine/failover/journal.js';
+import { NodePool } from '../engine/failover/pool.js';
+import { Procedure } from '../engine/failover/procedure.js';
 import { checkEntries, connectOptionsFor, needsConfirmationRefusal, openJournal, runHeadless, terminalConfirm } from './failover.js';
 
 export async function cloneCommand(a: CloneArgs): Promise<number> {

@@ -1,16 +1,16 @@
 // `cutover replicate --mode live|liveonly`, headless: a line a second on a terminal (log lines above it), NDJSON
 // otherwise ({"event":"live",…} a second, {"event":"log",…}, {"event":"summary",…}). Runs until Ctrl-C, a failure,
 // or --idle-timeout (then a verification decides the exit code).
-import type { ReplicateArgs } from './config/args.js';
-import { redact } from './config/redact.js';
-import { differences, summaryLine } from './engine/replicate/compare.js';
-import { LiveJob } from './engine/live/job.js';
-import type { LiveEvent, LiveStats } from './engine/live/types.js';
-import type { Side } from './engine/replicate/side.js';
-import { EXIT_STOPPED, onStopSignals } from './headless/signals.js';
-import { liveLine, liveSummaryText } from './render/live-text.js';
-import { liveStopLine } from './engine/live/stop-line.js';
-import { compareSummaryText, progressLine, snapshotSummaryText } from './render/replicate-text.js';
+import type { ReplicateArgs } from '../config/args.js';
+import { redact } from '../config/redact.js';
+import { differences, summaryLine } from '../engine/replicate/compare.js';
+import { LiveJob } from '../engine/live/job.js';
+import type { LiveEvent, LiveStats } from '../engine/live/types.js';
+import type { Side } from '../engine/replicate/side.js';
+import { EXIT_STOPPED, onStopSignals } from '../headless/signals.js';
+import { liveLine, liveSummaryText } from '../render/live-text.js';
+import { liveStopLine } from '../engine/live/stop-line.js';
+import { compareSummaryText, progressLine, snapshotSummaryText } from '../render/replicate-text.js';
 
 export const EXIT_REFUSED = 2;
 

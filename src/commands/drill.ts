@@ -2,15 +2,15 @@
 // unavailability and the log as they happen, then the summary. --json: the same as NDJSON.
 // Exit codes: 0 no acknowledged write lost; 1 some lost, the end's read-back incomplete, or could not connect;
 // 2 bad input. Ctrl-C / SIGTERM is the normal end of an open-ended drill (summary, then 0 or 1); a second one: 130.
-import type { DrillArgs } from './config/drill-args.js';
-import { redact } from './config/redact.js';
-import { DEFAULT_CONNECT, tlsSettings } from './engine/redis/connect.js';
-import { ConsistencyChecker } from './engine/drill/checker.js';
-import type { TargetSpec } from './engine/drill/target.js';
-import type { DrillEvent, DrillSummary } from './engine/drill/types.js';
-import { drillLogLine, summaryText, tickLine } from './render/drill-text.js';
-import { clockMs } from './format/durations.js';
-import { GRACE_MS, onStopSignals } from './headless/signals.js';
+import type { DrillArgs } from '../config/drill-args.js';
+import { redact } from '../config/redact.js';
+import { DEFAULT_CONNECT, tlsSettings } from '../engine/redis/connect.js';
+import { ConsistencyChecker } from '../engine/drill/checker.js';
+import type { TargetSpec } from '../engine/drill/target.js';
+import type { DrillEvent, DrillSummary } from '../engine/drill/types.js';
+import { drillLogLine, summaryText, tickLine } from '../render/drill-text.js';
+import { clockMs } from '../format/durations.js';
+import { GRACE_MS, onStopSignals } from '../headless/signals.js';
 
 /** The end's read-back of every counter takes longer than a job's stop: twice the usual grace. */
 const DRILL_GRACE_MS = 2 * GRACE_MS;

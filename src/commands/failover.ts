@@ -2,19 +2,19 @@
 // run it step by step with a line per step (or NDJSON events with --json), journal everything, and exit
 // 0 only when the new topology is in place and verified. Also the runner `cutover clone` shares.
 import { createInterface } from 'node:readline';
-import type { FailoverArgs } from './config/failover-args.js';
-import { InputError, type Endpoint } from './config/endpoint.js';
-import { redact } from './config/redact.js';
-import type { TlsFiles } from './config/tls-files.js';
-import { checkEndpoint, DEFAULT_CONNECT, tlsSettings, type ConnectOptions } from './engine/redis/connect.js';
-import { prepareFailover } from './engine/failover/failover.js';
-import { defaultJournalPath, FileJournal, MemoryJournal, type Journal } from './engine/failover/journal.js';
-import { NodePool } from './engine/failover/pool.js';
-import { PROBE_BOUND_MS } from './engine/failover/probe-all.js';
-import { Procedure } from './engine/failover/procedure.js';
-import type { Confirm, Outcome, ProcedureEvent } from './engine/failover/types.js';
-import { onStopSignals } from './headless/signals.js';
-import { confirmPrompt, planText, progressText, stepDoneLine, stepFailedLine, stepSkippedLine, summaryText } from './render/failover-text.js';
+import type { FailoverArgs } from '../config/failover-args.js';
+import { InputError, type Endpoint } from '../config/endpoint.js';
+import { redact } from '../config/redact.js';
+import type { TlsFiles } from '../config/tls-files.js';
+import { checkEndpoint, DEFAULT_CONNECT, tlsSettings, type ConnectOptions } from '../engine/redis/connect.js';
+import { prepareFailover } from '../engine/failover/failover.js';
+import { defaultJournalPath, FileJournal, MemoryJournal, type Journal } from '../engine/failover/journal.js';
+import { NodePool } from '../engine/failover/pool.js';
+import { PROBE_BOUND_MS } from '../engine/failover/probe-all.js';
+import { Procedure } from '../engine/failover/procedure.js';
+import type { Confirm, Outcome, ProcedureEvent } from '../engine/failover/types.js';
+import { onStopSignals } from '../headless/signals.js';
+import { confirmPrompt, planText, progressText, stepDoneLine, stepFailedLine, stepSkippedLine, summaryText } from '../render/failover-text.js';
 
 export const EXIT_CODES: Record<Outcome['status'], number> = { done: 0, 'dry-run': 0, failed: 1, cancelled: 130, declined: 2, refused: 2 };
 

@@ -1,6 +1,6 @@
 // The words `cutover --help` and `cutover COMMAND --help` print.
-import { DRILL_HELP } from './config/drill-args.js';
-import { CLONE_HELP, FAILOVER_HELP } from './config/failover-args.js';
+import { DRILL_HELP } from '../config/drill-args.js';
+import { CLONE_HELP, FAILOVER_HELP } from '../config/failover-args.js';
 
 const CONNECTION = `Endpoints:
   redis://[user:password@]host:port[/db]   rediss://… for TLS   host:port

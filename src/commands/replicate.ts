@@ -1,20 +1,20 @@
 // `cutover replicate` and `cutover compare`, headless: refusals first, then the snapshot, then verification.
 // On a terminal one line updates in place; otherwise (or with --json) NDJSON, one event a second and a summary.
 // With --all-dbs each database holding keys is its own pass, and every summary says which db it was.
-import type { ReplicateArgs } from './config/args.js';
-import { describeEndpoint, InputError } from './config/endpoint.js';
-import { redact } from './config/redact.js';
-import { DEFAULT_CONNECT, describeError, tlsSettings, type ConnectOptions } from './engine/redis/connect.js';
-import { jobError } from './engine/topology/connection-words.js';
-import { CompareJob, differences, summaryLine, type CompareSummary } from './engine/replicate/compare.js';
-import { preflightTarget } from './engine/replicate/preflight-target.js';
-import { refusals } from './engine/replicate/refusals.js';
-import { keyspace, openSide, type ReadFrom, type Side } from './engine/replicate/side.js';
-import { addressOf } from './engine/redis/resp-pool.js';
-import { checkCheckpointFile, type Checkpoint } from './engine/live/checkpoint.js';
-import { SnapshotJob, type SnapshotSummary } from './engine/replicate/snapshot.js';
-import { EXIT_STOPPED, onStopSignals } from './headless/signals.js';
-import { compareSummaryText, progressLine, snapshotDone, snapshotSummaryText } from './render/replicate-text.js';
+import type { ReplicateArgs } from '../config/args.js';
+import { describeEndpoint, InputError } from '../config/endpoint.js';
+import { redact } from '../config/redact.js';
+import { DEFAULT_CONNECT, describeError, tlsSettings, type ConnectOptions } from '../engine/redis/connect.js';
+import { jobError } from '../engine/topology/connection-words.js';
+import { CompareJob, differences, summaryLine, type CompareSummary } from '../engine/replicate/compare.js';
+import { preflightTarget } from '../engine/replicate/preflight-target.js';
+import { refusals } from '../engine/replicate/refusals.js';
+import { keyspace, openSide, type ReadFrom, type Side } from '../engine/replicate/side.js';
+import { addressOf } from '../engine/redis/resp-pool.js';
+import { checkCheckpointFile, type Checkpoint } from '../engine/live/checkpoint.js';
+import { SnapshotJob, type SnapshotSummary } from '../engine/replicate/snapshot.js';
+import { EXIT_STOPPED, onStopSignals } from '../headless/signals.js';
+import { compareSummaryText, progressLine, snapshotDone, snapshotSummaryText } from '../render/replicate-text.js';
 
 interface Output {
   progress(phase: 'Scanning' | 'Verifying', done: number, total: number, keysPerSec: number, counts: object, pass: Pass): void;
@@ -139,7 +139,7 @@ export async function replicateCommand(a: ReplicateArgs): Promise<number> {
     for (const w of warnings) process.stderr.write(`cutover: warning: ${redact(w)}\n`);
     if (live) {
       signals.dispose();
-      return await (await import('./live.js')).runLive(a, source, target);
+      return await (await import('./replicate-live.js')).runLive(a, source, target);
     }
     let failedKeys = 0;
     let differs = 0;
