@@ -7,7 +7,9 @@ import { prepareClone } from '../engine/failover/clone/plan-clone.js';
 import type { Journal } from '../engine/failover/journal.js';
 import { NodePool } from '../engine/failover/pool.js';
 import { Procedure } from '../engine/failover/procedure.js';
-import { checkEntries, connectOptionsFor, needsConfirmationRefusal, openJournal, runHeadless, terminalConfirm } from './failover.js';
+import { needsConfirmationRefusal, terminalConfirm } from '../headless/confirm.js';
+import { openJournal, runHeadless } from '../headless/procedure.js';
+import { checkEntries, connectOptionsFor } from './failover.js';
 
 export async function cloneCommand(a: CloneArgs): Promise<number> {
   const refusal = needsConfirmationRefusal('clone', a);

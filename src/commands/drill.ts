@@ -10,6 +10,8 @@ import type { TargetSpec } from '../engine/drill/target.js';
 import type { DrillEvent, DrillSummary } from '../engine/drill/types.js';
 import { drillLogLine, summaryText, tickLine } from '../render/drill-text.js';
 import { clockMs } from '../format/durations.js';
+import { EXIT } from '../headless/exit-codes.js';
+import { writeNdjson } from '../headless/ndjson.js';
 import { GRACE_MS, onStopSignals } from '../headless/signals.js';
 
 /** The end's read-back of every counter takes longer than a job's stop: twice the usual grace. */
@@ -41,7 +43,7 @@ function textOutput(e: DrillEvent): void {
 const tenth = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 10) / 10 : v);
 
 function jsonOutput(e: DrillEvent): void {
-  const line = (o: object) => process.stdout.write(redact(JSON.stringify(o, tenth)) + '\n');
+  const line = (o: object) => writeNdjson(o, tenth);
   if (e.type === 'tick') line({ event: 'tick', ...e.tick, at: new Date(e.tick.at).toISOString() });
   else if (e.type === 'window') line({ event: 'window', phase: e.phase, ...e.window });
   else if (e.type === 'log') line({ event: 'log', at: new Date(e.entry.at).toISOString(), level: e.entry.level, message: e.entry.message });
@@ -49,7 +51,7 @@ function jsonOutput(e: DrillEvent): void {
 }
 
 export function exitCodeOf(s: DrillSummary): number {
-  return s.reason === 'failed' || s.lost > 0 || s.finalCheck.unchecked > 0 ? 1 : 0;
+  return s.reason === 'failed' || s.lost > 0 || s.finalCheck.unchecked > 0 ? EXIT.failed : EXIT.ok;
 }
 
 export async function drillCommand(a: DrillArgs): Promise<number> {

@@ -13,7 +13,10 @@ import { keyspace, openSide, type ReadFrom, type Side } from '../engine/replicat
 import { addressOf } from '../engine/redis/resp-pool.js';
 import { checkCheckpointFile, type Checkpoint } from '../engine/live/checkpoint.js';
 import { SnapshotJob, type SnapshotSummary } from '../engine/replicate/snapshot.js';
-import { EXIT_STOPPED, onStopSignals } from '../headless/signals.js';
+import { EXIT } from '../headless/exit-codes.js';
+import { writeNdjson } from '../headless/ndjson.js';
+import { onStopSignals } from '../headless/signals.js';
+import { TtyLine } from '../headless/tty-line.js';
 import { compareSummaryText, progressLine, snapshotDone, snapshotSummaryText } from '../render/replicate-text.js';
 
 interface Output {
@@ -43,32 +46,28 @@ function dbFields(pass: Pass): { db: number; targetDb?: number } {
 
 /** One line rewritten in place on a terminal. */
 function ttyOutput(): Output {
-  let drawn = false;
+  const line = new TtyLine();
   return {
     progress(phase, done, total, rate, _counts, pass) {
-      process.stdout.write(`\r\x1b[K${prefix(pass)}${progressLine(phase, done, total, rate)}`);
-      drawn = true;
+      line.draw(`${prefix(pass)}${progressLine(phase, done, total, rate)}`);
     },
     summary(_kind, text, _data, pass) {
-      if (drawn) process.stdout.write('\r\x1b[K');
-      drawn = false;
-      process.stdout.write(prefix(pass) + text);
+      line.replace(prefix(pass) + text);
     },
     end() {
-      if (drawn) process.stdout.write('\n');
+      line.end();
     },
   };
 }
 
 /** NDJSON: {"event":"progress",…} once a second, {"event":"summary",…} at the end of each phase. */
 function jsonOutput(): Output {
-  const line = (o: object) => process.stdout.write(redact(JSON.stringify(o)) + '\n');
   return {
     progress(phase, done, total, keysPerSec, counts, pass) {
-      line({ event: 'progress', phase: phase === 'Scanning' ? 'snapshot' : 'compare', ...dbFields(pass), done, total, keysPerSec, counts, at: new Date().toISOString() });
+      writeNdjson({ event: 'progress', phase: phase === 'Scanning' ? 'snapshot' : 'compare', ...dbFields(pass), done, total, keysPerSec, counts, at: new Date().toISOString() });
     },
     summary(kind, _text, data, pass) {
-      line({ event: 'summary', phase: kind, ...dbFields(pass), ...data });
+      writeNdjson({ event: 'summary', phase: kind, ...dbFields(pass), ...data });
     },
     end() {},
   };
@@ -163,8 +162,8 @@ export async function replicateCommand(a: ReplicateArgs): Promise<number> {
       for (const side of reopened.splice(0)) side.close();
     }
     out.end();
-    if (interrupted) return EXIT_STOPPED;
-    return failedKeys > 0 || differs > 0 ? 1 : 0;
+    if (interrupted) return EXIT.stopped;
+    return failedKeys > 0 || differs > 0 ? EXIT.failed : EXIT.ok;
   } catch (err) {
     throw jobError(err, { source: { ep: a.source, clients: [...source.masters, ...source.readers] }, target: { ep: a.target, clients: [...target.masters, target.writer] } });
   } finally {
