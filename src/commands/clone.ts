@@ -9,9 +9,32 @@ import { NodePool } from '../engine/failover/pool.js';
 import { Procedure } from '../engine/failover/procedure.js';
 import { needsConfirmationRefusal, terminalConfirm } from '../headless/confirm.js';
 import { openJournal, runHeadless } from '../headless/procedure.js';
-import { checkEntries, connectOptionsFor } from './failover.js';
+import { checkEntries, connectOptionsFor } from './connection.js';
 
-export async function cloneCommand(a: CloneArgs): Promise<number> {
+/** `cutover clone --help` */
+export const HELP = `cutover clone --origin URI --clone URI [--promote] [--reconfigure] [--role master|replica]
+              [--timeout S] [--no-config] [--yes] [--dry-run] [--journal FILE] [--json]
+
+Makes CLONE a copy of ORIGIN: checks ORIGIN's role, copies its settings (CONFIG GET *, minus node-local
+ones; requirepass and masterauth carried so the clone can replicate and be used the same way), makes the
+clone its replica and waits for the sync with a progress bar; optionally promotes the clone.
+Promotion is loss-free by default: writes paused on the origin (CLIENT PAUSE … WRITE), the clone's offset
+equal to the origin's, then the clone promoted, then writes unpaused.
+  --role master|replica  what ORIGIN must be (default master)
+  --promote            promote the clone once synced (the origin keeps its role)
+  --reconfigure        implies --promote: the origin's replicas, and the origin itself, follow the clone
+                       (a master origin only: refused with --role replica, which would leave two masters)
+  --via pause|failover with --reconfigure on a master origin: CLIENT PAUSE + REPLICAOF (default) or FAILOVER TO
+  --no-pause           promote without pausing writes (writes in flight may be missing on the clone)
+  --pause-timeout D    the longest write pause (default 5s)
+  --timeout S          the sync must finish within S seconds (default 600)
+  --follow-timeout D   with --reconfigure: how long the repointed nodes may take to follow the clone (default 60s)
+  --no-config          copy no settings (the clone still gets masterauth when the origin has a password)
+  --yes  --dry-run  --journal FILE  --json   as for failover
+  --user NAME  --tls  --cacert FILE  --cert FILE  --key FILE  --insecure   REDISCLI_AUTH=… for the password
+Exit codes: 0 done and verified · 1 a step failed (state and the way back printed) · 2 refused or bad input · 130 stopped`;
+
+export async function run(a: CloneArgs): Promise<number> {
   const refusal = needsConfirmationRefusal('clone', a);
   if (refusal) throw new InputError(refusal);
   const conn = connectOptionsFor([a.origin, a.clone], a.tlsFiles);

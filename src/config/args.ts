@@ -2,7 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError, parseEndpoint, type Endpoint, type EndpointDefaults } from './endpoint.js';
 import { passwordOption, rememberArgv } from './redact.js';
-import { isHelpTopic } from '../commands/help.js';
+import { isHelpTopic } from '../commands/names.js';
 import type { TlsFiles } from './tls-files.js';
 
 import { PRESETS, type Preset } from '../lab/presets.js';
