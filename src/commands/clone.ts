@@ -1,6 +1,6 @@
 // `cutover clone`, headless: read both nodes, draw up the plan (settings applied and skipped, the sync,
 // the promotion and its pause), ask for the typed word (or --yes), run it with a progress bar for the
-// sync, journal every command. Shares its runner with `cutover failover`.
+// sync, journal every command. The run is headless/procedure.ts, shared with `cutover failover`.
 import type { CloneArgs } from '../config/failover-args.js';
 import { InputError } from '../config/endpoint.js';
 import { prepareClone } from '../engine/failover/clone/plan-clone.js';
