@@ -17,7 +17,8 @@ export interface ConsoleJobs {
   wizard: FailoverWizard;
 }
 
-export function consoleIntents(store: AppStore, jobs: ConsoleJobs, reach: Reach, conn: ConnectOptions): ConsoleIntents {
+/** `journalPath`: where a failover's journal goes (default: ./cutover-failover-<time>.jsonl, as for the command). */
+export function consoleIntents(store: AppStore, jobs: ConsoleJobs, reach: Reach, conn: ConnectOptions, o: { journalPath?: string } = {}): ConsoleIntents {
   const { runner, drills, wizard } = jobs;
   const nodes = () => store.getState().nodes;
   /** Starts a drill on a node's deployment; false when there is none to start there. */
@@ -39,6 +40,7 @@ export function consoleIntents(store: AppStore, jobs: ConsoleJobs, reach: Reach,
       if (!req) return;
       let drilled = false;
       wizard.start(req, id, {
+        journalPath: o.journalPath,
         // a drill alongside (Tab before confirming): started once confirmed, writing for a second before the first step
         before: async () => {
           if (!store.getState().wizard?.drill || !startDrill(id)) return;

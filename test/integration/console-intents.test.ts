@@ -45,7 +45,7 @@ describe('console intents: failover with a drill alongside', () => {
     jobs.wizard.events.on((e: WizardEvent) => {
       if (e.type === 'wizard' && (e.event.type === 'step-start' || e.event.type === 'summary')) seen.push({ what: e.event.type, at: performance.now() });
     });
-    const intents = consoleIntents(store, jobs, { tls: false, dataAuth: {}, sentinelAuth: {} }, DEFAULT_CONNECT);
+    const intents = consoleIntents(store, jobs, { tls: false, dataAuth: {}, sentinelAuth: {} }, DEFAULT_CONNECT, { journalPath: `${servers.dir}/console.jsonl` });
     try {
       intents.startFailover(r.server.address);
       await until('the plan', () => store.getState().wizard?.phase === 'confirm', 15_000);
