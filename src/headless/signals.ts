@@ -3,11 +3,10 @@
 // on a second signal, the summary so far is printed and the process exits at once with 130. No server can keep a
 // command alive past that: a hung or killed target included.
 
+import { EXIT } from './exit-codes.js';
+
 /** How long a stopped job may take to end on its own before cutover prints what it has and exits. */
 export const GRACE_MS = 5000;
-
-/** The exit code of a command stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it). */
-export const EXIT_STOPPED = 130;
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
@@ -42,7 +41,7 @@ export function onStopSignals(o: StopSignalOptions): StopSignals {
   const exit = o.exit ?? ((code: number) => process.exit(code));
   const write = o.write ?? ((text: string) => void process.stderr.write(text));
   const graceMs = o.graceMs ?? GRACE_MS;
-  const code = o.exitCode ?? EXIT_STOPPED;
+  const code = o.exitCode ?? EXIT.stopped;
   let received = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let ended = false;

@@ -1,7 +1,7 @@
 // Command-line words to a typed command. Every mistake is an InputError: one line, exit code 2.
 import { InputError, parseEndpoint, type Endpoint } from './endpoint.js';
 import { passwordOption, rememberArgv } from './redact.js';
-import { isHelpTopic } from '../help.js';
+import { isHelpTopic } from '../commands/names.js';
 import { TLS_OPTIONS, tlsFilesOf, type TlsFiles } from './tls-files.js';
 import { dataAuth, endpointDefaults, sentinelAuth, USER_OPTION, type Credentials } from './credentials.js';
 import { parseOptions } from './parse-options.js';

@@ -29,30 +29,6 @@ export interface DrillArgs {
   json: boolean;
 }
 
-export const DRILL_HELP = `cutover drill --uri URI [--counters 1000] [--rate N] [--duration D] [options]
-cutover drill --sentinel HOST:PORT --master-name NAME [options]
-
-A consistency checker, after redis-rb-cluster's consistency-test: INCRs random counters, reads each back before
-writing it again, remembers every acknowledged write, and follows the master through a failover (Sentinel,
-cluster MOVED/ASK, or a plain master demoted: READONLY). Run it during a failover; it ends with the
-write-unavailability windows (first failed write to first accepted one, in ms) and the lost acknowledged writes.
-  --uri URI            a master, a replica (its master is written), a cluster node, or a Sentinel (with --master-name)
-  --sentinel HOST:PORT --master-name NAME   through Sentinel (repeatable --sentinel)
-  --counters N         counters (keys) written (1000)
-  --rate N|max         writes a second, 1 to 1000000 (1000); max: as fast as 16 in flight allow
-  --duration D         stop after D (30s, 5m, 1h); default: until Ctrl-C
-  --prefix P           key prefix (cutover:drill:); keys P0 … P(N-1)
-  --reset              delete the counters first (default: start from their current values)
-  --stall D            a write acknowledged later than this counts as unavailable time (100ms)
-  --timeout D          a write with no reply this long has failed (1s)
-  --reconnect D        reconnect and look for the master this often (50ms)
-  --json               NDJSON: a tick a second, windows, log lines, a summary
-  --user NAME, REDISCLI_AUTH=…   credentials for data nodes without any in the URI (never shown)
-  --tls  --cacert FILE  --cert FILE  --key FILE  --insecure
-Every second: R reads (E err) | W writes (E err) | lost N | unacked N
-Exit codes: 0 no acknowledged write lost · 1 writes lost, counters not all read back at the end, or could not
-connect · 2 bad input. Ctrl-C (or SIGTERM) ends the drill normally: summary, then 0 or 1; a second Ctrl-C: 130.`;
-
 const OPTIONS = {
   uri: { type: 'string' },
   sentinel: { type: 'string', multiple: true },

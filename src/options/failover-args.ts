@@ -59,60 +59,6 @@ export interface CloneArgs {
   tlsFiles: TlsFiles;
 }
 
-export const FAILOVER_HELP = `cutover failover --uri URI [--to host:port] [--unplanned] [--sentinel host:port --master-name NAME]
-                 [--yes] [--dry-run] [--journal FILE] [--json] [options]
-
-Promotes a replica, as a journaled procedure of steps: each shown with its exact command before it runs,
-a typed confirmation for anything that changes a role, and a JSON-lines journal (never a password).
-Planned (the default) is loss-free: plain replication by CLIENT PAUSE + REPLICAOF (or --via failover: FAILOVER TO), Sentinel by
-CLIENT PAUSE + SENTINEL FAILOVER, Cluster by CLUSTER FAILOVER on the replica; then every other replica
-follows the new master, the clients left on the old one are listed, and the new topology is verified.
-Unplanned (the master is unreachable): the most advanced replica is promoted (REPLICAOF NO ONE, SENTINEL
-FAILOVER, or CLUSTER FAILOVER FORCE|TAKEOVER), the others repointed, the old master fenced if it comes back,
-and the missed-write range reported.
-  --uri URI            any node of the deployment (repeatable; with the master down, name its replicas)
-  --to host:port       the replica to promote (default: the best candidate, shown before you confirm)
-  --unplanned          the master is unreachable
-  --sentinel HOST:PORT --master-name NAME   the Sentinels watching the master (found by themselves when the master is up)
-  --via pause|failover planned, plain replication only (refused with Sentinels, in a cluster, with --unplanned):
-                       CLIENT PAUSE … WRITE, wait for the replica, REPLICAOF (default:
-                       a pause of milliseconds), or FAILOVER TO (up to about 2 s: it waits for the replica's
-                       once-a-second acknowledgement)
-  --timeout D          FAILOVER's TIMEOUT and the longest write pause (default 5s; 500ms … 60s)
-  --follow-timeout D   how long the other replicas may take to follow the new master (default 60s)
-  --fence-wait D       unplanned: watch this long for the old master to come back and make it a replica (default 0)
-  --kill-clients       after the switch, disconnect the clients left on the old master (CLIENT KILL)
-  --max-lag SIZE       planned: the most a candidate may be behind (default 1MB)
-  --yes                no typed confirmation (needed without a terminal)
-  --dry-run            show the plan and the checks; change nothing
-  --journal FILE       the journal (default ./cutover-failover-<time>.jsonl)
-  --json               NDJSON events: plan, step-start, step-done, progress, state, summary
-  --user NAME  --tls  --cacert FILE  --cert FILE  --key FILE  --insecure   REDISCLI_AUTH=… for the password
-Exit codes: 0 the new topology is in place and verified (or the dry run's plan) · 1 a step failed (each
-node's state and the way back are printed) · 2 refused or bad input: nothing was changed · 130 stopped`;
-
-export const CLONE_HELP = `cutover clone --origin URI --clone URI [--promote] [--reconfigure] [--role master|replica]
-              [--timeout S] [--no-config] [--yes] [--dry-run] [--journal FILE] [--json]
-
-Makes CLONE a copy of ORIGIN: checks ORIGIN's role, copies its settings (CONFIG GET *, minus node-local
-ones; requirepass and masterauth carried so the clone can replicate and be used the same way), makes the
-clone its replica and waits for the sync with a progress bar; optionally promotes the clone.
-Promotion is loss-free by default: writes paused on the origin (CLIENT PAUSE … WRITE), the clone's offset
-equal to the origin's, then the clone promoted, then writes unpaused.
-  --role master|replica  what ORIGIN must be (default master)
-  --promote            promote the clone once synced (the origin keeps its role)
-  --reconfigure        implies --promote: the origin's replicas, and the origin itself, follow the clone
-                       (a master origin only: refused with --role replica, which would leave two masters)
-  --via pause|failover with --reconfigure on a master origin: CLIENT PAUSE + REPLICAOF (default) or FAILOVER TO
-  --no-pause           promote without pausing writes (writes in flight may be missing on the clone)
-  --pause-timeout D    the longest write pause (default 5s)
-  --timeout S          the sync must finish within S seconds (default 600)
-  --follow-timeout D   with --reconfigure: how long the repointed nodes may take to follow the clone (default 60s)
-  --no-config          copy no settings (the clone still gets masterauth when the origin has a password)
-  --yes  --dry-run  --journal FILE  --json   as for failover
-  --user NAME  --tls  --cacert FILE  --cert FILE  --key FILE  --insecure   REDISCLI_AUTH=… for the password
-Exit codes: 0 done and verified · 1 a step failed (state and the way back printed) · 2 refused or bad input · 130 stopped`;
-
 /** --reconfigure moves a deployment to the clone; from a replica it would leave its master a master beside the clone. */
 export const RECONFIGURE_REPLICA_REFUSAL =
   "--reconfigure does not go with --role replica: the origin's master would keep taking writes beside the promoted clone (two masters) and the origin would keep following it; to move the deployment to the clone give its master as --origin (--role master --reconfigure), or leave out --reconfigure for an independent copy (--promote); nothing was changed";

@@ -1,7 +1,8 @@
 // The shared Ctrl-C / SIGTERM handling of the headless runners: stop, a bounded grace, then the summary so far and 130.
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EXIT_STOPPED, onStopSignals } from '../../src/headless/signals.js';
+import { EXIT } from '../../src/headless/exit-codes.js';
+import { onStopSignals } from '../../src/headless/signals.js';
 
 function setup(graceMs = 5000) {
   const emitter = new EventEmitter();
@@ -38,8 +39,8 @@ describe('stop signals', () => {
     const { emitter, calls } = setup(5000);
     emitter.emit('SIGTERM');
     vi.advanceTimersByTime(5000);
-    expect(calls).toEqual(['stderr cutover: stopping', 'stop', 'stderr cutover: still not stopped after 5s: exiting with what was done so far', 'summary so far (grace)', `exit ${EXIT_STOPPED}`]);
-    expect(EXIT_STOPPED).toBe(130);
+    expect(calls).toEqual(['stderr cutover: stopping', 'stop', 'stderr cutover: still not stopped after 5s: exiting with what was done so far', 'summary so far (grace)', `exit ${EXIT.stopped}`]);
+    expect(EXIT.stopped).toBe(130);
   });
 
   it('exits at once on a second signal, SIGINT then SIGTERM, with the summary so far', () => {

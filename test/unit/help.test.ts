@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/options/args.js';
 import { InputError } from '../../src/options/endpoint.js';
-import { helpText } from '../../src/help.js';
+import { helpText } from '../../src/commands/help.js';
 
 const COMMANDS = ['console', 'topology', 'replicate', 'compare', 'clone', 'failover', 'drill', 'lab'];
 

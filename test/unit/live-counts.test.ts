@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LiveStats } from '../../src/engine/live/types.js';
-import { statsJson } from '../../src/live.js';
+import { statsJson } from '../../src/commands/replicate-live.js';
 import { liveSummaryText } from '../../src/render/live-text.js';
 
 const stats: LiveStats = {

@@ -14,7 +14,7 @@ import { StreamTranslator, type TranslateOptions } from '../../src/engine/live/t
 import type { LiveStats } from '../../src/engine/live/types.js';
 import { liveStopLine } from '../../src/engine/live/stop-line.js';
 import { liveLine, liveSummaryText } from '../../src/render/live-text.js';
-import { statsJson } from '../../src/live.js';
+import { statsJson } from '../../src/commands/replicate-live.js';
 
 const b = (...xs: string[]) => xs.map((x) => Buffer.from(x));
 

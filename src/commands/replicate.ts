@@ -1,20 +1,68 @@
 // `cutover replicate` and `cutover compare`, headless: refusals first, then the snapshot, then verification.
 // On a terminal one line updates in place; otherwise (or with --json) NDJSON, one event a second and a summary.
 // With --all-dbs each database holding keys is its own pass, and every summary says which db it was.
-import type { ReplicateArgs } from './options/args.js';
-import { describeEndpoint, InputError } from './options/endpoint.js';
-import { redact } from './options/redact.js';
-import { DEFAULT_CONNECT, describeError, tlsSettings, type ConnectOptions } from './engine/redis/connect.js';
-import { jobError } from './engine/topology/connection-words.js';
-import { CompareJob, differences, summaryLine, type CompareSummary } from './engine/replicate/compare.js';
-import { preflightTarget } from './engine/replicate/preflight-target.js';
-import { refusals } from './engine/replicate/refusals.js';
-import { keyspace, openSide, type ReadFrom, type Side } from './engine/replicate/side.js';
-import { addressOf } from './engine/redis/resp-pool.js';
-import { checkCheckpointFile, type Checkpoint } from './engine/live/checkpoint.js';
-import { SnapshotJob, type SnapshotSummary } from './engine/replicate/snapshot.js';
-import { EXIT_STOPPED, onStopSignals } from './headless/signals.js';
-import { compareSummaryText, progressLine, snapshotDone, snapshotSummaryText } from './render/replicate-text.js';
+// `cutover compare` is this command: the parser reads the word as `replicate --mode compare` (no writes, the
+// verification alone), and `cutover compare --help` prints this help. --mode live|liveonly runs replicate-live.ts.
+import type { ReplicateArgs } from '../options/args.js';
+import { describeEndpoint, InputError } from '../options/endpoint.js';
+import { redact } from '../options/redact.js';
+import { describeError } from '../engine/redis/connect.js';
+import { jobError } from '../engine/topology/connection-words.js';
+import { CompareJob, differences, summaryLine, type CompareSummary } from '../engine/replicate/compare.js';
+import { preflightTarget } from '../engine/replicate/preflight-target.js';
+import { refusals } from '../engine/replicate/refusals.js';
+import { keyspace, openSide, type ReadFrom, type Side } from '../engine/replicate/side.js';
+import { addressOf } from '../engine/redis/resp-pool.js';
+import { checkCheckpointFile, type Checkpoint } from '../engine/live/checkpoint.js';
+import { SnapshotJob, type SnapshotSummary } from '../engine/replicate/snapshot.js';
+import { EXIT } from '../headless/exit-codes.js';
+import { writeNdjson } from '../headless/ndjson.js';
+import { onStopSignals } from '../headless/signals.js';
+import { TtyLine } from '../headless/tty-line.js';
+import { connectOptionsFor } from './connection.js';
+import { compareSummaryText, progressLine, snapshotDone, snapshotSummaryText } from '../render/replicate-text.js';
+
+/** `cutover replicate --help`, `cutover compare --help` */
+export const HELP = `cutover replicate --source URI --target URI [--mode snapshot|live|liveonly|compare] [options]
+cutover compare --source URI --target URI [options]
+
+Client-side replication, like RIOT's replicate: SCAN the source (every master of a cluster), read each key,
+write it to the target (a cluster target by slot), then verify. Standalone or cluster on either side.
+  --type dump|struct       DUMP+PTTL / RESTORE REPLACE (default), or type-based reads and writes keeping TTLs
+  --source-db N, --target-db N   databases (or the URI's /N)
+  --all-dbs                every database holding keys (INFO keyspace) into the same number on the target, one pass
+                           each, every summary naming its db (standalone only; not with --source-db/--target-db)
+  --read-from master|replica   scan and read the source on its masters (default), or on one replica of each: a
+                           cluster's replicas paired to their masters, a standalone master's first online replica
+  --mem-limit MB           a key whose MEMORY USAGE is above this (1 = 1 MB; 0.5, 64KB, 2GB) is never read whole
+                           (nor DUMPed): copied in chunks (HSCAN/SSCAN/ZSCAN, LRANGE, XRANGE, GETRANGE windows),
+                           DEL first, PEXPIRE last, and compared in chunks; one chunk in flight per reader. Not
+                           atomic: a big key written to meanwhile may differ (the verification says so). A chunked
+                           stream keeps its last ID and consumer groups with --type dump, not their pending entries
+  --scan-count N (1000)  --scan-match GLOB  --scan-type TYPE
+  --key-include RE, --key-exclude RE (repeatable)   --key-slots 0:8000,10000:16383
+  --read-batch N (500)  --read-threads N (2)  --read-queue N (10000)  --write-batch N (500)  --target-pool N (4)
+  --merge-policy overwrite|merge   write over a non-empty target (merge: with --type struct, into collections)
+  --yes                    accept a non-empty target
+  --dry-run                read everything, write nothing
+  --no-verify              skip the verification after the snapshot
+  --ttl-tolerance MS (1000)  --check-extra (count keys only on the target; live: in the verification at the end)  --show-diffs
+  --json                   NDJSON: a progress event a second and a summary (also when stdout is not a terminal)
+Live replication (--mode live: the data, then every change; --mode liveonly: changes from now on), until Ctrl-C:
+  --live-source psync|notifications   the replication stream, as a replica (default: zero loss, in order), or
+                           keyspace notifications (RIOT's way, for sources that refuse PSYNC; never claims zero loss)
+  --allow-flush            forward FLUSHALL/FLUSHDB (always reported); flush the target before a full resync's RDB
+  --checkpoint FILE        psync: keep replid and applied offset in FILE; a restart resumes by partial resync (no --yes needed)
+  --idle-timeout D         no change for D (30s, 5m): verify as compare does, then exit 0 (identical) or 1
+  --verify-on-idle         verify whenever the stream is quiet (for --idle-timeout, or 2s), and go on
+  --event-queue N (10000)  --event-order fifo|priority  --flush-interval D (50ms)   notifications' queue
+  --enable-notifications   set notify-keyspace-events KA on the source for this run when it is off (set back at exit;
+                           else: refused)
+  --mem-limit SIZE         psync: an RDB key bigger than this is written in pieces, never held whole (8MB)
+  --diskless-load          psync: apply the RDB as it arrives, not kept in a temporary file and checked whole first
+                           (a bad checksum found at its end then leaves a partial target: said, exit 1)
+  Meters a second: source/applied offset, lag bytes, event age p50/p99, queue, ops/s, resyncs (NDJSON "live")
+Exit codes: 0 copied and identical · 1 differences or failed keys · 2 refused (nothing written) · 130 stopped by Ctrl-C`;
 
 interface Output {
   progress(phase: 'Scanning' | 'Verifying', done: number, total: number, keysPerSec: number, counts: object, pass: Pass): void;
@@ -43,32 +91,28 @@ function dbFields(pass: Pass): { db: number; targetDb?: number } {
 
 /** One line rewritten in place on a terminal. */
 function ttyOutput(): Output {
-  let drawn = false;
+  const line = new TtyLine();
   return {
     progress(phase, done, total, rate, _counts, pass) {
-      process.stdout.write(`\r\x1b[K${prefix(pass)}${progressLine(phase, done, total, rate)}`);
-      drawn = true;
+      line.draw(`${prefix(pass)}${progressLine(phase, done, total, rate)}`);
     },
     summary(_kind, text, _data, pass) {
-      if (drawn) process.stdout.write('\r\x1b[K');
-      drawn = false;
-      process.stdout.write(prefix(pass) + text);
+      line.replace(prefix(pass) + text);
     },
     end() {
-      if (drawn) process.stdout.write('\n');
+      line.end();
     },
   };
 }
 
 /** NDJSON: {"event":"progress",…} once a second, {"event":"summary",…} at the end of each phase. */
 function jsonOutput(): Output {
-  const line = (o: object) => process.stdout.write(redact(JSON.stringify(o)) + '\n');
   return {
     progress(phase, done, total, keysPerSec, counts, pass) {
-      line({ event: 'progress', phase: phase === 'Scanning' ? 'snapshot' : 'compare', ...dbFields(pass), done, total, keysPerSec, counts, at: new Date().toISOString() });
+      writeNdjson({ event: 'progress', phase: phase === 'Scanning' ? 'snapshot' : 'compare', ...dbFields(pass), done, total, keysPerSec, counts, at: new Date().toISOString() });
     },
     summary(kind, _text, data, pass) {
-      line({ event: 'summary', phase: kind, ...dbFields(pass), ...data });
+      writeNdjson({ event: 'summary', phase: kind, ...dbFields(pass), ...data });
     },
     end() {},
   };
@@ -88,15 +132,10 @@ async function passesFor(a: ReplicateArgs, source: Side, target: Side): Promise<
   return sorted.map((db) => ({ db, targetDb: db, snapshot: snapshot && from.has(db), compare, shown: true }));
 }
 
-export async function replicateCommand(a: ReplicateArgs): Promise<number> {
+export async function run(a: ReplicateArgs): Promise<number> {
   // an unusable --checkpoint is bad input: said before any connection, nothing written
   const checkpoint: Checkpoint | undefined = a.live?.checkpoint !== undefined ? checkCheckpointFile(a.live.checkpoint) : undefined;
-  const conn: ConnectOptions = {
-    ...DEFAULT_CONNECT,
-    tls: a.source.tls || a.target.tls ? tlsSettings(a.tlsFiles) : {},
-    commandTimeoutMs: a.timeoutMs,
-    connectTimeoutMs: Math.min(a.timeoutMs, 5000),
-  };
+  const conn = connectOptionsFor([a.source, a.target], a.tlsFiles, { commandTimeoutMs: a.timeoutMs, connectTimeoutMs: Math.min(a.timeoutMs, 5000) });
   const open = (ep: typeof a.source, side: string, readFrom: ReadFrom) =>
     openSide(ep, conn, describeEndpoint(ep), `cutover-${side}`, readFrom).catch((err: unknown) => {
       if (err instanceof InputError) throw err;
@@ -139,7 +178,7 @@ export async function replicateCommand(a: ReplicateArgs): Promise<number> {
     for (const w of warnings) process.stderr.write(`cutover: warning: ${redact(w)}\n`);
     if (live) {
       signals.dispose();
-      return await (await import('./live.js')).runLive(a, source, target);
+      return await (await import('./replicate-live.js')).runLive(a, source, target);
     }
     let failedKeys = 0;
     let differs = 0;
@@ -163,8 +202,8 @@ export async function replicateCommand(a: ReplicateArgs): Promise<number> {
       for (const side of reopened.splice(0)) side.close();
     }
     out.end();
-    if (interrupted) return EXIT_STOPPED;
-    return failedKeys > 0 || differs > 0 ? 1 : 0;
+    if (interrupted) return EXIT.stopped;
+    return failedKeys > 0 || differs > 0 ? EXIT.failed : EXIT.ok;
   } catch (err) {
     current?.printSoFar(); // a job that failed (a side lost midway): its summary so far, then the one line
     throw jobError(err, { source: { ep: a.source, clients: [...source.masters, ...source.readers] }, target: { ep: a.target, clients: [...target.masters, target.writer] } });

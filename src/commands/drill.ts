@@ -2,21 +2,47 @@
 // unavailability and the log as they happen, then the summary. --json: the same as NDJSON.
 // Exit codes: 0 no acknowledged write lost; 1 some lost, the end's read-back incomplete, or could not connect;
 // 2 bad input. Ctrl-C / SIGTERM is the normal end of an open-ended drill (summary, then 0 or 1); a second one: 130.
-import type { DrillArgs } from './options/drill-args.js';
-import { redact } from './options/redact.js';
-import { DEFAULT_CONNECT, tlsSettings } from './engine/redis/connect.js';
-import { ConsistencyChecker } from './engine/drill/checker.js';
-import type { TargetSpec } from './engine/drill/target.js';
-import type { DrillEvent, DrillSummary } from './engine/drill/types.js';
-import { drillLogLine, summaryText, tickLine } from './render/drill-text.js';
-import { clockMs } from './format/durations.js';
-import { GRACE_MS, onStopSignals } from './headless/signals.js';
+import type { DrillArgs } from '../options/drill-args.js';
+import { redact } from '../options/redact.js';
+import { ConsistencyChecker } from '../engine/drill/checker.js';
+import type { TargetSpec } from '../engine/drill/target.js';
+import type { DrillEvent, DrillSummary } from '../engine/drill/types.js';
+import { drillLogLine, summaryText, tickLine } from '../render/drill-text.js';
+import { clockMs } from '../format/durations.js';
+import { EXIT } from '../headless/exit-codes.js';
+import { writeNdjson } from '../headless/ndjson.js';
+import { GRACE_MS, onStopSignals } from '../headless/signals.js';
+import { connectOptionsFor } from './connection.js';
+
+/** `cutover drill --help` */
+export const HELP = `cutover drill --uri URI [--counters 1000] [--rate N] [--duration D] [options]
+cutover drill --sentinel HOST:PORT --master-name NAME [options]
+
+A consistency checker, after redis-rb-cluster's consistency-test: INCRs random counters, reads each back before
+writing it again, remembers every acknowledged write, and follows the master through a failover (Sentinel,
+cluster MOVED/ASK, or a plain master demoted: READONLY). Run it during a failover; it ends with the
+write-unavailability windows (first failed write to first accepted one, in ms) and the lost acknowledged writes.
+  --uri URI            a master, a replica (its master is written), a cluster node, or a Sentinel (with --master-name)
+  --sentinel HOST:PORT --master-name NAME   through Sentinel (repeatable --sentinel)
+  --counters N         counters (keys) written (1000)
+  --rate N|max         writes a second, 1 to 1000000 (1000); max: as fast as 16 in flight allow
+  --duration D         stop after D (30s, 5m, 1h); default: until Ctrl-C
+  --prefix P           key prefix (cutover:drill:); keys P0 … P(N-1)
+  --reset              delete the counters first (default: start from their current values)
+  --stall D            a write acknowledged later than this counts as unavailable time (100ms)
+  --timeout D          a write with no reply this long has failed (1s)
+  --reconnect D        reconnect and look for the master this often (50ms)
+  --json               NDJSON: a tick a second, windows, log lines, a summary
+  --user NAME, REDISCLI_AUTH=…   credentials for data nodes without any in the URI (never shown)
+  --tls  --cacert FILE  --cert FILE  --key FILE  --insecure
+Every second: R reads (E err) | W writes (E err) | lost N | unacked N
+Exit codes: 0 no acknowledged write lost · 1 writes lost, counters not all read back at the end, or could not
+connect · 2 bad input. Ctrl-C (or SIGTERM) ends the drill normally: summary, then 0 or 1; a second Ctrl-C: 130.`;
 
 /** The end's read-back of every counter takes longer than a job's stop: twice the usual grace. */
 const DRILL_GRACE_MS = 2 * GRACE_MS;
 
 export function drillSpecFromArgs(a: DrillArgs): TargetSpec {
-  const anyTls = a.tls || !!a.uri?.tls || a.sentinels.some((s) => s.tls);
   return {
     endpoint: a.uri,
     sentinels: a.sentinels,
@@ -24,7 +50,11 @@ export function drillSpecFromArgs(a: DrillArgs): TargetSpec {
     dataAuth: { username: a.username, password: a.password },
     db: a.uri?.db ?? 0,
     dataTls: a.tls || !!a.uri?.tls,
-    conn: { ...DEFAULT_CONNECT, tls: anyTls ? tlsSettings(a.tlsFiles) : {}, commandTimeoutMs: a.timeoutMs, connectTimeoutMs: Math.max(1000, Math.min(3000, 3 * a.timeoutMs)) },
+    conn: connectOptionsFor([...(a.uri ? [a.uri] : []), ...a.sentinels], a.tlsFiles, {
+      tls: a.tls,
+      commandTimeoutMs: a.timeoutMs,
+      connectTimeoutMs: Math.max(1000, Math.min(3000, 3 * a.timeoutMs)),
+    }),
     reconnectMs: a.reconnectMs,
   };
 }
@@ -41,7 +71,7 @@ function textOutput(e: DrillEvent): void {
 const tenth = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 10) / 10 : v);
 
 function jsonOutput(e: DrillEvent): void {
-  const line = (o: object) => process.stdout.write(redact(JSON.stringify(o, tenth)) + '\n');
+  const line = (o: object) => writeNdjson(o, tenth);
   if (e.type === 'tick') line({ event: 'tick', ...e.tick, at: new Date(e.tick.at).toISOString() });
   else if (e.type === 'window') line({ event: 'window', phase: e.phase, ...e.window });
   else if (e.type === 'log') line({ event: 'log', at: new Date(e.entry.at).toISOString(), level: e.entry.level, message: e.entry.message });
@@ -49,10 +79,10 @@ function jsonOutput(e: DrillEvent): void {
 }
 
 export function exitCodeOf(s: DrillSummary): number {
-  return s.reason === 'failed' || s.lost > 0 || s.finalCheck.unchecked > 0 ? 1 : 0;
+  return s.reason === 'failed' || s.lost > 0 || s.finalCheck.unchecked > 0 ? EXIT.failed : EXIT.ok;
 }
 
-export async function drillCommand(a: DrillArgs): Promise<number> {
+export async function run(a: DrillArgs): Promise<number> {
   const checker = new ConsistencyChecker(drillSpecFromArgs(a), {
     counters: a.counters,
     prefix: a.prefix,

@@ -1,0 +1,56 @@
+// `cutover console`: the live console on existing servers (src/console/ wires it); with stdin or stdout not a
+// terminal, the topology as text once, then a line per event until Ctrl-C or SIGTERM.
+import type { Command, ConnectionArgs } from '../options/args.js';
+import { redact } from '../options/redact.js';
+import type { TopologyMonitor } from '../engine/topology/monitor.js';
+import { runConsoleSession, type ConsoleOptions } from '../console/session.js';
+import { EXIT } from '../headless/exit-codes.js';
+import { onStopSignals } from '../headless/signals.js';
+import { logLine, topologyText } from '../render/text.js';
+import { CONNECTION_HELP } from './connection.js';
+import { openDiscovery } from './discovery.js';
+
+/** `cutover console --help` */
+export const HELP = `cutover console ENDPOINT… [options]
+
+Discovers every node reachable from the endpoints (replicas and chains through INFO replication,
+Sentinels through their hello channel or --sentinel, cluster nodes through CLUSTER NODES) and shows them
+live. When stdout is not a terminal it prints the topology as text, then one line per event, until stopped.
+  --read-only          watch only: s, l, d and f (everything that writes or moves a role) are hidden and refused
+
+${CONNECTION_HELP}`;
+
+export async function run(a: Extract<Command, { kind: 'console' }>): Promise<number> {
+  return openConsole(a, { readOnly: a.readOnly });
+}
+
+/** The console on the deployment the arguments enter (`cutover lab` opens it on its servers too). */
+export async function openConsole(a: ConnectionArgs, o: ConsoleOptions & { labels?: Record<string, string> } = {}): Promise<number> {
+  const { conn, monitor } = await openDiscovery(a, { labels: o.labels });
+  // keys need a terminal too: with stdin or stdout redirected, plain text
+  if (!process.stdout.isTTY || !process.stdin.isTTY) return plainConsole(monitor);
+  const reach = { tls: a.entries.some((e) => e.tls), dataAuth: a.dataAuth, sentinelAuth: a.sentinelAuth };
+  await runConsoleSession(monitor, reach, conn, o);
+  return EXIT.ok;
+}
+
+/** stdout is not a terminal: the topology as text once, then a line per event, until a signal (a normal end: 0). */
+async function plainConsole(monitor: TopologyMonitor): Promise<number> {
+  // listen for the stop first: a signal during discovery is a clean stop too
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const signals = onStopSignals({ stop });
+  try {
+    const nodes = await monitor.discover();
+    process.stdout.write(topologyText(nodes, monitor.deployment()));
+    monitor.events.on((e) => {
+      if (e.type === 'log') process.stdout.write(redact(logLine(e.entry)) + '\n');
+    });
+    await monitor.start();
+    await stopped;
+    return EXIT.ok;
+  } finally {
+    signals.dispose();
+    monitor.stop();
+  }
+}

@@ -1,0 +1,40 @@
+// `cutover lab`: real redis-server / redis-sentinel processes on free loopback ports, the console opened on them,
+// everything stopped and removed when the console exits.
+import type { Command, ConnectionArgs } from '../options/args.js';
+import { defaultTimeout } from '../options/args.js';
+import { parseEndpoint } from '../options/endpoint.js';
+import { openConsole } from './console.js';
+
+/** `cutover lab --help` */
+export const HELP = `cutover lab [--preset replication|migration|cluster] [--keys N] [--workload] [--interval D] [--read-only]
+
+Starts real redis-server / redis-sentinel processes on free 127.0.0.1 ports and opens the console on them;
+everything is stopped and removed when the console exits.
+  replication  master → r1 → r2 (a chain) and three Sentinels (quorum 2, down-after 2s)
+  migration    the replication preset as the source, plus an empty standalone target (default)
+  cluster      six nodes: three masters, three replicas, all 16384 slots
+  --keys N     load N mixed keys into the source (strings, hashes, lists, sets, zsets, streams; a third with TTLs)
+  --workload   keep a light write load on the source so the screen moves
+  --read-only  the console watches only: s, l, d and f are hidden and refused (the lab itself still loads and writes)
+Redis comes from PATH, or from Debian's packages fetched into the project's .redis/ folder.`;
+
+export async function run(c: Extract<Command, { kind: 'lab' }>): Promise<number> {
+  const { startLab } = await import('../lab/lab.js');
+  const log = (line: string) => process.stderr.write(line + '\n');
+  const lab = await startLab({ preset: c.preset, keys: c.keys, workload: c.workload, log });
+  try {
+    const args: ConnectionArgs = {
+      entries: lab.entries().map((e) => parseEndpoint(e)),
+      intervalMs: c.intervalMs,
+      timeoutMs: defaultTimeout(c.intervalMs),
+      tlsFiles: {},
+      dataAuth: {},
+      sentinelAuth: {},
+    };
+    const target = lab.targetEntry();
+    const pair = target ? { source: lab.server('master').address, target } : undefined;
+    return await openConsole(args, { labels: lab.labels(), title: `lab ${c.preset}`, pair, readOnly: c.readOnly });
+  } finally {
+    await lab.stop();
+  }
+}

@@ -1,0 +1,43 @@
+// The console on a terminal, its composition root: the store, the engine's jobs publishing into it, the intents
+// the screen sends back, and the Ink screen until the operator quits; every job stopped on the way out.
+import type { ConnectOptions } from '../engine/redis/connect.js';
+import { DrillRunner } from '../engine/drill/runner.js';
+import { FailoverWizard } from '../engine/failover/wizard.js';
+import { ReplicationRunner } from '../engine/replicate/runner.js';
+import type { TopologyMonitor } from '../engine/topology/monitor.js';
+import { sendWarningsTo } from '../headless/warnings.js';
+import { initialState } from '../store/state.js';
+import { createAppStore, publish } from '../store/store.js';
+import type { Reach } from './deployment.js';
+import { consoleIntents } from './intents.js';
+
+export interface ConsoleOptions {
+  title?: string;
+  /** replication source and target marked from the start (the migration lab's master and target) */
+  pair?: { source?: string; target?: string };
+  /** --read-only: no key changes anything on a server */
+  readOnly?: boolean;
+}
+
+/** Runs the console on the monitor's deployment until the operator quits. */
+export async function runConsoleSession(monitor: TopologyMonitor, reach: Reach, conn: ConnectOptions, o: ConsoleOptions): Promise<void> {
+  const base = initialState();
+  const store = createAppStore({ ...base, ui: { ...base.ui, pair: o.pair ?? {} } });
+  const jobs = { runner: new ReplicationRunner(conn), drills: new DrillRunner(), wizard: new FailoverWizard() };
+  const detach = publish([monitor.events, jobs.runner.events, jobs.drills.events, jobs.wizard.events], store);
+  const intents = consoleIntents(store, jobs, reach, conn);
+  // a warning from a library would tear the drawing: it goes to the event log instead
+  sendWarningsTo((message) => monitor.events.emit({ type: 'log', entry: { at: Date.now(), level: 'warn', kind: 'info', message } }));
+  const { runConsole } = await import('../ui/run.js');
+  const started = monitor.start();
+  started.catch(() => undefined);
+  try {
+    await runConsole(store, { title: o.title, intents, readOnly: o.readOnly });
+  } finally {
+    jobs.runner.stop();
+    jobs.wizard.cancel();
+    jobs.drills.stop();
+    monitor.stop();
+    detach();
+  }
+}
