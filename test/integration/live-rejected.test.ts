@@ -227,7 +227,7 @@ describe('live replication: a value the target rejects', () => {
     await until('streaming', () => /"phase":"streaming"/.test(p.out.stdout), 15_000);
     await dst.server.kill();
     for (let i = 0; i < 50; i++) await src.redis.set(`k:${i}`, 'v');
-    await until('the writer to see the target gone', () => /target 127\.0\.0\.1:\d+: .*(retrying|sending them again)/.test(p.out.stdout), 15_000);
+    await until('the writer to see the target gone', () => /target: .*127\.0\.0\.1:\d+.*retrying|target 127\.0\.0\.1:\d+: .*sending them again/.test(p.out.stdout), 15_000);
     const at = Date.now();
     p.kill('SIGTERM');
     const r = await p.done;
