@@ -114,7 +114,7 @@ async function settleDuplicates(m: KeyMove, batch: Buffer[], headReplace: string
   if (cmp.different.length && !m.replace) {
     const n = cmp.different.length;
     throw new DuplicateKeysError(
-      `slot ${m.slot}: ${n} key${n === 1 ? '' : 's'} on both the source and the target with different values (${keyNames(cmp.different, 5).join(', ')}); ` +
+      `${n} key${n === 1 ? '' : 's'} on both the source and the target with different values (${keyNames(cmp.different, 5).join(', ')}); ` +
         'keep the right copy by hand and run the move again, or move with replace to overwrite the target\'s copy',
     );
   }
