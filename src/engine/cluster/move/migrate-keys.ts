@@ -76,6 +76,7 @@ export async function moveKeysInSlot(m: KeyMove): Promise<{ keys: number; bytes:
   const shown = (h: string[], n: number) => [...h, `(${n} key${n === 1 ? '' : 's'})`];
 
   let pending = await sized(await list());
+  let empty = false;
   while (pending.length) {
     const batch = takeBatch(pending, m.bounds);
     const prefetch = pending.length === 0;
@@ -95,12 +96,13 @@ export async function moveKeysInSlot(m: KeyMove): Promise<{ keys: number; bytes:
     } else if (prefetch) {
       const [lerr, next] = replies[1];
       if (lerr) throw new Error(`CLUSTER GETKEYSINSLOT ${m.slot}: ${lerr.message}`);
+      if (!(next as Buffer[]).length) empty = true; // the slot is empty: no need to ask again
       pending = await sized(next as Buffer[]);
     }
     keys += batch.length;
     bytes += bytesOf(batch);
     m.onBatch(batch.length, bytesOf(batch), ms);
-    if (!pending.length) pending = await sized(await list());
+    if (!pending.length && !empty) pending = await sized(await list());
   }
   return { keys, bytes };
 }

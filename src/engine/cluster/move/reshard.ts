@@ -1,4 +1,4 @@
-// A reshard: a list of slot moves run with a few slots in flight at once, never two from the same source (its
+// A reshard: a list of slot moves (over bare RESP connections, one per node: SETSLOT, lists and MIGRATE alike) run with a few slots in flight at once, never two from the same source (its
 // MIGRATE blocks it: two at once would only block it longer). Each slot: SETSLOT IMPORTING/MIGRATING (slot-steps),
 // its keys (migrate-keys), SETSLOT NODE on the target, the source, every other master. Every slot change is
 // journaled (time, node, command, reply; never a password) and told as a typed event. stop() lets the slots in
@@ -6,7 +6,7 @@
 // stopped; the other slots in hand finish, and nothing new starts.
 import { Emitter } from '../../emitter.js';
 import type { Journal } from '../../failover/journal.js';
-import { NodePool, ServerReplyError } from '../../failover/pool.js';
+import { ServerReplyError } from '../../failover/pool.js';
 import { redactArgv, redactReply } from '../../failover/redact-command.js';
 import { respLogin, type ConnectOptions } from '../../redis/connect.js';
 import { RespPool } from '../../redis/resp-pool.js';
@@ -15,7 +15,6 @@ import { moveKeysInSlot } from './migrate-keys.js';
 import { closeSteps, openSteps, type SlotStep } from './slot-steps.js';
 import type { ClusterMaster, DuplicateKeys, MoveEvent, MoveTotals, OpenSlot, ReshardOptions, ReshardSummary, SlotMove } from './types.js';
 
-export const RESHARD_CLIENT_NAME = 'cutover-reshard';
 export const RESHARD_DEFAULTS = { concurrency: 4, batchBytes: 4 << 20, batchKeys: 1000, migrateTimeoutMs: 60_000, replace: false } as const;
 
 export interface ReshardDeps {
@@ -57,7 +56,6 @@ export class Reshard {
   readonly events = new Emitter<MoveEvent>();
   private readonly opts: Required<ReshardOptions>;
   private readonly byId: Map<string, ClusterMaster>;
-  private readonly pool: NodePool;
   private readonly bulk: RespPool;
   private stopping = false;
   private started = 0;
@@ -74,11 +72,6 @@ export class Reshard {
     this.opts = { ...RESHARD_DEFAULTS, ...opts };
     this.byId = new Map(masters.map((m) => [m.id, m]));
     for (const mv of moves) if (!this.byId.has(mv.from) || !this.byId.has(mv.to)) throw new Error(`internal: slot ${mv.slot} names a node not in the cluster map`);
-    this.pool = new NodePool(deps.conn, RESHARD_CLIENT_NAME);
-    for (const m of masters) {
-      const at = m.address.lastIndexOf(':');
-      this.pool.add({ ...deps.entry, host: m.address.slice(0, at), port: Number(m.address.slice(at + 1)) });
-    }
     this.bulk = new RespPool({ auth: respLogin(deps.entry, deps.conn) }, this.opts.migrateTimeoutMs + 10_000);
     this.totals = { slotsDone: 0, slotsTotal: moves.length, inFlight: [], keys: 0, bytes: 0, elapsedMs: 0, keysPerSec: 0 };
   }
@@ -139,7 +132,7 @@ export class Reshard {
       pump();
     });
 
-    await Promise.all([this.bulk.close(), Promise.resolve(this.pool.close())]);
+    await this.bulk.close();
     this.progress();
     const summary: ReshardSummary = {
       status: error ? 'failed' : queue.length ? 'stopped' : 'done',
@@ -154,13 +147,26 @@ export class Reshard {
     return summary;
   }
 
+  /**
+   * A command over the node's bare RESP connection (the one its MIGRATEs use): a fraction of a client library's
+   * cost per command, which is what a slot's five SETSLOTs are mostly made of. An error reply is a ServerReplyError.
+   */
+  private async command(node: string, argv: string[]): Promise<unknown> {
+    const conn = await this.bulk.get(node);
+    const p = conn.pipeline();
+    p.call(argv[0], argv.slice(1));
+    const [[err, v]] = await p.exec();
+    if (err) throw new ServerReplyError(err.message); // a reply; a lost connection rejects exec() instead
+    return Buffer.isBuffer(v) ? v.toString() : v;
+  }
+
   /** One SETSLOT step: sent, journaled with its reply, told. */
   private async step(st: SlotStep, slot: number): Promise<void> {
     const t0 = Date.now();
     const command = redactArgv(st.argv);
     const base = { event: 'command' as const, procedure: 'reshard', step: st.id, node: st.node, command };
     try {
-      const reply = await this.pool.call(st.node, st.argv);
+      const reply = await this.command(st.node, st.argv);
       const shown = redactReply(st.argv, reply);
       this.deps.journal.write({ ...base, reply: shown, ms: Date.now() - t0 });
       this.events.emit({ type: 'command', slot, node: st.node, command, reply: shown, ms: Date.now() - t0, why: st.why });
@@ -230,7 +236,11 @@ export class Reshard {
       keys = moved.keys;
       bytes = moved.bytes;
       stage = 'node';
-      for (const st of closeSteps(mv, this.masters)) await this.step(st, mv.slot);
+      // the target first, then the source (redis#7116), then the other masters all at once
+      const [toTarget, toSource, ...toOthers] = closeSteps(mv, this.masters);
+      await this.step(toTarget, mv.slot);
+      await this.step(toSource, mv.slot);
+      await Promise.all(toOthers.map((st) => this.step(st, mv.slot)));
       this.totals = { ...this.totals, slotsDone: this.totals.slotsDone + 1 };
       this.inFlight.delete(mv.slot);
       this.events.emit({ type: 'slot-done', slot: mv.slot, from: src.address, to: dst.address, keys, bytes, ms: Date.now() - t0 });
@@ -266,7 +276,7 @@ export class Reshard {
     }
     let keysLeft: number | undefined;
     try {
-      keysLeft = Number(await this.pool.call(src.address, ['CLUSTER', 'COUNTKEYSINSLOT', String(mv.slot)]));
+      keysLeft = Number(await this.command(src.address, ['CLUSTER', 'COUNTKEYSINSLOT', String(mv.slot)]));
     } catch {
       /* the source is gone: unknown */
     }
