@@ -3,7 +3,7 @@
 // used_memory, and on a master the keys of every slot (COUNTKEYSINSLOT, pipelined). A node that does not answer
 // is a reading with an error, never a throw; only the entry node's refusal is thrown (bad address, password, not a cluster).
 import { InputError, nodeId, type Endpoint } from '../../options/endpoint.js';
-import { makeClient, type ConnectOptions } from '../redis/connect.js';
+import { checkEndpoint, makeClient, type ConnectOptions } from '../redis/connect.js';
 import { describeNodeError } from '../topology/describe-node-error.js';
 import { parseClusterInfo, parseClusterNodes } from '../topology/parse-cluster-nodes.js';
 import type { ClusterNodeEntry } from '../topology/types.js';
@@ -55,7 +55,9 @@ async function readNode(ep: Endpoint, conn: ConnectOptions, knownId: string | un
     if (self?.role === 'master' && keys > 0) reading.slotKeys = await countKeysInSlots(client);
     return reading;
   } catch (err) {
-    return { address, id: knownId, error: describeNodeError(err, ep, false) || lastError };
+    // the cause (refused, a wrong password) comes through the client's error listener; the command only sees the close
+    const error = lastError && !/closed/i.test(lastError) ? lastError : describeNodeError(err, ep, false) || lastError;
+    return { address, id: knownId, error };
   } finally {
     client.disconnect();
   }
@@ -78,13 +80,13 @@ async function countKeysInSlots(client: ReturnType<typeof makeClient>): Promise<
  * Then every node named in any reachable node's view, in parallel, until no new address turns up.
  */
 export async function readClusterNodes(o: ReadOptions): Promise<NodeReading[]> {
-  const first = await readNode(o.entry, o.conn, undefined);
-  if (first.error) {
-    if (/cluster support disabled/i.test(first.error)) {
-      throw new InputError(`${first.address} is not a Redis Cluster node (cluster support disabled): give --uri the address of a node of the cluster`);
-    }
-    throw new Error(first.error);
+  // the entry answers, with these credentials and TLS, and is a cluster node (thrown as one line otherwise)
+  const { mode } = await checkEndpoint(o.entry, o.conn);
+  if (mode !== 'cluster') {
+    throw new InputError(`${nodeId(o.entry.host, o.entry.port)} is not a Redis Cluster node (redis_mode ${mode ?? '?'}): give --uri the address of a node of the cluster`);
   }
+  const first = await readNode(o.entry, o.conn, undefined);
+  if (first.error) throw new Error(first.error);
   const readings = new Map<string, NodeReading>([[first.address, first]]);
   let pending = [first];
   while (pending.length) {
