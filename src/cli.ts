@@ -20,6 +20,7 @@ const COMMANDS: { [K in Command['kind']]: () => Promise<Runner<K>> } = {
   drill: () => import('./commands/drill.js'),
   failover: () => import('./commands/failover.js'),
   clone: () => import('./commands/clone.js'),
+  cluster: () => import('./commands/cluster.js'),
 };
 
 routeWarnings();

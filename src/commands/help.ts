@@ -3,6 +3,7 @@
 import type { Command } from '../options/args.js';
 import { EXIT } from '../headless/exit-codes.js';
 import { HELP as CLONE } from './clone.js';
+import { HELP as CLUSTER } from './cluster.js';
 import { CONNECTION_HELP } from './connection.js';
 import { HELP as CONSOLE } from './console.js';
 import { HELP as DRILL } from './drill.js';
@@ -27,6 +28,9 @@ Usage:
                                           make a server a copy of another; promote it loss-free
   cutover failover --uri URI [--to host:port] [--unplanned] [--yes] [--dry-run]
                                           promote a replica (replication, Sentinel, Cluster), journaled
+  cutover cluster check --uri URI [--json]
+                                          check a Redis Cluster: coverage, open slots, agreement,
+                                          failing nodes, keys in unowned slots, balance
   cutover drill --uri URI [--rate N] [--duration D]
                                           consistency checker for a failover drill: windows of write
                                           unavailability (ms) and acknowledged writes lost
@@ -47,6 +51,7 @@ Console keys: ↑↓/jk move · Enter details · Tab pane · PgUp/PgDn log · S/
   drill: DRILL,
   failover: FAILOVER,
   clone: CLONE,
+  cluster: CLUSTER,
 };
 
 export function helpText(topic?: string): string {

@@ -7,12 +7,16 @@ import { openConsole } from './console.js';
 
 /** `cutover lab --help` */
 export const HELP = `cutover lab [--preset replication|migration|cluster] [--keys N] [--workload] [--interval D] [--read-only]
+           [--masters N] [--replicas N] [--spare N]   (--preset cluster)
 
 Starts real redis-server / redis-sentinel processes on free 127.0.0.1 ports and opens the console on them;
 everything is stopped and removed when the console exits.
   replication  master → r1 → r2 (a chain) and three Sentinels (quorum 2, down-after 2s)
   migration    the replication preset as the source, plus an empty standalone target (default)
   cluster      six nodes: three masters, three replicas, all 16384 slots
+  --masters N  cluster: masters (3 to 16, default 3), the slots spread evenly by redis-cli --cluster create
+  --replicas N cluster: replicas of each master (0 to 3, default 1)
+  --spare N    cluster: empty cluster-enabled nodes met into the cluster, masters without slots (0 to 8, default 0)
   --keys N     load N mixed keys into the source (strings, hashes, lists, sets, zsets, streams; a third with TTLs)
   --workload   keep a light write load on the source so the screen moves
   --read-only  the console watches only: s, l, d and f are hidden and refused (the lab itself still loads and writes)
@@ -21,7 +25,7 @@ Redis comes from PATH, or from Debian's packages fetched into the project's .red
 export async function run(c: Extract<Command, { kind: 'lab' }>): Promise<number> {
   const { startLab } = await import('../lab/lab.js');
   const log = (line: string) => process.stderr.write(line + '\n');
-  const lab = await startLab({ preset: c.preset, keys: c.keys, workload: c.workload, log });
+  const lab = await startLab({ preset: c.preset, keys: c.keys, workload: c.workload, log, cluster: c.cluster });
   try {
     const args: ConnectionArgs = {
       entries: lab.entries().map((e) => parseEndpoint(e)),

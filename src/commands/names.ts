@@ -2,7 +2,7 @@
 // it, and the help index (help.ts) maps the words to the commands' own help.
 
 /** Every command with a help of its own. */
-export const COMMAND_WORDS = ['console', 'topology', 'replicate', 'compare', 'clone', 'failover', 'drill', 'lab'] as const;
+export const COMMAND_WORDS = ['console', 'topology', 'replicate', 'compare', 'clone', 'failover', 'cluster', 'drill', 'lab'] as const;
 
 /** Words whose help is another's: `compare` is `replicate --mode compare`; help and version print the index. */
 export const SAME_HELP: Record<string, string> = { compare: 'replicate', help: 'main', version: 'main' };

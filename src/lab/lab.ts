@@ -14,7 +14,7 @@ import { findRedis, type RedisBinaries } from './redis-binaries.js';
 import { LabServer, sleep, type ServerSpec } from './server.js';
 import { startWorkload } from './workload.js';
 
-import { PRESETS, type Preset } from './presets.js';
+import { DEFAULT_CLUSTER, PRESETS, type ClusterShape, type Preset } from './presets.js';
 export { PRESETS, type Preset };
 export const MASTER_NAME = 'mymaster';
 
@@ -28,6 +28,8 @@ export interface LabOptions {
   log?: (line: string) => void;
   /** Sentinel down-after-milliseconds; short so drills are quick */
   downAfterMs?: number;
+  /** the cluster preset's masters, replicas of each, and spare (empty, met) nodes; default 3, 1, 0 */
+  cluster?: Partial<ClusterShape>;
 }
 
 const run = promisify(execFile);
@@ -217,32 +219,41 @@ async function startReplication(lab: Lab, opts: LabOptions): Promise<void> {
   }
 }
 
-async function startCluster(lab: Lab): Promise<void> {
-  const ports = await Promise.all(Array.from({ length: 6 }, () => freePort()));
+const CLUSTER_CONFIG = ['cluster-enabled yes', 'cluster-config-file nodes.conf', 'cluster-node-timeout 3000', 'cluster-require-full-coverage yes'];
+
+/**
+ * masters × (1 + replicas) nodes c1… made a cluster by redis-cli --cluster create, then the spare nodes spare1…
+ * (empty masters) met into it; waits until every node sees every node, the masters with their slots and replicas.
+ */
+async function startCluster(lab: Lab, shape: ClusterShape): Promise<void> {
+  const created = shape.masters * (1 + shape.replicas);
+  const ports = await Promise.all(Array.from({ length: created + shape.spare }, () => freePort()));
+  const name = (i: number) => (i < created ? `c${i + 1}` : `spare${i - created + 1}`);
   await startServers(
     lab,
-    ports.map((port, i) => ({
-      name: `c${i + 1}`,
-      kind: 'redis' as const,
-      port,
-      config: ['cluster-enabled yes', 'cluster-config-file nodes.conf', 'cluster-node-timeout 3000', 'cluster-require-full-coverage yes'],
-    })),
+    ports.map((port, i) => ({ name: name(i), kind: 'redis' as const, port, config: CLUSTER_CONFIG })),
   );
-  await run(lab.bins.cli, ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '1', '--cluster-yes'], {
+  const createPorts = ports.slice(0, created);
+  await run(lab.bins.cli, ['--cluster', 'create', ...createPorts.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', String(shape.replicas), '--cluster-yes'], {
     env: { ...process.env, ...lab.bins.env },
     timeout: 60_000,
   });
+  const spares = ports.slice(created);
+  if (spares.length) await withClient(ports[0], async (c) => Promise.all(spares.map((p) => c.call('CLUSTER', 'MEET', '127.0.0.1', String(p)))));
   for (const port of ports) {
     await waitFor(`cluster node ${port} state ok`, () =>
       withClient(port, async (c) => {
         const info = (await c.call('CLUSTER', 'INFO')) as string;
         const repl = await c.info('replication');
         const linked = infoField(repl, 'role') === 'master' || infoField(repl, 'master_link_status') === 'up';
-        // every node's own view: three masters with slots, each with its replica (gossip can lag the create)
+        // every node's own view: the masters with slots, each with its replicas (gossip can lag the create), the spares known
         const view = parseClusterNodes((await c.call('CLUSTER', 'NODES')) as string);
         const masters = view.filter((n) => n.role === 'master' && n.slots.length > 0);
-        const settled = masters.length === 3 && masters.every((m) => view.some((r) => r.role === 'replica' && r.masterId === m.id));
-        return infoField(info, 'cluster_state') === 'ok' && infoField(info, 'cluster_known_nodes') === '6' && linked && settled;
+        const settled =
+          masters.length === shape.masters &&
+          masters.every((m) => view.filter((r) => r.role === 'replica' && r.masterId === m.id).length === shape.replicas) &&
+          view.filter((n) => n.role === 'master' && n.slots.length === 0 && !n.flags.includes('handshake')).length === shape.spare;
+        return infoField(info, 'cluster_state') === 'ok' && infoField(info, 'cluster_known_nodes') === String(ports.length) && linked && settled;
       }),
     );
   }
@@ -259,7 +270,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   lab.untrackDir = trackDir(dir);
   try {
     log(`lab: starting preset ${opts.preset} with redis ${bins.version}`);
-    if (opts.preset === 'cluster') await startCluster(lab);
+    if (opts.preset === 'cluster') await startCluster(lab, { ...DEFAULT_CLUSTER, ...opts.cluster });
     else await startReplication(lab, opts);
     if (opts.preset === 'migration') {
       await startServers(lab, [{ name: 'target', kind: 'redis', port: await freePort(), config: [] }]);

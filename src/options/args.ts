@@ -10,10 +10,11 @@ import { parseSize } from './size.js';
 import { wholeNumber } from './whole-number.js';
 import { oneOf } from './one-of.js';
 
-import { PRESETS, type Preset } from '../lab/presets.js';
+import { PRESETS, type ClusterShape, type Preset } from '../lab/presets.js';
 import { parseSlotRanges } from './slot-ranges.js';
 import { drillArgs, type DrillArgs } from './drill-args.js';
 import { cloneArgs, failoverArgs, type CloneArgs, type FailoverArgs } from './failover-args.js';
+import { clusterArgs, type ClusterArgs } from './cluster-args.js';
 
 export interface ConnectionArgs {
   entries: Endpoint[];
@@ -39,11 +40,12 @@ export type Command =
   | { kind: 'version' }
   | ({ kind: 'console'; readOnly: boolean } & ConnectionArgs)
   | ({ kind: 'topology'; json: boolean } & ConnectionArgs)
-  | { kind: 'lab'; preset: Preset; keys: number; workload: boolean; intervalMs: number; readOnly: boolean }
+  | { kind: 'lab'; preset: Preset; keys: number; workload: boolean; intervalMs: number; readOnly: boolean; cluster?: ClusterShape }
   | ({ kind: 'replicate' } & ReplicateArgs)
   | ({ kind: 'drill' } & DrillArgs)
   | ({ kind: 'failover' } & FailoverArgs)
-  | ({ kind: 'clone' } & CloneArgs);
+  | ({ kind: 'clone' } & CloneArgs)
+  | ({ kind: 'cluster' } & ClusterArgs);
 
 export interface LiveArgs {
   liveSource: 'psync' | 'notifications';
@@ -109,6 +111,9 @@ const LAB_OPTIONS = {
   workload: { type: 'boolean' },
   interval: { type: 'string' },
   'read-only': { type: 'boolean' },
+  masters: { type: 'string' },
+  replicas: { type: 'string' },
+  spare: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -310,6 +315,16 @@ function labArgs(argv: string[]): Command {
   if (!(PRESETS as readonly string[]).includes(preset)) throw new InputError(`unknown preset '${preset}': use --preset ${PRESETS.join('|')}`);
   const keys = v.keys === undefined ? 0 : Number(v.keys);
   if (!Number.isInteger(keys) || keys < 0 || keys > 50_000_000) throw new InputError(`--keys '${v.keys}' is not a whole number from 0 to 50000000`);
+  const shapeGiven = (['masters', 'replicas', 'spare'] as const).find((o) => v[o] !== undefined);
+  if (shapeGiven && preset !== 'cluster') throw new InputError(`--${shapeGiven} is for --preset cluster: add --preset cluster`);
+  const cluster: ClusterShape | undefined =
+    preset === 'cluster'
+      ? {
+          masters: wholeNumber(v.masters, '--masters', 3, 3, 16),
+          replicas: wholeNumber(v.replicas, '--replicas', 1, 0, 3),
+          spare: wholeNumber(v.spare, '--spare', 0, 0, 8),
+        }
+      : undefined;
   return {
     kind: 'lab',
     preset: preset as Preset,
@@ -317,6 +332,7 @@ function labArgs(argv: string[]): Command {
     workload: !!v.workload,
     intervalMs: v.interval ? parseDuration(v.interval, '--interval', POLL) : 1000,
     readOnly: !!v['read-only'],
+    ...(cluster ? { cluster } : {}),
   };
 }
 
@@ -331,7 +347,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (first === undefined || first === '-h' || first === '--help') return { kind: 'help' };
   if (first === 'help') {
     const topic = rest[0];
-    if (topic !== undefined && !isHelpTopic(topic)) throw new InputError(`no help for '${topic}': it is not a command; use console, topology, replicate, compare, clone, failover, drill or lab (see 'cutover --help')`);
+    if (topic !== undefined && !isHelpTopic(topic)) throw new InputError(`no help for '${topic}': it is not a command; use console, topology, replicate, compare, clone, failover, cluster, drill or lab (see 'cutover --help')`);
     return { kind: 'help', topic };
   }
   if (first === '-V' || first === '--version' || first === 'version') return { kind: 'version' };
@@ -343,5 +359,6 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (first === 'drill') return drillArgs(rest, env);
   if (first === 'failover') return failoverArgs(rest, env);
   if (first === 'clone') return cloneArgs(rest, env);
-  throw new InputError(`unknown command '${first}': use console, topology, replicate, compare, clone, failover, drill or lab (see 'cutover --help')`);
+  if (first === 'cluster') return clusterArgs(rest, env);
+  throw new InputError(`unknown command '${first}': use console, topology, replicate, compare, clone, failover, cluster, drill or lab (see 'cutover --help')`);
 }

@@ -1,0 +1,57 @@
+// `cutover cluster …` and the lab's cluster shape (--masters, --replicas, --spare): what is read, what is refused, in
+// the one wording of src/options.
+import { describe, expect, it } from 'vitest';
+import { parseCommand } from '../../src/options/args.js';
+import { InputError } from '../../src/options/endpoint.js';
+
+function refusal(argv: string[], env: NodeJS.ProcessEnv = {}): string {
+  try {
+    parseCommand(argv, env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(InputError);
+    return (err as Error).message;
+  }
+  throw new Error(`accepted: ${argv.join(' ')}`);
+}
+
+describe('cutover cluster', () => {
+  it('check: --uri (or the URI alone), REDISCLI_AUTH and --user, --timeout, --json', () => {
+    const c = parseCommand(['cluster', 'check', '--uri', 'redis://127.0.0.1:7000', '--user', 'ops', '--json', '--timeout', '5s'], { REDISCLI_AUTH: 'pw' });
+    expect(c).toMatchObject({ kind: 'cluster', action: 'check', uri: { host: '127.0.0.1', port: 7000, username: 'ops', password: 'pw' }, json: true, timeoutMs: 5000 });
+    expect(parseCommand(['cluster', 'check', '127.0.0.1:7000'], {})).toMatchObject({ action: 'check', uri: { port: 7000 }, json: false, timeoutMs: 2000 });
+    expect(parseCommand(['cluster', 'check', '--uri', 'rediss://h:7000', '--insecure'], {})).toMatchObject({ uri: { tls: true }, tlsFiles: { insecure: true } });
+  });
+
+  it('refuses, in one line each: no --uri, a database, an unknown subcommand or option, TLS files without TLS', () => {
+    expect(refusal(['cluster', 'check'])).toBe(`--uri is missing: 'cutover cluster check --uri redis://host:port' (any node of the cluster)`);
+    expect(refusal(['cluster', 'check', '--uri', 'redis://h:7000/2'])).toBe(`a Redis Cluster has database 0 only: drop the URI's /2`);
+    expect(refusal(['cluster', 'balance'])).toBe(`unknown cluster subcommand 'balance': use 'cutover cluster check --uri URI' (see 'cutover cluster --help')`);
+    expect(refusal(['cluster', 'check', '--uri', 'h:1', '--bogus'])).toBe(`unknown option '--bogus': see 'cutover cluster --help'`);
+    expect(refusal(['cluster', 'check', '--uri', 'h:1', '--timeout'])).toBe(`--timeout needs a duration (like 5s): see 'cutover cluster --help'`);
+    expect(refusal(['cluster', 'check', '--uri', 'h:1', '--cacert', 'ca.pem'])).toMatch(/^--cacert\/--cert\/--key\/--insecure need TLS/);
+    expect(refusal(['cluster', 'check', '--uri', 'redis://:pw@h:1', '-a', 'pw'])).toMatch(/^cutover takes no -a/);
+  });
+
+  it('fix, reshard and rebalance are known words (the runner says "not yet available"); help for every form', () => {
+    for (const action of ['fix', 'reshard', 'rebalance']) expect(parseCommand(['cluster', action, '--from', 'x'], {})).toMatchObject({ kind: 'cluster', action });
+    expect(parseCommand(['cluster'], {})).toEqual({ kind: 'help', topic: 'cluster' });
+    expect(parseCommand(['cluster', 'check', '--help'], {})).toEqual({ kind: 'help', topic: 'cluster' });
+    expect(parseCommand(['help', 'cluster'], {})).toEqual({ kind: 'help', topic: 'cluster' });
+  });
+});
+
+describe('cutover lab --preset cluster: --masters, --replicas, --spare', () => {
+  it('default 3 masters, 1 replica each, no spare (the preset as it always was)', () => {
+    expect(parseCommand(['lab', '--preset', 'cluster'], {})).toMatchObject({ kind: 'lab', cluster: { masters: 3, replicas: 1, spare: 0 } });
+    expect(parseCommand(['lab', '--preset', 'cluster', '--masters', '4', '--replicas', '0', '--spare', '2'], {})).toMatchObject({ cluster: { masters: 4, replicas: 0, spare: 2 } });
+    expect(parseCommand(['lab'], {})).not.toHaveProperty('cluster');
+  });
+
+  it('refuses a shape for another preset and numbers out of range', () => {
+    expect(refusal(['lab', '--masters', '4'])).toBe(`--masters is for --preset cluster: add --preset cluster`);
+    expect(refusal(['lab', '--preset', 'replication', '--spare', '1'])).toBe(`--spare is for --preset cluster: add --preset cluster`);
+    expect(refusal(['lab', '--preset', 'cluster', '--masters', '2'])).toBe(`--masters '2' is not a whole number from 3 to 16`);
+    expect(refusal(['lab', '--preset', 'cluster', '--replicas', '4'])).toBe(`--replicas '4' is not a whole number from 0 to 3`);
+    expect(refusal(['lab', '--preset', 'cluster', '--spare'])).toBe(`--spare needs a whole number: see 'cutover lab --help'`);
+  });
+});
