@@ -10,7 +10,7 @@ import { parseClusterNodes } from '../../src/engine/topology/parse-cluster-nodes
 import type { CheckReport } from '../../src/engine/cluster/check-types.js';
 import type { LabServer } from '../../src/lab/server.js';
 import { client } from './failover-helpers.js';
-import { runCli, standaloneServers, stopServers } from './helpers.js';
+import { runCli, standaloneServers, stopServers, until } from './helpers.js';
 
 const exec = promisify(execFile);
 let lab: Lab;
@@ -41,13 +41,6 @@ async function redisCli(entry = 'c2'): Promise<{ code: number; out: string }> {
 }
 
 /** Waits for an asynchronous condition (helpers.ts's `until` takes a synchronous one). */
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function adminOf(name: string): Promise<Redis> {
   const c = await client(lab.server(name).port);

@@ -14,6 +14,7 @@ import { RespConnection } from '../../src/engine/redis/resp.js';
 import { calculateSlot } from '../../src/engine/redis/slot.js';
 import { clusterViewOf } from '../../src/engine/cluster/move/cluster-view.js';
 import type { ClusterView } from '../../src/engine/cluster/move/reshard-plan.js';
+import { until as waitUntil } from './helpers.js';
 
 const run = promisify(execFile);
 
@@ -28,14 +29,7 @@ export interface TestCluster {
   stop(): Promise<void>;
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
+const until = (what: string, check: () => Promise<boolean>, timeoutMs = 20_000) => waitUntil(what, check, timeoutMs);
 
 export async function call(conn: RespConnection, name: string, ...args: Array<string | number | Buffer>): Promise<unknown> {
   const p = conn.pipeline();

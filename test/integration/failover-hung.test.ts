@@ -10,7 +10,7 @@ import type { FoNode } from '../../src/engine/failover/model.js';
 import type { Plan } from '../../src/engine/failover/types.js';
 import type { LabServer } from '../../src/lab/server.js';
 import { client, conn, ep, failover, role, runPlan, passwordedReplication } from './failover-helpers.js';
-import { runCli, stopServers } from './helpers.js';
+import { runCli, stopServers, until as waitUntil } from './helpers.js';
 
 const PW = 'hung-s3cret-pw';
 let servers: LabServer[];
@@ -24,13 +24,7 @@ async function on(s: LabServer): Promise<Redis> {
   return c;
 }
 
-async function until(what: string, check: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = (what: string, check: () => Promise<boolean>, timeoutMs = 15_000) => waitUntil(what, check, timeoutMs);
 
 const foNode = (s: LabServer): FoNode => ({ id: s.address, host: '127.0.0.1', port: s.port, up: true, role: 'replica' });
 

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/lab.js';
 import { LabServer } from '../../src/lab/server.js';
-import { runCli, standaloneServers } from './helpers.js';
+import { runCli, standaloneServers, until } from './helpers.js';
 
 const LAB_KEYS = 600;
 let dir: string;
@@ -45,13 +45,6 @@ async function run(args: string[]) {
   return { ...r, events, snapshots: summaries('snapshot'), compares: summaries('compare') };
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Calls per command from INFO commandstats. */
 async function commandCalls(c: Redis): Promise<Record<string, number>> {
