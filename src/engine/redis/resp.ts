@@ -128,8 +128,11 @@ export class RespConnection {
   /** The reply timer: running (from now) while replies are awaited, stopped when none is. */
   private watch(): void {
     if (!this.replyTimeoutMs) return;
-    clearTimeout(this.replyTimer);
-    this.replyTimer = this.pending.length && !this.failed ? setTimeout(this.onReplyTimeout, this.replyTimeoutMs) : undefined;
+    if (!this.pending.length || this.failed) {
+      clearTimeout(this.replyTimer);
+      this.replyTimer = undefined;
+    } else if (this.replyTimer) this.replyTimer.refresh(); // restarted from now, no new timer per chunk
+    else this.replyTimer = setTimeout(this.onReplyTimeout, this.replyTimeoutMs);
   }
 
   private onData(d: Buffer): void {
