@@ -141,6 +141,15 @@ mkdirSync(out, { recursive: true });
   await quit(s);
 }
 
+// 2b. The console with --read-only at 80x24: d (a drill) pressed, refused with one line.
+{
+  const s = await session('cutover-shots-ro', 80, 24, 'lab --preset replication --keys 5000 --read-only');
+  await until(s.name, 'the replication lab', (x) => (x.match(/sentinel /g) ?? []).length >= 3 && x.includes('ago'));
+  tmux('send-keys', '-t', s.name, 'd');
+  save('console-read-only.txt', await until(s.name, 'the refusal', (x) => x.includes('read-only: drill')));
+  await quit(s);
+}
+
 // 3. The failover wizard on the replication lab, 120x40: f on r1, the plan; then its run with a drill alongside.
 {
   const s = await session('cutover-shots-failover', 120, 40, 'lab --preset replication --keys 5000 --workload');
