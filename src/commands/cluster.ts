@@ -1,8 +1,35 @@
 // `cutover cluster check|fix|reshard|rebalance`: Redis Cluster slot operations. `check` reads every node and reports
-// (exit 0 all well, 1 problems found, 2 bad input); the others are not there yet and say so.
+// (exit 0 all well, 1 problems found, 2 bad input); `reshard` moves slots (cluster-reshard.ts); the others are not
+// there yet and say so.
 import type { Command } from '../options/args.js';
 import { EXIT } from '../headless/exit-codes.js';
 import { connectOptionsFor } from './connection.js';
+
+/** `cutover cluster --help`, the reshard part */
+const RESHARD_HELP = `cutover cluster reshard --uri URI --from ID,…|all --to ID (--slots N | --slot-ranges A-B,…)
+                       [--yes] [--dry-run] [--replace] [--pipeline N] [--timeout D] [--journal FILE] [--json]
+
+Moves slots and their keys from --from to --to, as redis-cli --cluster reshard does (the same slots for --slots N),
+per slot: SETSLOT IMPORTING on the target, MIGRATING on the source, the keys by GETKEYSINSLOT + MIGRATE … KEYS in
+batches cut by bytes, then SETSLOT NODE on the target, the source, every other master. The plan is shown first (per
+source: node, slots, keys), confirmed by typing reshard (or --yes), and every slot change is journaled (JSON lines,
+never a password). Several slots move at once, never two from the same source. Ctrl-C stops after the slots in hand.
+  --uri URI            any node of the cluster
+  --from ID,…|all      the source masters by node id (or host:port), or every master with slots but --to
+  --to ID              the master that receives the slots (node id or host:port)
+  --slots N            how many slots (1 … 16384), taken from the sources in proportion to the slots they hold
+  --slot-ranges A-B,…  or exactly these slots (each from whichever master holds it)
+  --yes                no typed confirmation (needed without a terminal)
+  --dry-run            show the plan; change nothing
+  --replace            a key on both sides with different values is overwritten with the source's (else: stop)
+  --pipeline N         at most N keys a GETKEYSINSLOT and a MIGRATE (default 1000; batches are also cut at 4 MB)
+  --timeout D          MIGRATE's own timeout (default 60s)
+  --journal FILE       the journal (default ./cutover-reshard-<time>.jsonl)
+  --json               NDJSON: plan, progress once a second, note, summary
+Exit codes: 0 every slot moved (or the dry run's plan) · 1 a slot failed (the summary says which is left open), the
+node cannot be reached or refuses the password · 2 bad input or not confirmed: nothing changed · 130 stopped
+
+Not yet available: --resume, cutover cluster fix, cutover cluster rebalance (redis-cli --cluster fix/rebalance meanwhile).`;
 
 /** `cutover cluster --help` */
 export const HELP = `cutover cluster check --uri URI [--json] [options]
@@ -22,9 +49,10 @@ Options:
   --user NAME  REDISCLI_AUTH=…  --tls  --cacert FILE  --cert FILE  --key FILE  --insecure
 Exit codes: 0 all well (warnings allowed) · 1 problems found, or the entry node cannot be read · 2 bad input
 
-Not yet available: cutover cluster fix | reshard | rebalance (redis-cli --cluster fix/reshard/rebalance meanwhile).`;
+${RESHARD_HELP}`;
 
 export async function run(c: Extract<Command, { kind: 'cluster' }>): Promise<number> {
+  if (c.action === 'reshard' && c.reshard && c.uri) return (await import('./cluster-reshard.js')).runReshard(c);
   if (c.action !== 'check' || !c.uri) {
     process.stderr.write(`cutover: cluster ${c.action} is not yet available: use 'cutover cluster check', or redis-cli --cluster ${c.action} meanwhile\n`);
     return EXIT.badInput;

@@ -1,10 +1,12 @@
-// `cutover cluster SUBCOMMAND` options: `check` today; `fix`, `reshard` and `rebalance` are words the parser knows
+// `cutover cluster SUBCOMMAND` options: `check` and `reshard` today; `fix` and `rebalance` are words the parser knows
 // (so they answer "not yet available", exit 2) but take no options yet.
 import { TLS_OPTIONS, tlsFilesOf, type TlsFiles } from './tls-files.js';
 import { InputError, parseEndpoint, type Endpoint } from './endpoint.js';
 import { endpointDefaults, USER_OPTION } from './credentials.js';
 import { parseOptions } from './parse-options.js';
 import { parseDuration } from './duration.js';
+import { wholeNumber } from './whole-number.js';
+import { parseSlotRanges } from './slot-ranges.js';
 
 export const CLUSTER_ACTIONS = ['check', 'fix', 'reshard', 'rebalance'] as const;
 export type ClusterAction = (typeof CLUSTER_ACTIONS)[number];
@@ -17,6 +19,29 @@ export interface ClusterArgs {
   /** how long a node may take to connect and answer */
   timeoutMs: number;
   json: boolean;
+  /** `reshard` only */
+  reshard?: ReshardArgs;
+}
+
+/** `cutover cluster reshard`: what moves where, and how (redis-cli --cluster reshard's option names). */
+export interface ReshardArgs {
+  /** node ids (or host:port) of the source masters, or every master with slots but the target */
+  from: string[] | 'all';
+  /** node id (or host:port) of the master that receives the slots */
+  to: string;
+  /** --slots N */
+  slots?: number;
+  /** or --slot-ranges A-B,… */
+  ranges?: Array<[number, number]>;
+  yes: boolean;
+  dryRun: boolean;
+  /** a key on both sides with different values is overwritten with the source's */
+  replace: boolean;
+  /** --pipeline: at most this many keys a GETKEYSINSLOT and a MIGRATE */
+  pipeline: number;
+  /** --timeout: MIGRATE's own timeout */
+  migrateTimeoutMs: number;
+  journal?: string;
 }
 
 const OPTIONS = {
@@ -28,6 +53,19 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+const RESHARD_OPTIONS = {
+  ...OPTIONS,
+  from: { type: 'string' },
+  to: { type: 'string' },
+  slots: { type: 'string' },
+  'slot-ranges': { type: 'string' },
+  yes: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  replace: { type: 'boolean' },
+  pipeline: { type: 'string' },
+  journal: { type: 'string' },
+} as const;
+
 /** Parses `cutover cluster …` (argv after the word `cluster`). */
 export function clusterArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'cluster' } & ClusterArgs) | { kind: 'help'; topic: string } {
   const [action, ...rest] = argv;
@@ -35,6 +73,7 @@ export function clusterArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'c
   if (!(CLUSTER_ACTIONS as readonly string[]).includes(action)) {
     throw new InputError(`unknown cluster subcommand '${action}': use 'cutover cluster check --uri URI' (see 'cutover cluster --help')`);
   }
+  if (action === 'reshard') return reshardArgs(rest, env);
   if (action !== 'check') return { kind: 'cluster', action: action as ClusterAction, tlsFiles: {}, timeoutMs: 0, json: false };
   const { values: v, positionals } = parseOptions(rest, OPTIONS, 'cluster');
   if (v.help) return { kind: 'help', topic: 'cluster' };
@@ -51,5 +90,48 @@ export function clusterArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'c
     tlsFiles: tlsFilesOf(v, uri.tls),
     timeoutMs: v.timeout === undefined ? 2000 : parseDuration(v.timeout, '--timeout', { minMs: 100, maxMs: 60_000 }),
     json: !!v.json,
+  };
+}
+
+/** `cutover cluster reshard --uri URI --from ID,…|all --to ID (--slots N | --slot-ranges A-B,…) …` */
+function reshardArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'cluster' } & ClusterArgs) | { kind: 'help'; topic: string } {
+  const { values: v, positionals } = parseOptions(argv, RESHARD_OPTIONS, 'cluster');
+  if (v.help) return { kind: 'help', topic: 'cluster' };
+  if (positionals.length > 1 || (positionals.length === 1 && v.uri)) throw new InputError(`unexpected '${positionals[v.uri ? 0 : 1]}': name one node of the cluster with --uri URI`);
+  const uriText = v.uri ?? positionals[0];
+  if (uriText === undefined) throw new InputError(`--uri is missing: 'cutover cluster reshard --uri redis://host:port --from ID|all --to ID --slots N' (any node of the cluster)`);
+  const uri = parseEndpoint(uriText, endpointDefaults(v, env));
+  if (uri.db) throw new InputError(`a Redis Cluster has database 0 only: drop the URI's /${uri.db}`);
+  if (v.to === undefined || !v.to.trim()) throw new InputError(`--to is missing: name the master that receives the slots by its node id (CLUSTER NODES)`);
+  if (v.from === undefined || !v.from.trim()) throw new InputError(`--from is missing: name the source masters by node id (comma-separated), or give --from all`);
+  const from = v.from.trim() === 'all' ? 'all' : v.from.split(',').map((x) => x.trim()).filter(Boolean);
+  if (from !== 'all' && !from.length) throw new InputError(`--from '${v.from}' names no node: give node ids separated by commas, or all`);
+  if (v.slots !== undefined && v['slot-ranges'] !== undefined) throw new InputError('give either --slots N or --slot-ranges A-B,…, not both');
+  if (v.slots === undefined && v['slot-ranges'] === undefined) throw new InputError('say how many slots to move with --slots N, or which with --slot-ranges A-B,…');
+  const slots = v.slots === undefined ? undefined : wholeNumber(v.slots, '--slots', 0, 1, 16384);
+  let ranges: Array<[number, number]> | undefined;
+  if (v['slot-ranges'] !== undefined) {
+    ranges = parseSlotRanges(v['slot-ranges']);
+    if (!ranges) throw new InputError(`--slot-ranges '${v['slot-ranges']}' is not a list of slot ranges: write it like 0-99,500-599 (slots 0 to 16383, low-high)`);
+  }
+  return {
+    kind: 'cluster',
+    action: 'reshard',
+    uri,
+    tlsFiles: tlsFilesOf(v, uri.tls),
+    timeoutMs: 2000,
+    json: !!v.json,
+    reshard: {
+      from,
+      to: v.to.trim(),
+      ...(slots !== undefined ? { slots } : {}),
+      ...(ranges ? { ranges } : {}),
+      yes: !!v.yes,
+      dryRun: !!v['dry-run'],
+      replace: !!v.replace,
+      pipeline: wholeNumber(v.pipeline, '--pipeline', 1000, 1, 100_000),
+      migrateTimeoutMs: v.timeout === undefined ? 60_000 : parseDuration(v.timeout, '--timeout', { minMs: 100, maxMs: 3_600_000 }),
+      ...(v.journal ? { journal: v.journal } : {}),
+    },
   };
 }

@@ -32,11 +32,34 @@ describe('cutover cluster', () => {
     expect(refusal(['cluster', 'check', '--uri', 'redis://:pw@h:1', '-a', 'pw'])).toMatch(/^cutover takes no -a/);
   });
 
-  it('fix, reshard and rebalance are known words (the runner says "not yet available"); help for every form', () => {
-    for (const action of ['fix', 'reshard', 'rebalance']) expect(parseCommand(['cluster', action, '--from', 'x'], {})).toMatchObject({ kind: 'cluster', action });
+  it('fix and rebalance are known words (the runner says "not yet available"); help for every form', () => {
+    for (const action of ['fix', 'rebalance']) expect(parseCommand(['cluster', action, '--from', 'x'], {})).toMatchObject({ kind: 'cluster', action });
     expect(parseCommand(['cluster'], {})).toEqual({ kind: 'help', topic: 'cluster' });
     expect(parseCommand(['cluster', 'check', '--help'], {})).toEqual({ kind: 'help', topic: 'cluster' });
     expect(parseCommand(['help', 'cluster'], {})).toEqual({ kind: 'help', topic: 'cluster' });
+  });
+});
+
+describe('cutover cluster reshard options', () => {
+  const base = ['cluster', 'reshard', '--uri', 'h:7000'];
+  it('redis-cli names: --from (ids or all), --to, --slots or --slot-ranges, --yes, --dry-run, --replace, --pipeline, --timeout', () => {
+    expect(parseCommand([...base, '--from', 'a,b', '--to', 'c', '--slots', '100'], {})).toMatchObject({
+      action: 'reshard',
+      reshard: { from: ['a', 'b'], to: 'c', slots: 100, yes: false, dryRun: false, replace: false, pipeline: 1000, migrateTimeoutMs: 60_000 },
+    });
+    expect(parseCommand([...base, '--from', 'all', '--to', 'c', '--slot-ranges', '0-9,100', '--yes', '--dry-run', '--replace', '--pipeline', '50', '--timeout', '5s', '--journal', 'j.jsonl'], {})).toMatchObject({
+      reshard: { from: 'all', ranges: [[0, 9], [100, 100]], yes: true, dryRun: true, replace: true, pipeline: 50, migrateTimeoutMs: 5000, journal: 'j.jsonl' },
+    });
+  });
+
+  it('refuses, in one line each: --slots 0, both or neither of --slots/--slot-ranges, no --to or --from, bad ranges', () => {
+    expect(refusal([...base, '--from', 'all', '--to', 'c', '--slots', '0'])).toBe(`--slots '0' is not a whole number from 1 to 16384`);
+    expect(refusal([...base, '--from', 'all', '--to', 'c', '--slots', '1', '--slot-ranges', '0-1'])).toBe('give either --slots N or --slot-ranges A-B,…, not both');
+    expect(refusal([...base, '--from', 'all', '--to', 'c'])).toBe('say how many slots to move with --slots N, or which with --slot-ranges A-B,…');
+    expect(refusal([...base, '--from', 'all', '--slots', '1'])).toMatch(/^--to is missing/);
+    expect(refusal([...base, '--to', 'c', '--slots', '1'])).toMatch(/^--from is missing/);
+    expect(refusal([...base, '--from', 'all', '--to', 'c', '--slot-ranges', '9-2'])).toMatch(/^--slot-ranges '9-2' is not a list of slot ranges/);
+    expect(refusal(['cluster', 'reshard', '--from', 'all', '--to', 'c', '--slots', '1'])).toMatch(/^--uri is missing/);
   });
 });
 
