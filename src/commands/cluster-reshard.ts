@@ -13,7 +13,7 @@ import { previewReshard } from '../engine/cluster/move/reshard-preview.js';
 import { Reshard, RESHARD_DEFAULTS } from '../engine/cluster/move/reshard.js';
 import type { MoveEvent, ReshardSummary } from '../engine/cluster/move/types.js';
 import type { Confirm } from '../engine/failover/types.js';
-import { defaultJournalPath, FileJournal } from '../engine/failover/journal.js';
+import { defaultJournalPath, FileJournal, type Journal } from '../engine/failover/journal.js';
 import { terminalConfirm } from '../headless/confirm.js';
 import { EXIT } from '../headless/exit-codes.js';
 import { writeNdjson } from '../headless/ndjson.js';
@@ -61,8 +61,7 @@ export async function runReshard(c: ClusterArgs): Promise<number> {
     }
     const journal = new FileJournal(a.journal ?? defaultJournalPath('reshard'));
     if (!c.json) process.stdout.write(`${a.yes ? 'confirmed: --yes' : 'confirmed: reshard'}\njournal: ${journal.path}\n`);
-    const reshard = new Reshard(view.masters, moves, { entry, conn, journal }, opts);
-    journal.write({ event: 'confirm', procedure: 'reshard', text: a.yes ? '--yes' : 'typed reshard' });
+    const reshard = new Reshard(view.masters, moves, { entry, conn, journal: withConfirm(journal, a.yes ? '--yes' : 'typed reshard') }, opts);
     const detach = attachOutput(reshard, c.json);
     const signals = onStopSignals({
       stop: () => reshard.stop(),
@@ -83,6 +82,18 @@ export async function runReshard(c: ClusterArgs): Promise<number> {
   } finally {
     await pool.close();
   }
+}
+
+/** The journal as the engine writes it, with the operator's confirmation right after the plan line. */
+function withConfirm(journal: Journal, how: string): Journal {
+  return {
+    path: journal.path,
+    write(entry) {
+      journal.write(entry);
+      if (entry.event === 'plan') journal.write({ event: 'confirm', procedure: 'reshard', word: 'reshard', granted: true, how });
+    },
+    close: () => journal.close(),
+  };
 }
 
 /** The progress line in place on a terminal (notes above it), or NDJSON progress once a second; plain lines otherwise. */
