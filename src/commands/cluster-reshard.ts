@@ -101,6 +101,7 @@ function attachOutput(reshard: Reshard, json: boolean): () => void {
   const tty = !json && !!process.stdout.isTTY;
   const bar = new TtyLine();
   let last = 0;
+  let drawn = '';
   const off = reshard.events.on((e: MoveEvent) => {
     if (e.type === 'note') {
       if (json) writeNdjson({ event: 'note', text: e.text, at: new Date(e.at).toISOString() });
@@ -120,7 +121,8 @@ function attachOutput(reshard: Reshard, json: boolean): () => void {
     if (tty) {
       if (now - last < 100 && !finished) return;
       last = now;
-      bar.draw(reshardProgressLine(e.totals));
+      const line = reshardProgressLine(e.totals);
+      if (line !== drawn) bar.draw((drawn = line));
     } else if (now - last >= PROGRESS_EVERY_MS) {
       last = now;
       process.stdout.write(reshardProgressLine(e.totals) + '\n');

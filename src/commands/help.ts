@@ -31,6 +31,8 @@ Usage:
   cutover cluster check --uri URI [--json]
                                           check a Redis Cluster: coverage, open slots, agreement,
                                           failing nodes, keys in unowned slots, balance
+  cutover cluster reshard --uri URI --from ID,…|all --to ID --slots N [--yes] [--dry-run]
+                                          move slots and their keys between masters, journaled
   cutover drill --uri URI [--rate N] [--duration D]
                                           consistency checker for a failover drill: windows of write
                                           unavailability (ms) and acknowledged writes lost
