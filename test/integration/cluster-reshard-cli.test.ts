@@ -38,8 +38,11 @@ beforeAll(async () => {
   await until('the replica knows the first master', async () => String(await call(replicaConn!, 'CLUSTER', 'NODES')).includes(first.id), 20_000);
   await call(replicaConn, 'CLUSTER', 'REPLICATE', first.id);
   await until('every master sees the replica', async () => {
-    for (const a of tc.addresses) if (!((await tc.view()).replicas ?? []).some((r) => r.address === `127.0.0.1:${replica.port}`)) return false;
-    return clusterViewOf(String(await call(await tc.conn(tc.addresses[1]), 'CLUSTER', 'NODES'))).replicas?.some((r) => r.address === `127.0.0.1:${replica.port}`) ?? false;
+    for (const a of tc.addresses) {
+      const v = clusterViewOf(String(await call(await tc.conn(a), 'CLUSTER', 'NODES')));
+      if (!(v.replicas ?? []).some((r) => r.address === `127.0.0.1:${replica.port}`)) return false;
+    }
+    return true;
   }, 20_000);
 }, 90_000);
 
