@@ -28,7 +28,10 @@ describe('cutover console --read-only', () => {
     await client.connect();
     await client.set('k', 'v');
     const cmd = `stty cols 100 rows 30; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} console ${address} --read-only`;
-    const child = spawn('script', ['-qfec', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // without CI in its environment: Ink draws nothing but the last frame when it believes it runs in CI
+    const env = { ...process.env };
+    delete env.CI;
+    const child = spawn('script', ['-qfec', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const exited = new Promise<number | null>((r) => child.on('exit', r));
