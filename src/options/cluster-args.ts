@@ -95,7 +95,7 @@ export function clusterArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'c
 
 /** `cutover cluster reshard --uri URI --from ID,…|all --to ID (--slots N | --slot-ranges A-B,…) …` */
 function reshardArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'cluster' } & ClusterArgs) | { kind: 'help'; topic: string } {
-  const { values: v, positionals } = parseOptions(argv, RESHARD_OPTIONS, 'cluster');
+  const { values: v, positionals } = parseOptions(argv, RESHARD_OPTIONS, 'cluster', { '--to': 'a node id', '--from': 'node ids (a,b) or all' });
   if (v.help) return { kind: 'help', topic: 'cluster' };
   if (positionals.length > 1 || (positionals.length === 1 && v.uri)) throw new InputError(`unexpected '${positionals[v.uri ? 0 : 1]}': name one node of the cluster with --uri URI`);
   const uriText = v.uri ?? positionals[0];

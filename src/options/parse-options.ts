@@ -69,23 +69,24 @@ const VALUE_OF: Record<string, string> = {
   '--prefix': 'a key prefix',
 };
 
-export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, command: string) {
+export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, command: string, values: Record<string, string> = {}) {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true as const });
   } catch (err) {
-    throw new InputError(`${refusal(String((err as Error).message), argv, options)}: see 'cutover ${command} --help'`);
+    throw new InputError(`${refusal(String((err as Error).message), argv, options, { ...VALUE_OF, ...values })}: see 'cutover ${command} --help'`);
   }
 }
 
-function refusal(text: string, argv: string[], options: NonNullable<ParseArgsConfig['options']>): string {
+/** `values`: what a command's own options take where the shared table says otherwise (reshard's --to is a node id) */
+function refusal(text: string, argv: string[], options: NonNullable<ParseArgsConfig['options']>, valueOf: Record<string, string>): string {
   // "--to" last on the line, or "--to --dry-run" (the value forgotten: the next option taken for it)
   const missing = /^Option '(--[\w-]+) <value>' argument missing/.exec(text)?.[1];
-  if (missing) return `${missing} needs ${VALUE_OF[missing] ?? 'a value'}`;
+  if (missing) return `${missing} needs ${valueOf[missing] ?? 'a value'}`;
   const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(text)?.[1];
   if (ambiguous) {
     const value = argv[argv.indexOf(ambiguous) + 1] ?? '';
     const isOption = /^--?[\w-]+/.test(value) && (Object.hasOwn(options, value.replace(/^--?|=.*$/g, '')) || value === '-h');
-    if (isOption) return `${ambiguous} needs ${VALUE_OF[ambiguous] ?? 'a value'}`;
+    if (isOption) return `${ambiguous} needs ${valueOf[ambiguous] ?? 'a value'}`;
     return `${ambiguous} was given '${value}', which reads as an option; write ${ambiguous}=${value} if that is really the value`;
   }
   const msg = text.split('\n')[0].replace(/\. To specify a positional argument.*$/, '').replace(/\.$/, '');

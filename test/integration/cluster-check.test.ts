@@ -185,7 +185,7 @@ describe('cutover cluster check: bad input', () => {
     expect(r.stdout + r.stderr).not.toContain('wrong-pw-11');
   });
 
-  it('no --uri, an unknown subcommand, and a subcommand not there yet: one line, exit 2', async () => {
+  it('no --uri, an unknown subcommand, and a subcommand not given its required options: one line, exit 2', async () => {
     for (const args of [['cluster', 'check'], ['cluster', 'balance'], ['cluster', 'reshard', '--uri', servers[0].address]]) {
       const r = await runCli(args);
       expect(r.code, args.join(' ')).toBe(2);

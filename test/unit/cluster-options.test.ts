@@ -60,6 +60,8 @@ describe('cutover cluster reshard options', () => {
     expect(refusal([...base, '--to', 'c', '--slots', '1'])).toMatch(/^--from is missing/);
     expect(refusal([...base, '--from', 'all', '--to', 'c', '--slot-ranges', '9-2'])).toMatch(/^--slot-ranges '9-2' is not a list of slot ranges/);
     expect(refusal(['cluster', 'reshard', '--from', 'all', '--to', 'c', '--slots', '1'])).toMatch(/^--uri is missing/);
+    // a forgotten value says what reshard's option takes (a node id), not failover's --to (host:port)
+    expect(refusal([...base, '--from', 'all', '--slots', '1', '--to'])).toBe("--to needs a node id: see 'cutover cluster --help'");
   });
 });
 
