@@ -2,7 +2,8 @@
 // refused as --to): a reshard of a few slots with keys and --yes moves them (keys counted on both sides, `cutover
 // cluster check` clean after, the journal without the password); --dry-run changes nothing; --json gives NDJSON
 // progress and a summary; bad input is one line, a non-zero exit and nothing changed.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { LabServer } from '../../src/lab/server.js';
 import { RespConnection } from '../../src/engine/redis/resp.js';
 import { clusterViewOf } from '../../src/engine/cluster/move/cluster-view.js';
 import { call, slotOfTag, startCluster, writeTaggedKeys, type TestCluster } from './cluster-move-helpers.js';
-import { runCli, standaloneServers, stopServers, until } from './helpers.js';
+import { CLI, runCli, standaloneServers, stopServers, until } from './helpers.js';
 
 const PASSWORD = 'R3shard-cli-s3cret';
 let tc: TestCluster;
@@ -149,6 +150,34 @@ describe('cutover cluster reshard', () => {
     expect(last).toMatchObject({ event: 'summary', status: 'done', totals: { slotsDone: 12 } });
     const after = (await tc.view()).masters.find((m) => m.id === to.id)!;
     expect(after.slots.reduce((n, [a, b]) => n + b - a + 1, 0)).toBe(view.masters[1].slots.reduce((n, [a, b]) => n + b - a + 1, 0) + 12);
+  });
+
+  it('Ctrl-C stops after the slots in hand: exit 130, a stopped summary, no slot left open', async () => {
+    const view = await tc.view();
+    const to = view.masters[0];
+    const journal = join(dir, 'stopped.jsonl');
+    const child = spawn(process.execPath, [CLI, 'cluster', 'reshard', '--uri', tc.addresses[1], '--from', 'all', '--to', to.id, '--slots', '4000', '--yes', '--json', '--journal', journal], {
+      env: { ...process.env, ...auth },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const code = new Promise<number | null>((r) => child.on('exit', r));
+    try {
+      // a few slots moved (their SETSLOT NODE journaled), most still to go
+      await until('slots moving', () => existsSync(journal) && (readFileSync(journal, 'utf8').match(/"NODE"/g) ?? []).length >= 6, 20_000);
+      child.kill('SIGINT');
+      expect(await code).toBe(130);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    const last = JSON.parse(out.trim().split('\n').pop()!) as { event: string; status: string; totals: { slotsDone: number } };
+    expect(last).toMatchObject({ event: 'summary', status: 'stopped' });
+    expect(last.totals.slotsDone).toBeGreaterThan(0);
+    expect(last.totals.slotsDone).toBeLessThan(4000);
+    const check = await runCli(['cluster', 'check', '--uri', tc.addresses[1]], auth);
+    expect(check.stdout).toMatch(/cluster check: all is well.*no open slot/);
+    expect(check.code).toBe(0);
   });
 
   it('bad input: each one line, a non-zero exit, nothing changed', async () => {
