@@ -1,5 +1,6 @@
 // Shared by the integration tests: a monitor on lab endpoints, waiting on its events, and the real binary.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Redis } from 'ioredis';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,4 +83,61 @@ export async function stopServers(servers: LabServer[], dir: string | undefined,
   for (const c of clients) c?.disconnect();
   await Promise.all(servers.map((s) => s.kill()));
   if (dir) rmSync(dir, { recursive: true, force: true });
+}
+
+/** The built binary, its output collected as it comes (for runs a test signals, kills or watches midway). */
+export interface CliRun {
+  child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  /** undefined while it runs */
+  code: number | null | undefined;
+  exitedAt: number;
+}
+
+export function startCli(args: string[]): CliRun {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const run: CliRun = { child, stdout: '', stderr: '', code: undefined, exitedAt: 0 };
+  child.stdout!.on('data', (d) => (run.stdout += d));
+  child.stderr!.on('data', (d) => (run.stderr += d));
+  child.on('exit', (code) => {
+    run.code = code;
+    run.exitedAt = Date.now();
+  });
+  return run;
+}
+
+/** The NDJSON events among a run's stdout lines. */
+export function ndjsonEvents(stdout: string): ReturnType<typeof JSON.parse>[] {
+  return stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
+}
+
+/** `n` string keys `<prefix><i>` on the server at `port`, by MSETs of a thousand. */
+export async function fillStrings(port: number, prefix: string, n: number): Promise<void> {
+  const c = new Redis({ host: '127.0.0.1', port });
+  c.on('error', () => undefined);
+  try {
+    for (let i = 0; i < n; i += 1000) {
+      const args: string[] = [];
+      for (let j = i; j < Math.min(i + 1000, n); j++) args.push(`${prefix}${j}`, `value ${j}`);
+      await c.mset(...args);
+    }
+  } finally {
+    c.disconnect();
+  }
+}
+
+/** SIGCONT to every pid a test SIGSTOPped (emptying the list); one already gone is fine. */
+export function resumeStopped(pids: number[]): void {
+  for (const pid of pids.splice(0)) {
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch {
+      // already gone
+    }
+  }
 }

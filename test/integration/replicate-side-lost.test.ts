@@ -1,11 +1,11 @@
 // A side that goes away midway and stays away ends `cutover replicate` / `cutover compare` by itself, within
 // --timeout and a few seconds: one line naming the side and node, the summary so far, exit 1. Killed (connections
 // refused) or hung (SIGSTOP: no reply), target or source; --type dump and struct; never a retry loop for minutes.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LabServer } from '../../src/lab/server.js';
-import { CLI, standaloneServers, stopServers, until } from './helpers.js';
+import { fillStrings, ndjsonEvents, resumeStopped, standaloneServers, startCli, stopServers, until, type CliRun } from './helpers.js';
 
 const KEYS = 60_000;
 /** --timeout: the bound a side may be unreachable for; short, so the tests are */
@@ -18,28 +18,12 @@ let dir: string | undefined;
 let child: ChildProcess | undefined;
 const paused: number[] = [];
 
-async function fill(port: number): Promise<void> {
-  const c = new Redis({ host: '127.0.0.1', port });
-  for (let i = 0; i < KEYS; i += 1000) {
-    const args: string[] = [];
-    for (let j = i; j < i + 1000; j++) args.push(`lost:${j}`, `value ${j}`);
-    await c.mset(...args);
-  }
-  c.disconnect();
-}
-
 beforeAll(async () => {
   ({ servers, dir } = await standaloneServers(['source', 'target'], 'cutover-side-lost-'));
-  await fill(servers[0].port);
+  await fillStrings(servers[0].port, 'lost:', KEYS);
 }, 60_000);
 afterEach(async () => {
-  for (const pid of paused.splice(0)) {
-    try {
-      process.kill(pid, 'SIGCONT');
-    } catch {
-      // already gone
-    }
-  }
+  resumeStopped(paused);
   if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   child = undefined;
   for (const s of servers) if (!s.running) await s.start();
@@ -51,26 +35,15 @@ afterAll(async () => {
   await stopServers(servers, dir);
 });
 
-/** The binary with its output collected as it comes. */
-function start(args: string[]) {
-  const run = { stdout: '', stderr: '', code: undefined as number | null | undefined, exitedAt: 0 };
-  child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d) => (run.stdout += d));
-  child.stderr!.on('data', (d) => (run.stderr += d));
-  child.on('exit', (code) => {
-    run.code = code;
-    run.exitedAt = Date.now();
-  });
+/** The binary with its output collected as it comes; `child` for afterEach to kill. */
+function start(args: string[]): CliRun {
+  const run = startCli(args);
+  child = run.child;
   return run;
 }
 
 const summaryOf = (stdout: string, phase: 'snapshot' | 'compare') =>
-  stdout
-    .trim()
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l))
-    .find((e) => e.event === 'summary' && e.phase === phase);
+  ndjsonEvents(stdout).find((e) => e.event === 'summary' && e.phase === phase);
 
 /** A snapshot under way (some keys written, far from all): the first progress event. */
 function snapshot(extra: string[] = []) {

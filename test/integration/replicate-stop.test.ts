@@ -1,63 +1,37 @@
 // Ctrl-C and SIGTERM end `cutover replicate` and `cutover compare` within a few seconds whatever the target does:
 // killed mid-run (writes refused: no retry loop may hold the stop) or hung (SIGSTOP: the grace runs out).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { Redis } from 'ioredis';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GRACE_MS } from '../../src/headless/signals.js';
 import type { LabServer } from '../../src/lab/server.js';
-import { CLI, standaloneServers, stopServers, until } from './helpers.js';
+import { fillStrings, ndjsonEvents, resumeStopped, standaloneServers, startCli, stopServers, until, type CliRun } from './helpers.js';
 
 const KEYS = 60_000;
 let servers: LabServer[] = [];
 let dir: string | undefined;
-let source: Redis;
 let child: ChildProcess | undefined;
 const stopped: number[] = [];
 
 beforeAll(async () => {
   ({ servers, dir } = await standaloneServers(['source', 'target'], 'cutover-stop-'));
-  source = new Redis({ host: '127.0.0.1', port: servers[0].port });
-  for (let i = 0; i < KEYS; i += 1000) {
-    const args: string[] = [];
-    for (let j = i; j < i + 1000; j++) args.push(`stop:${j}`, `value ${j}`);
-    await source.mset(...args);
-  }
+  await fillStrings(servers[0].port, 'stop:', KEYS);
 });
 afterEach(async () => {
-  for (const pid of stopped.splice(0)) {
-    try {
-      process.kill(pid, 'SIGCONT');
-    } catch {
-      // already gone
-    }
-  }
+  resumeStopped(stopped);
   if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   child = undefined;
   if (servers[1] && !servers[1].running) await servers[1].start();
 });
 afterAll(async () => {
-  await stopServers(servers, dir, [source]);
+  await stopServers(servers, dir);
 });
 
-/** The binary with its output collected as it comes. */
-function start(args: string[]) {
-  const run = { stdout: '', stderr: '', code: undefined as number | null | undefined, exitedAt: 0 };
-  child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d) => (run.stdout += d));
-  child.stderr!.on('data', (d) => (run.stderr += d));
-  child.on('exit', (code) => {
-    run.code = code;
-    run.exitedAt = Date.now();
-  });
+/** The binary with its output collected as it comes; `child` for afterEach to kill. */
+function start(args: string[]): CliRun {
+  const run = startCli(args);
+  child = run.child;
   return run;
 }
-
-const events = (stdout: string) =>
-  stdout
-    .trim()
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l));
 
 describe('a stop that no server can hold', () => {
   it('replicate --write-batch 1 with the target killed: SIGINT then SIGTERM end it within seconds, with the summary so far', async () => {
@@ -74,7 +48,7 @@ describe('a stop that no server can hold', () => {
     await until('cutover to exit', () => run.code !== undefined, 10_000);
     expect(run.exitedAt - signalledAt).toBeLessThan(4000);
     expect(run.code).toBe(130);
-    const snap = events(run.stdout).find((e) => e.event === 'summary' && e.phase === 'snapshot');
+    const snap = ndjsonEvents(run.stdout).find((e) => e.event === 'summary' && e.phase === 'snapshot');
     expect(snap).toBeDefined();
     expect(snap.stopped).toBe(true);
     expect(snap.counts.written).toBeGreaterThan(0);
@@ -93,7 +67,7 @@ describe('a stop that no server can hold', () => {
     await until('cutover to exit', () => run.code !== undefined, GRACE_MS + 10_000);
     expect(run.exitedAt - signalledAt).toBeLessThan(GRACE_MS + 3000);
     expect(run.code).toBe(130);
-    const cmp = events(run.stdout).find((e) => e.event === 'summary' && e.phase === 'compare');
+    const cmp = ndjsonEvents(run.stdout).find((e) => e.event === 'summary' && e.phase === 'compare');
     expect(cmp).toBeDefined();
     expect(cmp.stopped).toBe(true);
     expect(cmp.counts.compared).toBeGreaterThan(0);
