@@ -40,7 +40,8 @@ Usage:
                                           start a local lab of real servers and open the console on it
   cutover help COMMAND | --help | --version
 
-Exit codes: 0 ok · 1 could not connect or discover · 2 bad input (nothing was changed anywhere)
+Exit codes: 0 ok · 1 could not connect or discover, or a step failed · 2 bad input (nothing was changed anywhere) ·
+  130 stopped by Ctrl-C or SIGTERM (the summary so far)
 
 ${CONNECTION_HELP}
 
