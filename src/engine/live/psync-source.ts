@@ -6,28 +6,20 @@
 // -1 until the source has sent something (a refused PSYNC claims no offset). An operation the target refused
 // (answered with an error) is counted as failed; from then on `position()` asks for a full sync, as it does while
 // an RDB is being applied: a checkpoint never lets a partial resync skip what the target lacks.
-import { keyPasses } from '../replicate/scan.js';
 import { PsyncClient, type PsyncEvent } from './psync/client.js';
-import { RdbSpool, streamSlot, type SpoolFindings } from './psync/rdb-spool.js';
-import { streamShellPayload } from './rdb/stream-shell.js';
+import { RdbSpool, type SpoolFindings } from './psync/rdb-spool.js';
 import { RdbParser } from './rdb/parser.js';
-import { RDB_TYPE, RdbError, type RdbEvent } from './rdb/types.js';
-import { payloadVersion } from './rdb/versions.js';
-import { bigKeyBegin, bigKeyEnd, bigKeyPart, restoreOf, typedWrites } from './rdb-ops.js';
-import type { Cmd } from '../redis/resp.js';
+import { RdbError, type RdbEvent } from './rdb/types.js';
 import { StreamTranslator, type TranslateOptions } from './translate.js';
 import type { StreamPosition } from './checkpoint.js';
 import type { TargetWriter, Ticket, WriteOp } from './writer.js';
-import { RespConnection } from '../redis/resp.js';
-import type { RespValue } from '../redis/resp-reader.js';
+import { RdbApplier } from './rdb-apply.js';
+import { SourceReader } from './source-reread.js';
 
 /** A refusal of cutover's login that a retry will not change (the password was changed, the user removed). */
 const AUTH_REFUSED = /^AUTH: |WRONGPASS|NOAUTH|invalid (username-)?password/i;
 /** consecutive refused logins before the stream gives up */
 const AUTH_TRIES = 3;
-
-/** a queued argument's object beyond its bytes (a Buffer view, a string header), measured roughly with process.memoryUsage */
-const ARG_OVERHEAD = 96;
 
 export interface PsyncSourceOptions {
   host: string;
@@ -96,9 +88,6 @@ export class PsyncSource {
   private paused = false;
   private backoff = 100;
   private retry?: NodeJS.Timeout;
-  private warnedModules = false;
-  /** the RDB key being written in pieces (undefined while one is left out) */
-  private big?: { db: number; key: Buffer; expireAtMs?: number; wrote: boolean; shell?: boolean };
   /** what the check of the RDB now applied from its file found (its big streams' groups) */
   private findings?: SpoolFindings;
   phase: 'connecting' | 'sync' | 'streaming' | 'stopped' = 'connecting';
@@ -112,8 +101,6 @@ export class PsyncSource {
   private fullSyncs = 0;
   /** the target refused an operation of this sync (why): only a full sync brings what it lacks */
   private refused?: string;
-  /** reads of keys again from the source (a bare connection to this master, opened when first needed) */
-  private reader?: Promise<RespConnection>;
   /** the RDB now arriving, kept in a file until it is whole and checked (not with --diskless-load) */
   private spool?: RdbSpool;
   /** the checked RDB is being applied from its file: the commands after it wait (the socket is paused) */
@@ -125,8 +112,10 @@ export class PsyncSource {
   /** the RDB now arriving was refused: nothing of it, nor of the commands after it, is applied */
   private refusedRdb = false;
   private wake?: () => void;
-  /** module names already said (values / aux data not copied) */
-  private saidModules = new Set<string>();
+  /** an RDB's events as write ops */
+  private readonly rdb: RdbApplier;
+  /** keys read again from this source master */
+  private readonly reads: SourceReader;
 
   constructor(
     private readonly o: PsyncSourceOptions,
@@ -137,6 +126,22 @@ export class PsyncSource {
     this.translator = new StreamTranslator(o.translate, (level, message) => hooks.log(level, message));
     this.client = this.makeClient(o.from);
     this.resyncWhy = o.fullSyncWhy;
+    this.rdb = new RdbApplier({
+      translate: o.translate,
+      writer,
+      counts: this.counts,
+      log: (level, message) => hooks.log(level, message),
+      push: (op) => this.push(op),
+      parser: () => this.parser!,
+      findings: () => this.findings,
+    });
+    this.reads = new SourceReader(o, this.address, writer, (level, message) => hooks.log(level, message));
+  }
+
+  /** Writes an RDB's events to the target (none while the RDB is read and left out). */
+  private onRdbEvents(events: RdbEvent[]): void {
+    if (!this.applyRdb) return;
+    this.rdb.apply(events);
   }
 
   private makeClient(from?: StreamPosition): PsyncClient {
@@ -177,9 +182,7 @@ export class PsyncSource {
     this.phase = 'stopped';
     this.endLoad();
     await this.client.stop();
-    const reader = this.reader;
-    this.reader = undefined;
-    reader?.then((c) => c.close()).catch(() => undefined);
+    this.reads.close();
   }
 
   /** Back-pressure: stop reading the socket while the writer is full. */
@@ -306,7 +309,7 @@ export class PsyncSource {
       case 'rdb-start':
         this.phase = 'sync';
         this.endLoad();
-        this.big = undefined;
+        this.rdb.reset();
         this.parser = undefined;
         if (this.applyRdb && !this.o.disklessLoad) this.spool = new RdbSpool(this.o.bigKeyBytes, this.o.spoolDir);
         // a key costs its bytes while it waits for the target: its value is decoded only for a fallback
@@ -497,96 +500,6 @@ export class PsyncSource {
     this.head = 0;
   }
 
-  /** The RDB's key goes to the target: db mapped, key filters passed, not expired. */
-  private targetDb(ev: { db: number; key: Buffer; expireAtMs?: number }): number | undefined {
-    const t = this.o.translate;
-    const db = t.allDbs ? ev.db : ev.db === t.sourceDb ? t.targetDb : undefined;
-    if (db === undefined || !keyPasses(ev.key, t.scan) || (ev.expireAtMs !== undefined && ev.expireAtMs <= Date.now())) return undefined;
-    return db;
-  }
-
-  private pushCmds(db: number, key: Buffer, cmds: Cmd[]): void {
-    for (const cmd of cmds) {
-      // what the op holds in memory: each argument's bytes and its object (a part has a thousand small ones)
-      let bytes = 64;
-      for (const a of cmd) bytes += ARG_OVERHEAD + (typeof a === 'string' ? a.length : typeof a === 'number' ? 8 : a.length);
-      this.push({ db, cmds: [cmd], keys: [key], bytes });
-    }
-  }
-
-  private onRdbEvents(events: RdbEvent[]): void {
-    if (!this.applyRdb) return;
-    for (const ev of events) {
-      switch (ev.type) {
-        case 'module-aux':
-          if (!this.saidModules.has(`aux ${ev.moduleName}`)) this.hooks.log('warn', `module auxiliary data in the source's RDB is not copied (module ${ev.moduleName})`);
-          this.saidModules.add(`aux ${ev.moduleName}`);
-          break;
-        case 'end':
-          if (!ev.checksumOk) throw new RdbError(`its CRC64 checksum is wrong (the file says 0x${ev.checksum.toString(16)}, its bytes give 0x${ev.computed.toString(16)}): it was damaged on the source or on the way`);
-          break;
-        case 'function':
-          this.push({ db: this.writer.baseDb, cmds: [['FUNCTION', 'LOAD', 'REPLACE', ev.payload]], keys: [undefined], broadcast: !!this.writer.cluster, bytes: ev.payload.length });
-          break;
-        case 'key': {
-          const db = this.targetDb(ev);
-          if (db === undefined) {
-            this.counts.rdbSkipped++;
-            break;
-          }
-          if (ev.rdbType === RDB_TYPE.MODULE_2) {
-            this.counts.rdbSkipped++;
-            const v = this.warnedModules ? undefined : ev.value;
-            if (v?.type === 'module') this.hooks.log('warn', `module values in the source's RDB are not copied (module ${v.value.moduleName})`);
-            this.warnedModules = true;
-            break;
-          }
-          this.counts.rdbKeys++;
-          const parser = this.parser!;
-          const restore = restoreOf(ev, payloadVersion(parser.rdbVersion, parser.isValkey, ev.rdbType));
-          this.push({ db, cmds: [restore], keys: [ev.key], fallback: () => this.fallbackOf(ev), bytes: ev.raw.length + ev.key.length + 64 });
-          break;
-        }
-        // a key too big to hold: DEL, its elements in parts, then its stream groups and TTL
-        case 'key-begin': {
-          const db = this.targetDb(ev);
-          if (db === undefined) {
-            this.counts.rdbSkipped++;
-            this.big = undefined;
-            break;
-          }
-          this.counts.rdbKeys++;
-          this.counts.rdbBigKeys++;
-          // a stream whose groups the check found: restored first with them (seen-times, deleted pending entries)
-          const groups = ev.kind === 'stream' ? this.findings?.bigStreams.get(streamSlot(ev.db, ev.key)) : undefined;
-          this.big = { db, key: ev.key, expireAtMs: ev.expireAtMs, wrote: false, shell: !!groups };
-          if (groups) this.push({ db, cmds: [['RESTORE', ev.key, 0, streamShellPayload(groups), 'REPLACE']], keys: [ev.key], bytes: 256 });
-          else this.pushCmds(db, ev.key, bigKeyBegin(ev.key));
-          break;
-        }
-        case 'key-part':
-          if (!this.big) break;
-          this.pushCmds(this.big.db, this.big.key, bigKeyPart(this.big.key, ev.part));
-          this.big.wrote = true;
-          break;
-        case 'key-end':
-          if (!this.big) break;
-          this.pushCmds(this.big.db, this.big.key, bigKeyEnd(ev, this.big.expireAtMs, this.big.wrote, this.big.shell));
-          this.big = undefined;
-          break;
-      }
-    }
-  }
-
-  /** The typed writes for a key the target could not RESTORE; a value that does not decode fails that key loudly. */
-  private fallbackOf(ev: Extract<RdbEvent, { type: 'key' }>): ReturnType<typeof typedWrites> {
-    try {
-      return typedWrites(ev);
-    } catch (e) {
-      this.hooks.log('error', `RDB key ${ev.key.toString('utf8').slice(0, 60)}: the target refused its RESTORE and its value does not decode (${(e as Error).message}): not written`);
-      return undefined;
-    }
-  }
 
   private onCommand(args: Buffer[], offset: number): void {
     this.hooks.changed();
@@ -602,50 +515,8 @@ export class PsyncSource {
       const ticket: Ticket = { done: false, offset: i === ops.length - 1 ? offset : -1, at: i === ops.length - 1 ? at : -1 };
       this.track(ticket);
       const out: WriteOp = { ...op, ticket, stream, streamOffset: offset };
-      if (out.reread) out.wait = this.readAgain(out);
+      if (out.reread) out.wait = this.reads.readAgain(out);
       this.push(out);
     });
-  }
-
-  /** The source's bare connection for reads (opened once, again after it broke). */
-  private async readConn(): Promise<RespConnection> {
-    const c = this.reader && (await this.reader.catch(() => undefined));
-    if (c && !c.broken) return c;
-    const o = this.o;
-    this.reader = RespConnection.open({ host: o.host, port: o.port, username: o.username, password: o.password, tls: o.tls });
-    return this.reader;
-  }
-
-  /**
-   * A key's value now, read from this master in one transaction with its replication offset: the RESTORE (or DEL)
-   * to write goes into op.cmds, the offset into op.reread.upTo. Never rejects: a failed read is counted as failed.
-   */
-  private async readAgain(op: WriteOp): Promise<void> {
-    const r = op.reread!;
-    try {
-      const conn = await this.readConn();
-      const p = conn.pipeline();
-      p.call('SELECT', [r.db]);
-      p.call('MULTI', []);
-      p.call('DUMP', [r.key]);
-      p.call('PTTL', [r.key]);
-      p.call('INFO', ['replication']);
-      p.call('EXEC', []);
-      const replies = await p.exec();
-      const bad = replies.find(([err]) => err);
-      if (bad) throw bad[0];
-      const inExec = (replies[5][1] as RespValue[]).find((v) => v instanceof Error);
-      if (inExec) throw inExec;
-      const [dump, pttl, info] = replies[5][1] as [Buffer | null, number, Buffer];
-      const upTo = /master_repl_offset:(\d+)/.exec(String(info))?.[1];
-      r.upTo = upTo === undefined ? undefined : Number(upTo);
-      op.cmds = dump && pttl !== -2 ? [['RESTORE', r.key, pttl > 0 ? pttl : 0, dump, 'REPLACE']] : [['DEL', r.key]];
-      op.keys = [r.key];
-    } catch (err) {
-      op.cmds = [];
-      this.writer.counts.failed++;
-      op.onFailed?.(`reading a key again from the source failed: ${(err as Error).message}`);
-      this.hooks.log('error', `stream from ${this.address}: reading ${r.key.toString('utf8').slice(0, 60)} again from the source failed (${(err as Error).message}): the target's value may differ (a verification shows it)`);
-    }
   }
 }
