@@ -3,9 +3,22 @@
 import { type RespConnection } from '../redis/resp.js';
 import { connectionWords } from '../topology/connection-words.js';
 import { MAX_SENDS, PermanentError, isPermanent, refusedInExec } from './write-errors.js';
-import type { WriteOp } from './write-op.js';
+import type { WriteOp, WriterCounts, WriterHooks } from './write-op.js';
 import { RereadSkips } from './reread-skips.js';
-import type { TargetWriter } from './writer.js';
+
+/** What a lane asks of the writer that owns it (TargetWriter): a connection, the hooks, the counts, the settlement. */
+export interface LaneOwner {
+  open(address: string): Promise<RespConnection>;
+  readonly hooks: WriterHooks;
+  readonly counts: WriterCounts;
+  readonly baseDb: number;
+  /** a cluster target: every op is routed to its master by slot (no SELECT per lane) */
+  readonly cluster: unknown;
+  /** bumped by a target restart: a batch taken before it is dropped */
+  readonly epoch: number;
+  targetRestarted(): void;
+  settle(batch: WriteOp[], errors: Array<string | undefined>, lane?: Lane): void;
+}
 
 const BATCH_OPS = 1000;
 const BATCH_BYTES = 4 * 1024 * 1024;
@@ -26,7 +39,7 @@ export class Lane {
 
   constructor(
     readonly address: string,
-    private readonly w: TargetWriter,
+    private readonly w: LaneOwner,
   ) {
     this.skips = new RereadSkips(w);
   }
