@@ -1,6 +1,6 @@
 // `cutover cluster check|fix|reshard|rebalance`: Redis Cluster slot operations. `check` reads every node and reports
-// (exit 0 all well, 1 problems found, 2 bad input); `reshard` moves slots (cluster-reshard.ts); the others are not
-// there yet and say so.
+// (exit 0 all well, 1 problems found, 2 bad input); `reshard` moves slots (cluster-reshard.ts), `fix` closes open slots
+// (cluster-fix.ts); rebalance is not there yet and says so.
 import type { Command } from '../options/args.js';
 import { EXIT } from '../headless/exit-codes.js';
 import { connectOptionsFor } from './connection.js';
