@@ -9,6 +9,9 @@ import { readClusterNodes } from '../engine/cluster/read-nodes.js';
 import { pictureOf } from '../engine/cluster/picture.js';
 import { openSlotsOf } from '../engine/cluster/open-slots.js';
 import { planFix } from '../engine/cluster/fix/fix-plan.js';
+import { planCover } from '../engine/cluster/fix/cover-plan.js';
+import { coverageFindings, servedMap } from '../engine/cluster/coverage.js';
+import type { ClusterPicture } from '../engine/cluster/picture.js';
 import { mastersOf } from '../engine/cluster/fix/masters-of.js';
 import { runFix, type FixEvent } from '../engine/cluster/fix/run-fix.js';
 import { Emitter } from '../engine/emitter.js';
@@ -21,6 +24,9 @@ import { writeNdjson } from '../headless/ndjson.js';
 import { fixPlanText, fixStepLine, fixSummaryText } from '../render/cluster-fix-text.js';
 import { connectOptionsFor } from './connection.js';
 
+/** how long the cluster may take to agree after the fix (gossip) before a slot is reported still open */
+const SETTLE_MS = 5000;
+
 export async function runFixCommand(c: ClusterArgs): Promise<number> {
   const a = c.fix!;
   const entry = c.uri!;
@@ -28,15 +34,24 @@ export async function runFixCommand(c: ClusterArgs): Promise<number> {
     throw new InputError('fix changes slot states and asks for a typed confirmation, but stdin is not a terminal: add --yes to run it anyway (see the steps first with --dry-run); nothing was changed');
   }
   const conn = connectOptionsFor([entry], c.tlsFiles, { commandTimeoutMs: c.timeoutMs, connectTimeoutMs: c.timeoutMs });
-  const openNow = async () => openSlotsOf(pictureOf(await readClusterNodes({ entry, conn })));
+  const openNow = async () => {
+    const p = pictureOf(await readClusterNodes({ entry, conn }));
+    return [...openSlotsOf(p).map((o) => o.slot), ...uncoveredOf(p).map(([x, y]) => (x === y ? `${x}` : `${x}-${y} (uncovered)`))];
+  };
   const picture = pictureOf(await readClusterNodes({ entry, conn }));
   const open = openSlotsOf(picture);
-  if (!open.length) {
+  const uncovered = uncoveredOf(picture);
+  const masters = mastersOf(picture);
+  if (a.to !== undefined && !masters.some((m) => m.id === a.to || m.address === a.to)) {
+    throw new InputError(`--to ${a.to}: no master of the cluster has this node id or address; give a node id from CLUSTER NODES; nothing was changed`);
+  }
+  if (!open.length && !uncovered.length) {
     if (c.json) writeNdjson({ event: 'summary', status: 'clean', openSlots: 0 });
     else process.stdout.write('no open slot: nothing to fix\n');
     return EXIT.ok;
   }
-  const fixes = planFix(open, mastersOf(picture));
+  const keysBy = new Map(picture.answered.map((r) => [r.address, r.slotKeys ?? {}]));
+  const fixes = [...planFix(open, masters), ...planCover(uncovered, keysBy, masters, a.to)];
   if (c.json) writeNdjson({ event: 'plan', slots: fixes.map((f) => ({ ...f, steps: f.steps.map((s) => (s.kind === 'command' ? { ...s, argv: redactArgv(s.argv) } : s)) })) });
   else process.stdout.write(fixPlanText(fixes));
   if (a.dryRun) {
@@ -72,8 +87,18 @@ export async function runFixCommand(c: ClusterArgs): Promise<number> {
   } finally {
     journal.close();
   }
-  const still = (await openNow()).map((o) => o.slot);
+  // the other nodes learn an ADDSLOTSRANGE by gossip: read again until nothing is left, for a few seconds at most
+  let still = await openNow();
+  for (const end = Date.now() + SETTLE_MS; still.length && summary.status === 'done' && Date.now() < end; ) {
+    await new Promise((r) => setTimeout(r, 200));
+    still = await openNow();
+  }
   if (c.json) writeNdjson({ event: 'summary', ...summary, stillOpen: still, journal: journal.path });
   else process.stdout.write(redact(fixSummaryText(summary, undefined, still)));
   return summary.status === 'done' && !still.length ? EXIT.ok : EXIT.failed;
+}
+
+function uncoveredOf(p: ClusterPicture): Array<[number, number]> {
+  const { map, claimedTwice } = servedMap(p);
+  return coverageFindings(p, map, claimedTwice).uncovered;
 }

@@ -34,6 +34,8 @@ export interface FixArgs {
   pipeline: number;
   migrateTimeoutMs: number;
   journal?: string;
+  /** the master (node id or host:port) that takes uncovered slots holding no key */
+  to?: string;
 }
 
 /** `cutover cluster reshard`: what moves where, and how (redis-cli --cluster reshard's option names). */
@@ -146,12 +148,14 @@ function reshardArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'cluster'
       pipeline: wholeNumber(v.pipeline, '--pipeline', 1000, 1, 100_000),
       migrateTimeoutMs: v.timeout === undefined ? 60_000 : parseDuration(v.timeout, '--timeout', { minMs: 100, maxMs: 3_600_000 }),
       ...(v.journal ? { journal: v.journal } : {}),
+      ...(v.to?.trim() ? { to: v.to.trim() } : {}),
     },
   };
 }
 
 const FIX_OPTIONS = {
   ...OPTIONS,
+  to: { type: 'string' },
   yes: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   replace: { type: 'boolean' },
@@ -161,7 +165,7 @@ const FIX_OPTIONS = {
 
 /** `cutover cluster fix --uri URI [--yes] [--dry-run] [--replace] [--pipeline N] [--timeout D] [--journal FILE] [--json]` */
 function fixArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'cluster' } & ClusterArgs) | { kind: 'help'; topic: string } {
-  const { values: v, positionals } = parseOptions(argv, FIX_OPTIONS, 'cluster');
+  const { values: v, positionals } = parseOptions(argv, FIX_OPTIONS, 'cluster', { '--to': 'a node id' });
   if (v.help) return { kind: 'help', topic: 'cluster' };
   if (positionals.length > 1 || (positionals.length === 1 && v.uri)) throw new InputError(`unexpected '${positionals[v.uri ? 0 : 1]}': name one node of the cluster with --uri URI`);
   const uriText = v.uri ?? positionals[0];
@@ -182,6 +186,7 @@ function fixArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'cluster' } &
       pipeline: wholeNumber(v.pipeline, '--pipeline', 1000, 1, 100_000),
       migrateTimeoutMs: v.timeout === undefined ? 60_000 : parseDuration(v.timeout, '--timeout', { minMs: 100, maxMs: 3_600_000 }),
       ...(v.journal ? { journal: v.journal } : {}),
+      ...(v.to?.trim() ? { to: v.to.trim() } : {}),
     },
   };
 }

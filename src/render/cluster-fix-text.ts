@@ -9,7 +9,7 @@ function stepText(s: FixStep): string {
 }
 
 export function fixPlanText(fixes: SlotFix[]): string {
-  const lines = [`${fixes.length} open slot${fixes.length === 1 ? '' : 's'}:`];
+  const lines = [`${fixes.length} slot problem${fixes.length === 1 ? '' : 's'} to fix:`];
   for (const f of fixes) {
     lines.push(`  ${f.diagnosis}`);
     if (f.refused) lines.push(`    left as it is: ${f.refused}`);
@@ -25,11 +25,11 @@ export function fixStepLine(e: Extract<FixEvent, { type: 'step' }>): string {
   return `  ✓ slot ${s.slot} ${s.node}  ${stepText(s)} → ${String(e.reply)} (${e.ms} ms)\n`;
 }
 
-export function fixSummaryText(s: FixSummary, journal: string | undefined, stillOpen: number[]): string {
+export function fixSummaryText(s: FixSummary, journal: string | undefined, stillOpen: Array<number | string>): string {
   const lines: string[] = [];
   if (s.status === 'failed') lines.push(`fix stopped: ${s.error}`);
   lines.push(`${s.fixed.length} slot${s.fixed.length === 1 ? '' : 's'} fixed, ${s.keys} key${s.keys === 1 ? '' : 's'} moved${s.refused.length ? `; left as they are: ${s.refused.join(', ')}` : ''}`);
-  lines.push(stillOpen.length ? `still open: ${stillOpen.join(', ')} (cutover cluster check shows them)` : 'no slot is open now');
+  lines.push(stillOpen.length ? `still open: ${stillOpen.join(', ')} (cutover cluster check shows them)` : 'no slot is open or uncovered now');
   if (journal) lines.push(`journal: ${journal}`);
   return lines.join('\n') + '\n';
 }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterViewOf } from '../../src/engine/cluster/move/cluster-view.js';
 import type { ClusterMaster } from '../../src/engine/cluster/move/types.js';
 import { call, slotOfTag, startCluster, writeTaggedKeys, type TestCluster } from './cluster-move-helpers.js';
-import { runCli } from './helpers.js';
+import { runCli, until } from './helpers.js';
 
 const PASSWORD = 'F1x-open-s3cret';
 let tc: TestCluster;
@@ -88,7 +88,7 @@ describe('cutover cluster fix', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`✓ slot ${slot} ${src.address}  18 keys moved to ${dst.address}`);
-    expect(r.stdout).toContain('no slot is open now');
+    expect(r.stdout).toContain('no slot is open or uncovered now');
     expect(r.stdout).not.toContain(PASSWORD);
     // the target first, then the source (redis#7116)
     const nodeLines = r.stdout.split('\n').filter((l) => l.includes(`SETSLOT ${slot} NODE`));
@@ -150,6 +150,38 @@ describe('cutover cluster fix', () => {
     expect(r.stdout).toContain(`slot ${slot} is migrating on its owner ${owner.address} and no node imports it`);
     expect(await keysIn(owner.address, slot)).toBe(5);
     expect((await tc.view()).open).toEqual([]);
+  });
+
+  it('uncovered slots: the one with keys goes to the master holding them; the empty one needs --to, then goes there', async () => {
+    const withKeys = slotOfTag('fx3');
+    await writeTaggedKeys(tc, ['fx3'], 4);
+    const holder = await ownerOf(withKeys);
+    const empty = [...Array(16384).keys()].find((s) => s !== withKeys && Number.isFinite(s) && s % 97 === 5)!;
+    expect(await keysIn((await ownerOf(empty)).address, empty)).toBe(0);
+    for (const a of tc.addresses) {
+      await call(await tc.conn(a), 'CLUSTER', 'DELSLOTS', withKeys);
+      await call(await tc.conn(a), 'CLUSTER', 'DELSLOTS', empty);
+    }
+    const refused = await runCli(['cluster', 'fix', '--uri', uri(), '--yes', '--journal', join(dir, 'fix4.jsonl')]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(`slot ${withKeys} is served by no master; ${holder.address} holds their keys`);
+    expect(refused.stdout).toContain(`left as it is: name the master that should serve them with --to ID`);
+    expect(refused.stdout).toContain(`still open: ${empty}`);
+    await until('the first node to learn the slot\'s owner', async () => (await ownerOf(withKeys))?.id === holder.id, 10_000);
+
+    const bad = await runCli(['cluster', 'fix', '--uri', uri(), '--yes', '--to', 'f'.repeat(40)]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^cutover: --to f+: no master of the cluster has this node id or address/);
+
+    const to = (await tc.view()).masters.find((m) => m.id !== holder.id)!;
+    const r = await runCli(['cluster', 'fix', '--uri', uri(), '--yes', '--to', to.id, '--journal', join(dir, 'fix5.jsonl')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`CLUSTER ADDSLOTSRANGE ${empty} ${empty}`);
+    await until('the first node to learn the empty slot\'s owner', async () => (await ownerOf(empty))?.id === to.id, 10_000);
+    expect(await keysIn(holder.address, withKeys)).toBe(4);
+    // the other masters learn the new owners by gossip
+    await until('cutover cluster check to be clean', async () => (await runCli(['cluster', 'check', '--uri', uri()])).code === 0, 15_000);
   });
 
   it('without a terminal and without --yes: one line, exit 2, nothing changed', async () => {

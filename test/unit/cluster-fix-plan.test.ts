@@ -42,3 +42,17 @@ describe('planSlotFix', () => {
     expect(planSlotFix({ slot: 5, migrating: [], importing: [{ node: 'h:2', from: 'h:1', keys: 0 }] }, [B, C]).refused).toMatch(/slot 5 has no owner: assign it first/);
   });
 });
+
+describe('planCover', () => {
+  it('a slot with keys goes to the master holding them; one with none to --to, else refused naming --to; keys on two masters refused', async () => {
+    const { planCover } = await import('../../src/engine/cluster/fix/cover-plan.js');
+    const keys = new Map<string, Record<number, number>>([['h:2', { 10: 3, 11: 1, 12: 2 }], ['h:3', { 12: 1 }]]);
+    const fixes = planCover([[10, 13]], keys, masters);
+    expect(fixes.map((f) => [f.diagnosis, f.steps.map((s) => `${s.node} ${s.kind === 'command' ? s.argv.join(' ') : ''}`), f.refused])).toEqual([
+      ['slots 10-11 are served by no master; h:2 holds their keys', ['h:2 CLUSTER ADDSLOTSRANGE 10 11'], undefined],
+      ['slot 13 is served by no master and hold no key', [], 'name the master that should serve them with --to ID (node id or host:port)'],
+      ['slot 12 is served by no master and their keys sit on several masters', [], expect.stringMatching(/by hand/)],
+    ]);
+    expect(planCover([[13, 13]], keys, masters, 'h:1')[0].steps).toMatchObject([{ node: 'h:1', argv: ['CLUSTER', 'ADDSLOTSRANGE', '13', '13'] }]);
+  });
+});

@@ -48,7 +48,8 @@ describe('cutover cluster fix options', () => {
       fix: { yes: true, dryRun: true, replace: true, pipeline: 10, migrateTimeoutMs: 5000, journal: 'j.jsonl' },
     });
     expect(refusal(['cluster', 'fix'])).toBe(`--uri is missing: 'cutover cluster fix --uri redis://host:port' (any node of the cluster)`);
-    expect(refusal(['cluster', 'fix', '--uri', 'h:1', '--to', 'x'])).toBe(`unknown option '--to': see 'cutover cluster --help'`);
+    expect(refusal(['cluster', 'fix', '--uri', 'h:1', '--from', 'x'])).toBe(`unknown option '--from': see 'cutover cluster --help'`);
+    expect(parseCommand(['cluster', 'fix', '--uri', 'h:1', '--to', 'abc'], {})).toMatchObject({ fix: { to: 'abc' } });
   });
 });
 

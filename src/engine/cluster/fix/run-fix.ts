@@ -83,7 +83,7 @@ export async function runFix(fixes: SlotFix[], deps: FixDeps, opts: FixOptions, 
       if (f.refused) continue;
       for (const st of f.steps) {
         const t0 = Date.now();
-        const id = `slot:${f.slot}:${st.kind === 'keys' ? 'keys' : st.argv[3].toLowerCase()}:${st.node}`;
+        const id = `slot:${f.slot}:${st.kind === 'keys' ? 'keys' : (st.argv[1] === 'SETSLOT' ? st.argv[3] : st.argv[1]).toLowerCase()}:${st.node}`;
         try {
           if (st.kind === 'command') {
             const conn = await pool.get(st.node);
