@@ -32,7 +32,7 @@ node cannot be reached or refuses the password · 2 bad input or not confirmed: 
 Not yet available: --resume, cutover cluster rebalance (redis-cli --cluster rebalance meanwhile).`;
 
 /** `cutover cluster --help`, the fix part */
-const FIX_HELP = `cutover cluster fix --uri URI [--yes] [--dry-run] [--replace] [--pipeline N] [--timeout D] [--journal FILE] [--json]
+const FIX_HELP = `cutover cluster fix --uri URI [--to ID] [--yes] [--dry-run] [--replace] [--pipeline N] [--timeout D] [--journal FILE] [--json]
 
 Closes every open slot (MIGRATING/IMPORTING) as redis-cli --cluster fix does: migrating on one node and importing on
 another, the move is finished (keys by MIGRATE, then SETSLOT NODE on the target, the source, every other master);
@@ -40,9 +40,10 @@ importing only, the owner keeps the slot (the importers' keys go back to it, SET
 slot is closed on its owner (SETSLOT STABLE). The steps are shown first (node, command, why), confirmed by typing fix
 (or --yes), run one at a time with a line each, and journaled (JSON lines, never a password).
   --yes  --dry-run  --replace  --pipeline N  --timeout D  --journal FILE  --json   as for reshard
-Exit codes: 0 no slot open after (or the dry run's steps) · 1 a slot still open, a step failed · 2 bad input or not
+Exit codes: 0 no slot open or uncovered after (or the dry run's steps) · 1 one still is, a step failed · 2 bad input or not
 confirmed: nothing changed
-Not yet: uncovered slots (assign them with CLUSTER ADDSLOTS, or redis-cli --cluster fix).`;
+Uncovered slots go to the master that holds their keys (CLUSTER ADDSLOTSRANGE); those with no key to --to ID.
+  --to ID              the master (node id or host:port) for uncovered slots that hold no key`;
 
 /** `cutover cluster --help` */
 export const HELP = `cutover cluster check --uri URI [--json] [options]
