@@ -42,7 +42,7 @@ export async function runReshard(c: ClusterArgs): Promise<number> {
     if (err) throw new Error(`CLUSTER NODES on ${nodeId(entry.host, entry.port)}: ${err.message}`);
     const view = clusterViewOf(String(text));
     if (view.open.length) {
-      throw new InputError(`slots are open already (${view.open.slice(0, 3).join('; ')}${view.open.length > 3 ? '; …' : ''}): close them first (cutover cluster check shows them; redis-cli --cluster fix closes them); nothing was changed`);
+      throw new InputError(`slots are open already (${view.open.slice(0, 3).join('; ')}${view.open.length > 3 ? '; …' : ''}): close them first (cutover cluster check shows them; cutover cluster fix closes them); nothing was changed`);
     }
     const moves = planReshard(view, { to: a.to, from: a.from, slots: a.slots, ranges: a.ranges });
     const preview = await previewReshard(view.masters, moves, pool);

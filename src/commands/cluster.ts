@@ -1,6 +1,6 @@
 // `cutover cluster check|fix|reshard|rebalance`: Redis Cluster slot operations. `check` reads every node and reports
-// (exit 0 all well, 1 problems found, 2 bad input); `reshard` moves slots (cluster-reshard.ts); the others are not
-// there yet and say so.
+// (exit 0 all well, 1 problems found, 2 bad input); `reshard` moves slots (cluster-reshard.ts), `fix` closes open slots
+// (cluster-fix.ts); rebalance is not there yet and says so.
 import type { Command } from '../options/args.js';
 import { EXIT } from '../headless/exit-codes.js';
 import { connectOptionsFor } from './connection.js';
@@ -29,7 +29,21 @@ never a password). Several slots move at once, never two from the same source. C
 Exit codes: 0 every slot moved (or the dry run's plan) · 1 a slot failed (the summary says which is left open), the
 node cannot be reached or refuses the password · 2 bad input or not confirmed: nothing changed · 130 stopped
 
-Not yet available: --resume, cutover cluster fix, cutover cluster rebalance (redis-cli --cluster fix/rebalance meanwhile).`;
+Not yet available: --resume, cutover cluster rebalance (redis-cli --cluster rebalance meanwhile).`;
+
+/** `cutover cluster --help`, the fix part */
+const FIX_HELP = `cutover cluster fix --uri URI [--to ID] [--yes] [--dry-run] [--replace] [--pipeline N] [--timeout D] [--journal FILE] [--json]
+
+Closes every open slot (MIGRATING/IMPORTING) as redis-cli --cluster fix does: migrating on one node and importing on
+another, the move is finished (keys by MIGRATE, then SETSLOT NODE on the target, the source, every other master);
+importing only, the owner keeps the slot (the importers' keys go back to it, SETSLOT STABLE); migrating only, the
+slot is closed on its owner (SETSLOT STABLE). The steps are shown first (node, command, why), confirmed by typing fix
+(or --yes), run one at a time with a line each, and journaled (JSON lines, never a password).
+  --yes  --dry-run  --replace  --pipeline N  --timeout D  --journal FILE  --json   as for reshard
+Exit codes: 0 no slot open or uncovered after (or the dry run's steps) · 1 one still is, a step failed · 2 bad input or not
+confirmed: nothing changed
+Uncovered slots go to the master that holds their keys (CLUSTER ADDSLOTSRANGE); those with no key to --to ID.
+  --to ID              the master (node id or host:port) for uncovered slots that hold no key`;
 
 /** `cutover cluster --help` */
 export const HELP = `cutover cluster check --uri URI [--json] [options]
@@ -49,10 +63,13 @@ Options:
   --user NAME  REDISCLI_AUTH=…  --tls  --cacert FILE  --cert FILE  --key FILE  --insecure
 Exit codes: 0 all well (warnings allowed) · 1 problems found, or the entry node cannot be read · 2 bad input
 
-${RESHARD_HELP}`;
+${RESHARD_HELP}
+
+${FIX_HELP}`;
 
 export async function run(c: Extract<Command, { kind: 'cluster' }>): Promise<number> {
   if (c.action === 'reshard' && c.reshard && c.uri) return (await import('./cluster-reshard.js')).runReshard(c);
+  if (c.action === 'fix' && c.fix && c.uri) return (await import('./cluster-fix.js')).runFixCommand(c);
   if (c.action !== 'check' || !c.uri) {
     process.stderr.write(`cutover: cluster ${c.action} is not yet available: use 'cutover cluster check', or redis-cli --cluster ${c.action} meanwhile\n`);
     return EXIT.badInput;

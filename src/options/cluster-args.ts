@@ -1,5 +1,5 @@
-// `cutover cluster SUBCOMMAND` options: `check` and `reshard` today; `fix` and `rebalance` are words the parser knows
-// (so they answer "not yet available", exit 2) but take no options yet.
+// `cutover cluster SUBCOMMAND` options: `check`, `fix` and `reshard` today; `rebalance` is a word the parser knows
+// (so it answers "not yet available", exit 2) but takes no options yet.
 import { TLS_OPTIONS, tlsFilesOf, type TlsFiles } from './tls-files.js';
 import { InputError, parseEndpoint, type Endpoint } from './endpoint.js';
 import { endpointDefaults, USER_OPTION } from './credentials.js';
@@ -21,6 +21,21 @@ export interface ClusterArgs {
   json: boolean;
   /** `reshard` only */
   reshard?: ReshardArgs;
+  /** `fix` only */
+  fix?: FixArgs;
+}
+
+/** `cutover cluster fix`: how the open slots are closed (redis-cli --cluster fix's option names). */
+export interface FixArgs {
+  yes: boolean;
+  dryRun: boolean;
+  /** a key on both sides with different values is overwritten with the migrating node's copy */
+  replace: boolean;
+  pipeline: number;
+  migrateTimeoutMs: number;
+  journal?: string;
+  /** the master (node id or host:port) that takes uncovered slots holding no key */
+  to?: string;
 }
 
 /** `cutover cluster reshard`: what moves where, and how (redis-cli --cluster reshard's option names). */
@@ -74,6 +89,7 @@ export function clusterArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'c
     throw new InputError(`unknown cluster subcommand '${action}': use 'cutover cluster check --uri URI' (see 'cutover cluster --help')`);
   }
   if (action === 'reshard') return reshardArgs(rest, env);
+  if (action === 'fix') return fixArgs(rest, env);
   if (action !== 'check') return { kind: 'cluster', action: action as ClusterAction, tlsFiles: {}, timeoutMs: 0, json: false };
   const { values: v, positionals } = parseOptions(rest, OPTIONS, 'cluster');
   if (v.help) return { kind: 'help', topic: 'cluster' };
@@ -132,6 +148,45 @@ function reshardArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'cluster'
       pipeline: wholeNumber(v.pipeline, '--pipeline', 1000, 1, 100_000),
       migrateTimeoutMs: v.timeout === undefined ? 60_000 : parseDuration(v.timeout, '--timeout', { minMs: 100, maxMs: 3_600_000 }),
       ...(v.journal ? { journal: v.journal } : {}),
+      ...(v.to?.trim() ? { to: v.to.trim() } : {}),
+    },
+  };
+}
+
+const FIX_OPTIONS = {
+  ...OPTIONS,
+  to: { type: 'string' },
+  yes: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  replace: { type: 'boolean' },
+  pipeline: { type: 'string' },
+  journal: { type: 'string' },
+} as const;
+
+/** `cutover cluster fix --uri URI [--yes] [--dry-run] [--replace] [--pipeline N] [--timeout D] [--journal FILE] [--json]` */
+function fixArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'cluster' } & ClusterArgs) | { kind: 'help'; topic: string } {
+  const { values: v, positionals } = parseOptions(argv, FIX_OPTIONS, 'cluster', { '--to': 'a node id' });
+  if (v.help) return { kind: 'help', topic: 'cluster' };
+  if (positionals.length > 1 || (positionals.length === 1 && v.uri)) throw new InputError(`unexpected '${positionals[v.uri ? 0 : 1]}': name one node of the cluster with --uri URI`);
+  const uriText = v.uri ?? positionals[0];
+  if (uriText === undefined) throw new InputError(`--uri is missing: 'cutover cluster fix --uri redis://host:port' (any node of the cluster)`);
+  const uri = parseEndpoint(uriText, endpointDefaults(v, env));
+  if (uri.db) throw new InputError(`a Redis Cluster has database 0 only: drop the URI's /${uri.db}`);
+  return {
+    kind: 'cluster',
+    action: 'fix',
+    uri,
+    tlsFiles: tlsFilesOf(v, uri.tls),
+    timeoutMs: 2000,
+    json: !!v.json,
+    fix: {
+      yes: !!v.yes,
+      dryRun: !!v['dry-run'],
+      replace: !!v.replace,
+      pipeline: wholeNumber(v.pipeline, '--pipeline', 1000, 1, 100_000),
+      migrateTimeoutMs: v.timeout === undefined ? 60_000 : parseDuration(v.timeout, '--timeout', { minMs: 100, maxMs: 3_600_000 }),
+      ...(v.journal ? { journal: v.journal } : {}),
+      ...(v.to?.trim() ? { to: v.to.trim() } : {}),
     },
   };
 }

@@ -42,7 +42,7 @@ export function reshardSummaryText(s: ReshardSummary, journal?: string): string 
         : `reshard failed: ${s.error ?? 'unknown error'}; ${plural(t.slotsDone, 'slot')} of ${thousands(t.slotsTotal)} moved, ${thousands(s.notStarted)} not started`;
   const lines = [head];
   for (const o of s.open) {
-    lines.push(`  slot ${o.slot} left open (${o.stage}) between ${o.from} and ${o.to}${o.keysLeft !== undefined ? `: ${plural(o.keysLeft, 'key')} still on the source` : ''}; close it with redis-cli --cluster fix`);
+    lines.push(`  slot ${o.slot} left open (${o.stage}) between ${o.from} and ${o.to}${o.keysLeft !== undefined ? `: ${plural(o.keysLeft, 'key')} still on the source` : ''}; close it with cutover cluster fix`);
   }
   for (const d of s.duplicates) {
     if (d.identical.length) lines.push(`  slot ${d.slot}: ${plural(d.identical.length, 'key')} on both sides with equal values, settled`);

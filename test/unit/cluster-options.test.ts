@@ -32,11 +32,24 @@ describe('cutover cluster', () => {
     expect(refusal(['cluster', 'check', '--uri', 'redis://:pw@h:1', '-a', 'pw'])).toMatch(/^cutover takes no -a/);
   });
 
-  it('fix and rebalance are known words (the runner says "not yet available"); help for every form', () => {
-    for (const action of ['fix', 'rebalance']) expect(parseCommand(['cluster', action, '--from', 'x'], {})).toMatchObject({ kind: 'cluster', action });
+  it('rebalance is a known word (the runner says "not yet available"); help for every form', () => {
+    expect(parseCommand(['cluster', 'rebalance', '--from', 'x'], {})).toMatchObject({ kind: 'cluster', action: 'rebalance' });
     expect(parseCommand(['cluster'], {})).toEqual({ kind: 'help', topic: 'cluster' });
     expect(parseCommand(['cluster', 'check', '--help'], {})).toEqual({ kind: 'help', topic: 'cluster' });
     expect(parseCommand(['help', 'cluster'], {})).toEqual({ kind: 'help', topic: 'cluster' });
+  });
+});
+
+describe('cutover cluster fix options', () => {
+  it('--uri, --yes, --dry-run, --replace, --pipeline, --timeout, --journal; an unknown option or no --uri is one line', () => {
+    expect(parseCommand(['cluster', 'fix', '--uri', 'h:7000'], {})).toMatchObject({ action: 'fix', fix: { yes: false, dryRun: false, replace: false, pipeline: 1000, migrateTimeoutMs: 60_000 } });
+    expect(parseCommand(['cluster', 'fix', 'h:7000', '--yes', '--dry-run', '--replace', '--pipeline', '10', '--timeout', '5s', '--journal', 'j.jsonl'], {})).toMatchObject({
+      action: 'fix',
+      fix: { yes: true, dryRun: true, replace: true, pipeline: 10, migrateTimeoutMs: 5000, journal: 'j.jsonl' },
+    });
+    expect(refusal(['cluster', 'fix'])).toBe(`--uri is missing: 'cutover cluster fix --uri redis://host:port' (any node of the cluster)`);
+    expect(refusal(['cluster', 'fix', '--uri', 'h:1', '--from', 'x'])).toBe(`unknown option '--from': see 'cutover cluster --help'`);
+    expect(parseCommand(['cluster', 'fix', '--uri', 'h:1', '--to', 'abc'], {})).toMatchObject({ fix: { to: 'abc' } });
   });
 });
 

@@ -19,7 +19,7 @@ describe('cluster reshard text', () => {
     expect(reshardSummaryText({ status: 'stopped', totals, open: [], notStarted: 4257, duplicates: [] })).toMatch(/^reshard stopped: 1,204 slots of 5,461 moved \(212,000 keys\), 4,257 not started; no slot left open/);
     const failed = reshardSummaryText({ status: 'failed', error: 'slot 7: MIGRATE timeout', totals, open: [{ slot: 7, from: 'a:1', to: 'b:2', stage: 'keys', keysLeft: 3 }], notStarted: 10, duplicates: [] });
     expect(failed).toContain('reshard failed: slot 7: MIGRATE timeout');
-    expect(failed).toContain('slot 7 left open (keys) between a:1 and b:2: 3 keys still on the source; close it with redis-cli --cluster fix');
+    expect(failed).toContain('slot 7 left open (keys) between a:1 and b:2: 3 keys still on the source; close it with cutover cluster fix');
   });
 
   it('slot ranges of the preview', () => {
