@@ -68,18 +68,45 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const RESHARD_OPTIONS = {
+/** what reshard and fix share: a procedure that moves keys (confirmed, dry-runnable, journaled) */
+const PROCEDURE_OPTIONS = {
   ...OPTIONS,
-  from: { type: 'string' },
   to: { type: 'string' },
-  slots: { type: 'string' },
-  'slot-ranges': { type: 'string' },
   yes: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   replace: { type: 'boolean' },
   pipeline: { type: 'string' },
   journal: { type: 'string' },
 } as const;
+
+const RESHARD_OPTIONS = {
+  ...PROCEDURE_OPTIONS,
+  from: { type: 'string' },
+  slots: { type: 'string' },
+  'slot-ranges': { type: 'string' },
+} as const;
+
+/** `URI` or `--uri URI`: one node of the cluster, database 0 */
+function clusterUri(v: { uri?: string; user?: string }, positionals: string[], env: NodeJS.ProcessEnv, usage: string): Endpoint {
+  if (positionals.length > 1 || (positionals.length === 1 && v.uri)) throw new InputError(`unexpected '${positionals[v.uri ? 0 : 1]}': name one node of the cluster with --uri URI`);
+  const uriText = v.uri ?? positionals[0];
+  if (uriText === undefined) throw new InputError(`--uri is missing: '${usage}' (any node of the cluster)`);
+  const uri = parseEndpoint(uriText, endpointDefaults(v, env));
+  if (uri.db) throw new InputError(`a Redis Cluster has database 0 only: drop the URI's /${uri.db}`);
+  return uri;
+}
+
+/** --yes, --dry-run, --replace, --pipeline, --timeout (MIGRATE's), --journal */
+function procedureOptions(v: { yes?: boolean; 'dry-run'?: boolean; replace?: boolean; pipeline?: string; timeout?: string; journal?: string }) {
+  return {
+    yes: !!v.yes,
+    dryRun: !!v['dry-run'],
+    replace: !!v.replace,
+    pipeline: wholeNumber(v.pipeline, '--pipeline', 1000, 1, 100_000),
+    migrateTimeoutMs: v.timeout === undefined ? 60_000 : parseDuration(v.timeout, '--timeout', { minMs: 100, maxMs: 3_600_000 }),
+    ...(v.journal ? { journal: v.journal } : {}),
+  };
+}
 
 /** Parses `cutover cluster …` (argv after the word `cluster`). */
 export function clusterArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'cluster' } & ClusterArgs) | { kind: 'help'; topic: string } {
@@ -93,12 +120,7 @@ export function clusterArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'c
   if (action !== 'check') return { kind: 'cluster', action: action as ClusterAction, tlsFiles: {}, timeoutMs: 0, json: false };
   const { values: v, positionals } = parseOptions(rest, OPTIONS, 'cluster');
   if (v.help) return { kind: 'help', topic: 'cluster' };
-  // `cutover cluster check redis://…` is read as --uri
-  if (positionals.length > 1 || (positionals.length === 1 && v.uri)) throw new InputError(`unexpected '${positionals[v.uri ? 0 : 1]}': name one node of the cluster with --uri URI`);
-  const uriText = v.uri ?? positionals[0];
-  if (uriText === undefined) throw new InputError(`--uri is missing: 'cutover cluster check --uri redis://host:port' (any node of the cluster)`);
-  const uri = parseEndpoint(uriText, endpointDefaults(v, env));
-  if (uri.db) throw new InputError(`a Redis Cluster has database 0 only: drop the URI's /${uri.db}`);
+  const uri = clusterUri(v, positionals, env, 'cutover cluster check --uri redis://host:port');
   return {
     kind: 'cluster',
     action: 'check',
@@ -113,11 +135,7 @@ export function clusterArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'c
 function reshardArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'cluster' } & ClusterArgs) | { kind: 'help'; topic: string } {
   const { values: v, positionals } = parseOptions(argv, RESHARD_OPTIONS, 'cluster', { '--to': 'a node id', '--from': 'node ids (a,b) or all' });
   if (v.help) return { kind: 'help', topic: 'cluster' };
-  if (positionals.length > 1 || (positionals.length === 1 && v.uri)) throw new InputError(`unexpected '${positionals[v.uri ? 0 : 1]}': name one node of the cluster with --uri URI`);
-  const uriText = v.uri ?? positionals[0];
-  if (uriText === undefined) throw new InputError(`--uri is missing: 'cutover cluster reshard --uri redis://host:port --from ID|all --to ID --slots N' (any node of the cluster)`);
-  const uri = parseEndpoint(uriText, endpointDefaults(v, env));
-  if (uri.db) throw new InputError(`a Redis Cluster has database 0 only: drop the URI's /${uri.db}`);
+  const uri = clusterUri(v, positionals, env, 'cutover cluster reshard --uri redis://host:port --from ID|all --to ID --slots N');
   if (v.to === undefined || !v.to.trim()) throw new InputError(`--to is missing: name the master that receives the slots by its node id (CLUSTER NODES)`);
   if (v.from === undefined || !v.from.trim()) throw new InputError(`--from is missing: name the source masters by node id (comma-separated), or give --from all`);
   const from = v.from.trim() === 'all' ? 'all' : v.from.split(',').map((x) => x.trim()).filter(Boolean);
@@ -142,36 +160,16 @@ function reshardArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'cluster'
       to: v.to.trim(),
       ...(slots !== undefined ? { slots } : {}),
       ...(ranges ? { ranges } : {}),
-      yes: !!v.yes,
-      dryRun: !!v['dry-run'],
-      replace: !!v.replace,
-      pipeline: wholeNumber(v.pipeline, '--pipeline', 1000, 1, 100_000),
-      migrateTimeoutMs: v.timeout === undefined ? 60_000 : parseDuration(v.timeout, '--timeout', { minMs: 100, maxMs: 3_600_000 }),
-      ...(v.journal ? { journal: v.journal } : {}),
-      ...(v.to?.trim() ? { to: v.to.trim() } : {}),
+      ...procedureOptions(v),
     },
   };
 }
 
-const FIX_OPTIONS = {
-  ...OPTIONS,
-  to: { type: 'string' },
-  yes: { type: 'boolean' },
-  'dry-run': { type: 'boolean' },
-  replace: { type: 'boolean' },
-  pipeline: { type: 'string' },
-  journal: { type: 'string' },
-} as const;
-
 /** `cutover cluster fix --uri URI [--yes] [--dry-run] [--replace] [--pipeline N] [--timeout D] [--journal FILE] [--json]` */
 function fixArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'cluster' } & ClusterArgs) | { kind: 'help'; topic: string } {
-  const { values: v, positionals } = parseOptions(argv, FIX_OPTIONS, 'cluster', { '--to': 'a node id' });
+  const { values: v, positionals } = parseOptions(argv, PROCEDURE_OPTIONS, 'cluster', { '--to': 'a node id' });
   if (v.help) return { kind: 'help', topic: 'cluster' };
-  if (positionals.length > 1 || (positionals.length === 1 && v.uri)) throw new InputError(`unexpected '${positionals[v.uri ? 0 : 1]}': name one node of the cluster with --uri URI`);
-  const uriText = v.uri ?? positionals[0];
-  if (uriText === undefined) throw new InputError(`--uri is missing: 'cutover cluster fix --uri redis://host:port' (any node of the cluster)`);
-  const uri = parseEndpoint(uriText, endpointDefaults(v, env));
-  if (uri.db) throw new InputError(`a Redis Cluster has database 0 only: drop the URI's /${uri.db}`);
+  const uri = clusterUri(v, positionals, env, 'cutover cluster fix --uri redis://host:port');
   return {
     kind: 'cluster',
     action: 'fix',
@@ -180,12 +178,7 @@ function fixArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'cluster' } &
     timeoutMs: 2000,
     json: !!v.json,
     fix: {
-      yes: !!v.yes,
-      dryRun: !!v['dry-run'],
-      replace: !!v.replace,
-      pipeline: wholeNumber(v.pipeline, '--pipeline', 1000, 1, 100_000),
-      migrateTimeoutMs: v.timeout === undefined ? 60_000 : parseDuration(v.timeout, '--timeout', { minMs: 100, maxMs: 3_600_000 }),
-      ...(v.journal ? { journal: v.journal } : {}),
+      ...procedureOptions(v),
       ...(v.to?.trim() ? { to: v.to.trim() } : {}),
     },
   };
