@@ -22,6 +22,8 @@ export interface ReshardDeps {
   entry: Endpoint;
   conn: ConnectOptions;
   journal: Journal;
+  /** the journal's procedure name (default reshard; rebalance runs as a reshard) */
+  procedure?: 'reshard' | 'rebalance';
 }
 
 /** SETSLOT NODE on a source that has just lost its last slot: it turned itself into a replica meanwhile (redis#9223). */
@@ -32,7 +34,7 @@ function oneLine(err: unknown): string {
 }
 
 /** A slot's ranges, grouped per source → target, for the journal's plan line. */
-function planLines(moves: SlotMove[], byId: Map<string, ClusterMaster>): Array<{ from: string; to: string; slots: string; count: number }> {
+function planLines(moves: SlotMove[], byId: Map<string, ClusterMaster>): Array<{ from: string; to: string; fromId: string; toId: string; slots: string; count: number }> {
   const groups = new Map<string, number[]>();
   for (const m of moves) {
     const k = `${m.from} ${m.to}`;
@@ -48,7 +50,7 @@ function planLines(moves: SlotMove[], byId: Map<string, ClusterMaster>): Array<{
       ranges.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
       i = j + 1;
     }
-    return { from: byId.get(from)?.address ?? from, to: byId.get(to)?.address ?? to, slots: ranges.join(','), count: slots.length };
+    return { from: byId.get(from)?.address ?? from, to: byId.get(to)?.address ?? to, fromId: from, toId: to, slots: ranges.join(','), count: slots.length };
   });
 }
 
@@ -62,6 +64,7 @@ export class Reshard {
   private totals: MoveTotals;
   private inFlight = new Set<number>();
   private duplicates: DuplicateKeys[] = [];
+  private readonly procedure: 'reshard' | 'rebalance';
 
   constructor(
     readonly masters: ClusterMaster[],
@@ -70,6 +73,7 @@ export class Reshard {
     opts: ReshardOptions = {},
   ) {
     this.opts = { ...RESHARD_DEFAULTS, ...opts };
+    this.procedure = deps.procedure ?? 'reshard';
     this.byId = new Map(masters.map((m) => [m.id, m]));
     for (const mv of moves) if (!this.byId.has(mv.from) || !this.byId.has(mv.to)) throw new Error(`internal: slot ${mv.slot} names a node not in the cluster map`);
     this.bulk = new RespPool({ auth: respLogin(deps.entry, deps.conn) }, this.opts.migrateTimeoutMs + 10_000);
@@ -84,7 +88,7 @@ export class Reshard {
   }
 
   private note(text: string): void {
-    this.deps.journal.write({ event: 'note', procedure: 'reshard', text });
+    this.deps.journal.write({ event: 'note', procedure: this.procedure, text });
     this.events.emit({ type: 'note', text, at: Date.now() });
   }
 
@@ -97,8 +101,8 @@ export class Reshard {
   async run(): Promise<ReshardSummary> {
     const { journal } = this.deps;
     this.started = Date.now();
-    journal.write({ event: 'start', procedure: 'reshard', title: `move ${this.moves.length} slot${this.moves.length === 1 ? '' : 's'}`, options: { ...this.opts } });
-    journal.write({ event: 'plan', procedure: 'reshard', moves: planLines(this.moves, this.byId), masters: this.masters.map((m) => ({ id: m.id, address: m.address })) });
+    journal.write({ event: 'start', procedure: this.procedure, title: `move ${this.moves.length} slot${this.moves.length === 1 ? '' : 's'}`, options: { ...this.opts } });
+    journal.write({ event: 'plan', procedure: this.procedure, moves: planLines(this.moves, this.byId), masters: this.masters.map((m) => ({ id: m.id, address: m.address })) });
 
     const queue = [...this.moves];
     const busy = new Set<string>();
@@ -142,7 +146,7 @@ export class Reshard {
       notStarted: queue.length,
       duplicates: this.duplicates,
     };
-    journal.write({ event: 'end', procedure: 'reshard', status: summary.status, slotsDone: this.totals.slotsDone, keys: this.totals.keys, bytes: this.totals.bytes, ms: this.totals.elapsedMs, open, notStarted: queue.length, ...(error ? { error } : {}) });
+    journal.write({ event: 'end', procedure: this.procedure, status: summary.status, slotsDone: this.totals.slotsDone, keys: this.totals.keys, bytes: this.totals.bytes, ms: this.totals.elapsedMs, open, notStarted: queue.length, ...(error ? { error } : {}) });
     this.events.emit({ type: 'summary', summary });
     return summary;
   }
@@ -164,7 +168,7 @@ export class Reshard {
   private async step(st: SlotStep, slot: number): Promise<void> {
     const t0 = Date.now();
     const command = redactArgv(st.argv);
-    const base = { event: 'command' as const, procedure: 'reshard', step: st.id, node: st.node, command };
+    const base = { event: 'command' as const, procedure: this.procedure, step: st.id, node: st.node, command };
     try {
       const reply = await this.command(st.node, st.argv);
       const shown = redactReply(st.argv, reply);
@@ -225,12 +229,12 @@ export class Reshard {
         },
         onDuplicates: (d) => {
           this.duplicates.push(d);
-          this.deps.journal.write({ event: 'note', procedure: 'reshard', step: `slot:${mv.slot}:keys`, text: `keys on both sides of slot ${mv.slot}`, ...d });
+          this.deps.journal.write({ event: 'note', procedure: this.procedure, step: `slot:${mv.slot}:keys`, text: `keys on both sides of slot ${mv.slot}`, ...d });
           this.events.emit({ type: 'duplicates', duplicates: d });
         },
         onCommand: (argv, reply, error, ms) => {
           const command = redactArgv(argv);
-          this.deps.journal.write({ event: 'command', procedure: 'reshard', step: `slot:${mv.slot}:keys`, node: src.address, command, ...(error ? { error } : { reply }), ms });
+          this.deps.journal.write({ event: 'command', procedure: this.procedure, step: `slot:${mv.slot}:keys`, node: src.address, command, ...(error ? { error } : { reply }), ms });
         },
       });
       keys = moved.keys;
