@@ -143,7 +143,8 @@ export function redact(text: string): string {
     return `${scheme}${colon >= 0 ? auth.slice(0, colon) + ':***' : auth}@${bracket}`;
   });
   // the same shape typed wrong (redis:/u:pw@h, redis//u:pw@h, u:pw@h:1): all of it before the @ hidden
-  out = out.replace(/[^\s'"`]*@[^\s'"`]*/g, (word) => (/rediss?:\/\//i.test(word) ? word : maskWord(word)));
+  // (a word is matched from its first character only: tried at every character, a long word with no @ costs its length squared)
+  if (out.includes('@')) out = out.replace(/(?<![^\s'"`])[^\s'"`]*@[^\s'"`]*/g, (word) => (/rediss?:\/\//i.test(word) ? word : maskWord(word)));
   // longest first, so a secret that contains another is replaced whole
   for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
     if (s.length < 3) continue; // a one- or two-letter password would shred ordinary words
