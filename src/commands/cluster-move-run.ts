@@ -68,6 +68,7 @@ function withConfirm(journal: Journal, word: string, how: string): Journal {
       journal.write(entry);
       if (entry.event === 'plan') journal.write({ event: 'confirm', procedure: word, word, granted: true, how });
     },
+    writeAll: (entries) => (journal.writeAll ? journal.writeAll(entries) : entries.forEach((e) => journal.write(e))),
     close: () => journal.close(),
   };
 }

@@ -133,6 +133,7 @@ describe('a key on both sides', () => {
     await duplicateOn(to.address, from.address, from.id, key, slot);
     const { r, events } = reshard(view, planReshard(view, { to: to.id, from: 'all', ranges: [[slot, slot]] }));
     const summary = await r.run();
+    expect(summary.error).toBeUndefined();
     expect(summary.status).toBe('done');
     expect(summary.duplicates).toEqual([{ slot, identical: ['{dupsame}\\xff\\x00\\xfe\\x00\\x0a'], different: [], replaced: false }]);
     expect(events.some((e) => e.type === 'duplicates')).toBe(true);
@@ -186,6 +187,7 @@ describe('stop()', () => {
       if (e.type === 'slot-done' && events.filter((x) => x.type === 'slot-done').length >= 3) r.stop();
     });
     const summary = await r.run();
+    expect(summary.error).toBeUndefined();
     expect(summary.status).toBe('stopped');
     expect(summary.open).toEqual([]);
     expect(summary.totals.slotsDone).toBeGreaterThanOrEqual(3);

@@ -27,6 +27,8 @@ export interface Journal {
   /** false when nothing reached the file (a refused plan leaves none) */
   readonly written?: boolean;
   write(entry: Omit<JournalEntry, 'time'> & { time?: string }): void;
+  /** several entries at once (the replies of one pipelined write): one write to the file where it can */
+  writeAll?(entries: Array<Omit<JournalEntry, 'time'> & { time?: string }>): void;
   close(): void;
 }
 
@@ -64,6 +66,15 @@ export class FileJournal implements Journal {
       for (const p of this.pending.splice(0)) writeSync(this.fd, p + '\n');
     }
     writeSync(this.fd, line + '\n');
+  }
+
+  writeAll(entries: Array<Omit<JournalEntry, 'time'> & { time?: string }>): void {
+    if (this.closed || this.fd < 0 || entries.length < 2) {
+      for (const e of entries) this.write(e);
+      return;
+    }
+    const time = new Date().toISOString();
+    writeSync(this.fd, entries.map((entry) => redact(JSON.stringify({ time: entry.time ?? time, ...entry })) + '\n').join(''));
   }
 
   /** Nothing happened worth a journal (the plan was refused before anyone was asked). */

@@ -1,9 +1,10 @@
-// The keys of one slot, moved from source to target: CLUSTER GETKEYSINSLOT for a list, MEMORY USAGE for sizes,
-// MIGRATE … KEYS in batches cut by bytes. When a batch empties the list, the next list is asked for in the same
-// write as the MIGRATE (it runs the moment the MIGRATE ends: no round trip between them). BUSYKEY (a key already
-// on the target) is compared (duplicates.ts): identical copies settled with MIGRATE REPLACE, different ones
-// refused unless `replace`. Over a bare RESP connection; each MIGRATE journaled with its key count, never its keys'
-// names nor the password.
+// The keys of one or several slots (one source, one target), moved: CLUSTER GETKEYSINSLOT for a list of each slot,
+// MEMORY USAGE for sizes, MIGRATE … KEYS in batches cut by bytes. Each round is three writes whatever the number of
+// slots: the lists, the sizes, then every slot's MIGRATEs back to back with each slot's next list asked for in the same
+// write (it runs the moment the MIGRATEs end: no round trip between them). A slot whose list comes back empty is done.
+// BUSYKEY (a key already on the target) is compared (duplicates.ts): identical copies settled with MIGRATE REPLACE,
+// different ones refused unless `replace`. Over a bare RESP connection; each MIGRATE journaled with its key count,
+// never its keys' names nor the password. Memory: at most one list (bounds.keys names) a slot in hand.
 import type { RespConnection } from '../../redis/resp.js';
 import type { RespValue } from '../../redis/resp-reader.js';
 import { bytesOf, takeBatch, type BatchBounds, type SizedKey } from './batches.js';
@@ -11,7 +12,8 @@ import { compareDuplicates, keyNames } from './duplicates.js';
 import type { DuplicateKeys } from './types.js';
 
 export interface KeyMove {
-  slot: number;
+  /** the slots whose keys move; one source, one target */
+  slots: number[];
   source: RespConnection;
   /** opened only if a duplicate key has to be compared */
   target: () => Promise<RespConnection>;
@@ -24,44 +26,35 @@ export interface KeyMove {
   bounds: BatchBounds;
   timeoutMs: number;
   replace: boolean;
-  onBatch(keys: number, bytes: number, ms: number): void;
+  onBatch(slot: number, keys: number, bytes: number, ms: number): void;
   onDuplicates(d: DuplicateKeys): void;
   /** a MIGRATE sent: its argv with the keys left out (the caller redacts and journals it) */
-  onCommand(argv: string[], reply: unknown, error: string | undefined, ms: number): void;
+  onCommand(slot: number, argv: string[], reply: unknown, error: string | undefined, ms: number): void;
+  /** a slot has no key left on the source */
+  onSlotEmpty?(slot: number): void;
+}
+
+/** A slot's keys could not move: which slot, and why. */
+export class SlotKeysError extends Error {
+  constructor(
+    readonly slot: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** A duplicate key with different values on both sides: the move stops (the slot stays open) unless replace. */
-export class DuplicateKeysError extends Error {}
+export class DuplicateKeysError extends SlotKeysError {}
 
 function text(v: RespValue): string {
   return Buffer.isBuffer(v) ? v.toString() : String(v);
 }
 
-export async function moveKeysInSlot(m: KeyMove): Promise<{ keys: number; bytes: number }> {
+/** Moves every key of the slots; resolves with each slot's keys and bytes moved. */
+export async function moveKeysInSlots(m: KeyMove): Promise<Map<number, { keys: number; bytes: number }>> {
   const listSize = m.bounds.keys;
-  let keys = 0;
-  let bytes = 0;
-
-  const list = async (): Promise<Buffer[]> => {
-    const p = m.source.pipeline();
-    p.call('CLUSTER', ['GETKEYSINSLOT', m.slot, listSize]);
-    const [[err, v]] = await p.exec();
-    if (err) throw new Error(`CLUSTER GETKEYSINSLOT ${m.slot}: ${err.message}`);
-    return v as Buffer[];
-  };
-  const sized = async (names: Buffer[]): Promise<SizedKey[]> => {
-    if (!names.length) return [];
-    const p = m.source.pipeline();
-    for (const k of names) p.call('MEMORY', ['USAGE', k]);
-    const replies = await p.exec();
-    const out: SizedKey[] = [];
-    names.forEach((key, i) => {
-      const [err, v] = replies[i];
-      if (err) throw new Error(`MEMORY USAGE: ${err.message}`);
-      if (typeof v === 'number') out.push({ key, bytes: v }); // null: gone meanwhile
-    });
-    return out;
-  };
+  const moved = new Map(m.slots.map((s) => [s, { keys: 0, bytes: 0 }]));
   const head = (replace: boolean): string[] => [
     'MIGRATE',
     m.targetHost,
@@ -75,47 +68,101 @@ export async function moveKeysInSlot(m: KeyMove): Promise<{ keys: number; bytes:
   ];
   const shown = (h: string[], n: number) => [...h, `(${n} key${n === 1 ? '' : 's'})`];
 
-  let pending = await sized(await list());
-  let empty = false;
-  while (pending.length) {
-    const batch = takeBatch(pending, m.bounds);
-    const prefetch = pending.length === 0;
+  // each slot's next list of key names
+  let lists = new Map<number, Buffer[]>();
+  {
+    const p = m.source.pipeline();
+    for (const s of m.slots) p.call('CLUSTER', ['GETKEYSINSLOT', s, listSize]);
+    const replies = await p.exec();
+    m.slots.forEach((s, i) => (lists.set(s, listReply(s, replies[i]))));
+  }
+  for (;;) {
+    for (const [s, names] of lists) {
+      if (names.length) continue;
+      lists.delete(s);
+      m.onSlotEmpty?.(s);
+    }
+    if (!lists.size) return moved;
+    const sized = await sizes(m, lists);
     const h = head(false);
     const p = m.source.pipeline();
-    p.call(h[0], [...h.slice(1), ...batch.map((k) => k.key)]);
-    if (prefetch) p.call('CLUSTER', ['GETKEYSINSLOT', m.slot, listSize]);
+    const sent: Array<{ slot: number; batch: SizedKey[] }> = [];
+    for (const [slot, keys] of sized) {
+      while (keys.length) {
+        const batch = takeBatch(keys, m.bounds);
+        sent.push({ slot, batch });
+        p.call(h[0], [...h.slice(1), ...batch.map((k) => k.key)]);
+      }
+    }
+    const slots = [...lists.keys()];
+    for (const s of slots) p.call('CLUSTER', ['GETKEYSINSLOT', s, listSize]);
     const t0 = performance.now();
     const replies = await p.exec();
-    const ms = performance.now() - t0;
-    const [err, reply] = replies[0];
-    m.onCommand(shown(h, batch.length), err ? undefined : text(reply), err?.message, Math.round(ms));
-    if (err) {
-      if (!/BUSYKEY/.test(err.message)) throw new Error(`MIGRATE of slot ${m.slot}: ${err.message}`);
-      await settleDuplicates(m, batch.map((k) => k.key), head(true), shown);
-      pending = []; // the prefetched list was taken before the duplicates moved: ask again
-    } else if (prefetch) {
-      const [lerr, next] = replies[1];
-      if (lerr) throw new Error(`CLUSTER GETKEYSINSLOT ${m.slot}: ${lerr.message}`);
-      if (!(next as Buffer[]).length) empty = true; // the slot is empty: no need to ask again
-      pending = await sized(next as Buffer[]);
+    const each = (performance.now() - t0) / Math.max(1, sent.length);
+    for (let i = 0; i < sent.length; i++) {
+      const { slot, batch } = sent[i];
+      const [err, reply] = replies[i];
+      m.onCommand(slot, shown(h, batch.length), err ? undefined : text(reply), err?.message, Math.round(each));
+      if (err) {
+        if (!/BUSYKEY/.test(err.message)) throw new SlotKeysError(slot, `MIGRATE of slot ${slot}: ${err.message}`);
+        // the slot's next list (asked for in this write) may name keys settled now: they are gone, MEMORY USAGE says so
+        await settleDuplicates(m, slot, batch.map((k) => k.key), head(true), shown);
+      }
+      const done = moved.get(slot)!;
+      done.keys += batch.length;
+      done.bytes += bytesOf(batch);
+      m.onBatch(slot, batch.length, bytesOf(batch), each);
     }
-    keys += batch.length;
-    bytes += bytesOf(batch);
-    m.onBatch(batch.length, bytesOf(batch), ms);
-    if (!pending.length && !empty) pending = await sized(await list());
+    lists = new Map(slots.map((s, i) => [s, listReply(s, replies[sent.length + i])]));
   }
-  return { keys, bytes };
+}
+
+/** One slot's keys moved (`cluster fix` finishing a move): moveKeysInSlots with one slot. */
+export async function moveKeysInSlot(m: Omit<KeyMove, 'slots' | 'onBatch' | 'onCommand'> & { slot: number; onBatch(keys: number, bytes: number, ms: number): void; onCommand(argv: string[], reply: unknown, error: string | undefined, ms: number): void }): Promise<{ keys: number; bytes: number }> {
+  const moved = await moveKeysInSlots({
+    ...m,
+    slots: [m.slot],
+    onBatch: (_slot, keys, bytes, ms) => m.onBatch(keys, bytes, ms),
+    onCommand: (_slot, argv, reply, error, ms) => m.onCommand(argv, reply, error, ms),
+  });
+  return moved.get(m.slot)!;
+}
+
+function listReply(slot: number, [err, v]: [Error | null, RespValue]): Buffer[] {
+  if (err) throw new SlotKeysError(slot, `CLUSTER GETKEYSINSLOT ${slot}: ${err.message}`);
+  return v as Buffer[];
+}
+
+/** MEMORY USAGE of every listed key, one write; a key gone meanwhile (null) is dropped. */
+async function sizes(m: KeyMove, lists: Map<number, Buffer[]>): Promise<Map<number, SizedKey[]>> {
+  const p = m.source.pipeline();
+  for (const names of lists.values()) for (const k of names) p.call('MEMORY', ['USAGE', k]);
+  const replies = await p.exec();
+  const out = new Map<number, SizedKey[]>();
+  let i = 0;
+  for (const [slot, names] of lists) {
+    const keys: SizedKey[] = [];
+    for (const key of names) {
+      const [err, v] = replies[i++];
+      // null, or ASK (the slot is migrating and the key is no longer here): gone meanwhile
+      if (err && !/^ASK /.test(err.message)) throw new SlotKeysError(slot, `MEMORY USAGE: ${err.message}`);
+      if (!err && typeof v === 'number') keys.push({ key, bytes: v });
+    }
+    out.set(slot, keys);
+  }
+  return out;
 }
 
 /** After BUSYKEY: the keys of the batch still on the source, compared with the target's copies, then moved with REPLACE. */
-async function settleDuplicates(m: KeyMove, batch: Buffer[], headReplace: string[], shown: (h: string[], n: number) => string[]): Promise<void> {
+async function settleDuplicates(m: KeyMove, slot: number, batch: Buffer[], headReplace: string[], shown: (h: string[], n: number) => string[]): Promise<void> {
   const target = await m.target();
   const cmp = await compareDuplicates(batch, m.source, target);
-  const d: DuplicateKeys = { slot: m.slot, identical: keyNames(cmp.identical, 100), different: keyNames(cmp.different, 100), replaced: cmp.different.length > 0 && m.replace };
+  const d: DuplicateKeys = { slot, identical: keyNames(cmp.identical, 100), different: keyNames(cmp.different, 100), replaced: cmp.different.length > 0 && m.replace };
   m.onDuplicates(d);
   if (cmp.different.length && !m.replace) {
     const n = cmp.different.length;
     throw new DuplicateKeysError(
+      slot,
       `${n} key${n === 1 ? '' : 's'} on both the source and the target with different values (${keyNames(cmp.different, 5).join(', ')}); ` +
         'keep the right copy by hand and run the move again, or move with replace to overwrite the target\'s copy',
     );
@@ -126,6 +173,6 @@ async function settleDuplicates(m: KeyMove, batch: Buffer[], headReplace: string
   p.call(headReplace[0], [...headReplace.slice(1), ...rest]);
   const t0 = performance.now();
   const [[err, reply]] = await p.exec();
-  m.onCommand(shown(headReplace, rest.length), err ? undefined : text(reply), err?.message, Math.round(performance.now() - t0));
-  if (err) throw new Error(`MIGRATE REPLACE of slot ${m.slot}: ${err.message}`);
+  m.onCommand(slot, shown(headReplace, rest.length), err ? undefined : text(reply), err?.message, Math.round(performance.now() - t0));
+  if (err) throw new SlotKeysError(slot, `MIGRATE REPLACE of slot ${slot}: ${err.message}`);
 }

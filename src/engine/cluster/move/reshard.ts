@@ -1,21 +1,25 @@
-// A reshard: a list of slot moves (over bare RESP connections, one per node: SETSLOT, lists and MIGRATE alike) run with a few slots in flight at once, never two from the same source (its
-// MIGRATE blocks it: two at once would only block it longer). Each slot: SETSLOT IMPORTING/MIGRATING (slot-steps),
-// its keys (migrate-keys), SETSLOT NODE on the target, the source, every other master. Every slot change is
-// journaled (time, node, command, reply; never a password) and told as a typed event. stop() lets the slots in
-// hand finish (none is left open) and starts no other. A slot that fails midway is reported open, with where it
-// stopped; the other slots in hand finish, and nothing new starts.
+// A reshard: a list of slot moves (over bare RESP connections, one per node: SETSLOT, lists and MIGRATE alike), run as
+// groups of slots from one source to one target, a few groups in flight at once, never two from the same source (its
+// MIGRATE blocks it: two at once would only block it longer). Each group, with one write a node for each step:
+// SETSLOT IMPORTING on the target, MIGRATING on the source (slot-steps), the keys (migrate-keys), SETSLOT NODE on the
+// target, the source, every other master. A node saves nodes.conf once per event-loop turn, so a group's SETSLOTs cost
+// about one save where slot after slot costs one each: that, not the keys, is what bounds a reshard of small slots.
+// Every slot change is journaled (time, node, command, reply; never a password) and told as a typed event, slot by
+// slot. stop() lets the groups in hand finish (no slot is left open) and starts no other. A group that fails midway
+// reports its slots open, with where it stopped; the other groups in hand finish, and nothing new starts.
 import { Emitter } from '../../emitter.js';
-import type { Journal } from '../../failover/journal.js';
+import type { Journal, JournalEntry } from '../../failover/journal.js';
 import { ServerReplyError } from '../../failover/pool.js';
 import { redactArgv, redactReply } from '../../failover/redact-command.js';
 import { respLogin, type ConnectOptions } from '../../redis/connect.js';
 import { RespPool } from '../../redis/resp-pool.js';
 import type { Endpoint } from '../../../options/endpoint.js';
-import { moveKeysInSlot } from './migrate-keys.js';
+import { moveKeysInSlots, SlotKeysError } from './migrate-keys.js';
 import { closeSteps, openSteps, type SlotStep } from './slot-steps.js';
+import { rangesOf } from './reshard-preview.js';
 import type { ClusterMaster, DuplicateKeys, MoveEvent, MoveTotals, OpenSlot, ReshardOptions, ReshardSummary, SlotMove } from './types.js';
 
-export const RESHARD_DEFAULTS = { concurrency: 4, batchBytes: 4 << 20, batchKeys: 1000, migrateTimeoutMs: 60_000, replace: false } as const;
+export const RESHARD_DEFAULTS = { concurrency: 4, groupSlots: 64, batchBytes: 4 << 20, batchKeys: 1000, migrateTimeoutMs: 60_000, replace: false } as const;
 
 export interface ReshardDeps {
   /** how every node is logged in to: the entry's user, password and TLS, at each master's address */
@@ -42,15 +46,7 @@ function planLines(moves: SlotMove[], byId: Map<string, ClusterMaster>): Array<{
   }
   return [...groups].map(([k, slots]) => {
     const [from, to] = k.split(' ');
-    const ranges: string[] = [];
-    const sorted = [...slots].sort((a, b) => a - b);
-    for (let i = 0; i < sorted.length; ) {
-      let j = i;
-      while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-      ranges.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
-      i = j + 1;
-    }
-    return { from: byId.get(from)?.address ?? from, to: byId.get(to)?.address ?? to, fromId: from, toId: to, slots: ranges.join(','), count: slots.length };
+    return { from: byId.get(from)?.address ?? from, to: byId.get(to)?.address ?? to, fromId: from, toId: to, slots: rangesText(slots), count: slots.length };
   });
 }
 
@@ -113,20 +109,20 @@ export class Reshard {
       let running = 0;
       const pump = () => {
         while (!this.stopping && !error && running < this.opts.concurrency) {
-          const i = queue.findIndex((m) => !busy.has(m.from));
-          if (i < 0) break;
-          const [mv] = queue.splice(i, 1);
-          busy.add(mv.from);
+          const group = takeGroup(queue, busy, this.opts.groupSlots);
+          if (!group) break;
+          const from = group[0].from;
+          busy.add(from);
           running++;
-          void this.moveSlot(mv)
+          void this.moveGroup(group)
             .then((failed) => {
               if (failed) {
                 error ??= failed.error;
-                if (failed.open) open.push(failed.open);
+                open.push(...failed.open);
               }
             })
             .finally(() => {
-              busy.delete(mv.from);
+              busy.delete(from);
               running--;
               pump();
             });
@@ -164,53 +160,78 @@ export class Reshard {
     return Buffer.isBuffer(v) ? v.toString() : v;
   }
 
-  /** One SETSLOT step: sent, journaled with its reply, told. */
-  private async step(st: SlotStep, slot: number): Promise<void> {
+  /**
+   * SETSLOT steps on one node in one write (one nodes.conf save for all of them): each journaled with its reply and
+   * told. Rejects with the first error that is not tolerated, once every reply is recorded.
+   */
+  private async steps(node: string, sts: SlotStep[]): Promise<void> {
+    if (!sts.length) return;
     const t0 = Date.now();
-    const command = redactArgv(st.argv);
-    const base = { event: 'command' as const, procedure: this.procedure, step: st.id, node: st.node, command };
+    let replies: Array<[Error | null, unknown]>;
     try {
-      const reply = await this.command(st.node, st.argv);
-      const shown = redactReply(st.argv, reply);
-      this.deps.journal.write({ ...base, reply: shown, ms: Date.now() - t0 });
-      this.events.emit({ type: 'command', slot, node: st.node, command, reply: shown, ms: Date.now() - t0, why: st.why });
+      const conn = await this.bulk.get(node);
+      const p = conn.pipeline();
+      for (const st of sts) p.call(st.argv[0], st.argv.slice(1));
+      replies = await p.exec();
     } catch (err) {
-      const e = oneLine(err);
-      this.deps.journal.write({ ...base, error: e, ms: Date.now() - t0 });
-      this.events.emit({ type: 'command', slot, node: st.node, command, error: e, ms: Date.now() - t0, why: st.why });
-      if (st.stage === 'node-source' && err instanceof ServerReplyError && SOURCE_BECAME_REPLICA.test(e)) {
-        this.note(`${st.node} gave up its last slot and became a replica before SETSLOT NODE reached it (redis#9223): fine`);
-        return;
-      }
-      if (st.stage === 'node-other') {
-        // the target's new epoch reaches it by gossip anyway; this SETSLOT only spares clients a redirect
-        this.note(`${st.node}: ${e}; it learns slot ${slot}'s owner from the cluster bus instead`);
-        return;
-      }
+      // no reply at all (the node went away): every step of the write failed the same way
+      for (const st of sts) this.record(st, undefined, oneLine(err), Date.now() - t0);
       throw err;
     }
+    const ms = Date.now() - t0;
+    let first: Error | undefined;
+    const lines: JournalEntry[] = [];
+    sts.forEach((st, i) => {
+      const [err, v] = replies[i];
+      if (!err) return lines.push(this.record(st, redactReply(st.argv, Buffer.isBuffer(v) ? v.toString() : v), undefined, ms, false));
+      const e = oneLine(err);
+      lines.push(this.record(st, undefined, e, ms, false));
+      if (st.stage === 'node-source' && SOURCE_BECAME_REPLICA.test(e)) {
+        this.note(`${st.node} gave up its last slot and became a replica before SETSLOT NODE reached it (redis#9223): fine`);
+      } else if (st.stage === 'node-other') {
+        // the target's new epoch reaches it by gossip anyway; this SETSLOT only spares clients a redirect
+        this.note(`${st.node}: ${e}; it learns slot ${slotOf(st)}'s owner from the cluster bus instead`);
+      } else first ??= new ServerReplyError(e);
+    });
+    this.writeAll(lines);
+    if (first) throw first;
   }
 
-  /** Moves one slot; resolves with what went wrong, if anything (never rejects). */
-  private async moveSlot(mv: SlotMove): Promise<{ error: string; open?: OpenSlot } | undefined> {
-    const src = this.byId.get(mv.from)!;
-    const dst = this.byId.get(mv.to)!;
+  /** A step's reply told as an event; its journal line written, or returned to be written with its write's others. */
+  private record(st: SlotStep, reply: unknown, error: string | undefined, ms: number, write = true): JournalEntry {
+    const command = redactArgv(st.argv);
+    const line: JournalEntry = { time: new Date().toISOString(), event: 'command', procedure: this.procedure, step: st.id, node: st.node, command, ...(error !== undefined ? { error } : { reply }), ms };
+    if (write) this.deps.journal.write(line);
+    this.events.emit({ type: 'command', slot: slotOf(st), node: st.node, command, ...(error !== undefined ? { error } : { reply }), ms, why: st.why });
+    return line;
+  }
+
+  private writeAll(lines: JournalEntry[]): void {
+    if (this.deps.journal.writeAll) this.deps.journal.writeAll(lines);
+    else for (const l of lines) this.deps.journal.write(l);
+  }
+
+  /** Moves a group of slots (one source, one target); resolves with what went wrong, if anything (never rejects). */
+  private async moveGroup(group: SlotMove[]): Promise<{ error: string; open: OpenSlot[] } | undefined> {
+    const src = this.byId.get(group[0].from)!;
+    const dst = this.byId.get(group[0].to)!;
     const t0 = Date.now();
-    this.inFlight.add(mv.slot);
-    this.events.emit({ type: 'slot-start', slot: mv.slot, from: src.address, to: dst.address, at: t0 });
+    for (const mv of group) {
+      this.inFlight.add(mv.slot);
+      this.events.emit({ type: 'slot-start', slot: mv.slot, from: src.address, to: dst.address, at: t0 });
+    }
     this.progress();
     let stage: OpenSlot['stage'] = 'importing';
-    let keys = 0;
-    let bytes = 0;
+    const moved = new Map<number, { keys: number; bytes: number }>();
     try {
-      const [importing, migrating] = openSteps(mv, this.masters);
-      await this.step(importing, mv.slot);
+      const open = group.map((mv) => openSteps(mv, this.masters));
+      await this.steps(dst.address, open.map(([importing]) => importing));
       stage = 'migrating';
-      await this.step(migrating, mv.slot);
+      await this.steps(src.address, open.map(([, migrating]) => migrating));
       stage = 'keys';
       const at = dst.address.lastIndexOf(':');
-      const moved = await moveKeysInSlot({
-        slot: mv.slot,
+      await moveKeysInSlots({
+        slots: group.map((mv) => mv.slot),
         source: await this.bulk.get(src.address),
         target: () => this.bulk.get(dst.address),
         targetHost: dst.address.slice(0, at),
@@ -220,70 +241,107 @@ export class Reshard {
         bounds: { bytes: this.opts.batchBytes, keys: this.opts.batchKeys },
         timeoutMs: this.opts.migrateTimeoutMs,
         replace: this.opts.replace,
-        onBatch: (k, b, ms) => {
-          keys += k;
-          bytes += b;
+        onBatch: (slot, k, b, ms) => {
+          const m = moved.get(slot) ?? { keys: 0, bytes: 0 };
+          moved.set(slot, { keys: m.keys + k, bytes: m.bytes + b });
           this.totals = { ...this.totals, keys: this.totals.keys + k, bytes: this.totals.bytes + b };
-          this.events.emit({ type: 'batch', slot: mv.slot, keys: k, bytes: b, ms: Math.round(ms) });
+          this.events.emit({ type: 'batch', slot, keys: k, bytes: b, ms: Math.round(ms) });
           this.progress();
         },
         onDuplicates: (d) => {
           this.duplicates.push(d);
-          this.deps.journal.write({ event: 'note', procedure: this.procedure, step: `slot:${mv.slot}:keys`, text: `keys on both sides of slot ${mv.slot}`, ...d });
+          this.deps.journal.write({ event: 'note', procedure: this.procedure, step: `slot:${d.slot}:keys`, text: `keys on both sides of slot ${d.slot}`, ...d });
           this.events.emit({ type: 'duplicates', duplicates: d });
         },
-        onCommand: (argv, reply, error, ms) => {
+        onCommand: (slot, argv, reply, error, ms) => {
           const command = redactArgv(argv);
-          this.deps.journal.write({ event: 'command', procedure: this.procedure, step: `slot:${mv.slot}:keys`, node: src.address, command, ...(error ? { error } : { reply }), ms });
+          this.deps.journal.write({ event: 'command', procedure: this.procedure, step: `slot:${slot}:keys`, node: src.address, command, ...(error ? { error } : { reply }), ms });
         },
       });
-      keys = moved.keys;
-      bytes = moved.bytes;
       stage = 'node';
       // the target first, then the source (redis#7116), then the other masters all at once
-      const [toTarget, toSource, ...toOthers] = closeSteps(mv, this.masters);
-      await this.step(toTarget, mv.slot);
-      await this.step(toSource, mv.slot);
-      await Promise.all(toOthers.map((st) => this.step(st, mv.slot)));
-      this.totals = { ...this.totals, slotsDone: this.totals.slotsDone + 1 };
-      this.inFlight.delete(mv.slot);
-      this.events.emit({ type: 'slot-done', slot: mv.slot, from: src.address, to: dst.address, keys, bytes, ms: Date.now() - t0 });
+      const close = group.map((mv) => closeSteps(mv, this.masters));
+      await this.steps(dst.address, close.map(([toTarget]) => toTarget));
+      await this.steps(src.address, close.map(([, toSource]) => toSource));
+      const others = new Map<string, SlotStep[]>();
+      for (const [, , ...toOthers] of close) for (const st of toOthers) others.set(st.node, [...(others.get(st.node) ?? []), st]);
+      await Promise.all([...others].map(([node, sts]) => this.steps(node, sts)));
+      const ms = Date.now() - t0;
+      for (const mv of group) {
+        this.inFlight.delete(mv.slot);
+        const m = moved.get(mv.slot) ?? { keys: 0, bytes: 0 };
+        this.events.emit({ type: 'slot-done', slot: mv.slot, from: src.address, to: dst.address, keys: m.keys, bytes: m.bytes, ms });
+      }
+      this.totals = { ...this.totals, slotsDone: this.totals.slotsDone + group.length };
       this.progress();
       return undefined;
     } catch (err) {
-      this.inFlight.delete(mv.slot);
-      const error = `slot ${mv.slot} (${src.address} → ${dst.address}): ${oneLine(err)}`;
-      const open = await this.afterFailure(mv, stage);
-      if (open) this.events.emit({ type: 'slot-failed', slot: mv.slot, from: src.address, to: dst.address, error, open });
-      this.note(open ? `${error}; slot ${mv.slot} left open (${stage}${open.keysLeft !== undefined ? `, ${open.keysLeft} keys still on the source` : ''})` : error);
+      for (const mv of group) this.inFlight.delete(mv.slot);
+      const where = err instanceof SlotKeysError ? `slot ${err.slot}` : `slot${group.length > 1 ? 's' : ''} ${rangesText(group.map((mv) => mv.slot))}`;
+      const error = `${where} (${src.address} → ${dst.address}): ${oneLine(err)}`;
+      const open = await this.afterFailure(group, stage);
+      for (const o of open) this.events.emit({ type: 'slot-failed', slot: o.slot, from: src.address, to: dst.address, error, open: o });
+      this.note(
+        open.length
+          ? `${error}; ${open.length === 1 ? `slot ${open[0].slot}` : `${open.length} slots`} left open (${stage}${open.length === 1 && open[0].keysLeft !== undefined ? `, ${open[0].keysLeft} keys still on the source` : ''})`
+          : error,
+      );
       this.progress();
-      return { error, ...(open ? { open } : {}) };
+      return { error, open };
     }
   }
 
   /**
-   * After a slot failed: before any key moved, its IMPORTING (and MIGRATING) state is undone with SETSLOT STABLE,
-   * journaled; later, it is left as it is (keys on both sides: closing it is a decision, `fix`'s) and reported.
+   * After a group failed: before any key moved, its IMPORTING (and MIGRATING) state is undone with SETSLOT STABLE,
+   * journaled; later, its slots are left as they are (keys on both sides: closing them is a decision, `fix`'s) and
+   * reported with the keys still on the source.
    */
-  private async afterFailure(mv: SlotMove, stage: OpenSlot['stage']): Promise<OpenSlot | undefined> {
-    const src = this.byId.get(mv.from)!;
-    const dst = this.byId.get(mv.to)!;
+  private async afterFailure(group: SlotMove[], stage: OpenSlot['stage']): Promise<OpenSlot[]> {
+    const src = this.byId.get(group[0].from)!;
+    const dst = this.byId.get(group[0].to)!;
     if (stage === 'importing' || stage === 'migrating') {
-      const undo = (node: string): SlotStep => ({ kind: 'command', stage: 'importing', id: `slot:${mv.slot}:stable:${node}`, node, argv: ['CLUSTER', 'SETSLOT', String(mv.slot), 'STABLE'], changesRole: true, why: `slot ${mv.slot} back to stable: no key moved` });
+      const undo = (node: string) =>
+        group.map((mv): SlotStep => ({ kind: 'command', stage: 'importing', id: `slot:${mv.slot}:stable:${node}`, node, argv: ['CLUSTER', 'SETSLOT', String(mv.slot), 'STABLE'], changesRole: true, why: `slot ${mv.slot} back to stable: no key moved` }));
       try {
-        await this.step(undo(dst.address), mv.slot);
-        if (stage === 'migrating') await this.step(undo(src.address), mv.slot);
-        return undefined;
+        await this.steps(dst.address, undo(dst.address));
+        if (stage === 'migrating') await this.steps(src.address, undo(src.address));
+        return [];
       } catch {
         /* reported open below */
       }
     }
-    let keysLeft: number | undefined;
+    let left: Array<number | undefined> = group.map(() => undefined);
     try {
-      keysLeft = Number(await this.command(src.address, ['CLUSTER', 'COUNTKEYSINSLOT', String(mv.slot)]));
+      const p = (await this.bulk.get(src.address)).pipeline();
+      for (const mv of group) p.call('CLUSTER', ['COUNTKEYSINSLOT', mv.slot]);
+      left = (await p.exec()).map(([err, n]) => (err ? undefined : Number(n)));
     } catch {
       /* the source is gone: unknown */
     }
-    return { slot: mv.slot, from: src.address, to: dst.address, stage, ...(keysLeft !== undefined ? { keysLeft } : {}) };
+    return group.map((mv, i) => ({ slot: mv.slot, from: src.address, to: dst.address, stage, ...(left[i] !== undefined ? { keysLeft: left[i] } : {}) }));
   }
+}
+
+/** The next group of the queue: the first move whose source is free, and the moves after it with the same source
+ * and target, up to `size`; taken off the queue. */
+function takeGroup(queue: SlotMove[], busy: Set<string>, size: number): SlotMove[] | undefined {
+  const i = queue.findIndex((m) => !busy.has(m.from));
+  if (i < 0) return undefined;
+  const { from, to } = queue[i];
+  const group: SlotMove[] = [];
+  for (let j = i; j < queue.length && group.length < size; ) {
+    if (queue[j].from === from && queue[j].to === to) group.push(...queue.splice(j, 1));
+    else j++;
+  }
+  return group;
+}
+
+function slotOf(st: SlotStep): number {
+  return Number(st.argv[2]);
+}
+
+function rangesText(slots: number[]): string {
+  return rangesOf(slots)
+    .map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`))
+    .join(',');
 }

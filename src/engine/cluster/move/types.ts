@@ -21,8 +21,10 @@ export interface SlotMove {
 }
 
 export interface ReshardOptions {
-  /** slots moved at once, each from a different source master (default 4) */
+  /** groups moved at once, each from a different source master (default 4) */
   concurrency?: number;
+  /** slots a group (one source, one target) moves together: one write a node for each SETSLOT step (default 64) */
+  groupSlots?: number;
   /** a MIGRATE carries keys up to about this many bytes (MEMORY USAGE), default 4 MiB; a bigger key goes alone */
   batchBytes?: number;
   /** and at most this many keys (default 1000) */
