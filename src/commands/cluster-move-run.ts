@@ -6,6 +6,7 @@ import type { Endpoint } from '../options/endpoint.js';
 import { redact } from '../options/redact.js';
 import type { ConnectOptions } from '../engine/redis/connect.js';
 import { Reshard } from '../engine/cluster/move/reshard.js';
+import type { ClusterView } from '../engine/cluster/move/reshard-plan.js';
 import type { ClusterMaster, MoveEvent, ReshardOptions, ReshardSummary, SlotMove } from '../engine/cluster/move/types.js';
 import type { Confirm } from '../engine/failover/types.js';
 import { defaultJournalPath, FileJournal, type Journal } from '../engine/failover/journal.js';
@@ -28,6 +29,8 @@ export interface MoveRun {
   entry: Endpoint;
   conn: ConnectOptions;
   masters: ClusterMaster[];
+  /** the replicas as the plan saw them (a master that fails over mid-move is followed to its replica) */
+  replicas?: ClusterView['replicas'];
   moves: SlotMove[];
   opts: ReshardOptions;
 }
@@ -40,7 +43,7 @@ export async function runMoves(r: MoveRun): Promise<number> {
   }
   const journal = new FileJournal(r.journal ?? defaultJournalPath(r.word));
   if (!r.json) process.stdout.write(`${r.yes ? 'confirmed: --yes' : `confirmed: ${r.word}`}\njournal: ${journal.path}\n`);
-  const reshard = new Reshard(r.masters, r.moves, { entry: r.entry, conn: r.conn, journal: withConfirm(journal, r.word, r.yes ? '--yes' : `typed ${r.word}`), procedure: r.word }, r.opts);
+  const reshard = new Reshard(r.masters, r.moves, { entry: r.entry, conn: r.conn, journal: withConfirm(journal, r.word, r.yes ? '--yes' : `typed ${r.word}`), procedure: r.word, replicas: r.replicas }, r.opts);
   const detach = attachOutput(reshard, r.json);
   const signals = onStopSignals({
     stop: () => reshard.stop(),

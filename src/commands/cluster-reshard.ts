@@ -45,7 +45,7 @@ export async function runReshard(c: ClusterArgs): Promise<number> {
       else process.stdout.write('dry run: nothing was changed\n');
       return EXIT.ok;
     }
-    return await runMoves({ word: 'reshard', yes: a.yes, json: c.json, journal: a.journal, entry, conn, masters: view.masters, moves, opts });
+    return await runMoves({ word: 'reshard', yes: a.yes, json: c.json, journal: a.journal, entry, conn, masters: view.masters, replicas: view.replicas, moves, opts });
   } finally {
     await pool.close();
   }

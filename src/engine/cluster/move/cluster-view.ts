@@ -10,7 +10,7 @@ export function clusterViewOf(text: string): ClusterView & { open: string[] } {
   const addr = (e: { host: string; port: number }) => `${e.host}:${e.port}`;
   return {
     masters: entries.filter((e) => e.role === 'master' && e.failing !== 'fail').map((e) => ({ id: e.id, address: addr(e), slots: e.slots.map(([a, b]) => [a, b] as [number, number]) })),
-    replicas: entries.filter((e) => e.role === 'replica').map((e) => ({ id: e.id, address: addr(e) })),
+    replicas: entries.filter((e) => e.role === 'replica').map((e) => ({ id: e.id, address: addr(e), ...(e.masterId ? { masterId: e.masterId } : {}) })),
     /** migrating/importing markers: a slot already open */
     open: entries.flatMap((e) => e.slotMigrations.map((m) => `${addr(e)} ${m}`)),
   };

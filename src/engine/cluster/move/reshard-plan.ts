@@ -21,7 +21,7 @@ export interface ReshardRequest {
 export interface ClusterView {
   masters: ClusterMaster[];
   /** replicas, only so that naming one as a source or target gets a clear refusal */
-  replicas?: Array<{ id: string; address: string }>;
+  replicas?: Array<{ id: string; address: string; masterId?: string }>;
 }
 
 function find(view: ClusterView, name: string, option: string): ClusterMaster {

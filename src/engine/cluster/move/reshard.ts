@@ -17,15 +17,26 @@ import type { Endpoint } from '../../../options/endpoint.js';
 import { moveKeysInSlots, SlotKeysError } from './migrate-keys.js';
 import { closeSteps, openSteps, type SlotStep } from './slot-steps.js';
 import { rangesOf } from './reshard-preview.js';
+import { clusterViewOf } from './cluster-view.js';
+import { mayBeFailover, ownerOf, replacementOf } from './follow-failover.js';
+import type { ClusterView } from './reshard-plan.js';
 import type { ClusterMaster, DuplicateKeys, MoveEvent, MoveTotals, OpenSlot, ReshardOptions, ReshardSummary, SlotMove } from './types.js';
 
-export const RESHARD_DEFAULTS = { concurrency: 4, groupSlots: 64, batchBytes: 4 << 20, batchKeys: 1000, migrateTimeoutMs: 60_000, replace: false } as const;
+export const RESHARD_DEFAULTS = { concurrency: 4, groupSlots: 64, batchBytes: 4 << 20, batchKeys: 1000, migrateTimeoutMs: 60_000, replace: false, failoverWaitMs: 30_000 } as const;
+
+/** a group is tried again at most this many times after its source or target failed over */
+const FAILOVER_RETRIES = 3;
+
+/** replies of a cluster that is down for a moment (a master failing, not replaced yet): wait, then try again */
+const TRANSIENT = /CLUSTERDOWN|TRYAGAIN|LOADING|MASTERDOWN/;
 
 export interface ReshardDeps {
   /** how every node is logged in to: the entry's user, password and TLS, at each master's address */
   entry: Endpoint;
   conn: ConnectOptions;
   journal: Journal;
+  /** the replicas as the plan saw them: a master that fails over is known by the replica that takes its place */
+  replicas?: ClusterView['replicas'];
   /** the journal's procedure name (default reshard; rebalance runs as a reshard) */
   procedure?: 'reshard' | 'rebalance';
 }
@@ -53,8 +64,14 @@ function planLines(moves: SlotMove[], byId: Map<string, ClusterMaster>): Array<{
 export class Reshard {
   readonly events = new Emitter<MoveEvent>();
   private readonly opts: Required<ReshardOptions>;
-  private readonly byId: Map<string, ClusterMaster>;
+  private byId: Map<string, ClusterMaster>;
   private readonly bulk: RespPool;
+  /** short reads (CLUSTER NODES, PING) while a failover is awaited: the node's own timeout, not MIGRATE's */
+  private readonly probe: RespPool;
+  /** the moves not started yet (their node ids follow a failover) */
+  private queue: SlotMove[] = [];
+  /** the moves done, with the ids they were done with */
+  private done: SlotMove[] = [];
   private stopping = false;
   private started = 0;
   private totals: MoveTotals;
@@ -63,7 +80,8 @@ export class Reshard {
   private readonly procedure: 'reshard' | 'rebalance';
 
   constructor(
-    readonly masters: ClusterMaster[],
+    /** the masters as the plan saw them; after a failover, as the cluster tells it */
+    public masters: ClusterMaster[],
     readonly moves: SlotMove[],
     private readonly deps: ReshardDeps,
     opts: ReshardOptions = {},
@@ -73,6 +91,7 @@ export class Reshard {
     this.byId = new Map(masters.map((m) => [m.id, m]));
     for (const mv of moves) if (!this.byId.has(mv.from) || !this.byId.has(mv.to)) throw new Error(`internal: slot ${mv.slot} names a node not in the cluster map`);
     this.bulk = new RespPool({ auth: respLogin(deps.entry, deps.conn) }, this.opts.migrateTimeoutMs + 10_000);
+    this.probe = new RespPool({ auth: respLogin(deps.entry, deps.conn) }, deps.conn.commandTimeoutMs);
     this.totals = { slotsDone: 0, slotsTotal: moves.length, inFlight: [], keys: 0, bytes: 0, elapsedMs: 0, keysPerSec: 0 };
   }
 
@@ -100,7 +119,7 @@ export class Reshard {
     journal.write({ event: 'start', procedure: this.procedure, title: `move ${this.moves.length} slot${this.moves.length === 1 ? '' : 's'}`, options: { ...this.opts } });
     journal.write({ event: 'plan', procedure: this.procedure, moves: planLines(this.moves, this.byId), masters: this.masters.map((m) => ({ id: m.id, address: m.address })) });
 
-    const queue = [...this.moves];
+    const queue = (this.queue = this.moves.map((mv) => ({ ...mv })));
     const busy = new Set<string>();
     const open: OpenSlot[] = [];
     let error: string | undefined;
@@ -132,7 +151,7 @@ export class Reshard {
       pump();
     });
 
-    await this.bulk.close();
+    await Promise.all([this.bulk.close(), this.probe.close()]);
     this.progress();
     const summary: ReshardSummary = {
       status: error ? 'failed' : queue.length ? 'stopped' : 'done',
@@ -212,7 +231,7 @@ export class Reshard {
   }
 
   /** Moves a group of slots (one source, one target); resolves with what went wrong, if anything (never rejects). */
-  private async moveGroup(group: SlotMove[]): Promise<{ error: string; open: OpenSlot[] } | undefined> {
+  private async moveGroup(group: SlotMove[], attempt = 0): Promise<{ error: string; open: OpenSlot[] } | undefined> {
     const src = this.byId.get(group[0].from)!;
     const dst = this.byId.get(group[0].to)!;
     const t0 = Date.now();
@@ -273,10 +292,15 @@ export class Reshard {
         this.events.emit({ type: 'slot-done', slot: mv.slot, from: src.address, to: dst.address, keys: m.keys, bytes: m.bytes, ms });
       }
       this.totals = { ...this.totals, slotsDone: this.totals.slotsDone + group.length };
+      this.done.push(...group);
       this.progress();
       return undefined;
     } catch (err) {
       for (const mv of group) this.inFlight.delete(mv.slot);
+      if (attempt < FAILOVER_RETRIES && mayBeFailover(err)) {
+        const next = await this.followFailover(group, oneLine(err));
+        if (next) return next.length ? this.moveGroup(next, attempt + 1) : undefined;
+      }
       const where = err instanceof SlotKeysError ? `slot ${err.slot}` : `slot${group.length > 1 ? 's' : ''} ${rangesText(group.map((mv) => mv.slot))}`;
       const error = `${where} (${src.address} → ${dst.address}): ${oneLine(err)}`;
       const open = await this.afterFailure(group, stage);
@@ -292,6 +316,128 @@ export class Reshard {
   }
 
   /**
+   * After a group failed in a way a failover explains: the cluster is asked (from a node that answers) who owns what
+   * now, until the source and target answer as masters, or were replaced by the replicas the cluster promoted
+   * (up to failoverWaitMs). A replacement is noted, journaled and told; the queue's moves follow it, and the group
+   * goes on against the new master: the slots the target owns by now are done, the others move again (IMPORTING and
+   * MIGRATING set afresh; a key both sides hold, from a MIGRATE cut short, is compared as usual). A cluster that was
+   * down for a moment (CLUSTERDOWN while a failing master is replaced) is waited for until both sides say
+   * cluster_state:ok, and the group tried again as it was. Undefined: no failover (both masters answer, and the error
+   * was not a cluster down) or none came in time, and the group fails as it would have.
+   */
+  private async followFailover(group: SlotMove[], error: string): Promise<SlotMove[] | undefined> {
+    const src = this.byId.get(group[0].from)!;
+    const dst = this.byId.get(group[0].to)!;
+    const deadline = Date.now() + this.opts.failoverWaitMs;
+    let waiting = false;
+    for (;;) {
+      const view = await this.readView();
+      if (view) {
+        const slots = group.map((mv) => mv.slot);
+        const newSrc = replacementOf(src.id, [...slots, ...src.slots.flatMap(([a, b]) => [a, b])], view, this.deps.replicas, dst.id);
+        const newDst = replacementOf(dst.id, [...this.movedTo(dst.id), ...dst.slots.flatMap(([a, b]) => [a, b])], view, this.deps.replicas, src.id);
+        if (newSrc && newDst && (newSrc !== src.id || newDst !== dst.id)) {
+          const rest = this.adopt(view, group, { [src.id]: newSrc, [dst.id]: newDst });
+          if (newSrc !== src.id && rest.length) {
+            // the target ignores news of a slot it imports (clusterUpdateSlotsConfigWith): while it imports from the
+            // old source, it sees the slot served by a failed node and says CLUSTERDOWN. Closed, it learns the new owner.
+            const target = this.byId.get(newDst)!;
+            await this.steps(target.address, stableSteps(rest, target.address, 'the target learns the new source owns the slot'));
+            while (!(await this.clusterOk(target.address)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+          }
+          return rest;
+        }
+        if (newSrc === src.id && newDst === dst.id && (await this.isMaster(src.address)) && (await this.isMaster(dst.address))) {
+          // no failover; a cluster that was down (a master failing, not replaced yet) is waited for, then the group tried again
+          if (!TRANSIENT.test(error)) return undefined;
+          if ((await this.clusterOk(src.address)) && (await this.clusterOk(dst.address))) return group;
+        }
+      }
+      if (Date.now() >= deadline) return undefined;
+      if (!waiting) {
+        waiting = true;
+        this.note(`${error}; waiting up to ${Math.round(this.opts.failoverWaitMs / 1000)} s for the cluster to fail ${src.address} or ${dst.address} over`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  /** The view after a failover taken as the reshard's: masters, the queue's ids, the group's remaining slots. */
+  private adopt(view: ClusterView, group: SlotMove[], remap: Record<string, string>): SlotMove[] {
+    const before = this.byId;
+    this.masters = view.masters;
+    this.byId = new Map([...before, ...view.masters.map((m) => [m.id, m] as const)]);
+    for (const [role, id] of [['source', group[0].from], ['target', group[0].to]] as const) {
+      if (remap[id] === id) continue;
+      const old = before.get(id)!;
+      const now = this.byId.get(remap[id])!;
+      const slots = group.map((mv) => mv.slot);
+      this.note(`the ${role} ${old.address} (${old.id.slice(0, 8)}) failed over: ${now.address} (${now.id.slice(0, 8)}) is its master now; slots ${rangesText(slots)} and the plan's others continue against it`);
+      this.events.emit({ type: 'failover', role, old: old.address, now: now.address, slots, at: Date.now() });
+    }
+    for (const mv of this.queue) {
+      mv.from = remap[mv.from] ?? mv.from;
+      mv.to = remap[mv.to] ?? mv.to;
+    }
+    const to = remap[group[0].to];
+    const from = remap[group[0].from];
+    const rest: SlotMove[] = [];
+    for (const mv of group) {
+      if (ownerOf(view, mv.slot) !== to) rest.push({ slot: mv.slot, from, to });
+      else {
+        // the target took it before the source went: done
+        this.totals = { ...this.totals, slotsDone: this.totals.slotsDone + 1 };
+        this.events.emit({ type: 'slot-done', slot: mv.slot, from: before.get(mv.from)!.address, to: this.byId.get(to)!.address, keys: 0, bytes: 0, ms: 0 });
+      }
+    }
+    return rest;
+  }
+
+  /** Slots this run gave to `id` so far. */
+  private movedTo(id: string): number[] {
+    return this.done.filter((mv) => mv.to === id).map((mv) => mv.slot);
+  }
+
+  /** CLUSTER NODES from the first master (then replica) of the plan that answers. */
+  private async readView(): Promise<ClusterView | undefined> {
+    for (const address of new Set([...this.byId.values()].map((m) => m.address).concat((this.deps.replicas ?? []).map((r) => r.address)))) {
+      try {
+        const conn = await this.probe.get(address);
+        const p = conn.pipeline();
+        p.call('CLUSTER', ['NODES']);
+        const [[err, text]] = await p.exec();
+        if (!err) return clusterViewOf(String(text));
+      } catch {
+        /* the next one */
+      }
+    }
+    return undefined;
+  }
+
+  private async clusterOk(address: string): Promise<boolean> {
+    try {
+      const p = (await this.probe.get(address)).pipeline();
+      p.call('CLUSTER', ['INFO']);
+      const [[err, info]] = await p.exec();
+      return !err && String(info).includes('cluster_state:ok');
+    } catch {
+      return false;
+    }
+  }
+
+  /** The node answers and calls itself a master (a view read elsewhere may not know yet that it was failed over). */
+  private async isMaster(address: string): Promise<boolean> {
+    try {
+      const p = (await this.probe.get(address)).pipeline();
+      p.call('ROLE', []);
+      const [[err, role]] = await p.exec();
+      return !err && Array.isArray(role) && String(role[0]) === 'master';
+    } catch {
+      return false;
+    }
+  }
+
+  /**
    * After a group failed: before any key moved, its IMPORTING (and MIGRATING) state is undone with SETSLOT STABLE,
    * journaled; later, its slots are left as they are (keys on both sides: closing them is a decision, `fix`'s) and
    * reported with the keys still on the source.
@@ -300,11 +446,9 @@ export class Reshard {
     const src = this.byId.get(group[0].from)!;
     const dst = this.byId.get(group[0].to)!;
     if (stage === 'importing' || stage === 'migrating') {
-      const undo = (node: string) =>
-        group.map((mv): SlotStep => ({ kind: 'command', stage: 'importing', id: `slot:${mv.slot}:stable:${node}`, node, argv: ['CLUSTER', 'SETSLOT', String(mv.slot), 'STABLE'], changesRole: true, why: `slot ${mv.slot} back to stable: no key moved` }));
       try {
-        await this.steps(dst.address, undo(dst.address));
-        if (stage === 'migrating') await this.steps(src.address, undo(src.address));
+        await this.steps(dst.address, stableSteps(group, dst.address, 'back to stable: no key moved'));
+        if (stage === 'migrating') await this.steps(src.address, stableSteps(group, src.address, 'back to stable: no key moved'));
         return [];
       } catch {
         /* reported open below */
@@ -334,6 +478,11 @@ function takeGroup(queue: SlotMove[], busy: Set<string>, size: number): SlotMove
     else j++;
   }
   return group;
+}
+
+/** SETSLOT STABLE for each slot of a group, on one node. */
+function stableSteps(group: SlotMove[], node: string, why: string): SlotStep[] {
+  return group.map((mv) => ({ kind: 'command', stage: 'importing', id: `slot:${mv.slot}:stable:${node}`, node, argv: ['CLUSTER', 'SETSLOT', String(mv.slot), 'STABLE'], changesRole: true, why: `slot ${mv.slot}: ${why}` }));
 }
 
 function slotOf(st: SlotStep): number {

@@ -33,6 +33,8 @@ export interface ReshardOptions {
   migrateTimeoutMs?: number;
   /** a key on both sides with different values is overwritten with the source's (redis-cli's --cluster-replace) */
   replace?: boolean;
+  /** how long a group whose source or target went away waits for the cluster to fail it over (default 30 s) */
+  failoverWaitMs?: number;
 }
 
 /** A duplicate key found on both sides of a MIGRATE (an interrupted earlier move): compared before anything else. */
@@ -93,4 +95,6 @@ export type MoveEvent =
   | { type: 'duplicates'; duplicates: DuplicateKeys }
   | { type: 'progress'; totals: MoveTotals }
   | { type: 'note'; text: string; at: number }
+  /** a source or target master was replaced by its replica mid-reshard: the plan goes on against the new master */
+  | { type: 'failover'; role: 'source' | 'target'; old: NodeId; now: NodeId; slots: number[]; at: number }
   | { type: 'summary'; summary: ReshardSummary };
