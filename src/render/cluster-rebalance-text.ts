@@ -1,7 +1,7 @@
 // `cutover cluster rebalance` as text: the table (per master: node, id, weight, slots now and after, keys and bytes
-// out and in), the moves redis-cli would make (from the most to give to the most to receive), and the per-slot
+// out and in; bytes marked ~ when sampled), the moves redis-cli would make (from the most to give to the most to receive), and the per-slot
 // command order once; or the verdict that every master is within the threshold. Pure.
-import type { RebalancePreview } from '../engine/cluster/move/rebalance-preview.js';
+import { MEASURE_KEYS, type RebalancePreview } from '../engine/cluster/move/rebalance-preview.js';
 import { rangesOf } from '../engine/cluster/move/reshard-preview.js';
 import type { SlotMove } from '../engine/cluster/move/types.js';
 import { thousands } from '../format/counts.js';
@@ -17,13 +17,14 @@ const percent = (n: number) => `${Number(n.toFixed(2))} %`;
 const RANGES_WIDTH = 60;
 
 function table(p: RebalancePreview): string[] {
+  const size = (n: number) => (n ? `${p.bytesExact ? '' : '~'}${bytes(n)}` : '-');
   const head = `  ${pad('node', 22)}  ${pad('id', 8)}  ${padLeft('weight', 6)}  ${padLeft('slots now', 9)}  ${padLeft('after', 6)}  ${padLeft('keys out', 9)}  ${padLeft('keys in', 9)}  ${padLeft('bytes out', 9)}  ${padLeft('bytes in', 9)}`;
   const lines = [head];
   for (const n of p.nodes) {
     const left = !n.involved;
     lines.push(
       `  ${pad(n.address, 22)}  ${n.id.slice(0, 8)}  ${padLeft(left ? '-' : weightText(n.weight), 6)}  ${padLeft(thousands(n.slotsNow), 9)}  ${padLeft(thousands(n.slotsAfter), 6)}  ` +
-        `${padLeft(n.keysOut ? thousands(n.keysOut) : '-', 9)}  ${padLeft(n.keysIn ? thousands(n.keysIn) : '-', 9)}  ${padLeft(n.bytesOut ? `~${bytes(n.bytesOut)}` : '-', 9)}  ${padLeft(n.bytesIn ? `~${bytes(n.bytesIn)}` : '-', 9)}` +
+        `${padLeft(n.keysOut ? thousands(n.keysOut) : '-', 9)}  ${padLeft(n.keysIn ? thousands(n.keysIn) : '-', 9)}  ${padLeft(size(n.bytesOut), 9)}  ${padLeft(size(n.bytesIn), 9)}` +
         (left ? '  (no slots: left out without --use-empty-masters)' : ''),
     );
   }
@@ -46,7 +47,7 @@ export function rebalancePlanText(p: RebalancePreview, moves: SlotMove[], o: Mov
     ].join('\n');
   }
   const lines = [
-    `Rebalance: ${plural(p.slots, 'slot')} (${plural(p.keys, 'key')}, ~${bytes(p.bytes)} now) across ${involved} masters, total weight ${weightText(p.totalWeight)}, threshold ${percent(p.threshold)}`,
+    `Rebalance: ${plural(p.slots, 'slot')} (${plural(p.keys, 'key')}, ${p.bytesExact ? '' : '~'}${bytes(p.bytes)} now) across ${involved} masters, total weight ${weightText(p.totalWeight)}, threshold ${percent(p.threshold)}`,
     '',
     ...table(p),
     '',
@@ -58,6 +59,6 @@ export function rebalancePlanText(p: RebalancePreview, moves: SlotMove[], o: Mov
     i += pair.slots;
     lines.push(`  ${padLeft(plural(pair.slots, 'slot'), 12)}  ${pair.fromAddress} → ${pair.toAddress}  ${plural(pair.keys, 'key')}  ${rangesText(these)}`);
   }
-  lines.push('bytes (~) are estimated from each source\'s used_memory_dataset over its DBSIZE', '', ...slotStepLines(o), '');
+  lines.push(p.bytesExact ? 'bytes: MEMORY USAGE of every key that moves' : `bytes (~): MEMORY USAGE of one key in each of up to ${thousands(MEASURE_KEYS)} moved slots a source, times the keys`, '', ...slotStepLines(o), '');
   return lines.join('\n');
 }

@@ -34,7 +34,7 @@ function previewOf(useEmptyMasters: boolean): { p: RebalancePreview; moves: Retu
     to.bytesIn += pair.slots * 100;
     return { ...pair, fromAddress: from.address, toAddress: to.address, keys: pair.slots, bytes: pair.slots * 100 };
   });
-  const p = { nodes, pairs, slots: plan.moves.length, keys: plan.moves.length, bytes: plan.moves.length * 100, totalWeight: plan.totalWeight, threshold: 2, needed: plan.needed };
+  const p = { nodes, pairs, slots: plan.moves.length, keys: plan.moves.length, bytes: plan.moves.length * 100, bytesExact: false, totalWeight: plan.totalWeight, threshold: 2, needed: plan.needed };
   return { p, moves: plan.moves };
 }
 
