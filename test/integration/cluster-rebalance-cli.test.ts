@@ -184,4 +184,34 @@ describe('cutover cluster rebalance', () => {
     expect(evs[0]).toMatchObject({ event: 'plan', needed: false });
     expect(evs[evs.length - 1]).toMatchObject({ event: 'summary', status: 'balanced' });
   });
+
+  it('behind a password (REDISCLI_AUTH): a weight moves 300 slots in text mode; the password in no output nor the journal; a wrong one is one line', async () => {
+    const PASSWORD = 'Reb4lance-s3cret';
+    for (const a of nodes()) await call(await conn(a), 'CONFIG', 'SET', 'requirepass', PASSWORD);
+    const c1 = lab.server('c1').address;
+    const keysBefore = await totalKeys();
+    const journal = join(dir, 'weighted.jsonl');
+    const r = await runCli(['cluster', 'rebalance', '--uri', lab.server('c2').address, '--weight', `${c1}=1.1`, '--yes', '--journal', journal], { REDISCLI_AUTH: PASSWORD });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    // total 4.1: c1 expects (int)(16384 / 4.1 × 1.1) = 4395, the others 3996 each; the rounding surplus of 1 goes to c1
+    expect(r.stdout).toMatch(/^Rebalance: 300 slots .* across 4 masters, total weight 4\.1, threshold 2 %/);
+    expect(r.stdout).toMatch(/confirmed: --yes\njournal: /);
+    expect(r.stdout).toMatch(/rebalance done: 300 slots moved/);
+    expect(r.stdout).not.toContain(PASSWORD);
+    expect(readFileSync(journal, 'utf8')).not.toContain(PASSWORD);
+    expect(readFileSync(journal, 'utf8')).toContain('"***"');
+    const owner = (await viewOf()).masters.find((m) => m.address === c1)!;
+    expect(countOf(owner)).toBe(4396);
+    expect(await totalKeys()).toBe(keysBefore);
+
+    const before = await state();
+    const wrong = await runCli(['cluster', 'rebalance', '--uri', `redis://:wrong-pw-77@${c1}`, '--use-empty-masters', '--yes']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toBe('');
+    expect(wrong.stderr.trim().split('\n')).toHaveLength(1);
+    expect(wrong.stderr).toMatch(/authentication failed at 127\.0\.0\.1:\d+/);
+    expect(wrong.stderr).not.toContain('wrong-pw-77');
+    expect(await state()).toBe(before);
+  });
 });
