@@ -39,7 +39,10 @@ export async function runRebalance(c: ClusterArgs): Promise<number> {
       throw new InputError(`slots are open already (${view.open.slice(0, 3).join('; ')}${view.open.length > 3 ? '; …' : ''}): close them first (cutover cluster check shows them; cutover cluster fix closes them); nothing was changed`);
     }
     const covered = view.masters.reduce((n, m) => n + countOf(m), 0);
-    if (covered < SLOTS) throw new InputError(`${SLOTS - covered} slots have no master: assign them first (cutover cluster fix), then rebalance; nothing was changed`);
+    if (covered < SLOTS) {
+      const n = SLOTS - covered;
+      throw new InputError(`${n} slot${n === 1 ? ' has' : 's have'} no master: assign ${n === 1 ? 'it' : 'them'} first (cutover cluster fix), then rebalance; nothing was changed`);
+    }
     const myself = parseClusterNodes(text).find((e) => e.myself)?.id;
     const plan = planRebalance({ ...view, masters: entryFirst(view.masters, myself) }, { weights: a.weights, useEmptyMasters: a.useEmptyMasters, threshold: a.threshold });
     if (plan.needed && !a.yes && !a.dryRun && !process.stdin.isTTY) {

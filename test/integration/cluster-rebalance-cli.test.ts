@@ -146,6 +146,32 @@ describe('cutover cluster rebalance', () => {
     expect(await state()).toBe(before);
   });
 
+  it('refuses a cluster with an open slot or an uncovered slot (as redis-cli\'s check before a rebalance): one line, exit 2', async () => {
+    const c1 = lab.server('c1').address;
+    const c = await conn(c1);
+    const me = (await viewOf(c1)).masters.find((m) => m.address === c1)!;
+    const other = (await viewOf(c1)).masters.find((m) => m.address === lab.server('c2').address)!;
+    let slot = me.slots[0][0];
+    while (Number(await call(c, 'CLUSTER', 'COUNTKEYSINSLOT', slot)) > 0) slot++;
+    const cases: Array<{ set: unknown[]; undo: unknown[]; line: RegExp }> = [
+      { set: ['SETSLOT', slot, 'MIGRATING', other.id], undo: ['SETSLOT', slot, 'STABLE'], line: /^cutover: slots are open already \(127\.0\.0\.1:\d+ \[\d+->-[0-9a-f]+\]\): close them first/ },
+      { set: ['DELSLOTS', slot], undo: ['ADDSLOTS', slot], line: /^cutover: 1 slot has no master: assign it first \(cutover cluster fix\), then rebalance; nothing was changed$/ },
+    ];
+    for (const k of cases) {
+      await call(c, 'CLUSTER', ...(k.set as Array<string | number>));
+      try {
+        const r = await runCli(['cluster', 'rebalance', '--uri', c1, '--use-empty-masters', '--yes']);
+        expect(r.code).toBe(2);
+        expect(r.stdout).toBe('');
+        expect(r.stderr.trim().split('\n')).toHaveLength(1);
+        expect(r.stderr.trim()).toMatch(k.line);
+      } finally {
+        await call(c, 'CLUSTER', ...(k.undo as Array<string | number>));
+      }
+    }
+    expect(countOf((await viewOf(c1)).masters.find((m) => m.address === c1)!)).toBe(countOf(me));
+  });
+
   it('--use-empty-masters --yes --json: the share onto the empty master, every key kept, redis-cli --cluster check clean; then nothing to do', async () => {
     const keysBefore = await totalKeys();
     expect(keysBefore).toBe(KEYS);
