@@ -15,13 +15,13 @@ import { EXIT } from '../headless/exit-codes.js';
 import { writeNdjson } from '../headless/ndjson.js';
 import { onStopSignals } from '../headless/signals.js';
 import { TtyLine } from '../headless/tty-line.js';
-import { reshardProgressLine, reshardSummaryText } from '../render/cluster-reshard-text.js';
+import { reshardProgressLine, reshardSummaryText, type MoveWord } from '../render/cluster-reshard-text.js';
 
 const PROGRESS_EVERY_MS = 1000;
 
 export interface MoveRun {
   /** the word the operator types, and the journal's procedure name */
-  word: 'reshard' | 'rebalance';
+  word: MoveWord;
   yes: boolean;
   json: boolean;
   /** --journal FILE */
@@ -44,7 +44,7 @@ export async function runMoves(r: MoveRun): Promise<number> {
   const journal = new FileJournal(r.journal ?? defaultJournalPath(r.word));
   if (!r.json) process.stdout.write(`${r.yes ? 'confirmed: --yes' : `confirmed: ${r.word}`}\njournal: ${journal.path}\n`);
   const reshard = new Reshard(r.masters, r.moves, { entry: r.entry, conn: r.conn, journal: withConfirm(journal, r.word, r.yes ? '--yes' : `typed ${r.word}`), procedure: r.word, replicas: r.replicas }, r.opts);
-  const detach = attachOutput(reshard, r.json);
+  const detach = attachOutput(reshard, r.json, r.word);
   const signals = onStopSignals({
     stop: () => reshard.stop(),
     force: () => process.stderr.write(`cutover: ${r.word} stopped during a slot that did not end: run cutover cluster check for open slots (the journal ${journal.path} has every command)\n`),
@@ -59,7 +59,7 @@ export async function runMoves(r: MoveRun): Promise<number> {
     journal.close();
   }
   if (r.json) writeNdjson({ event: 'summary', ...summary, journal: journal.path });
-  else process.stdout.write(redact(reshardSummaryText(summary, journal.path)));
+  else process.stdout.write(redact(reshardSummaryText(summary, journal.path, r.word)));
   return summary.status === 'done' ? EXIT.ok : summary.status === 'stopped' ? EXIT.stopped : EXIT.failed;
 }
 
@@ -77,7 +77,7 @@ function withConfirm(journal: Journal, word: string, how: string): Journal {
 }
 
 /** The progress line in place on a terminal (notes above it), or NDJSON progress once a second; plain lines otherwise. */
-function attachOutput(reshard: Reshard, json: boolean): () => void {
+function attachOutput(reshard: Reshard, json: boolean, word: MoveWord): () => void {
   const tty = !json && !!process.stdout.isTTY;
   const bar = new TtyLine();
   let last = 0;
@@ -101,11 +101,11 @@ function attachOutput(reshard: Reshard, json: boolean): () => void {
     if (tty) {
       if (now - last < 100 && !finished) return;
       last = now;
-      const line = reshardProgressLine(e.totals);
+      const line = reshardProgressLine(e.totals, word);
       if (line !== drawn) bar.draw((drawn = line));
     } else if (now - last >= PROGRESS_EVERY_MS) {
       last = now;
-      process.stdout.write(reshardProgressLine(e.totals) + '\n');
+      process.stdout.write(reshardProgressLine(e.totals, word) + '\n');
     }
   });
   return () => {

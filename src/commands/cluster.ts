@@ -1,6 +1,6 @@
 // `cutover cluster check|fix|reshard|rebalance`: Redis Cluster slot operations. `check` reads every node and reports
-// (exit 0 all well, 1 problems found, 2 bad input); `reshard` moves slots (cluster-reshard.ts), `fix` closes open slots
-// (cluster-fix.ts); rebalance is not there yet and says so.
+// (exit 0 all well, 1 problems found, 2 bad input); `reshard` moves slots (cluster-reshard.ts), `rebalance` evens them
+// out as redis-cli does (cluster-rebalance.ts), `fix` closes open slots (cluster-fix.ts).
 import type { Command } from '../options/args.js';
 import { EXIT } from '../headless/exit-codes.js';
 import { connectOptionsFor } from './connection.js';
@@ -29,7 +29,29 @@ never a password). Several slots move at once, never two from the same source. C
 Exit codes: 0 every slot moved (or the dry run's plan) · 1 a slot failed (the summary says which is left open), the
 node cannot be reached or refuses the password · 2 bad input or not confirmed: nothing changed · 130 stopped
 
-Not yet available: --resume, cutover cluster rebalance (redis-cli --cluster rebalance meanwhile).`;
+Not yet available: --resume (a reshard killed midway is closed by cutover cluster fix).`;
+
+/** `cutover cluster --help`, the rebalance part */
+const REBALANCE_HELP = `cutover cluster rebalance --uri URI [--weight ID=W,…] [--use-empty-masters] [--threshold P] [--simulate]
+                         [--yes] [--replace] [--pipeline N] [--timeout D] [--journal FILE] [--json]
+
+Evens out the slots across the masters as redis-cli --cluster rebalance does (the same slots move): each master's
+share is 16384 × its weight / the total weight; masters without slots take part only with --use-empty-masters;
+nothing moves unless a master is off its share by more than --threshold percent (exit 0, "nothing to do"). The plan
+comes first: per master its weight, slots now and after, keys and bytes out and in (bytes estimated from
+used_memory_dataset), and each move (from the master with most to give to the one with most to receive). Then it
+runs as a reshard: confirmed by typing rebalance (or --yes), journaled, the same progress line, Ctrl-C after the
+slots in hand; a run killed midway is closed by cutover cluster fix.
+  --uri URI              any node of the cluster
+  --weight ID=W,…        a master's weight (default 1; 0 empties it): node id, a unique start of one, or host:port;
+                         repeat --weight or separate with commas
+  --use-empty-masters    masters without slots take their share too
+  --threshold P          percent off its share before a master is rebalanced (default 2)
+  --simulate             show the plan; change nothing (--dry-run is the same)
+  --yes  --replace  --pipeline N  --timeout D  --json   as for reshard
+  --journal FILE         the journal (default ./cutover-rebalance-<time>.jsonl)
+Exit codes: 0 every slot moved, nothing to do, or the plan only · 1 a slot failed, the node cannot be reached or
+refuses the password · 2 bad input or not confirmed: nothing changed · 130 stopped`;
 
 /** `cutover cluster --help`, the fix part */
 const FIX_HELP = `cutover cluster fix --uri URI [--to ID] [--yes] [--dry-run] [--replace] [--pipeline N] [--timeout D] [--journal FILE] [--json]
@@ -65,13 +87,16 @@ Exit codes: 0 all well (warnings allowed) · 1 problems found, or the entry node
 
 ${RESHARD_HELP}
 
+${REBALANCE_HELP}
+
 ${FIX_HELP}`;
 
 export async function run(c: Extract<Command, { kind: 'cluster' }>): Promise<number> {
   if (c.action === 'reshard' && c.reshard && c.uri) return (await import('./cluster-reshard.js')).runReshard(c);
   if (c.action === 'fix' && c.fix && c.uri) return (await import('./cluster-fix.js')).runFixCommand(c);
+  if (c.action === 'rebalance' && c.rebalance && c.uri) return (await import('./cluster-rebalance.js')).runRebalance(c);
   if (c.action !== 'check' || !c.uri) {
-    process.stderr.write(`cutover: cluster ${c.action} is not yet available: use 'cutover cluster check', or redis-cli --cluster ${c.action} meanwhile\n`);
+    process.stderr.write(`cutover: cluster ${c.action} is missing its options: see 'cutover cluster --help'\n`);
     return EXIT.badInput;
   }
   const [{ readClusterNodes }, { checkCluster }, { clusterCheckJson, clusterCheckText }] = await Promise.all([

@@ -33,6 +33,8 @@ Usage:
                                           failing nodes, keys in unowned slots, balance
   cutover cluster reshard --uri URI --from ID,…|all --to ID --slots N [--yes] [--dry-run]
                                           move slots and their keys between masters, journaled
+  cutover cluster rebalance --uri URI [--weight ID=W,…] [--use-empty-masters] [--simulate] [--yes]
+                                          even out the slots as redis-cli does, then move them, journaled
   cutover drill --uri URI [--rate N] [--duration D]
                                           consistency checker for a failover drill: windows of write
                                           unavailability (ms) and acknowledged writes lost

@@ -1,5 +1,5 @@
-// `cutover cluster SUBCOMMAND` options: `check`, `fix` and `reshard` today; `rebalance` is a word the parser knows
-// (so it answers "not yet available", exit 2) but takes no options yet.
+// `cutover cluster SUBCOMMAND` options: `check`, `fix`, `reshard` and `rebalance`, with redis-cli --cluster's
+// option names where it has one.
 import { TLS_OPTIONS, tlsFilesOf, type TlsFiles } from './tls-files.js';
 import { InputError, parseEndpoint, type Endpoint } from './endpoint.js';
 import { endpointDefaults, USER_OPTION } from './credentials.js';
@@ -23,6 +23,24 @@ export interface ClusterArgs {
   reshard?: ReshardArgs;
   /** `fix` only */
   fix?: FixArgs;
+  /** `rebalance` only */
+  rebalance?: RebalanceArgs;
+}
+
+/** `cutover cluster rebalance`: redis-cli --cluster rebalance's weights, empty masters and threshold, and how slots move. */
+export interface RebalanceArgs {
+  /** --weight ID=W (repeated or comma-separated): a node id prefix or host:port, a weight of 0 or more */
+  weights: Array<{ name: string; weight: number }>;
+  useEmptyMasters: boolean;
+  /** --threshold, percent */
+  threshold: number;
+  yes: boolean;
+  /** --simulate or --dry-run */
+  dryRun: boolean;
+  replace: boolean;
+  pipeline: number;
+  migrateTimeoutMs: number;
+  journal?: string;
 }
 
 /** `cutover cluster fix`: how the open slots are closed (redis-cli --cluster fix's option names). */
@@ -86,6 +104,19 @@ const RESHARD_OPTIONS = {
   'slot-ranges': { type: 'string' },
 } as const;
 
+const REBALANCE_OPTIONS = {
+  ...OPTIONS,
+  weight: { type: 'string', multiple: true },
+  'use-empty-masters': { type: 'boolean' },
+  threshold: { type: 'string' },
+  simulate: { type: 'boolean' },
+  yes: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  replace: { type: 'boolean' },
+  pipeline: { type: 'string' },
+  journal: { type: 'string' },
+} as const;
+
 /** `URI` or `--uri URI`: one node of the cluster, database 0 */
 function clusterUri(v: { uri?: string; user?: string }, positionals: string[], env: NodeJS.ProcessEnv, usage: string): Endpoint {
   if (positionals.length > 1 || (positionals.length === 1 && v.uri)) throw new InputError(`unexpected '${positionals[v.uri ? 0 : 1]}': name one node of the cluster with --uri URI`);
@@ -117,7 +148,7 @@ export function clusterArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'c
   }
   if (action === 'reshard') return reshardArgs(rest, env);
   if (action === 'fix') return fixArgs(rest, env);
-  if (action !== 'check') return { kind: 'cluster', action: action as ClusterAction, tlsFiles: {}, timeoutMs: 0, json: false };
+  if (action === 'rebalance') return rebalanceArgs(rest, env);
   const { values: v, positionals } = parseOptions(rest, OPTIONS, 'cluster');
   if (v.help) return { kind: 'help', topic: 'cluster' };
   const uri = clusterUri(v, positionals, env, 'cutover cluster check --uri redis://host:port');
@@ -180,6 +211,55 @@ function fixArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'cluster' } &
     fix: {
       ...procedureOptions(v),
       ...(v.to?.trim() ? { to: v.to.trim() } : {}),
+    },
+  };
+}
+
+const WEIGHT_FORM = "write it like --weight 3c3a0c74=2 (a node id, or a unique start of one, or host:port; = a weight of 0 or more); several as --weight a=1,b=2 or --weight again";
+
+/** --weight values (each may be a comma list) → name and weight; the master each names is found against the cluster later */
+function weightsOf(values: string[] | undefined): Array<{ name: string; weight: number }> {
+  const out: Array<{ name: string; weight: number }> = [];
+  for (const part of (values ?? []).flatMap((v) => v.split(','))) {
+    const text = part.trim();
+    if (!text) continue;
+    const eq = text.lastIndexOf('=');
+    const name = text.slice(0, eq).trim();
+    const value = text.slice(eq + 1).trim();
+    if (eq < 0 || !name || !/^(\d+(\.\d*)?|\.\d+)$/.test(value)) throw new InputError(`--weight '${text}' is not ID=WEIGHT: ${WEIGHT_FORM}`);
+    out.push({ name, weight: Number(value) });
+  }
+  return out;
+}
+
+/** `cutover cluster rebalance --uri URI [--weight ID=W,…] [--use-empty-masters] [--threshold P] [--simulate] …` */
+function rebalanceArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'cluster' } & ClusterArgs) | { kind: 'help'; topic: string } {
+  const { values: v, positionals } = parseOptions(argv, REBALANCE_OPTIONS, 'cluster', { '--weight': 'ID=WEIGHT (like 3c3a0c74=2)', '--threshold': 'a percentage (like 2)' });
+  if (v.help) return { kind: 'help', topic: 'cluster' };
+  // redis-cli's --cluster-weight a=1 b=2: the second pair would read as a URI
+  const pair = positionals.find((x) => x.includes('=') && !x.includes('://'));
+  if (pair !== undefined) throw new InputError(`unexpected '${pair}': give every weight to --weight (--weight a=1,b=2, or --weight a=1 --weight b=2)`);
+  const uri = clusterUri(v, positionals, env, 'cutover cluster rebalance --uri redis://host:port');
+  let threshold = 2;
+  if (v.threshold !== undefined) {
+    const text = v.threshold.trim().replace(/\s*%$/, '');
+    if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text)) throw new InputError(`--threshold '${v.threshold}' is not a percentage: give a number of 0 or more, like 2 (redis-cli's default) or 0.5`);
+    threshold = Number(text);
+  }
+  const { dryRun, ...procedure } = procedureOptions(v);
+  return {
+    kind: 'cluster',
+    action: 'rebalance',
+    uri,
+    tlsFiles: tlsFilesOf(v, uri.tls),
+    timeoutMs: 2000,
+    json: !!v.json,
+    rebalance: {
+      weights: weightsOf(v.weight),
+      useEmptyMasters: !!v['use-empty-masters'],
+      threshold,
+      dryRun: dryRun || !!v.simulate,
+      ...procedure,
     },
   };
 }

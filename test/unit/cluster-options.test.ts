@@ -32,8 +32,7 @@ describe('cutover cluster', () => {
     expect(refusal(['cluster', 'check', '--uri', 'redis://:pw@h:1', '-a', 'pw'])).toMatch(/^cutover takes no -a/);
   });
 
-  it('rebalance is a known word (the runner says "not yet available"); help for every form', () => {
-    expect(parseCommand(['cluster', 'rebalance', '--from', 'x'], {})).toMatchObject({ kind: 'cluster', action: 'rebalance' });
+  it('help for every form', () => {
     expect(parseCommand(['cluster'], {})).toEqual({ kind: 'help', topic: 'cluster' });
     expect(parseCommand(['cluster', 'check', '--help'], {})).toEqual({ kind: 'help', topic: 'cluster' });
     expect(parseCommand(['help', 'cluster'], {})).toEqual({ kind: 'help', topic: 'cluster' });
@@ -75,6 +74,36 @@ describe('cutover cluster reshard options', () => {
     expect(refusal(['cluster', 'reshard', '--from', 'all', '--to', 'c', '--slots', '1'])).toMatch(/^--uri is missing/);
     // a forgotten value says what reshard's option takes (a node id), not failover's --to (host:port)
     expect(refusal([...base, '--from', 'all', '--slots', '1', '--to'])).toBe("--to needs a node id: see 'cutover cluster --help'");
+  });
+});
+
+describe('cutover cluster rebalance options', () => {
+  const base = ['cluster', 'rebalance', '--uri', 'h:7000'];
+  it('redis-cli names: --weight (repeated or comma list), --use-empty-masters, --threshold, --simulate or --dry-run, and the reshard ones', () => {
+    expect(parseCommand(base, {})).toMatchObject({
+      action: 'rebalance',
+      rebalance: { weights: [], useEmptyMasters: false, threshold: 2, yes: false, dryRun: false, replace: false, pipeline: 1000, migrateTimeoutMs: 60_000 },
+    });
+    expect(parseCommand([...base, '--weight', 'a1b2=2,127.0.0.1:7001=0', '--weight', 'c3=1.5', '--use-empty-masters', '--threshold', '5%', '--simulate'], {})).toMatchObject({
+      rebalance: { weights: [{ name: 'a1b2', weight: 2 }, { name: '127.0.0.1:7001', weight: 0 }, { name: 'c3', weight: 1.5 }], useEmptyMasters: true, threshold: 5, dryRun: true },
+    });
+    expect(parseCommand([...base, '--dry-run', '--yes', '--replace', '--pipeline', '50', '--timeout', '5s', '--journal', 'j.jsonl', '--threshold', '0.5', '--json'], {})).toMatchObject({
+      json: true,
+      rebalance: { dryRun: true, yes: true, replace: true, pipeline: 50, migrateTimeoutMs: 5000, journal: 'j.jsonl', threshold: 0.5 },
+    });
+  });
+
+  it('refuses, in one line each: a weight without =, a negative or wordy weight, a second pair left as a word, a bad threshold, no --uri, --from', () => {
+    expect(refusal([...base, '--weight', 'a1b2'])).toMatch(/^--weight 'a1b2' is not ID=WEIGHT: write it like --weight 3c3a0c74=2/);
+    expect(refusal([...base, '--weight', 'a1b2=-1'])).toMatch(/^--weight 'a1b2=-1' is not ID=WEIGHT/);
+    expect(refusal([...base, '--weight', '=2'])).toMatch(/^--weight '=2' is not ID=WEIGHT/);
+    expect(refusal([...base, '--weight', 'a1b2=heavy'])).toMatch(/^--weight 'a1b2=heavy' is not ID=WEIGHT/);
+    expect(refusal([...base, '--weight', 'a=1', 'b=2'])).toBe(`unexpected 'b=2': give every weight to --weight (--weight a=1,b=2, or --weight a=1 --weight b=2)`);
+    expect(refusal([...base, '--threshold', 'two'])).toMatch(/^--threshold 'two' is not a percentage/);
+    expect(refusal([...base, '--threshold=-1'])).toMatch(/^--threshold '-1' is not a percentage/);
+    expect(refusal(['cluster', 'rebalance'])).toBe(`--uri is missing: 'cutover cluster rebalance --uri redis://host:port' (any node of the cluster)`);
+    expect(refusal([...base, '--from', 'x'])).toBe(`unknown option '--from': see 'cutover cluster --help'`);
+    expect(refusal([...base, '--weight'])).toBe(`--weight needs ID=WEIGHT (like 3c3a0c74=2): see 'cutover cluster --help'`);
   });
 });
 
