@@ -9,6 +9,7 @@ import type { RespConnection } from '../../redis/resp.js';
 import type { RespValue } from '../../redis/resp-reader.js';
 import { bytesOf, takeBatch, type BatchBounds, type SizedKey } from './batches.js';
 import { compareDuplicates, keyNames } from './duplicates.js';
+import type { MigratePace } from './pace.js';
 import type { DuplicateKeys } from './types.js';
 
 export interface KeyMove {
@@ -24,6 +25,8 @@ export interface KeyMove {
   username?: string;
   password?: string;
   bounds: BatchBounds;
+  /** bounds the bytes of one write of MIGRATEs (--max-block); unset, only `bounds` */
+  pace?: MigratePace;
   timeoutMs: number;
   replace: boolean;
   onBatch(slot: number, keys: number, bytes: number, ms: number): void;
@@ -87,9 +90,16 @@ export async function moveKeysInSlots(m: KeyMove): Promise<Map<number, { keys: n
     const h = head(false);
     const p = m.source.pipeline();
     const sent: Array<{ slot: number; batch: SizedKey[] }> = [];
-    for (const [slot, keys] of sized) {
+    // the write's MIGRATEs run back to back on the source: their bytes together fit the pace's budget (the keys left
+    // over are listed again next round)
+    const budget = m.pace?.budget() ?? Infinity;
+    const bounds = { keys: m.bounds.keys, bytes: Math.min(m.bounds.bytes, budget) };
+    let roundBytes = 0;
+    fill: for (const [slot, keys] of sized) {
       while (keys.length) {
-        const batch = takeBatch(keys, m.bounds);
+        if (sent.length && roundBytes >= budget) break fill;
+        const batch = takeBatch(keys, { keys: bounds.keys, bytes: Math.min(bounds.bytes, Math.max(1, budget - roundBytes)) });
+        roundBytes += bytesOf(batch);
         sent.push({ slot, batch });
         p.call(h[0], [...h.slice(1), ...batch.map((k) => k.key)]);
       }
@@ -98,7 +108,9 @@ export async function moveKeysInSlots(m: KeyMove): Promise<Map<number, { keys: n
     for (const s of slots) p.call('CLUSTER', ['GETKEYSINSLOT', s, listSize]);
     const t0 = performance.now();
     const replies = await p.exec();
-    const each = (performance.now() - t0) / Math.max(1, sent.length);
+    const took = performance.now() - t0;
+    m.pace?.observe(roundBytes, took);
+    const each = took / Math.max(1, sent.length);
     for (let i = 0; i < sent.length; i++) {
       const { slot, batch } = sent[i];
       const [err, reply] = replies[i];

@@ -15,6 +15,7 @@ import { respLogin, type ConnectOptions } from '../../redis/connect.js';
 import { RespPool } from '../../redis/resp-pool.js';
 import type { Endpoint } from '../../../options/endpoint.js';
 import { moveKeysInSlots, SlotKeysError } from './migrate-keys.js';
+import { MigratePace } from './pace.js';
 import { closeSteps, openSteps, type SlotStep } from './slot-steps.js';
 import { rangesOf } from './reshard-preview.js';
 import { clusterViewOf } from './cluster-view.js';
@@ -22,7 +23,7 @@ import { mayBeFailover, ownerOf, replacementOf } from './follow-failover.js';
 import type { ClusterView } from './reshard-plan.js';
 import type { ClusterMaster, DuplicateKeys, MoveEvent, MoveTotals, OpenSlot, ReshardOptions, ReshardSummary, SlotMove } from './types.js';
 
-export const RESHARD_DEFAULTS = { concurrency: 4, groupSlots: 64, batchBytes: 4 << 20, batchKeys: 1000, migrateTimeoutMs: 60_000, replace: false, failoverWaitMs: 30_000 } as const;
+export const RESHARD_DEFAULTS = { concurrency: 4, groupSlots: 64, batchBytes: 4 << 20, batchKeys: 1000, migrateTimeoutMs: 60_000, replace: false, failoverWaitMs: 30_000, maxBlockMs: 100 } as const;
 
 /** a group is tried again at most this many times after its source or target failed over */
 const FAILOVER_RETRIES = 3;
@@ -70,6 +71,8 @@ export class Reshard {
   private readonly probe: RespPool;
   /** the moves not started yet (their node ids follow a failover) */
   private queue: SlotMove[] = [];
+  /** the bytes a write of MIGRATEs may carry, from the rate seen so far (--max-block) */
+  private readonly pace: MigratePace;
   /** the moves done, with the ids they were done with */
   private done: SlotMove[] = [];
   private stopping = false;
@@ -88,6 +91,7 @@ export class Reshard {
   ) {
     this.opts = { ...RESHARD_DEFAULTS, ...opts };
     this.procedure = deps.procedure ?? 'reshard';
+    this.pace = new MigratePace(this.opts.maxBlockMs, this.opts.batchBytes);
     this.byId = new Map(masters.map((m) => [m.id, m]));
     for (const mv of moves) if (!this.byId.has(mv.from) || !this.byId.has(mv.to)) throw new Error(`internal: slot ${mv.slot} names a node not in the cluster map`);
     this.bulk = new RespPool({ auth: respLogin(deps.entry, deps.conn) }, this.opts.migrateTimeoutMs + 10_000);
@@ -258,6 +262,7 @@ export class Reshard {
         username: this.deps.entry.username,
         password: this.deps.entry.password,
         bounds: { bytes: this.opts.batchBytes, keys: this.opts.batchKeys },
+        pace: this.pace,
         timeoutMs: this.opts.migrateTimeoutMs,
         replace: this.opts.replace,
         onBatch: (slot, k, b, ms) => {

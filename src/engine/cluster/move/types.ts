@@ -33,6 +33,8 @@ export interface ReshardOptions {
   migrateTimeoutMs?: number;
   /** a key on both sides with different values is overwritten with the source's (redis-cli's --cluster-replace) */
   replace?: boolean;
+  /** no write of MIGRATEs blocks a source longer than about this, at the MIGRATE rate seen so far (default 100 ms) */
+  maxBlockMs?: number;
   /** how long a group whose source or target went away waits for the cluster to fail it over (default 30 s) */
   failoverWaitMs?: number;
 }
