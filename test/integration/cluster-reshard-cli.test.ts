@@ -192,6 +192,10 @@ describe('cutover cluster reshard', () => {
       { args: ['--from', 'all', '--to', to, '--slots', '10'], code: 2, line: /stdin is not a terminal: add --yes/ },
       { args: ['--from', 'all', '--to', to, '--slots', '10', '--yes', '--uri', plain.servers[0].address], code: 2, line: /is not a Redis Cluster node/ },
       { args: ['--from', 'all', '--to', to, '--slots', '10', '--yes', '--uri', `redis://:wrong-pw-77@${tc.addresses[0]}`], code: 1, line: /authentication failed at 127\.0\.0\.1:\d+/ },
+      { args: ['--from', 'all', '--to', to, '--slots', '10', '--yes', '--mem-limit', '0'], code: 2, line: /--mem-limit '0' is not a size above 0/ },
+      { args: ['--from', 'all', '--to', to, '--slots', '10', '--yes', '--max-block', '0'], code: 2, line: /--max-block '0' is not a duration from 1ms to 60s/ },
+      { args: ['--resume', join(dir, 'reshard.jsonl'), '--to', to, '--yes'], code: 2, line: /--resume takes the plan from the journal: drop --to/ },
+      { args: ['--resume', join(dir, 'none.jsonl'), '--yes'], code: 2, line: /cannot read the journal '.*none\.jsonl': ENOENT/ },
     ];
     for (const c of cases) {
       const args = c.args.includes('--uri') ? c.args : ['--uri', uri(), ...c.args];
