@@ -8,6 +8,8 @@ import { clusterViewOf } from '../../src/engine/cluster/move/cluster-view.js';
 import type { ClusterMaster } from '../../src/engine/cluster/move/types.js';
 import { call, slotOfTag, snapshotSlots, startCluster, writeTaggedKeys, type TestCluster } from './cluster-move-helpers.js';
 import { runCli } from './helpers.js';
+import { findBigKeys } from '../../src/engine/cluster/move/big-keys.js';
+import { RespPool } from '../../src/engine/redis/resp-pool.js';
 
 const PASSWORD = 'B1g-keys-s3cret';
 const MB = 1024 * 1024;
@@ -68,6 +70,25 @@ describe('big keys in the reshard plan', () => {
     const plan = JSON.parse(r1g.stdout.split('\n')[0]) as { event: string; bigKeys: { count: number; overMaxBlock: number; threshold: number; keys: Array<{ key: string }> } };
     expect(plan).toMatchObject({ event: 'plan', bigKeys: { count: 1, overMaxBlock: 1, threshold: 5 * MB } });
     expect(plan.bigKeys.keys[0].key).toBe('{bk}:huge');
+  });
+
+  it('the engine finds the same keys on the server (a script) and from here (names + MEMORY USAGE, as where EVAL is refused), a slot bigger than a group read whole', async () => {
+    const v = await tc.view();
+    const from = v.masters.find((m) => owns(m, slot))!;
+    const to = v.masters.find((m) => !owns(m, slot))!;
+    const pool = new RespPool({ auth: { password: PASSWORD } });
+    try {
+      const limits = { memLimit: MB, maxBlockMs: 100 };
+      const moves = [{ slot, from: from.id, to: to.id }];
+      const runs = [await findBigKeys(v.masters, moves, pool, limits), await findBigKeys(v.masters, moves, pool, limits, { script: false }), await findBigKeys(v.masters, moves, pool, limits, { inHand: 10 })];
+      for (const r of runs) {
+        expect(r.scanned).toBe(32);
+        expect(r.keys.map((k) => [k.key, k.slot, k.address, k.overMaxBlock])).toEqual([['{bk}:huge', slot, from.address, true], ['{bk}:mid', slot, from.address, false]]);
+        expect(r.keys[0].bytes).toBe(runs[0].keys[0].bytes);
+      }
+    } finally {
+      await pool.close();
+    }
   });
 
   it('--yes with a key past --max-block: exit 2, one line naming it and what to do, nothing changed', async () => {

@@ -1,9 +1,13 @@
 // The big keys of a reshard's slots, found before anything moves: on each source, CLUSTER COUNTKEYSINSLOT for the
-// planned slots, then CLUSTER GETKEYSINSLOT for a group of slots holding a few thousand keys at most and MEMORY
-// USAGE for each name, pipelined; only the keys at or above the threshold are kept (the biggest `top`, and a count of
-// all). A MIGRATE of a key blocks both nodes for about its size ÷ MIGRATE_BYTES_PER_SEC: a key whose estimate passes
-// --max-block is flagged. Read-only; knows nothing of terminals.
+// planned slots, then, a group of slots holding a few thousand keys at most at a time, one read-only script that runs
+// CLUSTER GETKEYSINSLOT and MEMORY USAGE on the server and answers only the keys at or above the threshold (no name
+// crosses the wire otherwise; the server is busy a few ms a group). Where scripts are refused (an ACL without EVAL, a
+// managed service), and for a slot with more keys than a group, the names come over and are sized by a pipeline of
+// MEMORY USAGE instead. Only the biggest `top` are kept, and a count of all. A MIGRATE of a key blocks both nodes for
+// about its size ÷ MIGRATE_BYTES_PER_SEC: a key whose estimate passes --max-block is flagged. Read-only; knows
+// nothing of terminals.
 import type { RespPool } from '../../redis/resp-pool.js';
+import type { RespConnection } from '../../redis/resp.js';
 import { printable } from '../../replicate/struct-equals.js';
 import type { ClusterMaster, SlotMove } from './types.js';
 
@@ -104,12 +108,59 @@ export function groupSlots(counts: Array<[number, number]>, max: number): Array<
   return out;
 }
 
+/** ARGV: threshold, then slot, count, slot, count …; answers [keys sized, [slot, key, bytes, …]] for the big ones. */
+const SIZE_SCRIPT = `local min = tonumber(ARGV[1]) local out = {} local n = 0
+for i = 2, #ARGV, 2 do
+  local ks = redis.call('CLUSTER', 'GETKEYSINSLOT', ARGV[i], ARGV[i + 1])
+  n = n + #ks
+  for _, k in ipairs(ks) do
+    local b = redis.call('MEMORY', 'USAGE', k)
+    if b and b >= min then out[#out + 1] = ARGV[i] out[#out + 1] = k out[#out + 1] = b end
+  end
+end
+return {n, out}`;
+
+type Found = (slot: number, key: Buffer, bytes: number) => void;
+
+/** One group sized on the server; false when the server refuses scripts. */
+async function sizeByScript(conn: RespConnection, group: Array<[number, number]>, threshold: number, found: Found): Promise<number | false> {
+  const p = conn.pipeline();
+  p.call('EVAL', [SIZE_SCRIPT, 0, threshold, ...group.flatMap(([slot, n]) => [slot, n])]);
+  const [[err, v]] = await p.exec();
+  if (err) return false;
+  const [n, out] = v as [number, Buffer[]];
+  for (let i = 0; i + 2 < out.length; i += 3) found(Number(String(out[i])), out[i + 1], Number(out[i + 2]));
+  return Number(n);
+}
+
+/** One group sized from here: the names over, MEMORY USAGE pipelined. */
+async function sizeByNames(conn: RespConnection, address: string, group: Array<[number, number]>, threshold: number, found: Found): Promise<number> {
+  const lists = conn.pipeline();
+  for (const [slot, n] of group) lists.call('CLUSTER', ['GETKEYSINSLOT', slot, n]);
+  const names: Array<[number, Buffer]> = [];
+  (await lists.exec()).forEach(([err, v], i) => {
+    if (err) throw new Error(`CLUSTER GETKEYSINSLOT on ${address}: ${err.message}`);
+    for (const k of v as Buffer[]) names.push([group[i][0], k]);
+  });
+  if (!names.length) return 0;
+  const sizes = conn.pipeline();
+  for (const [, k] of names) sizes.call('MEMORY', ['USAGE', k]);
+  const replies = await sizes.exec();
+  names.forEach(([slot, k], i) => {
+    const [err, v] = replies[i];
+    if (err) throw new Error(`MEMORY USAGE on ${address}: ${err.message}`);
+    const bytes = v === null || v === undefined ? 0 : Number(v); // gone since the list: nothing to move
+    if (bytes >= threshold) found(slot, k, bytes);
+  });
+  return names.length;
+}
+
 /**
  * The keys of the planned slots at or above the smaller of --mem-limit and the size that blocks for --max-block.
  * At most about `inHand` names are held at once (a single slot with more keys is read whole: GETKEYSINSLOT has no
  * cursor); the sources are read in parallel, one connection each.
  */
-export async function findBigKeys(masters: ClusterMaster[], moves: SlotMove[], pool: RespPool, limits: BigKeyLimits, o: { top?: number; inHand?: number } = {}): Promise<BigKeyReport> {
+export async function findBigKeys(masters: ClusterMaster[], moves: SlotMove[], pool: RespPool, limits: BigKeyLimits, o: { top?: number; inHand?: number; script?: boolean } = {}): Promise<BigKeyReport> {
   const t0 = Date.now();
   const top = o.top ?? 20;
   const inHand = o.inHand ?? 4000;
@@ -133,25 +184,14 @@ export async function findBigKeys(masters: ClusterMaster[], moves: SlotMove[], p
         if (err) throw new Error(`CLUSTER COUNTKEYSINSLOT on ${address}: ${err.message}`);
         return [slots[i], Number(n)];
       });
+      const found: Found = (slot, k, bytes) => tally.add({ slot, address, key: printable(k, 200), bytes });
+      let script = o.script ?? true;
       for (const group of groupSlots(counts, inHand)) {
-        const lists = conn.pipeline();
-        for (const [slot, n] of group) lists.call('CLUSTER', ['GETKEYSINSLOT', slot, n]);
-        const names: Array<[number, Buffer]> = [];
-        (await lists.exec()).forEach(([err, v], i) => {
-          if (err) throw new Error(`CLUSTER GETKEYSINSLOT on ${address}: ${err.message}`);
-          for (const k of v as Buffer[]) names.push([group[i][0], k]);
-        });
-        if (!names.length) continue;
-        const sizes = conn.pipeline();
-        for (const [, k] of names) sizes.call('MEMORY', ['USAGE', k]);
-        const replies = await sizes.exec();
-        scanned += names.length;
-        names.forEach(([slot, k], i) => {
-          const [err, v] = replies[i];
-          if (err) throw new Error(`MEMORY USAGE on ${address}: ${err.message}`);
-          const bytes = v === null || v === undefined ? 0 : Number(v); // gone since the list: nothing to move
-          if (bytes >= threshold) tally.add({ slot, address, key: printable(k, 200), bytes });
-        });
+        const n = script && group[0][1] <= inHand ? await sizeByScript(conn, group, threshold, found) : false;
+        if (n === false) {
+          if (group[0][1] <= inHand) script = false; // refused: names from here on
+          scanned += await sizeByNames(conn, address, group, threshold, found);
+        } else scanned += n;
       }
     }),
   );
