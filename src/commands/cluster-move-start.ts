@@ -38,11 +38,29 @@ export async function openCluster(c: Pick<ClusterArgs, 'uri' | 'tlsFiles' | 'tim
     nodes.call('CLUSTER', ['NODES']);
     const [[err, text]] = await nodes.exec();
     if (err) throw new Error(`CLUSTER NODES on ${nodeId(entry.host, entry.port)}: ${err.message}`);
-    return { entry, conn, pool, view: clusterViewOf(String(text)) };
+    const view = clusterViewOf(String(text));
+    return { entry, conn, pool, view: { ...view, open: await openOnEveryMaster(pool, view) } };
   } catch (err) {
     await pool.close();
     throw err;
   }
+}
+
+/**
+ * The open slots of every master: a node shows its MIGRATING/IMPORTING markers on its own CLUSTER NODES line only,
+ * so the entry's view alone misses a slot left open between two other masters.
+ */
+async function openOnEveryMaster(pool: RespPool, view: ClusterView & { open: string[] }): Promise<string[]> {
+  const seen = await Promise.all(
+    view.masters.map(async (m) => {
+      const p = (await pool.get(m.address)).pipeline();
+      p.call('CLUSTER', ['NODES']);
+      const [[err, text]] = await p.exec();
+      if (err) throw new Error(`CLUSTER NODES on ${m.address}: ${err.message}`);
+      return clusterViewOf(String(text)).open;
+    }),
+  );
+  return [...new Set([...view.open, ...seen.flat()])];
 }
 
 export interface MoveStart {

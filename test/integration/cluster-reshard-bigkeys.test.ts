@@ -3,6 +3,9 @@
 // at or above --mem-limit, or the size that blocks for --max-block) with the time they block, flags the one past
 // --max-block, and the reshard refuses to start (exit 2, one line, nothing changed) unless --allow-big-keys or a
 // higher --max-block; then it moves them, values intact.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterViewOf } from '../../src/engine/cluster/move/cluster-view.js';
 import type { ClusterMaster } from '../../src/engine/cluster/move/types.js';
@@ -15,9 +18,11 @@ const PASSWORD = 'B1g-keys-s3cret';
 const MB = 1024 * 1024;
 let tc: TestCluster;
 let slot: number;
+let dir: string;
 
 beforeAll(async () => {
   tc = await startCluster(PASSWORD);
+  dir = mkdtempSync(join(tmpdir(), 'cutover-bigkeys-'));
   slot = slotOfTag('bk');
   await writeTaggedKeys(tc, ['bk'], 30);
   const owner = (await tc.view()).masters.find((m) => owns(m, slot))!;
@@ -28,6 +33,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await tc?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const owns = (m: ClusterMaster, s: number) => m.slots.some(([a, b]) => s >= a && s <= b);
@@ -106,13 +112,13 @@ describe('big keys in the reshard plan', () => {
   it('--max-block 1s lets it go, and --allow-big-keys brings it back: values intact', async () => {
     const values = await snapshotSlots(tc, [slot]);
     const to = await otherThanOwner();
-    const r = await runCli(['cluster', 'reshard', '--uri', uri(), '--from', 'all', '--to', to.id, '--slot-ranges', `${slot}`, '--yes', '--max-block', '1s']);
+    const r = await runCli(['cluster', 'reshard', '--uri', uri(), '--from', 'all', '--to', to.id, '--slot-ranges', `${slot}`, '--yes', '--max-block', '1s', '--journal', join(dir, 'max-block.jsonl')]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain('! over --max-block');
     expect((await tc.view()).masters.find((m) => m.id === to.id)!.slots.some(([a, b]) => slot >= a && slot <= b)).toBe(true);
     const back = await otherThanOwner();
-    const r2 = await runCli(['cluster', 'reshard', '--uri', uri(), '--from', 'all', '--to', back.id, '--slot-ranges', `${slot}`, '--yes', '--allow-big-keys']);
+    const r2 = await runCli(['cluster', 'reshard', '--uri', uri(), '--from', 'all', '--to', back.id, '--slot-ranges', `${slot}`, '--yes', '--allow-big-keys', '--journal', join(dir, 'allow.jsonl')]);
     expect(r2.stderr).toBe('');
     expect(r2.code).toBe(0);
     expect(r2.stdout).toContain('! over --max-block 100ms');

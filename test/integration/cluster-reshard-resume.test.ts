@@ -122,6 +122,12 @@ describe('a reshard killed mid-slot', () => {
     expect(readFileSync(journal, 'utf8')).not.toMatch(/"event":"end"/);
     expect((await openEverywhere()).some((o) => o.includes(`[${slot}-`))).toBe(true);
     expect((await clusterCheck(tc)).ok).toBe(false);
+    // a new reshard through the master that is neither side sees the open slot too (not on its own CLUSTER NODES line)
+    const held = await state();
+    const fresh = await runCli(['cluster', 'reshard', '--uri', `redis://:${PASSWORD}@${other.address}`, '--from', 'all', '--to', dst.id, '--slots', '10', '--yes']);
+    expect(fresh.code).toBe(2);
+    expect(fresh.stderr).toMatch(new RegExp(`^cutover: slots are open already \\(.*\\[${slot}-[<>]-.*cutover cluster fix closes them\\); nothing was changed\n$`));
+    expect(await state()).toBe(held);
 
     const r = await runCli(['cluster', 'fix', '--uri', uri(), '--yes', '--journal', join(dir, 'fix-a.jsonl')]);
     expect(r.stderr).toBe('');
@@ -147,7 +153,8 @@ describe('a reshard killed mid-slot', () => {
 
     // open slots: one line, exit 2, nothing changed
     const held = await state();
-    const refused = await runCli(['cluster', 'reshard', '--uri', uri(), '--resume', journal, '--yes']);
+    // through the master that is neither side: the open slot is not on its own CLUSTER NODES line
+    const refused = await runCli(['cluster', 'reshard', '--uri', `redis://:${PASSWORD}@${other.address}`, '--resume', journal, '--yes']);
     expect(refused.code).toBe(2);
     expect(refused.stdout).toBe('');
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
