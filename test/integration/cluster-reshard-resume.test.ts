@@ -65,6 +65,18 @@ async function state(): Promise<string> {
   return parts.join('\n');
 }
 
+/** Every node tells the same slot map (after a kill, the target's SETSLOT NODE may still be spreading by gossip). */
+async function agreed(): Promise<void> {
+  await until('every node agreeing on the slot map', async () => {
+    const maps = new Set<string>();
+    for (const a of tc.addresses) {
+      const v = clusterViewOf(String(await call(await tc.conn(a), 'CLUSTER', 'NODES')));
+      maps.add(JSON.stringify(v.masters.map((m) => [m.id, m.slots]).sort()));
+    }
+    return maps.size === 1;
+  }, 15_000);
+}
+
 /** Every key of the slot the same as before (value digest; TTL kept, give or take the time passed). */
 function expectSame(after: Map<string, KeyCopy>, before: Map<string, KeyCopy>): void {
   expect(after.size).toBe(before.size);
@@ -123,6 +135,7 @@ describe('a reshard killed mid-slot', () => {
     expect((await openEverywhere()).some((o) => o.includes(`[${slot}-`))).toBe(true);
     expect((await clusterCheck(tc)).ok).toBe(false);
     // a new reshard through the master that is neither side sees the open slot too (not on its own CLUSTER NODES line)
+    await agreed();
     const held = await state();
     const fresh = await runCli(['cluster', 'reshard', '--uri', `redis://:${PASSWORD}@${other.address}`, '--from', 'all', '--to', dst.id, '--slots', '10', '--yes']);
     expect(fresh.code).toBe(2);
@@ -152,6 +165,7 @@ describe('a reshard killed mid-slot', () => {
     const { journal, slot, planned, values } = await killMidSlot(src, other, dst, 'resumekill');
 
     // open slots: one line, exit 2, nothing changed
+    await agreed();
     const held = await state();
     // through the master that is neither side: the open slot is not on its own CLUSTER NODES line
     const refused = await runCli(['cluster', 'reshard', '--uri', `redis://:${PASSWORD}@${other.address}`, '--resume', journal, '--yes']);
@@ -189,6 +203,12 @@ describe('a reshard killed mid-slot', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/101 slots planned: 101 done, 0 still to move/);
     expect(again.stdout).toContain('nothing left to move');
+    const json = await runCli(['cluster', 'reshard', '--uri', uri(), '--resume', journal, '--yes', '--json']);
+    expect(json.code).toBe(0);
+    expect(json.stdout.trim().split('\n').map((l) => JSON.parse(l) as object)).toEqual([
+      { event: 'resume', journal, procedure: 'reshard', planned: 101, done: 101, toMove: 0, elsewhere: [], unowned: 0 },
+      { event: 'summary', status: 'nothing-left', planned: 101, done: 101, toMove: 0, elsewhere: [], unowned: 0 },
+    ]);
 
     // a fix journal is not a reshard's
     const notReshard = await runCli(['cluster', 'reshard', '--uri', uri(), '--resume', join(dir, 'fix-b.jsonl'), '--yes']);
