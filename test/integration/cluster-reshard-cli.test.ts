@@ -1,7 +1,8 @@
 // `cutover cluster reshard` through the built binary on a real passworded cluster of 3 masters (and a replica, to be
 // refused as --to): a reshard of a few slots with keys and --yes moves them (keys counted on both sides, `cutover
 // cluster check` clean after, the journal without the password); --dry-run changes nothing; --json gives NDJSON
-// progress and a summary; bad input is one line, a non-zero exit and nothing changed.
+// progress and a summary; Ctrl-C stops after the slots in hand and --resume moves the rest; bad input is one line, a
+// non-zero exit and nothing changed.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -152,7 +153,7 @@ describe('cutover cluster reshard', () => {
     expect(after.slots.reduce((n, [a, b]) => n + b - a + 1, 0)).toBe(view.masters[1].slots.reduce((n, [a, b]) => n + b - a + 1, 0) + 12);
   });
 
-  it('Ctrl-C stops after the slots in hand: exit 130, a stopped summary, no slot left open', async () => {
+  it('Ctrl-C stops after the slots in hand: exit 130, a stopped summary, no slot left open; --resume moves the rest', async () => {
     const view = await tc.view();
     const to = view.masters[0];
     const journal = join(dir, 'stopped.jsonl');
@@ -178,6 +179,18 @@ describe('cutover cluster reshard', () => {
     const check = await runCli(['cluster', 'check', '--uri', tc.addresses[1]], auth);
     expect(check.stdout).toMatch(/cluster check: all is well.*no open slot/);
     expect(check.code).toBe(0);
+
+    // --resume finishes the plan: the slots not started move, those done are left alone
+    const resumed = await runCli(['cluster', 'reshard', '--uri', tc.addresses[1], '--resume', journal, '--yes', '--journal', join(dir, 'resumed.jsonl')], auth);
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/\(reshard, started .*, ended stopped\):\n {2}4,000 slots planned: ([\d,]+) done, ([\d,]+) still to move/);
+    const [, done, left] = /4,000 slots planned: ([\d,]+) done, ([\d,]+) still to move/.exec(resumed.stdout)!.map((x) => Number(x.replace(/,/g, '')));
+    expect(done).toBe(last.totals.slotsDone);
+    expect(done + left).toBe(4000);
+    expect(resumed.stdout).toMatch(new RegExp(`reshard done: ${left.toLocaleString('en-US')} slots moved`));
+    const target = (await tc.view()).masters.find((m) => m.id === to.id)!;
+    expect(target.slots.reduce((n, [a, b]) => n + b - a + 1, 0)).toBe(view.masters[0].slots.reduce((n, [a, b]) => n + b - a + 1, 0) + 4000);
   });
 
   it('bad input: each one line, a non-zero exit, nothing changed', async () => {
