@@ -33,6 +33,8 @@ export interface MoveRun {
   replicas?: ClusterView['replicas'];
   moves: SlotMove[];
   opts: ReshardOptions;
+  /** the journal this run continues (--resume): named in the new journal's start line */
+  resumes?: string;
 }
 
 export async function runMoves(r: MoveRun): Promise<number> {
@@ -43,7 +45,7 @@ export async function runMoves(r: MoveRun): Promise<number> {
   }
   const journal = new FileJournal(r.journal ?? defaultJournalPath(r.word));
   if (!r.json) process.stdout.write(`${r.yes ? 'confirmed: --yes' : `confirmed: ${r.word}`}\njournal: ${journal.path}\n`);
-  const reshard = new Reshard(r.masters, r.moves, { entry: r.entry, conn: r.conn, journal: withConfirm(journal, r.word, r.yes ? '--yes' : `typed ${r.word}`), procedure: r.word, replicas: r.replicas }, r.opts);
+  const reshard = new Reshard(r.masters, r.moves, { entry: r.entry, conn: r.conn, journal: withConfirm(journal, r.word, r.yes ? '--yes' : `typed ${r.word}`, r.resumes), procedure: r.word, replicas: r.replicas }, r.opts);
   const detach = attachOutput(reshard, r.json, r.word);
   const signals = onStopSignals({
     stop: () => reshard.stop(),
@@ -63,12 +65,12 @@ export async function runMoves(r: MoveRun): Promise<number> {
   return summary.status === 'done' ? EXIT.ok : summary.status === 'stopped' ? EXIT.stopped : EXIT.failed;
 }
 
-/** The journal as the engine writes it, with the operator's confirmation right after the plan line. */
-function withConfirm(journal: Journal, word: string, how: string): Journal {
+/** The journal as the engine writes it, with the operator's confirmation right after the plan line (and the journal resumed, in the start line). */
+function withConfirm(journal: Journal, word: string, how: string, resumes?: string): Journal {
   return {
     path: journal.path,
     write(entry) {
-      journal.write(entry);
+      journal.write(resumes && entry.event === 'start' ? { ...entry, resumes } : entry);
       if (entry.event === 'plan') journal.write({ event: 'confirm', procedure: word, word, granted: true, how });
     },
     writeAll: (entries) => (journal.writeAll ? journal.writeAll(entries) : entries.forEach((e) => journal.write(e))),

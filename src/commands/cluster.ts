@@ -8,6 +8,8 @@ import { connectOptionsFor } from './connection.js';
 /** `cutover cluster --help`, the reshard part */
 const RESHARD_HELP = `cutover cluster reshard --uri URI --from ID,…|all --to ID (--slots N | --slot-ranges A-B,…)
                        [--yes] [--dry-run] [--replace] [--pipeline N] [--timeout D] [--journal FILE] [--json]
+                       [--mem-limit SIZE] [--max-block D] [--allow-big-keys]
+cutover cluster reshard --uri URI --resume JOURNAL [--yes] [--dry-run] [options]
 
 Moves slots and their keys from --from to --to, as redis-cli --cluster reshard does (the same slots for --slots N),
 per slot: SETSLOT IMPORTING on the target, MIGRATING on the source, the keys by GETKEYSINSLOT + MIGRATE … KEYS in
@@ -26,10 +28,14 @@ never a password). Several slots move at once, never two from the same source. C
   --timeout D          MIGRATE's own timeout (default 60s)
   --journal FILE       the journal (default ./cutover-reshard-<time>.jsonl)
   --json               NDJSON: plan, progress once a second, note, summary
-Exit codes: 0 every slot moved (or the dry run's plan) · 1 a slot failed (the summary says which is left open), the
-node cannot be reached or refuses the password · 2 bad input or not confirmed: nothing changed · 130 stopped
-
-Not yet available: --resume (a reshard killed midway is closed by cutover cluster fix).`;
+  --mem-limit SIZE     keys of the moved slots this big or bigger (MEMORY USAGE) are listed in the plan (default 1MB)
+  --max-block D        a key whose MIGRATE would block both nodes longer (size ÷ 50 MB/s) refuses the reshard (default 100ms)
+  --allow-big-keys     move such keys anyway
+  --resume JOURNAL     continue the reshard of that journal: its plan less the slots on their target now (open slots:
+                       run cutover cluster fix first); its options unless given again; a new journal
+Exit codes: 0 every slot moved (or the dry run's plan, or nothing left to resume) · 1 a slot failed (the summary says
+which is left open), the node cannot be reached or refuses the password · 2 bad input, a key past --max-block, or not
+confirmed: nothing changed · 130 stopped`;
 
 /** `cutover cluster --help`, the rebalance part */
 const REBALANCE_HELP = `cutover cluster rebalance --uri URI [--weight ID=W,…] [--use-empty-masters] [--threshold P] [--simulate]

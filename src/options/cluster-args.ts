@@ -7,6 +7,7 @@ import { parseOptions } from './parse-options.js';
 import { parseDuration } from './duration.js';
 import { wholeNumber } from './whole-number.js';
 import { parseSlotRanges } from './slot-ranges.js';
+import { parseSize } from './size.js';
 
 export const CLUSTER_ACTIONS = ['check', 'fix', 'reshard', 'rebalance'] as const;
 export type ClusterAction = (typeof CLUSTER_ACTIONS)[number];
@@ -75,6 +76,16 @@ export interface ReshardArgs {
   /** --timeout: MIGRATE's own timeout */
   migrateTimeoutMs: number;
   journal?: string;
+  /** --mem-limit, bytes: keys of the moved slots at or above it are listed in the plan */
+  memLimit: number;
+  /** --max-block, ms: a key whose MIGRATE would block both nodes longer refuses the reshard unless allowBigKeys */
+  maxBlockMs: number;
+  /** --allow-big-keys */
+  allowBigKeys: boolean;
+  /** --resume JOURNAL: the plan is the journal's, less what the cluster shows done */
+  resume?: string;
+  /** the options given on the command line (a resumed run takes the others from the journal's start line) */
+  given: string[];
 }
 
 const OPTIONS = {
@@ -102,6 +113,10 @@ const RESHARD_OPTIONS = {
   from: { type: 'string' },
   slots: { type: 'string' },
   'slot-ranges': { type: 'string' },
+  'mem-limit': { type: 'string' },
+  'max-block': { type: 'string' },
+  'allow-big-keys': { type: 'boolean' },
+  resume: { type: 'string' },
 } as const;
 
 const REBALANCE_OPTIONS = {
@@ -116,6 +131,19 @@ const REBALANCE_OPTIONS = {
   pipeline: { type: 'string' },
   journal: { type: 'string' },
 } as const;
+
+/** reshard's defaults for the big keys: keys of 1 MB and more listed (about 20 ms of MIGRATE each at big-keys.ts's rate) */
+export const RESHARD_MEM_LIMIT = 1024 * 1024;
+export const RESHARD_MAX_BLOCK_MS = 100;
+
+/** --mem-limit and --max-block of a reshard (rebalance takes the same) */
+export function bigKeyOptions(v: { 'mem-limit'?: string; 'max-block'?: string; 'allow-big-keys'?: boolean }) {
+  return {
+    memLimit: v['mem-limit'] === undefined ? RESHARD_MEM_LIMIT : parseSize(v['mem-limit'], '--mem-limit', { minBytes: 1, maxBytes: 1024 ** 4, zero: 'not 0, which would list every key' }),
+    maxBlockMs: v['max-block'] === undefined ? RESHARD_MAX_BLOCK_MS : parseDuration(v['max-block'], '--max-block', { minMs: 1, maxMs: 60_000 }),
+    allowBigKeys: !!v['allow-big-keys'],
+  };
+}
 
 /** `URI` or `--uri URI`: one node of the cluster, database 0 */
 function clusterUri(v: { uri?: string; user?: string }, positionals: string[], env: NodeJS.ProcessEnv, usage: string): Endpoint {
@@ -167,6 +195,14 @@ function reshardArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'cluster'
   const { values: v, positionals } = parseOptions(argv, RESHARD_OPTIONS, 'cluster', { '--to': 'a node id', '--from': 'node ids (a,b) or all' });
   if (v.help) return { kind: 'help', topic: 'cluster' };
   const uri = clusterUri(v, positionals, env, 'cutover cluster reshard --uri redis://host:port --from ID|all --to ID --slots N');
+  const given = Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined);
+  const base = { kind: 'cluster' as const, action: 'reshard' as const, uri, tlsFiles: tlsFilesOf(v, uri.tls), timeoutMs: 2000, json: !!v.json };
+  if (v.resume !== undefined) {
+    if (!v.resume.trim()) throw new InputError('--resume needs the journal of the reshard to continue: --resume cutover-reshard-<time>.jsonl');
+    const planned = (['from', 'to', 'slots', 'slot-ranges'] as const).filter((k) => v[k] !== undefined);
+    if (planned.length) throw new InputError(`--resume takes the plan from the journal: drop --${planned.join(', --')}`);
+    return { ...base, reshard: { from: 'all', to: '', resume: v.resume, given, ...procedureOptions(v), ...bigKeyOptions(v) } };
+  }
   if (v.to === undefined || !v.to.trim()) throw new InputError(`--to is missing: name the master that receives the slots by its node id (CLUSTER NODES)`);
   if (v.from === undefined || !v.from.trim()) throw new InputError(`--from is missing: name the source masters by node id (comma-separated), or give --from all`);
   const from = v.from.trim() === 'all' ? 'all' : v.from.split(',').map((x) => x.trim()).filter(Boolean);
@@ -180,18 +216,15 @@ function reshardArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'cluster'
     if (!ranges) throw new InputError(`--slot-ranges '${v['slot-ranges']}' is not a list of slot ranges: write it like 0-99,500-599 (slots 0 to 16383, low-high)`);
   }
   return {
-    kind: 'cluster',
-    action: 'reshard',
-    uri,
-    tlsFiles: tlsFilesOf(v, uri.tls),
-    timeoutMs: 2000,
-    json: !!v.json,
+    ...base,
     reshard: {
       from,
       to: v.to.trim(),
       ...(slots !== undefined ? { slots } : {}),
       ...(ranges ? { ranges } : {}),
+      given,
       ...procedureOptions(v),
+      ...bigKeyOptions(v),
     },
   };
 }

@@ -35,6 +35,8 @@ const VALUE_OF: Record<string, string> = {
   '--stall': 'a duration (like 100ms)',
   '--reconnect': 'a duration (like 50ms)',
   '--max-lag': SIZE,
+  '--max-block': 'a duration (like 100ms)',
+  '--resume': 'a journal file',
   '--mem-limit': SIZE,
   '--via': 'pause or failover',
   '--role': 'master or replica',

@@ -1,10 +1,12 @@
 // `cutover cluster reshard` as text: the plan (per source: node, slots, keys; the per-slot command order, once),
 // the progress line that updates in place, and the summary. Pure.
 import type { ReshardPreview } from '../engine/cluster/move/reshard-preview.js';
+import { MIGRATE_BYTES_PER_SEC, type BigKeyLimits, type BigKeyReport } from '../engine/cluster/move/big-keys.js';
+import type { ResumePlan } from '../engine/cluster/move/resume-plan.js';
 import type { MoveTotals, ReshardSummary } from '../engine/cluster/move/types.js';
 import { thousands } from '../format/counts.js';
-import { seconds } from '../format/durations.js';
-import { bytes } from '../format/units.js';
+import { seconds, typedDuration } from '../format/durations.js';
+import { bytes, rate } from '../format/units.js';
 import { pad, padLeft, slotRanges } from './format.js';
 
 const plural = (n: number, word: string) => `${thousands(n)} ${word}${n === 1 ? '' : 's'}`;
@@ -33,6 +35,38 @@ export function slotStepLines(o: MoveSettings): string[] {
     `  3. CLUSTER GETKEYSINSLOT + MIGRATE … KEYS          on the source: up to ${thousands(o.pipeline)} keys or ${bytes(o.batchBytes)} a MIGRATE, timeout ${seconds(o.migrateTimeoutMs / 1000)}${o.replace ? ', REPLACE for keys on both sides' : ''}`,
     '  4. CLUSTER SETSLOT <slot> NODE <target-id>        on the target, then the source, then every other master',
   ];
+}
+
+/** The big keys of the moved slots: the biggest first, each with the time its MIGRATE blocks both nodes; those past --max-block flagged. */
+export function bigKeysText(r: BigKeyReport, l: BigKeyLimits): string {
+  const scan = `${plural(r.scanned, 'key')} sized in ${seconds(r.ms / 1000)}`;
+  if (!r.count) return `Big keys: none of ${bytes(r.threshold)} or more in these slots (${scan})\n\n`;
+  const lines = [
+    `Big keys: ${plural(r.count, 'key')} of ${bytes(r.threshold)} or more (${bytes(r.bytes)} in all; ${scan}); a MIGRATE blocks the source and the target for about size ÷ ${rate(MIGRATE_BYTES_PER_SEC)}:`,
+    `  ${padLeft('slot', 5)}  ${pad('source', 22)}  ${padLeft('size', 8)}  ${padLeft('blocks', 8)}  key`,
+  ];
+  for (const k of r.keys) {
+    const warn = k.overMaxBlock ? `   ! over --max-block ${typedDuration(l.maxBlockMs)}` : '';
+    lines.push(`  ${padLeft(String(k.slot), 5)}  ${pad(k.address, 22)}  ${padLeft(bytes(k.bytes), 8)}  ${padLeft(`~${seconds(k.blockMs / 1000)}`, 8)}  ${k.key}${warn}`);
+  }
+  if (r.count > r.keys.length) lines.push(`  … and ${plural(r.count - r.keys.length, 'more key')} (the ${thousands(r.keys.length)} biggest shown)`);
+  if (r.overMaxBlock) lines.push(`  ${plural(r.overMaxBlock, 'key')} would block both nodes longer than --max-block ${typedDuration(l.maxBlockMs)}`);
+  return lines.join('\n') + '\n\n';
+}
+
+/** One line: why a reshard with keys past --max-block does not start. */
+export function bigKeysRefusal(r: BigKeyReport, l: BigKeyLimits): string {
+  const k = r.keys[0];
+  return `${plural(r.overMaxBlock, 'key')} would block both nodes longer than --max-block ${typedDuration(l.maxBlockMs)} (the biggest: ${k.key} in slot ${k.slot}, ${bytes(k.bytes)}, about ${seconds(k.blockMs / 1000)}): move ${r.overMaxBlock === 1 ? 'it' : 'them'} at a quiet time with --allow-big-keys, raise --max-block, or leave ${r.overMaxBlock === 1 ? 'its slot' : 'their slots'} out with --slot-ranges; nothing was changed`;
+}
+
+/** What a resumed reshard found: the slots of the journal's plan done, still to move, open, or owned by another master now. */
+export function resumeText(r: ResumePlan, journal: string): string {
+  const lines = [`Resume of ${journal} (${r.procedure}, started ${r.startedAt ?? 'at an unknown time'}${r.ended ? `, ended ${r.ended}` : ', no end line: stopped or killed'}):`];
+  lines.push(`  ${plural(r.planned, 'slot')} planned: ${thousands(r.done.length)} done, ${thousands(r.moves.length)} still to move`);
+  for (const e of r.elsewhere) lines.push(`  slot${e.slots.length === 1 ? '' : 's'} ${slotRanges(e.ranges)} now on ${e.owner}, neither the planned source nor the target: left as they are`);
+  for (const u of r.unowned) lines.push(`  slot ${u}: no master serves it now: left as it is (cutover cluster fix --to ID assigns it)`);
+  return lines.join('\n') + '\n\n';
 }
 
 /** The words of a slot-move run: reshard's, or rebalance's (the same engine). */

@@ -1,7 +1,8 @@
 // `cutover cluster reshard` through the built binary on a real passworded cluster of 3 masters (and a replica, to be
 // refused as --to): a reshard of a few slots with keys and --yes moves them (keys counted on both sides, `cutover
 // cluster check` clean after, the journal without the password); --dry-run changes nothing; --json gives NDJSON
-// progress and a summary; bad input is one line, a non-zero exit and nothing changed.
+// progress and a summary; Ctrl-C stops after the slots in hand and --resume moves the rest; bad input is one line, a
+// non-zero exit and nothing changed.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -152,7 +153,7 @@ describe('cutover cluster reshard', () => {
     expect(after.slots.reduce((n, [a, b]) => n + b - a + 1, 0)).toBe(view.masters[1].slots.reduce((n, [a, b]) => n + b - a + 1, 0) + 12);
   });
 
-  it('Ctrl-C stops after the slots in hand: exit 130, a stopped summary, no slot left open', async () => {
+  it('Ctrl-C stops after the slots in hand: exit 130, a stopped summary, no slot left open; --resume moves the rest', async () => {
     const view = await tc.view();
     const to = view.masters[0];
     const journal = join(dir, 'stopped.jsonl');
@@ -178,6 +179,18 @@ describe('cutover cluster reshard', () => {
     const check = await runCli(['cluster', 'check', '--uri', tc.addresses[1]], auth);
     expect(check.stdout).toMatch(/cluster check: all is well.*no open slot/);
     expect(check.code).toBe(0);
+
+    // --resume finishes the plan: the slots not started move, those done are left alone
+    const resumed = await runCli(['cluster', 'reshard', '--uri', tc.addresses[1], '--resume', journal, '--yes', '--journal', join(dir, 'resumed.jsonl')], auth);
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/\(reshard, started .*, ended stopped\):\n {2}4,000 slots planned: ([\d,]+) done, ([\d,]+) still to move/);
+    const [, done, left] = /4,000 slots planned: ([\d,]+) done, ([\d,]+) still to move/.exec(resumed.stdout)!.map((x) => Number(x.replace(/,/g, '')));
+    expect(done).toBe(last.totals.slotsDone);
+    expect(done + left).toBe(4000);
+    expect(resumed.stdout).toMatch(new RegExp(`reshard done: ${left.toLocaleString('en-US')} slots moved`));
+    const target = (await tc.view()).masters.find((m) => m.id === to.id)!;
+    expect(target.slots.reduce((n, [a, b]) => n + b - a + 1, 0)).toBe(view.masters[0].slots.reduce((n, [a, b]) => n + b - a + 1, 0) + 4000);
   });
 
   it('bad input: each one line, a non-zero exit, nothing changed', async () => {
@@ -192,6 +205,10 @@ describe('cutover cluster reshard', () => {
       { args: ['--from', 'all', '--to', to, '--slots', '10'], code: 2, line: /stdin is not a terminal: add --yes/ },
       { args: ['--from', 'all', '--to', to, '--slots', '10', '--yes', '--uri', plain.servers[0].address], code: 2, line: /is not a Redis Cluster node/ },
       { args: ['--from', 'all', '--to', to, '--slots', '10', '--yes', '--uri', `redis://:wrong-pw-77@${tc.addresses[0]}`], code: 1, line: /authentication failed at 127\.0\.0\.1:\d+/ },
+      { args: ['--from', 'all', '--to', to, '--slots', '10', '--yes', '--mem-limit', '0'], code: 2, line: /--mem-limit '0' is not a size above 0/ },
+      { args: ['--from', 'all', '--to', to, '--slots', '10', '--yes', '--max-block', '0'], code: 2, line: /--max-block '0' is not a duration from 1ms to 60s/ },
+      { args: ['--resume', join(dir, 'reshard.jsonl'), '--to', to, '--yes'], code: 2, line: /--resume takes the plan from the journal: drop --to/ },
+      { args: ['--resume', join(dir, 'none.jsonl'), '--yes'], code: 2, line: /cannot read the journal '.*none\.jsonl': ENOENT/ },
     ];
     for (const c of cases) {
       const args = c.args.includes('--uri') ? c.args : ['--uri', uri(), ...c.args];

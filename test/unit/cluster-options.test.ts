@@ -75,6 +75,24 @@ describe('cutover cluster reshard options', () => {
     // a forgotten value says what reshard's option takes (a node id), not failover's --to (host:port)
     expect(refusal([...base, '--from', 'all', '--slots', '1', '--to'])).toBe("--to needs a node id: see 'cutover cluster --help'");
   });
+
+  it('--mem-limit (1MB) and --max-block (100ms) with their defaults, --allow-big-keys', () => {
+    expect(parseCommand([...base, '--from', 'all', '--to', 'c', '--slots', '1'], {})).toMatchObject({ reshard: { memLimit: 1024 * 1024, maxBlockMs: 100, allowBigKeys: false } });
+    expect(parseCommand([...base, '--from', 'all', '--to', 'c', '--slots', '1', '--mem-limit', '64KB', '--max-block', '250ms', '--allow-big-keys'], {})).toMatchObject({
+      reshard: { memLimit: 64 * 1024, maxBlockMs: 250, allowBigKeys: true },
+    });
+    expect(refusal([...base, '--from', 'all', '--to', 'c', '--slots', '1', '--mem-limit', '0'])).toMatch(/^--mem-limit '0' is not a size above 0/);
+    expect(refusal([...base, '--from', 'all', '--to', 'c', '--slots', '1', '--max-block', 'soon'])).toMatch(/^--max-block 'soon' is not a duration from 1ms to 60s/);
+  });
+
+  it('--resume JOURNAL: no --from/--to/--slots needed (the plan is the journal\'s), refused with them; the options given are named', () => {
+    expect(parseCommand([...base, '--resume', 'r.jsonl', '--yes', '--pipeline', '10'], {})).toMatchObject({ reshard: { resume: 'r.jsonl', yes: true, pipeline: 10 } });
+    const c = parseCommand([...base, '--resume', 'r.jsonl', '--pipeline', '10'], {}) as { reshard: { given: string[] } };
+    expect(c.reshard.given).toContain('pipeline');
+    expect(c.reshard.given).not.toContain('timeout');
+    expect(refusal([...base, '--resume', 'r.jsonl', '--to', 'c', '--slots', '5'])).toBe('--resume takes the plan from the journal: drop --to, --slots');
+    expect(refusal([...base, '--resume', ' '])).toMatch(/^--resume needs the journal/);
+  });
 });
 
 describe('cutover cluster rebalance options', () => {
