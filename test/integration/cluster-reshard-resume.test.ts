@@ -94,7 +94,7 @@ function tagOn(m: ClusterMaster, prefix: string): string {
 }
 
 /**
- * Starts a reshard (one MIGRATE a key) of a slot holding KEYS_IN_SLOT keys on `src` plus 100 slots of `other`, to
+ * Starts a reshard (one MIGRATE a key) of a slot holding KEYS_IN_SLOT keys on `src` plus 1,000 slots of `other` (groups of 64: some not started when it is killed), to
  * `dst`, and kills it with SIGKILL once some of that slot's keys have gone over (its MIGRATING journaled, MIGRATEs
  * after it): the slot is left open, keys on both sides.
  */
@@ -104,10 +104,10 @@ async function killMidSlot(src: ClusterMaster, other: ClusterMaster, dst: Cluste
   const slot = slotOfTag(tag);
   const values = await snapshotSlots(tc, [slot]);
   const [, last] = other.slots.reduce((x, y) => (y[1] - y[0] > x[1] - x[0] ? y : x)); // its widest range
-  const first = last - 99;
-  const planned = [slot, ...Array.from({ length: 100 }, (_, i) => first + i)];
+  const first = last - 999;
+  const planned = [slot, ...Array.from({ length: 1000 }, (_, i) => first + i)];
   const journal = join(dir, `${name}.jsonl`);
-  const child = spawn(process.execPath, [CLI, 'cluster', 'reshard', '--uri', uri(), '--from', 'all', '--to', dst.id, '--slot-ranges', `${slot},${first}-${first + 99}`, '--yes', '--pipeline', '1', '--json', '--journal', journal], {
+  const child = spawn(process.execPath, [CLI, 'cluster', 'reshard', '--uri', uri(), '--from', 'all', '--to', dst.id, '--slot-ranges', `${slot},${first}-${first + 999}`, '--yes', '--pipeline', '1', '--json', '--journal', journal], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.resume();
@@ -185,7 +185,7 @@ describe('a reshard killed mid-slot', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^Resume of ${journal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(reshard, started .*, no end line: stopped or killed\\)`));
-    expect(r.stdout).toMatch(/101 slots planned: \d+ done, [1-9]\d* still to move/); // some were not started when it was killed
+    expect(r.stdout).toMatch(/1,001 slots planned: \d+ done, [1-9]\d* still to move/); // some were not started when it was killed
     expect(r.stdout).toMatch(/reshard done: \d+ slots? moved/);
     expect(r.stdout).not.toContain(PASSWORD);
     const lines = readFileSync(next, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; resumes?: string; options?: { batchKeys?: number } });
@@ -201,13 +201,13 @@ describe('a reshard killed mid-slot', () => {
     // nothing left: exit 0 and said
     const again = await runCli(['cluster', 'reshard', '--uri', uri(), '--resume', journal, '--yes']);
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/101 slots planned: 101 done, 0 still to move/);
+    expect(again.stdout).toMatch(/1,001 slots planned: 1,001 done, 0 still to move/);
     expect(again.stdout).toContain('nothing left to move');
     const json = await runCli(['cluster', 'reshard', '--uri', uri(), '--resume', journal, '--yes', '--json']);
     expect(json.code).toBe(0);
     expect(json.stdout.trim().split('\n').map((l) => JSON.parse(l) as object)).toEqual([
-      { event: 'resume', journal, procedure: 'reshard', planned: 101, done: 101, toMove: 0, elsewhere: [], unowned: 0 },
-      { event: 'summary', status: 'nothing-left', planned: 101, done: 101, toMove: 0, elsewhere: [], unowned: 0 },
+      { event: 'resume', journal, procedure: 'reshard', planned: 1001, done: 1001, toMove: 0, elsewhere: [], unowned: 0 },
+      { event: 'summary', status: 'nothing-left', planned: 1001, done: 1001, toMove: 0, elsewhere: [], unowned: 0 },
     ]);
 
     // a fix journal is not a reshard's

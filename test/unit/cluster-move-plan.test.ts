@@ -125,7 +125,7 @@ describe('clusterViewOf', () => {
       ['127.0.0.1:7001', [[0, 5460]]],
       ['127.0.0.1:7002', [[5461, 10922]]],
     ]);
-    expect(v.replicas).toEqual([{ id: 'e'.repeat(40), address: '127.0.0.1:7005' }]);
+    expect(v.replicas).toEqual([{ id: 'e'.repeat(40), address: '127.0.0.1:7005', masterId: A }]);
     expect(v.open).toEqual([`127.0.0.1:7001 [5461-<-${B}]`]);
   });
 });
