@@ -3,6 +3,7 @@ import { topologyRows } from './topology-rows.js';
 import { focusedPane, LOG_CAPACITY, visiblePanes, type PaneId } from './state.js';
 import type { LogEntry } from '../engine/topology/types.js';
 import type { AppStore } from './store.js';
+import { clusterActions } from './cluster-actions.js';
 
 export function uiActions(store: AppStore) {
   const setUi = (patch: Partial<ReturnType<AppStore['getState']>['ui']>) =>
@@ -15,6 +16,7 @@ export function uiActions(store: AppStore) {
     return true;
   };
   return {
+    ...clusterActions(store),
     move(delta: number) {
       const s = store.getState();
       const rows = topologyRows(s.nodes, s.order);
