@@ -124,9 +124,9 @@ export function uiActions(store: AppStore) {
     },
     /** Tab: the next pane that is on screen. */
     cycleFocus(wide: boolean) {
-      const { ui, wizard } = store.getState();
-      const open = visiblePanes(ui, wide, !!wizard);
-      const at = open.indexOf(focusedPane(ui, wide, !!wizard));
+      const { ui, wizard, cluster } = store.getState();
+      const open = visiblePanes(ui, wide, !!wizard || !!cluster);
+      const at = open.indexOf(focusedPane(ui, wide, !!wizard || !!cluster));
       setUi({ focus: open[(at + 1) % open.length] });
     },
   };

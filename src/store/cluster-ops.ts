@@ -127,6 +127,8 @@ export function moveField(f: ReshardForm, delta: number): ReshardForm {
 
 /** ←→ (±1) and PgUp/PgDn (±100, on the slot count): change the focused line. */
 export function changeField(f: ReshardForm, masters: SlotMapMaster[], delta: number): ReshardForm {
+  // PgUp/PgDn: always the slot count
+  if (Math.abs(delta) >= 100) return { ...f, field: 'slots', slots: Math.max(1, clampSlots(f.slots + delta)), typing: false };
   switch (f.field) {
     case 'to': {
       const to = cycle(
@@ -190,7 +192,7 @@ function foldMove(v: ClusterOpView, e: Extract<ClusterOpEvent, { type: 'reshard'
 export function foldClusterOp(v: ClusterOpView | undefined, e: ClusterOpEvent): ClusterOpView | undefined {
   switch (e.type) {
     case 'cluster-check-started':
-      return v?.kind === 'check' ? { ...v, phase: 'checking', entry: e.entry } : newCheckView(e.at, e.entry);
+      return newCheckView(e.at, e.entry);
     case 'cluster-check-done':
       return v?.kind === 'check' ? { ...v, phase: 'checked', report: e.report, endedAt: e.at } : v;
     case 'cluster-check-failed':

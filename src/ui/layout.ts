@@ -6,6 +6,8 @@ export interface LayoutInput {
   nodeCount: number;
   /** the replication pane's rows (a pair, a job or a typed yes), 0 when it is not shown */
   job: number;
+  /** the cluster's slot map: one row a master and its borders, 0 when it is not shown */
+  slotMap?: number;
   /** the drill pane's wish, undefined when it is not shown */
   drillWant?: number;
   /** an open failover wizard's least rows (borders, its pinned lines, a few of its text) */
@@ -17,6 +19,8 @@ export interface Layout {
   height: number;
   topo: number;
   job: number;
+  /** the slot map (0: not shown) */
+  slotMap: number;
   drill: number;
   /** the wizard, or the details / event log */
   bottom: number;
@@ -38,6 +42,12 @@ export function consoleLayout(i: LayoutInput): Layout {
   let bottom = Math.min(bottomMin, Math.max(0, free - 4));
   let topo = Math.max(0, Math.min(topoWant, TOPO_MIN, free - bottom));
   free -= bottom + topo;
+  // the slot map whole or not at all (a bar cut short would mislead), before a drill and the topology's growth
+  let slotMap = 0;
+  if (i.slotMap && free >= i.slotMap) {
+    slotMap = i.slotMap;
+    free -= slotMap;
+  }
   let drill = 0;
   if (i.drillWant !== undefined && free >= DRILL_MIN) {
     drill = DRILL_MIN;
@@ -52,5 +62,5 @@ export function consoleLayout(i: LayoutInput): Layout {
   topo = grow(topoWant, topo);
   if (drill) drill = grow(i.drillWant!, drill);
   bottom += Math.max(0, free);
-  return { height, topo, job, drill, bottom };
+  return { height, topo, job, slotMap, drill, bottom };
 }

@@ -24,7 +24,7 @@ describe('--read-only on the command line', () => {
 
 describe('the key table with --read-only', () => {
   it('flags the keys that write or move a role, and only those', () => {
-    expect(KEY_TABLE.filter((b) => b.dangerous).map((b) => b.action)).toEqual(['snapshot', 'live', 'drill', 'failover']);
+    expect(KEY_TABLE.filter((b) => b.dangerous).map((b) => b.action)).toEqual(['snapshot', 'live', 'drill', 'failover', 'reshard']);
     expect(offeredKeys(true).some((b) => b.dangerous)).toBe(false);
     expect(offeredKeys(false)).toBe(KEY_TABLE);
   });
