@@ -65,6 +65,8 @@ export interface ClusterOpView {
   notes: string[];
   summary?: ReshardSummary;
   journal?: string;
+  /** when the word was typed */
+  confirmedAt?: number;
   /** when the first slot started moving */
   runningSince?: number;
   endedAt?: number;
@@ -210,7 +212,7 @@ export function foldClusterOp(v: ClusterOpView | undefined, e: ClusterOpEvent): 
     case 'reshard-declined':
       return { ...v, phase: 'declined', endedAt: e.at };
     case 'reshard-confirmed':
-      return { ...v, phase: 'starting', typed: '' };
+      return { ...v, phase: 'starting', typed: '', confirmedAt: e.at };
     case 'reshard-started':
       return { ...v, phase: 'running', journal: e.journal, runningSince: e.at };
     case 'reshard-error':

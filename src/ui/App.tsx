@@ -5,7 +5,7 @@ import { Box } from 'ink';
 import { clusterMasters } from '../store/cluster-masters.js';
 import { CLUSTER_OP_ENDED } from '../store/cluster-ops.js';
 import { focusedPane } from '../store/state.js';
-import { clusterLayout } from './cluster-view.js';
+import { clusterLayout, clusterMinHeight } from './cluster-view.js';
 import { useApp, useConsole } from './context.js';
 import { useConfirmation } from './hooks/use-confirmation.js';
 import { useNow } from './hooks/use-now.js';
@@ -77,7 +77,8 @@ export function App(props: AppProps) {
     job: showJob ? replicationPaneHeight(jobBusy) : 0,
     slotMap: slotMapHeight(masterCount),
     drillWant: showDrill ? drillPaneHeight(drill) : undefined,
-    wizardMin: wizardView ? wizardMinHeight(wizardView) : undefined,
+    // a cluster operation's report or progress is what the operator is looking at: it takes rows from the topology
+    wizardMin: wizardView ? (wizard ? wizardMinHeight(wizardView) : clusterMinHeight(wizardView)) : undefined,
   });
   const { height, bottom } = layout;
   const bottomVisible = bottom >= 3;

@@ -40,8 +40,11 @@ export function clusterPaneTitle(v: ClusterOpView): string {
   return `${v.kind === 'check' ? 'Cluster check' : 'Reshard'} · ${phase[v.phase]}`;
 }
 
+/** The verdict first, then the findings (problems first), then the masters: what matters in the fewest rows. */
 function checkLines(r: CheckReport, doc: ViewLine[], width: number): void {
   const keys = r.masters.reduce((s, m) => s + (m.keys ?? 0), 0);
+  push(doc, checkVerdict(r), width, { tone: r.ok ? 'ok' : 'error', bold: true });
+  for (const f of r.findings) push(doc, `${f.severity}: ${f.text}`, width, { tone: f.severity === 'problem' ? 'error' : f.severity === 'warning' ? 'warn' : 'muted' });
   push(doc, `${r.nodes} nodes (${r.answered} answered), ${r.masters.length} masters, ${thousands(keys)} keys; balanced share ${r.balancedShare} slots a master`, width, { bold: true });
   const head = (m: CheckReport['masters'][number]) =>
     `${pad(m.address, 21)} ${padLeft(thousands(m.slots), 6)} slots ${padLeft(m.keys === undefined ? '?' : thousands(m.keys), 9)} keys ${padLeft(m.memoryBytes === undefined ? '?' : bytes(m.memoryBytes), 8)} ${padLeft(`${m.deviationPct > 0 ? '+' : ''}${m.deviationPct.toFixed(1)}%`, 7)}`;
@@ -49,8 +52,6 @@ function checkLines(r: CheckReport, doc: ViewLine[], width: number): void {
     const h = head(m);
     doc.push({ text: `${h} ${shortRanges(m.ranges, Math.max(6, width - h.length - 1))}`.slice(0, width) });
   }
-  for (const f of r.findings) push(doc, `${f.severity}: ${f.text}`, width, { tone: f.severity === 'problem' ? 'error' : f.severity === 'warning' ? 'warn' : 'muted' });
-  push(doc, checkVerdict(r), width, { tone: r.ok ? 'ok' : 'error', bold: true });
 }
 
 function formLines(v: ClusterOpView, doc: ViewLine[], width: number): void {
@@ -78,7 +79,8 @@ function formLines(v: ClusterOpView, doc: ViewLine[], width: number): void {
 function runLines(v: ClusterOpView, doc: ViewLine[], width: number): number {
   const p = v.preview;
   let anchor = 0;
-  if (p) push(doc, `reshard ${thousands(p.slots)} slot${p.slots === 1 ? '' : 's'} (${thousands(p.keys)} keys then) to ${p.to.address} (${p.to.id.slice(0, 8)}) from ${p.sources.map((s) => s.address).join(', ')}`, width, { bold: true });
+  const from = p && (p.sources.length === 1 ? p.sources[0].address : `${p.sources.length} masters`);
+  if (p) push(doc, `${thousands(p.slots)} slot${p.slots === 1 ? '' : 's'} → ${p.to.address} (${p.to.id.slice(0, 8)}) from ${from}`, width, { bold: true });
   if (v.phase === 'starting') push(doc, v.drill ? 'confirmed: the drill writes for a second before the first slot moves…' : 'confirmed: opening the journal…', width, { tone: 'muted' });
   const t = v.totals;
   if (t) {
@@ -97,6 +99,11 @@ function runLines(v: ClusterOpView, doc: ViewLine[], width: number): number {
   return anchor;
 }
 
+/** The rows the cluster pane asks for at least: its borders, the pinned lines and up to six of its text. */
+export function clusterMinHeight(layout: WizardLayout): number {
+  return 2 + layout.pinned.length + Math.min(6, layout.doc.length);
+}
+
 /** `inner` is the pane's width inside its borders; `now` for the running clock. */
 export function clusterLayout(v: ClusterOpView, inner: number, now: number): WizardLayout {
   const width = Math.max(10, inner);
@@ -110,7 +117,7 @@ export function clusterLayout(v: ClusterOpView, inner: number, now: number): Wiz
   } else if (v.phase === 'form' || v.phase === 'planning') {
     formLines(v, doc, width);
     if (v.phase === 'planning') push(doc, 'reading the cluster, planning the slots and counting their keys (reads only)…', width, { tone: 'muted' });
-    else push(pinned, '↑↓ line · ←→ change · PgUp/PgDn ±100 slots · digits type the count · Enter: the plan (reads only) · Esc: nothing changes', width, { tone: 'muted' });
+    else push(pinned, 'digits type the slot count · Enter shows the plan (reads only): nothing changes yet', width, { tone: 'muted' });
   } else if (v.phase === 'confirm' && v.preview) {
     const text = reshardPlanText(v.preview, { pipeline: RESHARD_DEFAULTS.batchKeys, batchBytes: RESHARD_DEFAULTS.batchBytes, migrateTimeoutMs: RESHARD_DEFAULTS.migrateTimeoutMs, replace: false });
     text.trimEnd().split('\n').forEach((l, i) => push(doc, l, width, { bold: i === 0 }, '    '));
@@ -126,7 +133,7 @@ export function clusterLayout(v: ClusterOpView, inner: number, now: number): Wiz
     }
   }
   if (v.phase === 'running' || v.phase === 'starting') {
-    pinned.push({ text: `running ${seconds((now - (v.runningSince ?? v.startedAt)) / 1000)} · x stops after the slots in hand (none is left open)`, tone: 'muted' });
+    pinned.push({ text: `running ${seconds(Math.max(0, now - (v.confirmedAt ?? v.startedAt)) / 1000)} · x stops after the slots in hand (none is left open)`, tone: 'muted' });
   } else if (CLUSTER_OP_ENDED.has(v.phase)) {
     push(pinned, `${v.journal ? `journal ${v.journal} · ` : ''}${v.kind === 'check' ? 'C checks again · ' : ''}Esc closes`, width, { tone: 'muted' });
   }

@@ -42,16 +42,17 @@ export function consoleLayout(i: LayoutInput): Layout {
   let bottom = Math.min(bottomMin, Math.max(0, free - 4));
   let topo = Math.max(0, Math.min(topoWant, TOPO_MIN, free - bottom));
   free -= bottom + topo;
-  // the slot map whole or not at all (a bar cut short would mislead), before a drill and the topology's growth
-  let slotMap = 0;
-  if (i.slotMap && free >= i.slotMap) {
-    slotMap = i.slotMap;
-    free -= slotMap;
-  }
   let drill = 0;
   if (i.drillWant !== undefined && free >= DRILL_MIN) {
     drill = DRILL_MIN;
     free -= DRILL_MIN;
+  }
+  // the slot map whole or not at all (a bar cut short would mislead), after a drill's verdict line, before the
+  // topology's growth (the topology's NOTE gives the slot ranges too)
+  let slotMap = 0;
+  if (i.slotMap && free >= i.slotMap) {
+    slotMap = i.slotMap;
+    free -= slotMap;
   }
   // then what each would like: all of the topology, all of the drill; what is left is the bottom pane's
   const grow = (want: number, have: number) => {
