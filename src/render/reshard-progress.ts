@@ -29,8 +29,8 @@ export function slotProgressBar(t: MoveTotals, cells: number): string {
   return `Slots ${'█'.repeat(full)}${'░'.repeat(Math.max(0, cells - full))} ${Math.floor(f * 100)}% ${thousands(t.slotsDone)}/${thousands(t.slotsTotal)}`;
 }
 
-/** "1,204 keys · 3.2 MB · 41,000 keys/s · 1.2 MB/s · ETA 3.0s" */
-export function reshardFiguresLine(t: MoveTotals): string {
+/** "1,204 keys · 3.2 MB · 41,000 keys/s · 1.2 MB/s · ETA 3.0s" (no ETA once it ended) */
+export function reshardFiguresLine(t: MoveTotals, running = true): string {
   const f = reshardFigures(t);
-  return `${thousands(t.keys)} keys · ${bytes(t.bytes)} · ${thousands(f.keysPerSec)} keys/s · ${rate(f.bytesPerSec)}${f.etaSec !== undefined ? ` · ETA ${seconds(f.etaSec)}` : ''}`;
+  return `${thousands(t.keys)} keys · ${bytes(t.bytes)} · ${thousands(f.keysPerSec)} keys/s · ${rate(f.bytesPerSec)}${running && f.etaSec !== undefined ? ` · ETA ${seconds(f.etaSec)}` : ''}`;
 }

@@ -64,16 +64,22 @@ export function openSlotText(migrations: string[], peerName: (id: string) => str
   });
 }
 
-/** Ranges in at most `width` characters: "0-5460", "0-99,500-600,+3 more". */
+/** Ranges in at most `width` characters: "0-5460", "0-99,500-600,+3 more", "12 ranges"; '' when none of that fits. */
 export function shortRanges(ranges: Array<[number, number]>, width: number): string {
   const all = slotRanges(ranges);
-  if (!ranges.length) return '(none)';
+  const fit = (t: string) => (t.length <= width ? t : '');
+  if (!ranges.length) return fit('(none)');
   if (all.length <= width) return all;
   for (let n = ranges.length - 1; n >= 1; n--) {
     const text = `${slotRanges(ranges.slice(0, n))},+${ranges.length - n} more`;
     if (text.length <= width) return text;
   }
-  return `${ranges.length} ranges`.slice(0, Math.max(0, width));
+  return ranges.length > 1 ? fit(`${ranges.length} ranges`) : '';
+}
+
+/** The distinct slots open (migrating or importing) among these markers. */
+export function openSlotCount(migrations: string[]): number {
+  return new Set(migrations.map((m) => parseSlotMigration(m)?.slot).filter((s) => s !== undefined)).size;
 }
 
 /** The bar's cells for a row `width` wide: 64 (256 slots a cell) when there is room, 32 (512 a cell) at 80 columns. */
@@ -107,8 +113,8 @@ export function slotMapName(m: Pick<SlotMapMaster, 'address' | 'label'>, width =
 export function slotMapRow(m: SlotMapMaster, width: number, layout: SlotMapLayout, peerName: (id: string) => string): string {
   const head = `${pad(slotMapName(m, width), layout.nameWidth)} ${slotBar(m.slots, layout.cells)} ${padLeft(String(slotCount(m.slots)), 5)} `;
   const open = openSlotText(m.migrations, peerName).join(' · ');
-  const room = Math.max(0, width - head.length - (open ? open.length + 3 : 0));
-  const tail = open ? (room >= 6 ? `${open} · ${shortRanges(m.slots, room)}` : open) : shortRanges(m.slots, Math.max(0, width - head.length));
+  const ranges = shortRanges(m.slots, Math.max(0, width - head.length - (open ? open.length + 3 : 0)));
+  const tail = open ? (ranges ? `${open} · ${ranges}` : open) : ranges;
   const line = head + tail;
   return line.length > width ? `${line.slice(0, Math.max(0, width - 1))}…` : line;
 }

@@ -86,7 +86,7 @@ function runLines(v: ClusterOpView, doc: ViewLine[], width: number): number {
   if (t) {
     anchor = doc.length;
     doc.push({ text: slotProgressBar(t, Math.max(10, Math.min(40, width - 24))), bold: v.phase === 'running' });
-    push(doc, reshardFiguresLine(t), width);
+    push(doc, reshardFiguresLine(t, v.phase === 'running'), width);
     if (v.phase === 'running' && t.inFlight.length) push(doc, `in flight: slot${t.inFlight.length === 1 ? '' : 's'} ${t.inFlight.join(', ')}`, width, { tone: 'muted' });
   }
   for (const f of v.failed) push(doc, `✗ ${f}`, width, { tone: 'error' });

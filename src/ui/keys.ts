@@ -255,8 +255,9 @@ export function footerHints(mode: FooterMode = 'normal', ctx: FooterContext = ID
       return f ? [{ key, hint: f.hint, priority: f.priority, i }] : [];
     }
     const hint = b.wizardHint?.[mode];
-    // the wizard's keys: help and quit first, then in the table's order
-    return hint ? [{ key, hint, priority: b.action === 'help' ? 0 : b.action === 'quit' ? 1 : 2 + i, i }] : [];
+    // the wizard's keys: help and quit first (and x while a reshard runs), then in the table's order
+    const first = b.action === 'help' ? 0 : b.action === 'quit' ? 1 : mode === 'cluster-running' && b.action === 'stopJob' ? 1.5 : 2 + i;
+    return hint ? [{ key, hint, priority: first, i }] : [];
   });
   const kept = new Set<number>();
   let used = 0;

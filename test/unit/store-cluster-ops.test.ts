@@ -67,7 +67,7 @@ describe('the fold of the engine events', () => {
 
   it('a reshard: plan, refusal back to the form, word, start, every MoveEvent, summary', () => {
     const preview = { to: { id: id('c'), address: '127.0.0.1:7003' }, sources: [], slots: 10, keys: 40 };
-    let v = { ...newReshardView(MASTERS, 1), phase: 'planning' as const };
+    let v: ClusterOpView = { ...newReshardView(MASTERS, 1), phase: 'planning' };
     v = fold(v, [{ type: 'reshard-refused', message: 'slots are open already', at: 2 }])!;
     expect(v).toMatchObject({ phase: 'form', message: 'slots are open already' });
     v = fold({ ...v, phase: 'planning' }, [{ type: 'reshard-plan', preview, at: 3 }])!;

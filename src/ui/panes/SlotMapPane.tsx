@@ -4,7 +4,7 @@
 import React, { useMemo } from 'react';
 import { Box, Text } from 'ink';
 import { clusterIds, clusterMasters } from '../../store/cluster-masters.js';
-import { peerNamer, slotMapLayout, slotMapRow } from '../../render/slot-map-row.js';
+import { openSlotCount, peerNamer, slotMapLayout, slotMapRow } from '../../render/slot-map-row.js';
 import { useApp, useConsole } from '../context.js';
 import { Pane } from '../widgets/Pane.js';
 import { Line } from '../widgets/Table.js';
@@ -22,9 +22,9 @@ export function SlotMapPane(props: { width: number; height: number }) {
   const peer = useMemo(() => peerNamer(masters, clusterIds(nodes)), [masters, nodes]);
   const inner = props.width - 2;
   const layout = slotMapLayout(masters, inner);
-  const open = masters.reduce((n, m) => n + m.migrations.length, 0);
+  const open = openSlotCount(masters.flatMap((m) => m.migrations));
   const visible = Math.max(0, props.height - 2);
-  const title = `Slots · ${layout.cells} cells of ${16384 / layout.cells} · █ all · ▌ some · · none${open ? ` · ${open} OPEN` : ''}`;
+  const title = `Slots · ${layout.cells} cells of ${16384 / layout.cells} · █ all · ▌ some · · none${open ? ` · ${open} slot${open === 1 ? '' : 's'} OPEN` : ''}`;
   return (
     <Pane title={title} focused={false} width={props.width} height={props.height}>
       {masters.slice(0, visible).map((m) => (
