@@ -109,10 +109,13 @@ export function slotMapName(m: Pick<SlotMapMaster, 'address' | 'label'>, width =
   return width < NARROW ? m.label : `${m.label} ${m.address}`;
 }
 
-/** One master's row, at most `width` characters: name, bar, count, then its open slots before its ranges. */
-export function slotMapRow(m: SlotMapMaster, width: number, layout: SlotMapLayout, peerName: (id: string) => string): string {
+/**
+ * One master's row, at most `width` characters: name, bar, count, then its open slots before its ranges. `down`:
+ * the topology cannot reach it (its last known slots are shown after ✗ DOWN).
+ */
+export function slotMapRow(m: SlotMapMaster, width: number, layout: SlotMapLayout, peerName: (id: string) => string, down = false): string {
   const head = `${pad(slotMapName(m, width), layout.nameWidth)} ${slotBar(m.slots, layout.cells)} ${padLeft(String(slotCount(m.slots)), 5)} `;
-  const open = openSlotText(m.migrations, peerName).join(' · ');
+  const open = [...(down ? ['✗ DOWN'] : []), ...openSlotText(m.migrations, peerName)].join(' · ');
   const ranges = shortRanges(m.slots, Math.max(0, width - head.length - (open ? open.length + 3 : 0)));
   const tail = open ? (ranges ? `${open} · ${ranges}` : open) : ranges;
   const line = head + tail;

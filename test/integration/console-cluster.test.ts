@@ -158,6 +158,40 @@ describe('console: the reshard wizard', () => {
     }
   });
 
+  it('a drill alongside writes a second before the first slot moves and gives its verdict after: nothing lost', async () => {
+    const store = await fresh();
+    const { jobs, intents, detach } = harness(store, join(dir, 'drill.jsonl'));
+    const off = publish([jobs.drills.events], store);
+    const seen: Array<{ what: string; at: number }> = [];
+    jobs.drills.events.on((e) => {
+      if (e.type === 'drill-started') seen.push({ what: 'drill-started', at: performance.now() });
+      if (e.type === 'drill' && e.event.type === 'done') seen.push({ what: `drill-done ${e.event.summary.lost}`, at: performance.now() });
+    });
+    jobs.cluster.events.on((e) => {
+      if (e.type === 'reshard' && (e.event.type === 'slot-start' || e.event.type === 'summary')) seen.push({ what: e.event.type, at: performance.now() });
+    });
+    const target = (await tc.view()).masters[1];
+    try {
+      store.setState({ cluster: { kind: 'reshard', phase: 'planning', startedAt: Date.now(), masters: [], typed: '', drill: false, failed: [], notes: [] } });
+      intents.planReshard({ kind: 'reshard', to: target.id, from: 'all', slots: 20 });
+      await until('the plan', () => store.getState().cluster?.phase === 'confirm', 20_000);
+      store.setState({ cluster: { ...store.getState().cluster!, drill: true } });
+      intents.answerReshard('reshard');
+      await until('the drill over', () => seen.some((x) => x.what.startsWith('drill-done')), 60_000);
+      expect(store.getState().cluster!.phase).toBe('done');
+      const order = seen.map((x) => x.what.split(' ')[0]).filter((w, i, all) => all.indexOf(w) === i);
+      expect(order).toEqual(['drill-started', 'slot-start', 'summary', 'drill-done']);
+      const at = (w: string) => seen.find((x) => x.what.startsWith(w))!.at;
+      expect(at('slot-start') - at('drill-started')).toBeGreaterThanOrEqual(1000);
+      expect(seen.find((x) => x.what.startsWith('drill-done'))!.what).toBe('drill-done 0');
+      expect(store.getState().drill?.summary?.lost).toBe(0);
+    } finally {
+      jobs.drills.stop();
+      off();
+      detach();
+    }
+  });
+
   it('x stops it after the slots in hand: status stopped, no slot left open', async () => {
     const store = await fresh();
     const journal = join(dir, 'stopped.jsonl');

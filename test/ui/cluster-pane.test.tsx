@@ -93,6 +93,19 @@ describe('the slot map', () => {
   });
 });
 
+describe('the ? help on a cluster at 80×24', () => {
+  it('lists C and R and keeps every key on a line of its own, the pairs sharing one', async () => {
+    const m = mount();
+    cleanup = m.unmount;
+    await until(() => m.frame().includes('Slots ·'), 'the console');
+    m.type('?');
+    await until(() => m.frame().includes('Help · keys'), 'help open');
+    const f = m.frame();
+    for (const k of ['↑↓/jk', 'PgUp', 'Enter', 'Tab', 'S/T', 'f', 'C', 'R', 'x', 'Esc', 'q']) expect(f).toMatch(new RegExp(`│${k.replace(/[?/]/g, '\\$&')} +\\S`));
+    fits(f);
+  });
+});
+
 describe('C: the cluster check', () => {
   it('asks the engine, then shows the verdict and the findings first', async () => {
     const m = mount();

@@ -48,6 +48,8 @@ describe('slotMapRow', () => {
     // with room, the ranges follow the open slots
     expect(slotMapRow(m1, 90, layout, peer)).toContain("MIGRATING · 0-5460");
     expect(slotMapRow(m3, 78, layout, peer)).toBe(`c3   ${'·'.repeat(21)}▌${'█'.repeat(10)}  5461 10923-16383`);
+    // a master the topology cannot reach says so in words, not only by colour
+    expect(slotMapRow(m3, 78, layout, peer, true)).toBe(`c3   ${'·'.repeat(21)}▌${'█'.repeat(10)}  5461 ✗ DOWN · 10923-16383`);
   });
   it('draws 64 cells with the addresses on a wide terminal', () => {
     const layout = slotMapLayout([m1, m2, m3], 140);

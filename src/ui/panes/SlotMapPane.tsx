@@ -30,7 +30,7 @@ export function SlotMapPane(props: { width: number; height: number }) {
       {masters.slice(0, visible).map((m) => (
         <Line key={m.id}>
           <Text wrap="truncate" color={!m.up ? theme.error : m.migrations.length ? theme.warn : undefined}>
-            {slotMapRow(m, inner, layout, peer)}
+            {slotMapRow(m, inner, layout, peer, !m.up)}
           </Text>
         </Line>
       ))}
