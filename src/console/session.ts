@@ -37,7 +37,10 @@ export async function runConsoleSession(monitor: TopologyMonitor, reach: Reach, 
   } finally {
     jobs.runner.stop();
     jobs.wizard.cancel();
+    // a reshard under way finishes the slots in hand (none is left open) before the console lets go
+    if (jobs.cluster.resharding) process.stderr.write('cutover: stopping the reshard after the slots in hand…\n');
     jobs.cluster.stop();
+    await jobs.cluster.idle();
     jobs.drills.stop();
     monitor.stop();
     detach();

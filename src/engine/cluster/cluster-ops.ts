@@ -91,11 +91,23 @@ export class ClusterOps {
     this.events.emit({ type: 'log', entry: { at: Date.now(), level, kind: 'cluster', message } });
   }
 
+  private current: Promise<void> = Promise.resolve();
+
   private job(work: () => Promise<void>): boolean {
     if (this.busy) return false;
     this.busy = true;
-    void work().finally(() => (this.busy = false));
+    this.current = work().finally(() => (this.busy = false));
     return true;
+  }
+
+  /** A reshard is moving slots. */
+  get resharding(): boolean {
+    return !!this.reshard;
+  }
+
+  /** Resolves when no operation runs (after stop(): once the slots in hand are done). */
+  idle(): Promise<void> {
+    return this.current;
   }
 
   /** `cutover cluster check` from the entry node: its report, or one line why it could not read the cluster. */
