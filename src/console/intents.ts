@@ -2,11 +2,22 @@
 // failover wizard (with a drill alongside when the operator asked for one).
 import type { ConnectOptions } from '../engine/redis/connect.js';
 import type { DrillRunner } from '../engine/drill/runner.js';
+import type { ClusterOps } from '../engine/cluster/cluster-ops.js';
 import type { FailoverWizard } from '../engine/failover/wizard.js';
 import type { ReplicationRunner } from '../engine/replicate/runner.js';
 import type { AppStore } from '../store/store.js';
 import type { ConsoleIntents } from '../ui/context.js';
-import { drillConnectionFor, endpointOf, failoverRequestFor, type Reach } from './deployment.js';
+import type { NodeState } from '../engine/topology/types.js';
+import { drillConnectionFor, endpointOf, failoverRequestFor, type Nodes, type Reach } from './deployment.js';
+
+/**
+ * The node a cluster operation is read through: the one named (by address or cluster node id) when it is an up
+ * cluster master, otherwise any up cluster master.
+ */
+export function clusterEntryOf(nodes: Nodes, idOrClusterId: string): NodeState | undefined {
+  const masters = Object.values(nodes).filter((n) => n.status === 'up' && n.role === 'master' && n.cluster?.self);
+  return masters.find((n) => n.id === idOrClusterId || n.cluster?.self?.id === idOrClusterId) ?? masters[0];
+}
 
 /** A drill alongside a failover writes at least this long before the switch, and this long after it before its verdict. */
 export const DRILL_AROUND_FAILOVER_MS = 1000;
@@ -15,11 +26,16 @@ export interface ConsoleJobs {
   runner: ReplicationRunner;
   drills: DrillRunner;
   wizard: FailoverWizard;
+  /** the cluster check and the reshard wizard (a console on a cluster) */
+  cluster?: ClusterOps;
 }
 
-/** `journalPath`: where a failover's journal goes (default: ./cutover-failover-<time>.jsonl, as for the command). */
-export function consoleIntents(store: AppStore, jobs: ConsoleJobs, reach: Reach, conn: ConnectOptions, o: { journalPath?: string } = {}): ConsoleIntents {
-  const { runner, drills, wizard } = jobs;
+/**
+ * `journalPath`: where a failover's journal goes (default: ./cutover-failover-<time>.jsonl, as for the command);
+ * `reshardJournalPath`: a reshard's (default ./cutover-reshard-<time>.jsonl).
+ */
+export function consoleIntents(store: AppStore, jobs: ConsoleJobs, reach: Reach, conn: ConnectOptions, o: { journalPath?: string; reshardJournalPath?: string } = {}): ConsoleIntents {
+  const { runner, drills, wizard, cluster } = jobs;
   const nodes = () => store.getState().nodes;
   /** Starts a drill on a node's deployment; false when there is none to start there. */
   const startDrill = (id: string): boolean => {
@@ -55,5 +71,35 @@ export function consoleIntents(store: AppStore, jobs: ConsoleJobs, reach: Reach,
     },
     answerFailover: (typed) => wizard.answer(typed),
     cancelFailover: () => wizard.cancel(),
+    checkCluster: (id) => {
+      const node = clusterEntryOf(nodes(), id);
+      if (node && cluster) cluster.check(endpointOf(node, reach));
+    },
+    planReshard: (ask) => {
+      const node = clusterEntryOf(nodes(), ask.to);
+      if (node && cluster) cluster.plan(endpointOf(node, reach), ask);
+    },
+    answerReshard: (typed) => {
+      if (!cluster) return;
+      const view = store.getState().cluster;
+      // a drill alongside (Tab before confirming) writes through the target master's cluster for a second first
+      const target = view?.preview ? clusterEntryOf(nodes(), view.preview.to.id) : undefined;
+      const drill = !!view?.drill && !!target;
+      let drilled = false;
+      cluster.answer(typed, {
+        journalPath: o.reshardJournalPath,
+        before: drill
+          ? async () => {
+              if (!startDrill(target!.id)) return;
+              drilled = true;
+              await drills.writesFor(DRILL_AROUND_FAILOVER_MS);
+            }
+          : undefined,
+        after: () => {
+          if (drilled) void drills.writesFor(DRILL_AROUND_FAILOVER_MS).then(() => drills.stop());
+        },
+      });
+    },
+    stopReshard: () => cluster?.stop(),
   };
 }

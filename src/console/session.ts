@@ -1,6 +1,7 @@
 // The console on a terminal, its composition root: the store, the engine's jobs publishing into it, the intents
 // the screen sends back, and the Ink screen until the operator quits; every job stopped on the way out.
 import type { ConnectOptions } from '../engine/redis/connect.js';
+import { ClusterOps } from '../engine/cluster/cluster-ops.js';
 import { DrillRunner } from '../engine/drill/runner.js';
 import { FailoverWizard } from '../engine/failover/wizard.js';
 import { ReplicationRunner } from '../engine/replicate/runner.js';
@@ -23,8 +24,8 @@ export interface ConsoleOptions {
 export async function runConsoleSession(monitor: TopologyMonitor, reach: Reach, conn: ConnectOptions, o: ConsoleOptions): Promise<void> {
   const base = initialState();
   const store = createAppStore({ ...base, ui: { ...base.ui, pair: o.pair ?? {} } });
-  const jobs = { runner: new ReplicationRunner(conn), drills: new DrillRunner(), wizard: new FailoverWizard() };
-  const detach = publish([monitor.events, jobs.runner.events, jobs.drills.events, jobs.wizard.events], store);
+  const jobs = { runner: new ReplicationRunner(conn), drills: new DrillRunner(), wizard: new FailoverWizard(), cluster: new ClusterOps(conn) };
+  const detach = publish([monitor.events, jobs.runner.events, jobs.drills.events, jobs.wizard.events, jobs.cluster.events], store);
   const intents = consoleIntents(store, jobs, reach, conn);
   // a warning from a library would tear the drawing: it goes to the event log instead
   sendWarningsTo((message) => monitor.events.emit({ type: 'log', entry: { at: Date.now(), level: 'warn', kind: 'info', message } }));
@@ -36,6 +37,10 @@ export async function runConsoleSession(monitor: TopologyMonitor, reach: Reach, 
   } finally {
     jobs.runner.stop();
     jobs.wizard.cancel();
+    // a reshard under way finishes the slots in hand (none is left open) before the console lets go
+    if (jobs.cluster.resharding) process.stderr.write('cutover: stopping the reshard after the slots in hand…\n');
+    jobs.cluster.stop();
+    await jobs.cluster.idle();
     jobs.drills.stop();
     monitor.stop();
     detach();

@@ -27,7 +27,8 @@ function findingLine(f: Finding): string {
   return `${f.severity}: ${f.text}`;
 }
 
-function verdict(r: CheckReport): string {
+/** The one-line verdict: all is well, or the count of problems and warnings. */
+export function checkVerdict(r: CheckReport): string {
   const n = (sev: Finding['severity']) => r.findings.filter((f) => f.severity === sev).length;
   const [problems, warnings] = [n('problem'), n('warning')];
   const plural = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
@@ -45,7 +46,7 @@ export function clusterCheckText(r: CheckReport): string {
     '',
     ...r.findings.map(findingLine),
     ...(r.findings.length ? [''] : []),
-    verdict(r),
+    checkVerdict(r),
   ];
   return lines.join('\n') + '\n';
 }

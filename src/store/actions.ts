@@ -3,6 +3,7 @@ import { topologyRows } from './topology-rows.js';
 import { focusedPane, LOG_CAPACITY, visiblePanes, type PaneId } from './state.js';
 import type { LogEntry } from '../engine/topology/types.js';
 import type { AppStore } from './store.js';
+import { clusterActions } from './cluster-actions.js';
 
 export function uiActions(store: AppStore) {
   const setUi = (patch: Partial<ReturnType<AppStore['getState']>['ui']>) =>
@@ -15,6 +16,7 @@ export function uiActions(store: AppStore) {
     return true;
   };
   return {
+    ...clusterActions(store),
     move(delta: number) {
       const s = store.getState();
       const rows = topologyRows(s.nodes, s.order);
@@ -122,9 +124,9 @@ export function uiActions(store: AppStore) {
     },
     /** Tab: the next pane that is on screen. */
     cycleFocus(wide: boolean) {
-      const { ui, wizard } = store.getState();
-      const open = visiblePanes(ui, wide, !!wizard);
-      const at = open.indexOf(focusedPane(ui, wide, !!wizard));
+      const { ui, wizard, cluster } = store.getState();
+      const open = visiblePanes(ui, wide, !!wizard || !!cluster);
+      const at = open.indexOf(focusedPane(ui, wide, !!wizard || !!cluster));
       setUi({ focus: open[(at + 1) % open.length] });
     },
   };

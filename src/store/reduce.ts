@@ -1,4 +1,5 @@
 // Folds a batch of engine events into the state. Pure: one new state object per batch.
+import { foldClusterOp } from './cluster-ops.js';
 import { foldDrill, newDrillView } from './drill.js';
 import { foldWizard } from './wizard.js';
 import { LOG_CAPACITY, type AppEvent, type AppState, type JobState } from './state.js';
@@ -8,7 +9,7 @@ export function applyEvents(state: AppState, events: AppEvent[]): AppState {
   let nodes = state.nodes;
   let order = state.order;
   let log = state.log;
-  let { deployment, lastPollAt, job, drill, wizard } = state;
+  let { deployment, lastPollAt, job, drill, wizard, cluster } = state;
   for (const e of events) {
     switch (e.type) {
       case 'job-started':
@@ -22,6 +23,18 @@ export function applyEvents(state: AppState, events: AppEvent[]): AppState {
       case 'wizard':
       case 'wizard-closed':
         wizard = foldWizard(wizard, e);
+        break;
+      case 'cluster-check-started':
+      case 'cluster-check-done':
+      case 'cluster-check-failed':
+      case 'reshard-plan':
+      case 'reshard-refused':
+      case 'reshard-declined':
+      case 'reshard-confirmed':
+      case 'reshard-started':
+      case 'reshard':
+      case 'reshard-error':
+        cluster = foldClusterOp(cluster, e);
         break;
       case 'drill-started':
         drill = newDrillView(e.target, e.at);
@@ -72,5 +85,6 @@ export function applyEvents(state: AppState, events: AppEvent[]): AppState {
   let ui = lost && order.length > 0 ? { ...state.ui, selected: order[0] } : state.ui;
   // a wizard that moves on (plan, running, outcome) shows its new part: the operator's scroll was for the old one
   if (ui.wizardScroll !== undefined && (wizard?.phase !== state.wizard?.phase || wizard?.startedAt !== state.wizard?.startedAt)) ui = { ...ui, wizardScroll: undefined };
-  return { ...state, nodes, order, log, deployment, lastPollAt, job, drill, wizard, ui };
+  if (ui.wizardScroll !== undefined && !wizard && (cluster?.phase !== state.cluster?.phase || cluster?.startedAt !== state.cluster?.startedAt)) ui = { ...ui, wizardScroll: undefined };
+  return { ...state, nodes, order, log, deployment, lastPollAt, job, drill, wizard, cluster, ui };
 }

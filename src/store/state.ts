@@ -1,5 +1,7 @@
 // The store's shape. The engine's events fill the topology part; the UI's intents move the ui part.
 import type { DrillRunnerEvent } from '../engine/drill/runner.js';
+import type { ClusterOpEvent } from '../engine/cluster/cluster-ops.js';
+import type { ClusterOpView } from './cluster-ops.js';
 import type { DrillView } from './drill.js';
 import type { WizardEvent } from '../engine/failover/wizard.js';
 import type { WizardState } from './wizard.js';
@@ -8,7 +10,7 @@ import type { JobEvent, JobKind, JobProgress } from '../engine/replicate/runner.
 import type { DeploymentInfo, LogEntry, NodeState, TopologyEvent } from '../engine/topology/types.js';
 
 /** Everything the engine tells the store. */
-export type AppEvent = TopologyEvent | JobEvent | DrillRunnerEvent | WizardEvent;
+export type AppEvent = TopologyEvent | JobEvent | DrillRunnerEvent | WizardEvent | ClusterOpEvent;
 
 /** The replication job the console started, as its events describe it. */
 export interface JobState {
@@ -77,6 +79,8 @@ export interface AppState {
   drill?: DrillView;
   /** the failover wizard (f) */
   wizard?: WizardState;
+  /** the cluster operation on screen: a check (C) or the reshard wizard (R) */
+  cluster?: ClusterOpView;
   ui: UiState;
 }
 

@@ -2,7 +2,10 @@
 // isActive): the ? help over everything, then a typed confirmation, then the base layer of panes.
 import React, { useMemo } from 'react';
 import { Box } from 'ink';
+import { clusterMasters } from '../store/cluster-masters.js';
+import { CLUSTER_OP_ENDED } from '../store/cluster-ops.js';
 import { focusedPane } from '../store/state.js';
+import { clusterLayout, clusterMinHeight } from './cluster-view.js';
 import { useApp, useConsole } from './context.js';
 import { useConfirmation } from './hooks/use-confirmation.js';
 import { useNow } from './hooks/use-now.js';
@@ -10,6 +13,8 @@ import { useSize } from './hooks/use-size.js';
 import { useWizardScroll } from './hooks/use-wizard-scroll.js';
 import type { FooterMode } from './keys.js';
 import { BaseLayer } from './layers/BaseLayer.js';
+import { ClusterPane } from './panes/ClusterPane.js';
+import { SlotMapPane, slotMapHeight } from './panes/SlotMapPane.js';
 import { ConfirmLayer } from './layers/ConfirmLayer.js';
 import { HelpLayer } from './layers/HelpLayer.js';
 import { LayerHandlers, topLayer, type InputHandler, type LayerId } from './layers/layer-input.js';
@@ -53,28 +58,45 @@ export function App(props: AppProps) {
   const typed = useApp((s) => s.ui.wizardTyped);
   const wide = columns >= WIDE;
   const wizardWidth = wide ? columns - sideWidth(columns) : columns;
-  const wizardView = useMemo(() => (wizard ? wizardLayout(wizard, typed, wizardWidth - 2, now) : undefined), [wizard, typed, wizardWidth, now]);
-  // a drill that ended before this wizard opened gives its rows to the wizard (Esc dismisses it otherwise)
+  const cluster = useApp((s) => s.cluster);
+  const isCluster = useApp((s) => s.deployment?.kind === 'cluster');
+  const masterCount = useApp((s) => (s.deployment?.kind === 'cluster' ? clusterMasters(s.nodes, s.order).length : 0));
+  // the bottom's operation: the failover wizard, or else the cluster pane (a check, the reshard wizard)
+  const wizardView = useMemo(
+    () => (wizard ? wizardLayout(wizard, typed, wizardWidth - 2, now) : cluster ? clusterLayout(cluster, wizardWidth - 2, now) : undefined),
+    [wizard, cluster, typed, wizardWidth, now],
+  );
+  // a drill that ended before this wizard (or cluster operation) opened gives its rows to it (Esc dismisses it otherwise)
   const drillEnded = !!drill && (drill.state === 'done' || drill.state === 'failed');
-  const showDrill = !!drill && !(wizard && drillEnded && drill.startedAt < wizard.startedAt);
+  const opStarted = wizard?.startedAt ?? cluster?.startedAt;
+  const showDrill = !!drill && !(opStarted !== undefined && drillEnded && drill.startedAt < opStarted);
 
   const layout = consoleLayout({
     rows,
     nodeCount,
     job: showJob ? replicationPaneHeight(jobBusy) : 0,
+    slotMap: slotMapHeight(masterCount),
     drillWant: showDrill ? drillPaneHeight(drill) : undefined,
-    wizardMin: wizardView ? wizardMinHeight(wizardView) : undefined,
+    // a cluster operation's report or progress is what the operator is looking at: it takes rows from the topology
+    wizardMin: wizardView ? (wizard ? wizardMinHeight(wizardView) : clusterMinHeight(wizardView)) : undefined,
   });
   const { height, bottom } = layout;
   const bottomVisible = bottom >= 3;
-  const focus = focusedPane(ui, wide, !!wizard);
+  const focus = focusedPane(ui, wide, !!wizardView);
   const scrollWizard = useWizardScroll(wizardView, bottom);
   const pendingConfirmation = useConfirmation(scrollWizard);
   // the one layer that takes keys now
   const top = useApp(topLayer);
   const handlers = useMemo(() => new Map<LayerId, InputHandler>(), []);
 
-  const footerMode: FooterMode = !wizard || ui.help || ui.prompt ? 'normal' : wizard.phase === 'confirm' ? 'wizard-confirm' : WIZARD_ENDED.has(wizard.phase) ? 'wizard-ended' : 'wizard-running';
+  const footerMode: FooterMode =
+    ui.help || ui.prompt
+      ? 'normal'
+      : wizard
+        ? wizard.phase === 'confirm' ? 'wizard-confirm' : WIZARD_ENDED.has(wizard.phase) ? 'wizard-ended' : 'wizard-running'
+        : cluster
+          ? cluster.phase === 'form' ? 'reshard-form' : cluster.phase === 'confirm' ? 'wizard-confirm' : CLUSTER_OP_ENDED.has(cluster.phase) ? 'wizard-ended' : 'cluster-running'
+          : 'normal';
   return (
     <LayerHandlers.Provider value={handlers}>
       <Box flexDirection="column" width={columns} height={height}>
@@ -86,11 +108,16 @@ export function App(props: AppProps) {
         ) : (
           <>
             <TopologyPane width={columns} height={layout.topo} focused={focus === 'topology'} now={now} />
+            {isCluster && layout.slotMap ? <SlotMapPane width={columns} height={layout.slotMap} /> : null}
             {showJob && layout.job ? <ReplicationPane width={columns} height={layout.job} now={now} /> : null}
             {showDrill && layout.drill ? <DrillPane width={columns} height={layout.drill} now={now} drill={drill} /> : null}
             {bottomVisible && wizardView ? (
               <Box flexDirection="row" height={bottom}>
-                <WizardPane width={wizardWidth} height={bottom} layout={wizardView} focused={focus === 'wizard' || wizard?.phase === 'confirm'} />
+                {wizard ? (
+                  <WizardPane width={wizardWidth} height={bottom} layout={wizardView} focused={focus === 'wizard' || wizard.phase === 'confirm'} />
+                ) : (
+                  <ClusterPane width={wizardWidth} height={bottom} layout={wizardView} focused={focus === 'wizard' || cluster?.phase === 'form' || cluster?.phase === 'confirm'} />
+                )}
                 {wide ? <EventLog width={sideWidth(columns)} height={bottom} focused={focus === 'log'} /> : null}
               </Box>
             ) : bottomVisible ? (
@@ -109,7 +136,7 @@ export function App(props: AppProps) {
           width={columns}
           now={now}
           mode={footerMode}
-          context={{ canAct: !!intents, pair: pairMarked, jobRunning, drillRunning: drill?.state === 'running' || drill?.state === 'connecting', readOnly }}
+          context={{ canAct: !!intents, pair: pairMarked, jobRunning, drillRunning: drill?.state === 'running' || drill?.state === 'connecting', readOnly, cluster: isCluster }}
         />
       </Box>
     </LayerHandlers.Provider>

@@ -6,6 +6,8 @@ export interface LayoutInput {
   nodeCount: number;
   /** the replication pane's rows (a pair, a job or a typed yes), 0 when it is not shown */
   job: number;
+  /** the cluster's slot map: one row a master and its borders, 0 when it is not shown */
+  slotMap?: number;
   /** the drill pane's wish, undefined when it is not shown */
   drillWant?: number;
   /** an open failover wizard's least rows (borders, its pinned lines, a few of its text) */
@@ -17,6 +19,8 @@ export interface Layout {
   height: number;
   topo: number;
   job: number;
+  /** the slot map (0: not shown) */
+  slotMap: number;
   drill: number;
   /** the wizard, or the details / event log */
   bottom: number;
@@ -43,6 +47,13 @@ export function consoleLayout(i: LayoutInput): Layout {
     drill = DRILL_MIN;
     free -= DRILL_MIN;
   }
+  // the slot map whole or not at all (a bar cut short would mislead), after a drill's verdict line, before the
+  // topology's growth (the topology's NOTE gives the slot ranges too)
+  let slotMap = 0;
+  if (i.slotMap && free >= i.slotMap) {
+    slotMap = i.slotMap;
+    free -= slotMap;
+  }
   // then what each would like: all of the topology, all of the drill; what is left is the bottom pane's
   const grow = (want: number, have: number) => {
     const add = Math.max(0, Math.min(free, want - have));
@@ -52,5 +63,5 @@ export function consoleLayout(i: LayoutInput): Layout {
   topo = grow(topoWant, topo);
   if (drill) drill = grow(i.drillWant!, drill);
   bottom += Math.max(0, free);
-  return { height, topo, job, drill, bottom };
+  return { height, topo, job, slotMap, drill, bottom };
 }

@@ -35,6 +35,10 @@ function mount(columns: number, rows: number, opts: { pair?: boolean; stream?: b
     startFailover: () => undefined,
     answerFailover: () => undefined,
     cancelFailover: () => undefined,
+    checkCluster: () => undefined,
+    planReshard: () => undefined,
+    answerReshard: () => undefined,
+    stopReshard: () => undefined,
   };
   const ctx = { store, actions: uiActions(store), theme: themeFor({ NO_COLOR: '1' }), intents: opts.intents === false ? undefined : intents };
   const inst = inkRender(

@@ -55,6 +55,10 @@ export function recordingIntents() {
     startFailover: (id: string) => void asked.push(`failover ${id}`),
     answerFailover: (typed: string) => void asked.push(`answer ${typed}`),
     cancelFailover: () => void asked.push('cancel failover'),
+    checkCluster: (id: string) => void asked.push(`check ${id}`),
+    planReshard: (ask: { to: string; from: string[] | 'all'; slots: number }) => void asked.push(`plan ${ask.slots} from ${ask.from === 'all' ? 'all' : ask.from.join(',')} to ${ask.to}`),
+    answerReshard: (typed: string) => void asked.push(`answer reshard ${typed}`),
+    stopReshard: () => void asked.push('stop reshard'),
   };
   return { asked, intents };
 }

@@ -22,7 +22,7 @@ describe('consoleLayout', () => {
     }
   });
   it('as before without a wizard: the whole topology, the drill, the event log the rest', () => {
-    expect(consoleLayout({ rows: 24, nodeCount: 6, job: 0, drillWant: 6 })).toEqual({ height: 23, topo: 9, job: 0, drill: 6, bottom: 5 });
+    expect(consoleLayout({ rows: 24, nodeCount: 6, job: 0, drillWant: 6 })).toEqual({ height: 23, topo: 9, job: 0, slotMap: 0, drill: 6, bottom: 5 });
   });
   it('gives the wizard its rows before the drill its wish', () => {
     const l = consoleLayout({ rows: 24, nodeCount: 6, job: 0, drillWant: 8, wizardMin: 9 });

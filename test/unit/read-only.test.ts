@@ -24,7 +24,7 @@ describe('--read-only on the command line', () => {
 
 describe('the key table with --read-only', () => {
   it('flags the keys that write or move a role, and only those', () => {
-    expect(KEY_TABLE.filter((b) => b.dangerous).map((b) => b.action)).toEqual(['snapshot', 'live', 'drill', 'failover']);
+    expect(KEY_TABLE.filter((b) => b.dangerous).map((b) => b.action)).toEqual(['snapshot', 'live', 'drill', 'failover', 'reshard']);
     expect(offeredKeys(true).some((b) => b.dangerous)).toBe(false);
     expect(offeredKeys(false)).toBe(KEY_TABLE);
   });
@@ -45,6 +45,7 @@ describe('the intents of a read-only console', () => {
     const ro = readOnlyIntents({
       startJob: (kind) => void asked.push(kind), stopJob: say('stop'), startDrill: say('drill'), stopDrill: say('stop drill'),
       startFailover: say('failover'), answerFailover: say('answer'), cancelFailover: say('cancel'),
+      checkCluster: say('check'), planReshard: say('plan'), answerReshard: say('answer reshard'), stopReshard: say('stop reshard'),
     });
     ro.startJob('snapshot', 'a', 'b');
     ro.startJob('live', 'a', 'b');
@@ -53,10 +54,14 @@ describe('the intents of a read-only console', () => {
     ro.startFailover('a');
     ro.answerFailover('a');
     ro.cancelFailover();
+    ro.planReshard({ kind: 'reshard', to: 'a', from: 'all', slots: 1 });
+    ro.answerReshard('reshard');
+    ro.stopReshard();
     expect(asked).toEqual([]);
     ro.startJob('compare', 'a', 'b');
     ro.stopJob();
-    expect(asked).toEqual(['compare', 'stop']);
+    ro.checkCluster('a');
+    expect(asked).toEqual(['compare', 'stop', 'check']);
   });
 });
 

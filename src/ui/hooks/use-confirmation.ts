@@ -4,12 +4,12 @@
 import type { Key } from 'ink';
 import type { AppState } from '../../store/state.js';
 import { useConsole, type ConsoleContext } from '../context.js';
-import { confirmActionFor } from '../keys.js';
+import { confirmActionFor, formActionFor } from '../keys.js';
 import type { WizardScroll } from './use-wizard-scroll.js';
 
 export interface Confirmation {
   /** what it is for */
-  kind: 'snapshot' | 'compare' | 'live' | 'drill' | 'failover';
+  kind: 'snapshot' | 'compare' | 'live' | 'drill' | 'failover' | 'reshard-form' | 'reshard';
   type(text: string): void;
   erase(): void;
   /** Enter: what was typed is the answer (the action runs when it is the word asked for); the confirmation closes */
@@ -22,7 +22,10 @@ export interface Confirmation {
 
 /** What is waiting for a typed word in this state, if anything. */
 export function pendingKind(s: AppState): Confirmation['kind'] | undefined {
-  return s.wizard?.phase === 'confirm' ? 'failover' : s.ui.prompt?.kind;
+  if (s.wizard?.phase === 'confirm') return 'failover';
+  if (s.cluster?.phase === 'form') return 'reshard-form';
+  if (s.cluster?.phase === 'confirm') return 'reshard';
+  return s.ui.prompt?.kind;
 }
 
 /** The confirmation pending in the store when it is called (a key may arrive before the screen caught up). */
@@ -30,6 +33,8 @@ export function useConfirmation(scrollWizard: WizardScroll): () => Confirmation 
   const ctx = useConsole();
   return () => {
     const kind = pendingKind(ctx.store.getState());
+    if (kind === 'reshard-form') return reshardForm(ctx);
+    if (kind === 'reshard') return reshardConfirmation(ctx, scrollWizard);
     return kind === 'failover' ? failoverConfirmation(ctx, scrollWizard) : kind ? yesConfirmation(ctx, kind) : undefined;
   };
 }
@@ -65,6 +70,85 @@ function failoverConfirmation({ actions, intents }: ConsoleContext, scrollWizard
         default:
           return false;
       }
+    },
+  };
+}
+
+/** The scrolling keys a confirmation shares with the plan above it. */
+function scrollKey(scrollWizard: WizardScroll, input: string, key: Key): boolean {
+  switch (confirmActionFor(input, key)) {
+    case 'up':
+      scrollWizard(-1);
+      return true;
+    case 'down':
+      scrollWizard(1);
+      return true;
+    case 'pageUp':
+      scrollWizard('-page');
+      return true;
+    case 'pageDown':
+      scrollWizard('page');
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** The reshard wizard's form: arrows and pages change it, digits type the slot count, Enter asks for the plan. */
+function reshardForm({ actions, intents }: ConsoleContext): Confirmation {
+  return {
+    kind: 'reshard-form',
+    type: (text) => actions.formDigits(text),
+    erase: () => actions.formErase(),
+    submit: () => {
+      const ask = actions.submitReshardForm();
+      if (ask) intents?.planReshard(ask);
+    },
+    cancel: () => actions.closeCluster(),
+    key: (input, key) => {
+      switch (formActionFor(input, key)) {
+        case 'fieldUp':
+          actions.formField(-1);
+          return true;
+        case 'fieldDown':
+          actions.formField(1);
+          return true;
+        case 'less':
+          actions.formChange(-1);
+          return true;
+        case 'more':
+          actions.formChange(1);
+          return true;
+        case 'less100':
+          actions.formChange(-100);
+          return true;
+        case 'more100':
+          actions.formChange(100);
+          return true;
+        default:
+          return false;
+      }
+    },
+  };
+}
+
+/** The reshard's plan: type reshard; Tab a drill alongside; arrows and pages scroll the plan. */
+function reshardConfirmation({ actions, intents }: ConsoleContext, scrollWizard: WizardScroll): Confirmation {
+  return {
+    kind: 'reshard',
+    type: (text) => actions.typeCluster(text),
+    erase: () => actions.eraseCluster(),
+    submit: () => intents?.answerReshard(actions.takeClusterTyped()),
+    cancel: () => {
+      actions.takeClusterTyped();
+      intents?.answerReshard('');
+    },
+    key: (input, key) => {
+      if (confirmActionFor(input, key) === 'drillAlongside') {
+        actions.toggleClusterDrill();
+        return true;
+      }
+      return scrollKey(scrollWizard, input, key);
     },
   };
 }

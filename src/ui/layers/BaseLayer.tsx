@@ -4,6 +4,7 @@ import { focusedPane } from '../../store/state.js';
 import { useConsole } from '../context.js';
 import type { WizardScroll } from '../hooks/use-wizard-scroll.js';
 import { actionsFor, bindingOf, readOnlyRefusal, type ActionId } from '../keys.js';
+import { CLUSTER_OP_ENDED } from '../../store/cluster-ops.js';
 import { WIZARD_ENDED } from '../wizard-view.js';
 import { topLayer, useLayerInput } from './layer-input.js';
 
@@ -47,8 +48,10 @@ export function BaseLayer(props: BaseLayerProps) {
     if (action === 'quit') return props.onQuit();
     const binding = bindingOf(action);
     if (readOnly && binding.dangerous) return actions.refuse(readOnlyRefusal(binding));
-    const { ui, wizard } = store.getState();
-    const focused = focusedPane(ui, wide, !!wizard);
+    const { ui, wizard, cluster } = store.getState();
+    const focused = focusedPane(ui, wide, !!wizard || !!cluster);
+    const clusterBusy = !!cluster && !CLUSTER_OP_ENDED.has(cluster.phase);
+    const wizardBusy = !!wizard && !WIZARD_ENDED.has(wizard.phase);
     const page = Math.max(1, props.bottom - 3);
     switch (action) {
       case 'up':
@@ -70,8 +73,9 @@ export function BaseLayer(props: BaseLayerProps) {
       case 'help':
         return actions.toggleHelp();
       case 'back':
-        // a finished failover wizard closes first, then the details, then a finished drill's pane
+        // a finished failover wizard or cluster operation closes first, then the details, then a finished drill's pane
         if (wizard && WIZARD_ENDED.has(wizard.phase)) return actions.closeWizard();
+        if (cluster && !clusterBusy) return actions.closeCluster();
         return actions.back();
       case 'markSource':
         return actions.markSource();
@@ -93,14 +97,32 @@ export function BaseLayer(props: BaseLayerProps) {
         return actions.askDrill();
       }
       case 'failover': {
-        if (!intents || (wizard && !WIZARD_ENDED.has(wizard.phase)) || !ui.selected) return;
+        if (!intents || wizardBusy || !ui.selected) return;
+        if (clusterBusy) return actions.note('warn', `f: the ${cluster!.kind === 'check' ? 'cluster check' : 'reshard'} is under way; f once it is over (x stops a reshard)`);
         const id = failoverTarget(ui.selected);
         if (!id) return;
+        if (cluster) actions.closeCluster();
         actions.focus('wizard');
         return intents.startFailover(id);
       }
+      case 'clusterCheck':
+      case 'reshard': {
+        if (!intents) return;
+        const word = action === 'reshard' ? 'R: the reshard wizard' : 'C: the cluster check';
+        if (store.getState().deployment?.kind !== 'cluster') return actions.note('warn', `${word} is for a Redis Cluster; this console watches a ${store.getState().deployment?.kind ?? 'deployment not yet discovered'}`);
+        if (wizardBusy) return actions.note('warn', `${word} waits for the failover to be over`);
+        if (clusterBusy) return actions.note('warn', `${word} waits for the ${cluster!.kind === 'check' ? 'cluster check' : 'reshard'} under way${cluster!.kind === 'reshard' ? ' (x stops it after the slots in hand)' : ''}`);
+        if (wizard) actions.closeWizard();
+        if (action === 'clusterCheck') {
+          actions.focus('wizard');
+          return intents.checkCluster(ui.selected ?? '');
+        }
+        if (!actions.openReshard()) return actions.note('warn', 'R: no cluster master is up to move slots to; wait for the topology to show the masters');
+        return;
+      }
       case 'stopJob':
         if (wizard?.phase === 'running') return intents?.cancelFailover();
+        if (cluster?.phase === 'running' || cluster?.phase === 'starting') return intents?.stopReshard();
         return intents?.stopJob();
     }
   };

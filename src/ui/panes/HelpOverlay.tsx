@@ -2,8 +2,8 @@
 import React from 'react';
 import { Text } from 'ink';
 import { wrapText } from '../../render/format.js';
-import { confirmHelp, offeredKeys, readOnlyHelp } from '../keys.js';
-import { useConsole } from '../context.js';
+import { confirmHelp, formHelp, offeredKeys, readOnlyHelp } from '../keys.js';
+import { useApp, useConsole } from '../context.js';
 import { Pane } from '../widgets/Pane.js';
 import { Line } from '../widgets/Table.js';
 
@@ -19,11 +19,18 @@ const LABEL = 8;
  * the rest of their text wrapped (in table order; with --read-only, what is off first) while rows are free, then the notes. A key whose text does not
  * all fit ends in "…".
  */
-export function helpLines(width: number, rows: number, readOnly = false): Array<{ label?: string; text: string; muted?: boolean }> {
+/** The second key of a pair (↓ after ↑, PgDn after PgUp, T after S): folded into the first when rows run short. */
+const SECOND: ReadonlySet<string> = new Set(['down', 'pageDown', 'markTarget']);
+
+export function helpLines(width: number, rows: number, readOnly = false, cluster = false): Array<{ label?: string; text: string; muted?: boolean }> {
   const room = Math.max(1, width - LABEL);
-  const keys = offeredKeys(readOnly).map((b) => ({ label: b.label, text: b.help }));
+  const offered = offeredKeys(readOnly).filter((b) => cluster || !b.cluster);
+  const extras = readOnly ? [] : [{ label: 'wizard', text: confirmHelp() }, ...(cluster ? [{ label: 'reshard', text: formHelp() }] : [])];
+  // a cluster's keys on a short terminal: the pairs share a line ("↑↓/jk"), so that every key keeps one
+  const fold = offered.length + extras.length + (readOnly ? 1 : 0) > rows;
+  const keys = offered.filter((b) => !fold || !SECOND.has(b.action)).map((b) => ({ label: fold && b.footerKey && b.footerKey.length < LABEL ? b.footerKey : b.label, text: b.help }));
   // with --read-only, what is off comes first (and the wizard's confirmation cannot open)
-  const entries = readOnly ? [{ label: '', text: readOnlyHelp() }, ...keys] : [...keys, { label: 'wizard', text: confirmHelp() }];
+  const entries = readOnly ? [{ label: '', text: readOnlyHelp(cluster) }, ...keys] : [...keys, ...extras];
   const wrapped = entries.map((e) => wrapText(e.text, room, ''));
   let free = rows - entries.length;
   const keep = wrapped.map((w) => {
@@ -44,7 +51,8 @@ export function helpLines(width: number, rows: number, readOnly = false): Array<
 
 export function HelpOverlay(props: { width: number; height: number }) {
   const { theme, readOnly } = useConsole();
-  const lines = helpLines(props.width - 2, props.height - 2, readOnly);
+  const cluster = useApp((s) => s.deployment?.kind === 'cluster');
+  const lines = helpLines(props.width - 2, props.height - 2, readOnly, cluster);
   return (
     <Pane title="Help · keys (Esc or ? to close)" focused width={props.width} height={props.height}>
       {lines.map((l, i) => (
