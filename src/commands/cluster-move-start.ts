@@ -6,7 +6,7 @@ import type { ClusterArgs } from '../options/cluster-args.js';
 import { InputError, nodeId, type Endpoint } from '../options/endpoint.js';
 import { checkEndpoint, respLogin, type ConnectOptions } from '../engine/redis/connect.js';
 import { RespPool } from '../engine/redis/resp-pool.js';
-import { clusterViewOf } from '../engine/cluster/move/cluster-view.js';
+import { clusterViewOf, openOnEveryMaster } from '../engine/cluster/move/cluster-view.js';
 import type { ClusterView } from '../engine/cluster/move/reshard-plan.js';
 import { previewReshard } from '../engine/cluster/move/reshard-preview.js';
 import { findBigKeys, type BigKeyLimits } from '../engine/cluster/move/big-keys.js';
@@ -44,23 +44,6 @@ export async function openCluster(c: Pick<ClusterArgs, 'uri' | 'tlsFiles' | 'tim
     await pool.close();
     throw err;
   }
-}
-
-/**
- * The open slots of every master: a node shows its MIGRATING/IMPORTING markers on its own CLUSTER NODES line only,
- * so the entry's view alone misses a slot left open between two other masters.
- */
-async function openOnEveryMaster(pool: RespPool, view: ClusterView & { open: string[] }): Promise<string[]> {
-  const seen = await Promise.all(
-    view.masters.map(async (m) => {
-      const p = (await pool.get(m.address)).pipeline();
-      p.call('CLUSTER', ['NODES']);
-      const [[err, text]] = await p.exec();
-      if (err) throw new Error(`CLUSTER NODES on ${m.address}: ${err.message}`);
-      return clusterViewOf(String(text)).open;
-    }),
-  );
-  return [...new Set([...view.open, ...seen.flat()])];
 }
 
 export interface MoveStart {

@@ -14,8 +14,8 @@ import type { LogEntry } from '../topology/types.js';
 import { checkCluster } from './check.js';
 import type { CheckReport } from './check-types.js';
 import { readClusterNodes } from './read-nodes.js';
-import { clusterViewOf } from './move/cluster-view.js';
-import { planReshard } from './move/reshard-plan.js';
+import { clusterViewOf, openOnEveryMaster } from './move/cluster-view.js';
+import { planReshard, type ClusterView } from './move/reshard-plan.js';
 import { previewReshard, type ReshardPreview } from './move/reshard-preview.js';
 import { Reshard } from './move/reshard.js';
 import type { ClusterMaster, MoveEvent, ReshardOptions, ReshardSummary, SlotMove } from './move/types.js';
@@ -68,6 +68,8 @@ const oneLine = (err: unknown) => redact(String((err as Error)?.message ?? err).
 interface Prepared {
   entry: Endpoint;
   masters: ClusterMaster[];
+  /** the replicas as the plan saw them: a master that fails over mid-move is followed to its replica */
+  replicas: ClusterView['replicas'];
   moves: SlotMove[];
 }
 
@@ -137,12 +139,13 @@ export class ClusterOps {
         const [[err, text]] = await p.exec();
         if (err) throw new Error(`CLUSTER NODES on ${address}: ${err.message}`);
         const view = clusterViewOf(String(text));
-        if (view.open.length) {
-          throw new Error(`slots are open already (${view.open.slice(0, 2).join('; ')}${view.open.length > 2 ? '; …' : ''}): close them first with cutover cluster fix; nothing was changed`);
+        const open = await openOnEveryMaster(pool, view);
+        if (open.length) {
+          throw new Error(`slots are open already (${open.slice(0, 2).join('; ')}${open.length > 2 ? '; …' : ''}): close them first with cutover cluster fix; nothing was changed`);
         }
         const moves = planReshard(view, { to: ask.to, from: ask.from, slots: ask.slots });
         const preview = await previewReshard(view.masters, moves, pool);
-        this.prepared = { entry, masters: view.masters, moves };
+        this.prepared = { entry, masters: view.masters, replicas: view.replicas, moves };
         this.events.emit({ type: 'reshard-plan', preview, at: Date.now() });
       } catch (err) {
         this.events.emit({ type: 'reshard-refused', message: oneLine(err), at: Date.now() });
@@ -171,7 +174,7 @@ export class ClusterOps {
       const file = new FileJournal(hooks.journalPath ?? defaultJournalPath(RESHARD_WORD));
       journal = withConfirm(file);
       if (hooks.before) await hooks.before();
-      const reshard = new Reshard(p.masters, p.moves, { entry: p.entry, conn: this.conn, journal, procedure: 'reshard' }, this.opts);
+      const reshard = new Reshard(p.masters, p.moves, { entry: p.entry, conn: this.conn, journal, procedure: 'reshard', replicas: p.replicas }, this.opts);
       this.reshard = reshard;
       this.events.emit({ type: 'reshard-started', journal: file.path, at: Date.now() });
       this.log('info', `reshard of ${p.moves.length} slot${p.moves.length === 1 ? '' : 's'} started; journal ${file.path}`);
