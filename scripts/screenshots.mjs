@@ -179,6 +179,35 @@ mkdirSync(out, { recursive: true });
   await quit(s);
 }
 
+// 4b. The cluster at 80×24 with an empty master: the slot map, a check (C), the reshard wizard (R) onto the empty
+// master, its plan, and the run in progress (the slot bar, keys/s, MB/s, ETA, the topology's ranges changing).
+{
+  const s = await session('cutover-shots-slots', 80, 24, 'lab --preset cluster --spare 1 --keys 600000');
+  await until(s.name, 'the slot map', (x) => x.includes('Slots ·'), 120_000);
+  await sleep(2500);
+  save('console-slot-map.txt', capture(s.name));
+  tmux('send-keys', '-t', s.name, 'C');
+  await until(s.name, 'the check report', (x) => /Cluster check · (all is well|PROBLEMS)/.test(x), 30_000);
+  await sleep(500);
+  save('console-cluster-check.txt', capture(s.name));
+  tmux('send-keys', '-t', s.name, 'Escape');
+  await sleep(500);
+  tmux('send-keys', '-t', s.name, 'R');
+  await until(s.name, 'the reshard form', (x) => x.includes('Reshard'), 10_000);
+  tmux('send-keys', '-t', s.name, 'Enter');
+  await until(s.name, 'the plan', (x) => x.includes('type reshard'), 30_000);
+  save('console-reshard-plan.txt', capture(s.name));
+  tmux('send-keys', '-t', s.name, '-l', 'reshard');
+  tmux('send-keys', '-t', s.name, 'Enter');
+  await until(s.name, 'the reshard running', (x) => /Reshard · running/.test(x) && /keys\/s/.test(x), 30_000);
+  await sleep(700);
+  save('console-reshard-running.txt', capture(s.name));
+  await until(s.name, 'the reshard done', (x) => /Reshard · done/.test(x), 120_000);
+  await sleep(1500);
+  save('console-reshard-done.txt', capture(s.name));
+  await quit(s);
+}
+
 // 5. Put the captures into the README, between <!-- screen:NAME --> and <!-- /screen --> markers.
 {
   const readme = join(root, 'README.md');

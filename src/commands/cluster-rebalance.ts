@@ -64,7 +64,7 @@ export async function runRebalance(c: ClusterArgs): Promise<number> {
       else process.stdout.write('simulate: nothing was changed\n');
       return EXIT.ok;
     }
-    const opts = { replace: a.replace, batchKeys: a.pipeline, migrateTimeoutMs: a.migrateTimeoutMs };
+    const opts = { replace: a.replace, batchKeys: a.pipeline, migrateTimeoutMs: a.migrateTimeoutMs, maxBlockMs: a.maxBlockMs };
     return await runMoves({ word: 'rebalance', yes: a.yes, json: c.json, journal: a.journal, entry, conn, masters: view.masters, replicas: view.replicas, moves: plan.moves, opts });
   } finally {
     await pool.close();

@@ -39,7 +39,8 @@ confirmed: nothing changed · 130 stopped`;
 
 /** `cutover cluster --help`, the rebalance part */
 const REBALANCE_HELP = `cutover cluster rebalance --uri URI [--weight ID=W,…] [--use-empty-masters] [--threshold P] [--simulate]
-                         [--yes] [--replace] [--pipeline N] [--timeout D] [--journal FILE] [--json]
+                         [--yes] [--replace] [--pipeline N] [--timeout D] [--max-block D] [--journal FILE] [--json]
+cutover cluster rebalance --uri URI --resume JOURNAL [--yes] [--dry-run] [options]
 
 Evens out the slots across the masters as redis-cli --cluster rebalance does (the same slots move): each master's
 share is 16384 × its weight / the total weight; masters without slots take part only with --use-empty-masters;
@@ -47,7 +48,7 @@ nothing moves unless a master is off its share by more than --threshold percent 
 comes first: per master its weight, slots now and after, keys and bytes out and in (bytes estimated from
 used_memory_dataset), and each move (from the master with most to give to the one with most to receive). Then it
 runs as a reshard: confirmed by typing rebalance (or --yes), journaled, the same progress line, Ctrl-C after the
-slots in hand; a run killed midway is closed by cutover cluster fix.
+slots in hand; a run killed midway is closed by cutover cluster fix, then continued with --resume JOURNAL.
   --uri URI              any node of the cluster
   --weight ID=W,…        a master's weight (default 1; 0 empties it): node id, a unique start of one, or host:port;
                          repeat --weight or separate with commas
@@ -55,6 +56,8 @@ slots in hand; a run killed midway is closed by cutover cluster fix.
   --threshold P          percent off its share before a master is rebalanced (default 2)
   --simulate             show the plan; change nothing (--dry-run is the same)
   --yes  --replace  --pipeline N  --timeout D  --json   as for reshard
+  --max-block D          no write of MIGRATEs blocks a source longer than about this (default 100ms)
+  --resume JOURNAL       continue the rebalance of that journal, as reshard --resume does
   --journal FILE         the journal (default ./cutover-rebalance-<time>.jsonl)
 Exit codes: 0 every slot moved, nothing to do, or the plan only · 1 a slot failed, the node cannot be reached or
 refuses the password · 2 bad input or not confirmed: nothing changed · 130 stopped`;

@@ -41,6 +41,8 @@ export interface RebalanceArgs {
   replace: boolean;
   pipeline: number;
   migrateTimeoutMs: number;
+  /** --max-block: no write of MIGRATEs blocks a source longer than about this */
+  maxBlockMs: number;
   journal?: string;
 }
 
@@ -121,6 +123,8 @@ const RESHARD_OPTIONS = {
 
 const REBALANCE_OPTIONS = {
   ...OPTIONS,
+  resume: { type: 'string' },
+  'max-block': { type: 'string' },
   weight: { type: 'string', multiple: true },
   'use-empty-masters': { type: 'boolean' },
   threshold: { type: 'string' },
@@ -273,6 +277,14 @@ function rebalanceArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'cluste
   const pair = positionals.find((x) => x.includes('=') && !x.includes('://'));
   if (pair !== undefined) throw new InputError(`unexpected '${pair}': give every weight to --weight (--weight a=1,b=2, or --weight a=1 --weight b=2)`);
   const uri = clusterUri(v, positionals, env, 'cutover cluster rebalance --uri redis://host:port');
+  if (v.resume !== undefined) {
+    // a rebalance runs as a reshard: its journal is resumed the same way (the plan is the journal's)
+    if (!v.resume.trim()) throw new InputError('--resume needs the journal of the rebalance to continue: --resume cutover-rebalance-<time>.jsonl');
+    const planned = (['weight', 'use-empty-masters', 'threshold', 'simulate'] as const).filter((k) => v[k] !== undefined);
+    if (planned.length) throw new InputError(`--resume takes the plan from the journal: drop --${planned.join(', --')}`);
+    const given = Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined);
+    return { kind: 'cluster', action: 'reshard', uri, tlsFiles: tlsFilesOf(v, uri.tls), timeoutMs: 2000, json: !!v.json, reshard: { from: 'all', to: '', resume: v.resume, given, ...procedureOptions(v), ...bigKeyOptions(v) } };
+  }
   let threshold = 2;
   if (v.threshold !== undefined) {
     const text = v.threshold.trim().replace(/\s*%$/, '');
@@ -292,6 +304,7 @@ function rebalanceArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'cluste
       useEmptyMasters: !!v['use-empty-masters'],
       threshold,
       dryRun: dryRun || !!v.simulate,
+      maxBlockMs: bigKeyOptions(v).maxBlockMs,
       ...procedure,
     },
   };

@@ -209,6 +209,15 @@ describe('cutover cluster rebalance', () => {
     const evs = again.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; status?: string; needed?: boolean });
     expect(evs[0]).toMatchObject({ event: 'plan', needed: false });
     expect(evs[evs.length - 1]).toMatchObject({ event: 'summary', status: 'balanced' });
+
+    // its journal resumed: every slot of the plan is on its target, nothing left
+    const resumed = await runCli(['cluster', 'rebalance', '--uri', lab.server('c1').address, '--resume', journal, '--yes']);
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/\(rebalance, started .*\):\n  4,096 slots planned: 4,096 done, 0 still to move/);
+    const mixed = await runCli(['cluster', 'rebalance', '--uri', lab.server('c1').address, '--resume', journal, '--use-empty-masters']);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toBe('cutover: --resume takes the plan from the journal: drop --use-empty-masters\n');
   });
 
   it('behind a password (REDISCLI_AUTH): a weight moves 300 slots in text mode; the password in no output nor the journal; a wrong one is one line', async () => {

@@ -94,20 +94,20 @@ function tagOn(m: ClusterMaster, prefix: string): string {
 }
 
 /**
- * Starts a reshard (one MIGRATE a key) of a slot holding KEYS_IN_SLOT keys on `src` plus 1,000 slots of `other` (groups of 64: some not started when it is killed), to
+ * Starts a reshard (one MIGRATE a key) of a slot holding KEYS_IN_SLOT keys on `src` plus `others` slots of `other` (1,000: in groups of 64, some are not started when it is killed; 0: `other` is neither side), to
  * `dst`, and kills it with SIGKILL once some of that slot's keys have gone over (its MIGRATING journaled, MIGRATEs
  * after it): the slot is left open, keys on both sides.
  */
-async function killMidSlot(src: ClusterMaster, other: ClusterMaster, dst: ClusterMaster, name: string): Promise<{ journal: string; slot: number; planned: number[]; values: Map<string, KeyCopy> }> {
+async function killMidSlot(src: ClusterMaster, other: ClusterMaster, dst: ClusterMaster, name: string, others = 1000): Promise<{ journal: string; slot: number; planned: number[]; values: Map<string, KeyCopy> }> {
   const tag = tagOn(src, `${name}-`);
   await writeTaggedKeys(tc, [tag], KEYS_IN_SLOT);
   const slot = slotOfTag(tag);
   const values = await snapshotSlots(tc, [slot]);
   const [, last] = other.slots.reduce((x, y) => (y[1] - y[0] > x[1] - x[0] ? y : x)); // its widest range
-  const first = last - 999;
-  const planned = [slot, ...Array.from({ length: 1000 }, (_, i) => first + i)];
+  const first = last - others + 1;
+  const planned = [slot, ...Array.from({ length: others }, (_, i) => first + i)];
   const journal = join(dir, `${name}.jsonl`);
-  const child = spawn(process.execPath, [CLI, 'cluster', 'reshard', '--uri', uri(), '--from', 'all', '--to', dst.id, '--slot-ranges', `${slot},${first}-${first + 999}`, '--yes', '--pipeline', '1', '--json', '--journal', journal], {
+  const child = spawn(process.execPath, [CLI, 'cluster', 'reshard', '--uri', uri(), '--from', 'all', '--to', dst.id, '--slot-ranges', others ? `${slot},${first}-${last}` : `${slot}`, '--yes', '--pipeline', '1', '--json', '--journal', journal], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.resume();
@@ -130,7 +130,7 @@ describe('a reshard killed mid-slot', () => {
   it('(a) cutover cluster fix --yes closes it: no slot open, every key there once, redis-cli --cluster check clean', async () => {
     const [dst, src, other] = (await tc.view()).masters;
     const before = await dbsizeSum();
-    const { journal, slot, values } = await killMidSlot(src, other, dst, 'fixkill');
+    const { journal, slot, values } = await killMidSlot(src, other, dst, 'fixkill', 0);
     expect(readFileSync(journal, 'utf8')).not.toMatch(/"event":"end"/);
     expect((await openEverywhere()).some((o) => o.includes(`[${slot}-`))).toBe(true);
     expect((await clusterCheck(tc)).ok).toBe(false);

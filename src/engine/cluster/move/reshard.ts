@@ -17,8 +17,8 @@ import type { Endpoint } from '../../../options/endpoint.js';
 import { moveKeysInSlots, SlotKeysError } from './migrate-keys.js';
 import { MigratePace } from './pace.js';
 import { closeSteps, openSteps, type SlotStep } from './slot-steps.js';
-import { rangesOf } from './reshard-preview.js';
-import { clusterViewOf } from './cluster-view.js';
+import { planLines, rangesText, slotOf, stableSteps, takeGroup } from './groups.js';
+import { ClusterProbe } from './cluster-probe.js';
 import { mayBeFailover, ownerOf, replacementOf } from './follow-failover.js';
 import type { ClusterView } from './reshard-plan.js';
 import type { ClusterMaster, DuplicateKeys, MoveEvent, MoveTotals, OpenSlot, ReshardOptions, ReshardSummary, SlotMove } from './types.js';
@@ -49,26 +49,13 @@ function oneLine(err: unknown): string {
   return String((err as Error)?.message ?? err).split('\n')[0];
 }
 
-/** A slot's ranges, grouped per source → target, for the journal's plan line. */
-function planLines(moves: SlotMove[], byId: Map<string, ClusterMaster>): Array<{ from: string; to: string; fromId: string; toId: string; slots: string; count: number }> {
-  const groups = new Map<string, number[]>();
-  for (const m of moves) {
-    const k = `${m.from} ${m.to}`;
-    groups.set(k, [...(groups.get(k) ?? []), m.slot]);
-  }
-  return [...groups].map(([k, slots]) => {
-    const [from, to] = k.split(' ');
-    return { from: byId.get(from)?.address ?? from, to: byId.get(to)?.address ?? to, fromId: from, toId: to, slots: rangesText(slots), count: slots.length };
-  });
-}
-
 export class Reshard {
   readonly events = new Emitter<MoveEvent>();
   private readonly opts: Required<ReshardOptions>;
   private byId: Map<string, ClusterMaster>;
   private readonly bulk: RespPool;
-  /** short reads (CLUSTER NODES, PING) while a failover is awaited: the node's own timeout, not MIGRATE's */
-  private readonly probe: RespPool;
+  /** short reads while a failover is awaited: the node's own timeout, not MIGRATE's */
+  private readonly probe: ClusterProbe;
   /** the moves not started yet (their node ids follow a failover) */
   private queue: SlotMove[] = [];
   /** the bytes a write of MIGRATEs may carry, from the rate seen so far (--max-block) */
@@ -95,7 +82,7 @@ export class Reshard {
     this.byId = new Map(masters.map((m) => [m.id, m]));
     for (const mv of moves) if (!this.byId.has(mv.from) || !this.byId.has(mv.to)) throw new Error(`internal: slot ${mv.slot} names a node not in the cluster map`);
     this.bulk = new RespPool({ auth: respLogin(deps.entry, deps.conn) }, this.opts.migrateTimeoutMs + 10_000);
-    this.probe = new RespPool({ auth: respLogin(deps.entry, deps.conn) }, deps.conn.commandTimeoutMs);
+    this.probe = new ClusterProbe(new RespPool({ auth: respLogin(deps.entry, deps.conn) }, deps.conn.commandTimeoutMs));
     this.totals = { slotsDone: 0, slotsTotal: moves.length, inFlight: [], keys: 0, bytes: 0, elapsedMs: 0, keysPerSec: 0 };
   }
 
@@ -168,19 +155,6 @@ export class Reshard {
     journal.write({ event: 'end', procedure: this.procedure, status: summary.status, slotsDone: this.totals.slotsDone, keys: this.totals.keys, bytes: this.totals.bytes, ms: this.totals.elapsedMs, open, notStarted: queue.length, ...(error ? { error } : {}) });
     this.events.emit({ type: 'summary', summary });
     return summary;
-  }
-
-  /**
-   * A command over the node's bare RESP connection (the one its MIGRATEs use): a fraction of a client library's
-   * cost per command, which is what a slot's five SETSLOTs are mostly made of. An error reply is a ServerReplyError.
-   */
-  private async command(node: string, argv: string[]): Promise<unknown> {
-    const conn = await this.bulk.get(node);
-    const p = conn.pipeline();
-    p.call(argv[0], argv.slice(1));
-    const [[err, v]] = await p.exec();
-    if (err) throw new ServerReplyError(err.message); // a reply; a lost connection rejects exec() instead
-    return Buffer.isBuffer(v) ? v.toString() : v;
   }
 
   /**
@@ -336,7 +310,7 @@ export class Reshard {
     const deadline = Date.now() + this.opts.failoverWaitMs;
     let waiting = false;
     for (;;) {
-      const view = await this.readView();
+      const view = await this.probe.view([...new Set([...this.byId.values()].map((m) => m.address).concat((this.deps.replicas ?? []).map((r) => r.address)))]);
       if (view) {
         const slots = group.map((mv) => mv.slot);
         const newSrc = replacementOf(src.id, [...slots, ...src.slots.flatMap(([a, b]) => [a, b])], view, this.deps.replicas, dst.id);
@@ -348,14 +322,14 @@ export class Reshard {
             // old source, it sees the slot served by a failed node and says CLUSTERDOWN. Closed, it learns the new owner.
             const target = this.byId.get(newDst)!;
             await this.steps(target.address, stableSteps(rest, target.address, 'the target learns the new source owns the slot'));
-            while (!(await this.clusterOk(target.address)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+            while (!(await this.probe.clusterOk(target.address)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
           }
           return rest;
         }
-        if (newSrc === src.id && newDst === dst.id && (await this.isMaster(src.address)) && (await this.isMaster(dst.address))) {
+        if (newSrc === src.id && newDst === dst.id && (await this.probe.isMaster(src.address)) && (await this.probe.isMaster(dst.address))) {
           // no failover; a cluster that was down (a master failing, not replaced yet) is waited for, then the group tried again
           if (!TRANSIENT.test(error)) return undefined;
-          if ((await this.clusterOk(src.address)) && (await this.clusterOk(dst.address))) return group;
+          if ((await this.probe.clusterOk(src.address)) && (await this.probe.clusterOk(dst.address))) return group;
         }
       }
       if (Date.now() >= deadline) return undefined;
@@ -403,45 +377,6 @@ export class Reshard {
     return this.done.filter((mv) => mv.to === id).map((mv) => mv.slot);
   }
 
-  /** CLUSTER NODES from the first master (then replica) of the plan that answers. */
-  private async readView(): Promise<ClusterView | undefined> {
-    for (const address of new Set([...this.byId.values()].map((m) => m.address).concat((this.deps.replicas ?? []).map((r) => r.address)))) {
-      try {
-        const conn = await this.probe.get(address);
-        const p = conn.pipeline();
-        p.call('CLUSTER', ['NODES']);
-        const [[err, text]] = await p.exec();
-        if (!err) return clusterViewOf(String(text));
-      } catch {
-        /* the next one */
-      }
-    }
-    return undefined;
-  }
-
-  private async clusterOk(address: string): Promise<boolean> {
-    try {
-      const p = (await this.probe.get(address)).pipeline();
-      p.call('CLUSTER', ['INFO']);
-      const [[err, info]] = await p.exec();
-      return !err && String(info).includes('cluster_state:ok');
-    } catch {
-      return false;
-    }
-  }
-
-  /** The node answers and calls itself a master (a view read elsewhere may not know yet that it was failed over). */
-  private async isMaster(address: string): Promise<boolean> {
-    try {
-      const p = (await this.probe.get(address)).pipeline();
-      p.call('ROLE', []);
-      const [[err, role]] = await p.exec();
-      return !err && Array.isArray(role) && String(role[0]) === 'master';
-    } catch {
-      return false;
-    }
-  }
-
   /**
    * After a group failed: before any key moved, its IMPORTING (and MIGRATING) state is undone with SETSLOT STABLE,
    * journaled; later, its slots are left as they are (keys on both sides: closing them is a decision, `fix`'s) and
@@ -469,33 +404,4 @@ export class Reshard {
     }
     return group.map((mv, i) => ({ slot: mv.slot, from: src.address, to: dst.address, stage, ...(left[i] !== undefined ? { keysLeft: left[i] } : {}) }));
   }
-}
-
-/** The next group of the queue: the first move whose source is free, and the moves after it with the same source
- * and target, up to `size`; taken off the queue. */
-function takeGroup(queue: SlotMove[], busy: Set<string>, size: number): SlotMove[] | undefined {
-  const i = queue.findIndex((m) => !busy.has(m.from));
-  if (i < 0) return undefined;
-  const { from, to } = queue[i];
-  const group: SlotMove[] = [];
-  for (let j = i; j < queue.length && group.length < size; ) {
-    if (queue[j].from === from && queue[j].to === to) group.push(...queue.splice(j, 1));
-    else j++;
-  }
-  return group;
-}
-
-/** SETSLOT STABLE for each slot of a group, on one node. */
-function stableSteps(group: SlotMove[], node: string, why: string): SlotStep[] {
-  return group.map((mv) => ({ kind: 'command', stage: 'importing', id: `slot:${mv.slot}:stable:${node}`, node, argv: ['CLUSTER', 'SETSLOT', String(mv.slot), 'STABLE'], changesRole: true, why: `slot ${mv.slot}: ${why}` }));
-}
-
-function slotOf(st: SlotStep): number {
-  return Number(st.argv[2]);
-}
-
-function rangesText(slots: number[]): string {
-  return rangesOf(slots)
-    .map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`))
-    .join(',');
 }
