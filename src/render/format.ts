@@ -7,6 +7,18 @@ export function slotRanges(ranges: Array<[number, number]> | undefined): string 
   return ranges.map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)).join(',');
 }
 
+/** Slot numbers as ranges: [1, 2, 3, 7] → "1-3,7". */
+export function slotList(slots: number[]): string {
+  const sorted = [...slots].sort((a, b) => a - b);
+  const ranges: Array<[number, number]> = [];
+  for (const s of sorted) {
+    const last = ranges[ranges.length - 1];
+    if (last && s === last[1] + 1) last[1] = s;
+    else ranges.push([s, s]);
+  }
+  return slotRanges(ranges);
+}
+
 export function pad(text: string, width: number): string {
   if (width <= 0) return '';
   if (text.length > width) return width <= 1 ? text.slice(0, width) : text.slice(0, width - 1) + '…';

@@ -6,7 +6,7 @@ import { RESHARD_WORD } from '../engine/cluster/cluster-ops.js';
 import { RESHARD_DEFAULTS } from '../engine/cluster/move/reshard.js';
 import { checkVerdict } from '../render/cluster-check-text.js';
 import { reshardPlanText, reshardSummaryText } from '../render/cluster-reshard-text.js';
-import { pad, padLeft, wrapText } from '../render/format.js';
+import { pad, padLeft, slotList, wrapText } from '../render/format.js';
 import { reshardFiguresLine, slotProgressBar } from '../render/reshard-progress.js';
 import { shortRanges, slotCount, slotMapName } from '../render/slot-map-row.js';
 import { thousands } from '../format/counts.js';
@@ -87,7 +87,7 @@ function runLines(v: ClusterOpView, doc: ViewLine[], width: number): number {
     anchor = doc.length;
     doc.push({ text: slotProgressBar(t, Math.max(10, Math.min(40, width - 24))), bold: v.phase === 'running' });
     push(doc, reshardFiguresLine(t, v.phase === 'running'), width);
-    if (v.phase === 'running' && t.inFlight.length) push(doc, `in flight: slot${t.inFlight.length === 1 ? '' : 's'} ${t.inFlight.join(', ')}`, width, { tone: 'muted' });
+    if (v.phase === 'running' && t.inFlight.length) push(doc, `in flight: slot${t.inFlight.length === 1 ? '' : 's'} ${slotList(t.inFlight).replace(/,/g, ', ')}`, width, { tone: 'muted' });
   }
   for (const f of v.failed) push(doc, `✗ ${f}`, width, { tone: 'error' });
   for (const n of v.notes.slice(-3)) push(doc, `· ${n}`, width, { tone: 'muted' });

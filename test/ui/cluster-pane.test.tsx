@@ -183,13 +183,13 @@ describe('R: the reshard wizard', () => {
     m.feed([
       { type: 'reshard-confirmed', drill: true, at },
       { type: 'reshard-started', journal: '/tmp/cutover-reshard-x.jsonl', at },
-      { type: 'reshard', event: { type: 'progress', totals: totals({ slotsDone: 50, slotsTotal: 220, inFlight: [50, 51], keys: 41_000, bytes: 5 * 1024 * 1024, elapsedMs: 1000, keysPerSec: 41_000 }) } },
+      { type: 'reshard', event: { type: 'progress', totals: totals({ slotsDone: 50, slotsTotal: 220, inFlight: [50, 51, 52, 60], keys: 41_000, bytes: 5 * 1024 * 1024, elapsedMs: 1000, keysPerSec: 41_000 }) } },
     ]);
     await until(() => m.frame().includes('Reshard · running'), 'running');
     const f = m.frame();
     expect(f).toMatch(/Slots █+░+ 22% 50\/220/);
     expect(f).toContain('41,000 keys · 5.0 MB · 41,000 keys/s · 5.0 MB/s · ETA 3.4s');
-    expect(f).toContain('in flight: slots 50, 51');
+    expect(f).toContain('in flight: slots 50-52, 60'); // a group's slots as ranges
     expect(f).toContain('x stops after the slots in hand');
     expect(f).toContain('x stop after the slots in hand');
     fits(f);
