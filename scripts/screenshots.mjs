@@ -193,7 +193,10 @@ mkdirSync(out, { recursive: true });
   tmux('send-keys', '-t', s.name, 'Escape');
   await sleep(500);
   tmux('send-keys', '-t', s.name, 'R');
-  await until(s.name, 'the reshard form', (x) => x.includes('Reshard'), 10_000);
+  await until(s.name, 'the reshard form', (x) => x.includes('Reshard · choose'), 10_000);
+  // the target: from the selected master (c1) back to the last, the empty spare1 (its count: the balanced share)
+  tmux('send-keys', '-t', s.name, 'Left');
+  await until(s.name, 'spare1 as the target', (x) => /to +spare1/.test(x), 10_000);
   tmux('send-keys', '-t', s.name, 'Enter');
   await until(s.name, 'the plan', (x) => x.includes('type reshard'), 30_000);
   save('console-reshard-plan.txt', capture(s.name));

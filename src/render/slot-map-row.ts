@@ -2,7 +2,7 @@
 // (each cell a run of slots: █ all of them owned, ▌ some, · none), its slot count, its open slots in words
 // (→7002 slot 5461 MIGRATING, ←7001 slot 5461 IMPORTING: never by colour alone), then its ranges in short. Pure.
 import { parseSlotMigration } from '../engine/topology/parse-cluster-nodes.js';
-import { pad, padLeft, slotRanges } from './format.js';
+import { pad, padLeft, slotList, slotRanges } from './format.js';
 
 export const CLUSTER_SLOTS = 16384;
 
@@ -45,7 +45,7 @@ export function slotBar(ranges: Array<[number, number]>, cells: number): string 
 
 /**
  * The open slots of a master in words, one phrase per peer and direction: "→7002 slot 5461 MIGRATING",
- * "←7001 slots 93,94 IMPORTING". `peerName` turns a node id into what the operator reads (its port, or host:port).
+ * "←7001 slots 93-94 IMPORTING", "→7002 slots 128-191 MIGRATING". `peerName` turns a node id into what the operator reads (its port, or host:port).
  */
 export function openSlotText(migrations: string[], peerName: (id: string) => string): string[] {
   const groups = new Map<string, { state: 'migrating' | 'importing'; peer: string; slots: number[] }>();
@@ -59,7 +59,9 @@ export function openSlotText(migrations: string[], peerName: (id: string) => str
   }
   return [...groups.values()].map((g) => {
     const slots = [...g.slots].sort((a, b) => a - b);
-    const list = slots.length > 3 ? `${slots.slice(0, 3).join(',')},…(${slots.length})` : slots.join(',');
+    // as ranges (a reshard opens slots in runs of up to 64): the first three, then how many in all
+    const ranges = slotList(slots).split(',');
+    const list = ranges.length > 3 ? `${ranges.slice(0, 3).join(',')},…(${slots.length})` : ranges.join(',');
     return `${g.state === 'migrating' ? '→' : '←'}${g.peer} slot${slots.length === 1 ? '' : 's'} ${list} ${g.state.toUpperCase()}`;
   });
 }

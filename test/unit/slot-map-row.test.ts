@@ -29,7 +29,8 @@ describe('open slots in words', () => {
     expect(openSlotText(m1.migrations, peer)).toEqual(['→7002 slots 93,5000 MIGRATING']);
     expect(openSlotText(m2.migrations, peer)).toEqual(['←7001 slots 93,5000 IMPORTING']);
     expect(openSlotText([`[5461->-${C}]`], peer)).toEqual(['→7003 slot 5461 MIGRATING']);
-    expect(openSlotText(['[1->-a]', '[2->-a]', '[3->-a]', '[4->-a]'], () => 'x')).toEqual(['→x slots 1,2,3,…(4) MIGRATING']);
+    expect(openSlotText(['[1->-a]', '[2->-a]', '[3->-a]', '[4->-a]'], () => 'x')).toEqual(['→x slots 1-4 MIGRATING']);
+    expect(openSlotText(['[1->-a]', '[3->-a]', '[5->-a]', '[7->-a]', '[8->-a]'], () => 'x')).toEqual(['→x slots 1,3,5,…(5) MIGRATING']);
   });
   it('says host:port when the masters are on several hosts', () => {
     const named = peerNamer([m1, { ...m2, address: '10.0.0.2:7002' }]);
