@@ -7,6 +7,7 @@ import { InputError, nodeId, type Endpoint } from '../options/endpoint.js';
 import { checkEndpoint, respLogin, type ConnectOptions } from '../engine/redis/connect.js';
 import { RespPool } from '../engine/redis/resp-pool.js';
 import { clusterViewOf, openOnEveryMaster } from '../engine/cluster/move/cluster-view.js';
+import { parseClusterNodes } from '../engine/topology/parse-cluster-nodes.js';
 import type { ClusterView } from '../engine/cluster/move/reshard-plan.js';
 import { previewReshard } from '../engine/cluster/move/reshard-preview.js';
 import { findBigKeys, type BigKeyLimits } from '../engine/cluster/move/big-keys.js';
@@ -24,6 +25,8 @@ export interface OpenCluster {
   /** bare connections to every node with the entry's login; the caller closes it */
   pool: RespPool;
   view: ClusterView & { open: string[] };
+  /** the entry's own node id (redis-cli's rebalance starts its node order there) */
+  myself?: string;
 }
 
 /** The entry answers with these credentials and is a cluster node (one line otherwise: exit 1 unreachable or refused, 2 not a cluster); its CLUSTER NODES read. */
@@ -39,11 +42,18 @@ export async function openCluster(c: Pick<ClusterArgs, 'uri' | 'tlsFiles' | 'tim
     const [[err, text]] = await nodes.exec();
     if (err) throw new Error(`CLUSTER NODES on ${nodeId(entry.host, entry.port)}: ${err.message}`);
     const view = clusterViewOf(String(text));
-    return { entry, conn, pool, view: { ...view, open: await openOnEveryMaster(pool, view) } };
+    const myself = parseClusterNodes(String(text)).find((e) => e.myself)?.id;
+    return { entry, conn, pool, view: { ...view, open: await openOnEveryMaster(pool, view) }, ...(myself ? { myself } : {}) };
   } catch (err) {
     await pool.close();
     throw err;
   }
+}
+
+/** Slots open on any master refuse a new plan: one line, nothing changed. */
+export function refuseOpenSlots(open: string[]): void {
+  if (!open.length) return;
+  throw new InputError(`slots are open already (${open.slice(0, 3).join('; ')}${open.length > 3 ? '; …' : ''}): close them first (cutover cluster check shows them; cutover cluster fix closes them); nothing was changed`);
 }
 
 export interface MoveStart {

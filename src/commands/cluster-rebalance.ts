@@ -4,11 +4,7 @@
 // `rebalance` (or --yes) and the slot-move run shared with reshard (cluster-move-run.ts). Exit 0 done or nothing to
 // do, 1 failed, 2 refused or bad input, 130 stopped.
 import type { ClusterArgs } from '../options/cluster-args.js';
-import { InputError, nodeId } from '../options/endpoint.js';
-import { checkEndpoint, respLogin } from '../engine/redis/connect.js';
-import { RespPool } from '../engine/redis/resp-pool.js';
-import { parseClusterNodes } from '../engine/topology/parse-cluster-nodes.js';
-import { clusterViewOf } from '../engine/cluster/move/cluster-view.js';
+import { InputError } from '../options/endpoint.js';
 import { entryFirst, planRebalance } from '../engine/cluster/move/rebalance-plan.js';
 import { previewRebalance } from '../engine/cluster/move/rebalance-preview.js';
 import { countOf, SLOTS } from '../engine/cluster/move/reshard-plan.js';
@@ -18,32 +14,19 @@ import { EXIT } from '../headless/exit-codes.js';
 import { writeNdjson } from '../headless/ndjson.js';
 import { rebalancePlanText } from '../render/cluster-rebalance-text.js';
 import { runMoves } from './cluster-move-run.js';
-import { connectOptionsFor } from './connection.js';
+import { openCluster, refuseOpenSlots } from './cluster-move-start.js';
 
 export async function runRebalance(c: ClusterArgs): Promise<number> {
   const a = c.rebalance!;
-  const entry = c.uri!;
-  const conn = connectOptionsFor([entry], c.tlsFiles, { commandTimeoutMs: c.timeoutMs, connectTimeoutMs: c.timeoutMs });
-  // the entry answers with these credentials and is a cluster node (one line otherwise: exit 1 unreachable or refused, 2 not a cluster)
-  const { mode } = await checkEndpoint(entry, conn);
-  if (mode !== 'cluster') throw new InputError(`${nodeId(entry.host, entry.port)} is not a Redis Cluster node (redis_mode ${mode ?? '?'}): give --uri the address of a node of the cluster`);
-  const pool = new RespPool({ auth: respLogin(entry, conn) }, c.timeoutMs * 5);
+  const cluster = await openCluster(c);
+  const { entry, conn, pool, view, myself } = cluster;
   try {
-    const nodes = await (await pool.get(nodeId(entry.host, entry.port))).pipeline();
-    nodes.call('CLUSTER', ['NODES']);
-    const [[err, reply]] = await nodes.exec();
-    if (err) throw new Error(`CLUSTER NODES on ${nodeId(entry.host, entry.port)}: ${err.message}`);
-    const text = String(reply);
-    const view = clusterViewOf(text);
-    if (view.open.length) {
-      throw new InputError(`slots are open already (${view.open.slice(0, 3).join('; ')}${view.open.length > 3 ? '; …' : ''}): close them first (cutover cluster check shows them; cutover cluster fix closes them); nothing was changed`);
-    }
+    refuseOpenSlots(view.open);
     const covered = view.masters.reduce((n, m) => n + countOf(m), 0);
     if (covered < SLOTS) {
       const n = SLOTS - covered;
       throw new InputError(`${n} slot${n === 1 ? ' has' : 's have'} no master: assign ${n === 1 ? 'it' : 'them'} first (cutover cluster fix), then rebalance; nothing was changed`);
     }
-    const myself = parseClusterNodes(text).find((e) => e.myself)?.id;
     const plan = planRebalance({ ...view, masters: entryFirst(view.masters, myself) }, { weights: a.weights, useEmptyMasters: a.useEmptyMasters, threshold: a.threshold });
     if (plan.needed && !a.yes && !a.dryRun && !process.stdin.isTTY) {
       throw new InputError('rebalance moves slots and asks for a typed confirmation, but stdin is not a terminal: add --yes to run it anyway (see the plan first with --simulate); nothing was changed');

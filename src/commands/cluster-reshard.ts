@@ -5,7 +5,7 @@
 import type { ClusterArgs } from '../options/cluster-args.js';
 import { InputError } from '../options/endpoint.js';
 import { planReshard } from '../engine/cluster/move/reshard-plan.js';
-import { openCluster, previewAndRun } from './cluster-move-start.js';
+import { openCluster, previewAndRun, refuseOpenSlots } from './cluster-move-start.js';
 import { runResume } from './cluster-resume.js';
 
 export async function runReshard(c: ClusterArgs): Promise<number> {
@@ -17,9 +17,7 @@ export async function runReshard(c: ClusterArgs): Promise<number> {
   const cluster = await openCluster(c);
   try {
     const { view } = cluster;
-    if (view.open.length) {
-      throw new InputError(`slots are open already (${view.open.slice(0, 3).join('; ')}${view.open.length > 3 ? '; …' : ''}): close them first (cutover cluster check shows them; cutover cluster fix closes them); nothing was changed`);
-    }
+    refuseOpenSlots(view.open);
     const moves = planReshard(view, { to: a.to, from: a.from, slots: a.slots, ranges: a.ranges });
     return await previewAndRun({ word: 'reshard', json: c.json, yes: a.yes, dryRun: a.dryRun, journal: a.journal, cluster, masters: view.masters, moves, replace: a.replace, pipeline: a.pipeline, migrateTimeoutMs: a.migrateTimeoutMs, limits: a });
   } finally {
