@@ -20,10 +20,10 @@ export function rebalanceFormLines(v: ClusterOpView, doc: ViewLine[], width: num
   const f = v.rebalanceForm!;
   const empty = v.masters.filter((m) => slotCount(m.slots) === 0).length;
   const values: Record<RebalanceField, string> = {
-    empty: `${f.useEmptyMasters ? 'yes' : 'no'} · ${empty ? `${empty} of ${v.masters.length} masters hold no slot` : `every master of ${v.masters.length} holds slots`}`,
-    threshold: `${f.threshold} % · nothing moves unless a master is off its share by more`,
+    empty: `${f.useEmptyMasters ? 'yes' : 'no'} · ${empty ? `${empty} of ${v.masters.length} masters ${empty === 1 ? 'holds' : 'hold'} no slot` : `all ${v.masters.length} masters hold slots`}`,
+    threshold: `${f.threshold} % · a master off its share by less: left alone`,
   };
-  push(doc, 'Rebalance: even out the slots and their keys across the masters (as redis-cli --cluster rebalance, every master weighing 1); nothing changes before the plan and your typed word', width, { bold: true });
+  push(doc, 'Rebalance: even out the slots, as redis-cli --cluster rebalance (every master weighs 1); nothing changes before the plan and your typed word', width, { bold: true });
   for (const field of REBALANCE_FIELDS) {
     const on = field === f.field;
     push(doc, `${on ? '▸' : ' '} ${LABEL[field].padEnd(17)} ${values[field]}${on ? '   ←→' : ''}`, width, { bold: on }, '                    ');

@@ -187,7 +187,7 @@ export class ClusterOps {
     if (!plan.needed) {
       const involved = plan.rows.filter((r) => r.involved).length;
       const empty = plan.rows.length - involved;
-      const message = `nothing to do: every master is within the ${ask.threshold} % threshold of its share (${involved} masters${empty ? `; ${empty} without slots left out: use empty masters yes takes ${empty === 1 ? 'it' : 'them'} in` : ''}); nothing was changed`;
+      const message = `nothing to do: ${involved} masters, each within ${ask.threshold} % of its share${empty ? ` (${empty} without slots left out: use empty masters yes takes ${empty === 1 ? 'it' : 'them'} in)` : ''}; nothing was changed`;
       this.events.emit({ type: 'rebalance-balanced', message, at: Date.now() });
       return;
     }
