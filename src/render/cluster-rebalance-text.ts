@@ -26,7 +26,7 @@ function narrowTable(p: RebalancePreview): string[] {
   const lines = [`  ${pad('node', w)} ${padLeft('slots now', 9)} ${padLeft('after', 6)} ${padLeft('keys out', 9)} ${padLeft('keys in', 9)} ${padLeft('bytes out', 9)} ${padLeft('bytes in', 9)}`];
   for (const n of p.nodes) {
     lines.push(
-      `  ${pad(n.address, w)} ${padLeft(thousands(n.slotsNow), 9)} ${padLeft(n.involved ? thousands(n.slotsAfter) : '-', 6)} ${padLeft(n.keysOut ? thousands(n.keysOut) : '-', 9)} ` +
+      `  ${pad(n.address, w)} ${padLeft(thousands(n.slotsNow), 9)} ${padLeft(thousands(n.slotsAfter), 6)} ${padLeft(n.keysOut ? thousands(n.keysOut) : '-', 9)} ` +
         `${padLeft(n.keysIn ? thousands(n.keysIn) : '-', 9)} ${padLeft(size(n.bytesOut), 9)} ${padLeft(size(n.bytesIn), 9)}` +
         (n.involved ? '' : ' (left out)'),
     );
