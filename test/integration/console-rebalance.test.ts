@@ -88,7 +88,7 @@ async function harness(journal: string) {
   const jobs = { runner: new ReplicationRunner(DEFAULT_CONNECT), drills: new DrillRunner(), wizard: new FailoverWizard(), cluster: new ClusterOps(DEFAULT_CONNECT) };
   const detach = publish([jobs.cluster.events], store);
   const intents = consoleIntents(store, jobs, { tls: false, dataAuth: { password: PASSWORD }, sentinelAuth: {} }, DEFAULT_CONNECT, { reshardJournalPath: journal });
-  return { store, intents, actions: clusterActions(store), detach };
+  return { store, jobs, intents, actions: clusterActions(store), detach };
 }
 
 describe('console: the rebalance wizard onto an empty master', () => {
@@ -98,7 +98,7 @@ describe('console: the rebalance wizard onto an empty master', () => {
     const keysBefore = await totalKeys();
     expect(keysBefore).toBeGreaterThan(0);
     const journal = join(dir, 'rebalance.jsonl');
-    const { store, intents, actions, detach } = await harness(journal);
+    const { store, jobs, intents, actions, detach } = await harness(journal);
     try {
       expect(actions.openRebalance()).toBe(true);
       expect(store.getState().cluster!.rebalanceForm).toEqual({ field: 'empty', useEmptyMasters: true, threshold: 2 });
@@ -117,12 +117,16 @@ describe('console: the rebalance wizard onto an empty master', () => {
       expect((await viewOf()).masters.map(countOf)).toEqual(before.masters.map(countOf));
 
       intents.answerReshard('rebalance');
+      // what quitting the console now would wait for (and say: stopping the rebalance after the slots in hand)
+      expect(jobs.cluster.moving).toBe('rebalance');
       await until('the rebalance over', () => ['done', 'failed', 'stopped', 'error'].includes(store.getState().cluster?.phase ?? ''), 120_000);
       const v = store.getState().cluster!;
       expect(v.message).toBeUndefined();
       expect(v.phase).toBe('done');
       expect(v.totals).toMatchObject({ slotsDone: 4096, slotsTotal: 4096, keys: preview.keys });
       expect(v.journal).toBe(journal);
+      await jobs.cluster.idle();
+      expect(jobs.cluster.moving).toBeUndefined();
 
       const after = await viewOf();
       for (const m of after.masters) expect(Math.abs(countOf(m) - 4096)).toBeLessThanOrEqual(1);

@@ -126,6 +126,12 @@ export class ClusterOps {
     return !!this.reshard;
   }
 
+  /** What is moving slots now: a reshard or a rebalance (undefined: nothing). */
+  get moving(): MoveWord | undefined {
+    return this.reshard ? this.movingWord : undefined;
+  }
+  private movingWord?: MoveWord;
+
   /** Resolves when no operation runs (after stop(): once the slots in hand are done). */
   idle(): Promise<void> {
     return this.current;
@@ -217,6 +223,7 @@ export class ClusterOps {
       if (hooks.before) await hooks.before();
       const reshard = new Reshard(p.masters, p.moves, { entry: p.entry, conn: this.conn, journal, procedure: p.word, replicas: p.replicas }, this.opts);
       this.reshard = reshard;
+      this.movingWord = p.word;
       this.events.emit({ type: 'reshard-started', journal: file.path, at: Date.now() });
       this.log('info', `${p.word} of ${p.moves.length} slot${p.moves.length === 1 ? '' : 's'} started; journal ${file.path}`);
       const off = reshard.events.on((event) => this.events.emit({ type: 'reshard', event }));
