@@ -36,7 +36,7 @@ export function rebalancePlanLines(v: ClusterOpView, doc: ViewLine[], pinned: Vi
   const r = v.rebalance!;
   const text = rebalancePlanText(r.preview, r.moves, { pipeline: RESHARD_DEFAULTS.batchKeys, batchBytes: RESHARD_DEFAULTS.batchBytes, migrateTimeoutMs: RESHARD_DEFAULTS.migrateTimeoutMs, replace: false }, width);
   text.trimEnd().split('\n').forEach((l, i) => push(doc, l, width, { bold: i === 0 }, '    '));
-  push(pinned, `type ${REBALANCE_WORD} and Enter to run it · Esc: nothing changes · Tab: drill alongside [${v.drill ? 'on' : 'off'}]`, width, { tone: 'warn', bold: true });
+  push(pinned, `type ${REBALANCE_WORD} and Enter to run it · Esc: nothing changes · Tab: drill [${v.drill ? 'on' : 'off'}]`, width, { tone: 'warn', bold: true });
   pinned.push({ text: confirmField(v.typed, width) });
 }
 
