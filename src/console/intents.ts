@@ -26,13 +26,13 @@ export interface ConsoleJobs {
   runner: ReplicationRunner;
   drills: DrillRunner;
   wizard: FailoverWizard;
-  /** the cluster check and the reshard wizard (a console on a cluster) */
+  /** the cluster check and the reshard and rebalance wizards (a console on a cluster) */
   cluster?: ClusterOps;
 }
 
 /**
  * `journalPath`: where a failover's journal goes (default: ./cutover-failover-<time>.jsonl, as for the command);
- * `reshardJournalPath`: a reshard's (default ./cutover-reshard-<time>.jsonl).
+ * `reshardJournalPath`: a reshard's or a rebalance's (default ./cutover-reshard-<time>.jsonl, ./cutover-rebalance-<time>.jsonl).
  */
 export function consoleIntents(store: AppStore, jobs: ConsoleJobs, reach: Reach, conn: ConnectOptions, o: { journalPath?: string; reshardJournalPath?: string } = {}): ConsoleIntents {
   const { runner, drills, wizard, cluster } = jobs;
@@ -76,14 +76,17 @@ export function consoleIntents(store: AppStore, jobs: ConsoleJobs, reach: Reach,
       if (node && cluster) cluster.check(endpointOf(node, reach));
     },
     planReshard: (ask) => {
-      const node = clusterEntryOf(nodes(), ask.to);
+      // a reshard is read through its target; a rebalance through the selected master (redis-cli's first node), or any
+      const node = clusterEntryOf(nodes(), ask.kind === 'reshard' ? ask.to : (store.getState().ui.selected ?? ''));
       if (node && cluster) cluster.plan(endpointOf(node, reach), ask);
     },
     answerReshard: (typed) => {
       if (!cluster) return;
       const view = store.getState().cluster;
-      // a drill alongside (Tab before confirming) writes through the target master's cluster for a second first
-      const target = view?.preview ? clusterEntryOf(nodes(), view.preview.to.id) : undefined;
+      // a drill alongside (Tab before confirming) writes through the target master's cluster for a second first (a
+      // rebalance's: the first master to receive)
+      const to = view?.kind === 'rebalance' ? view.rebalance?.preview.pairs[0]?.to : view?.preview?.to.id;
+      const target = to ? clusterEntryOf(nodes(), to) : undefined;
       const drill = !!view?.drill && !!target;
       let drilled = false;
       cluster.answer(typed, {

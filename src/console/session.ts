@@ -37,8 +37,9 @@ export async function runConsoleSession(monitor: TopologyMonitor, reach: Reach, 
   } finally {
     jobs.runner.stop();
     jobs.wizard.cancel();
-    // a reshard under way finishes the slots in hand (none is left open) before the console lets go
-    if (jobs.cluster.resharding) process.stderr.write('cutover: stopping the reshard after the slots in hand…\n');
+    // a reshard (or rebalance) under way finishes the slots in hand (none is left open) before the console lets go
+    const moving = jobs.cluster.moving;
+    if (moving) process.stderr.write(`cutover: stopping the ${moving} after the slots in hand…\n`);
     jobs.cluster.stop();
     await jobs.cluster.idle();
     jobs.drills.stop();

@@ -1,15 +1,20 @@
-// The UI's intents on the cluster pane that only move the view: opening the reshard wizard, editing its form with
-// the arrow keys and digits, the typed word, a drill alongside, closing a finished operation.
-import type { ReshardAsk } from '../engine/cluster/cluster-ops.js';
+// The UI's intents on the cluster pane that only move the view: opening the reshard or rebalance wizard, editing its
+// form with the arrow keys and digits, the typed word, a drill alongside, closing a finished operation.
+import type { ClusterAsk } from '../engine/cluster/cluster-ops.js';
 import { clusterMasters } from './cluster-masters.js';
-import { askOf, changeField, eraseDigit, moveField, newReshardView, typeDigits, type ClusterOpView, type ReshardForm } from './cluster-ops.js';
+import { askOf, changeField, eraseDigit, moveField, newRebalanceView, newReshardView, typeDigits, type ClusterOpView, type ReshardForm } from './cluster-ops.js';
+import { changeRebalanceField, moveRebalanceField, rebalanceAskOf, type RebalanceForm } from './rebalance-form.js';
 import type { AppStore } from './store.js';
 
 export function clusterActions(store: AppStore) {
   const patch = (p: Partial<ClusterOpView>) => store.setState((s) => (s.cluster ? { cluster: { ...s.cluster, ...p } } : {}));
   const editForm = (edit: (f: ReshardForm, v: ClusterOpView) => ReshardForm) => {
     const v = store.getState().cluster;
-    if (v?.phase === 'form' && v.form) patch({ form: edit(v.form, v), message: undefined });
+    if (v?.phase === 'form' && v.form) patch({ form: edit(v.form, v), message: undefined, balanced: undefined });
+  };
+  const editRebalance = (edit: (f: RebalanceForm) => RebalanceForm) => {
+    const v = store.getState().cluster;
+    if (v?.phase === 'form' && v.rebalanceForm) patch({ rebalanceForm: edit(v.rebalanceForm), message: undefined, balanced: undefined });
   };
   return {
     /** R: the reshard wizard's form, the selected master as the target. False when no master is up to choose. */
@@ -21,11 +26,21 @@ export function clusterActions(store: AppStore) {
       store.setState((st) => ({ cluster: newReshardView(masters.map(({ up: _, ...m }) => m), Date.now(), selected), ui: { ...st.ui, focus: 'wizard', wizardScroll: undefined } }));
       return true;
     },
+    /** B: the rebalance wizard's form. False when no master is up. */
+    openRebalance(): boolean {
+      const s = store.getState();
+      const masters = clusterMasters(s.nodes, s.order).filter((m) => m.up);
+      if (!masters.length) return false;
+      store.setState((st) => ({ cluster: newRebalanceView(masters.map(({ up: _, ...m }) => m), Date.now()), ui: { ...st.ui, focus: 'wizard', wizardScroll: undefined } }));
+      return true;
+    },
     formField(delta: number) {
       editForm((f) => moveField(f, delta));
+      editRebalance((f) => moveRebalanceField(f, delta));
     },
     formChange(delta: number) {
       editForm((f, v) => changeField(f, v.masters, delta));
+      editRebalance((f) => changeRebalanceField(f, delta));
     },
     formDigits(text: string) {
       editForm((f) => typeDigits(f, text));
@@ -33,16 +48,16 @@ export function clusterActions(store: AppStore) {
     formErase() {
       editForm((f) => eraseDigit(f));
     },
-    /** Enter on the form: what to plan (the pane shows "reading the cluster…"), or the reason under the form. */
-    submitReshardForm(): ReshardAsk | undefined {
+    /** Enter on the form (a reshard's or a rebalance's): what to plan (the pane shows "reading the cluster…"), or the reason under the form. */
+    submitReshardForm(): ClusterAsk | undefined {
       const v = store.getState().cluster;
-      if (v?.phase !== 'form' || !v.form) return undefined;
-      const ask = askOf(v.form, v.masters);
+      if (v?.phase !== 'form' || !(v.form || v.rebalanceForm)) return undefined;
+      const ask = v.form ? askOf(v.form, v.masters) : rebalanceAskOf(v.rebalanceForm!, v.masters);
       if ('error' in ask) {
-        patch({ message: ask.error });
+        patch({ message: ask.error, balanced: undefined });
         return undefined;
       }
-      patch({ phase: 'planning', message: undefined });
+      patch({ phase: 'planning', message: undefined, balanced: undefined });
       return ask;
     },
     typeCluster(text: string) {
@@ -59,7 +74,7 @@ export function clusterActions(store: AppStore) {
       patch({ typed: '' });
       return typed;
     },
-    /** Tab at the confirmation: a drill alongside the reshard, or not. */
+    /** Tab at the confirmation: a drill alongside the reshard (or rebalance), or not. */
     toggleClusterDrill() {
       const v = store.getState().cluster;
       if (v?.phase === 'confirm') patch({ drill: !v.drill });

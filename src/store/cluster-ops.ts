@@ -1,18 +1,21 @@
-// The console's cluster operation as the store keeps it: a check and its report, or the reshard wizard (the form
-// built with the arrow keys, the plan, the typed word, the run's totals and notes, the summary). Pure: the
-// engine's events folded one at a time, and the form's edits as functions of the form.
+// The console's cluster operation as the store keeps it: a check and its report, or the reshard or rebalance wizard
+// (the form built with the arrow keys, the plan, the typed word, the run's totals and notes, the summary). Pure: the
+// engine's events folded one at a time, and the reshard form's edits as functions of the form (the rebalance form's
+// are in rebalance-form.ts).
 import type { CheckReport } from '../engine/cluster/check-types.js';
 import type { ClusterOpEvent, ReshardAsk } from '../engine/cluster/cluster-ops.js';
+import type { RebalancePreview } from '../engine/cluster/move/rebalance-preview.js';
 import type { ReshardPreview } from '../engine/cluster/move/reshard-preview.js';
-import type { MoveTotals, ReshardSummary } from '../engine/cluster/move/types.js';
+import type { MoveTotals, ReshardSummary, SlotMove } from '../engine/cluster/move/types.js';
 import { CLUSTER_SLOTS, slotCount, type SlotMapMaster } from '../render/slot-map-row.js';
+import { newRebalanceForm, type RebalanceForm } from './rebalance-form.js';
 
 export type ClusterOpPhase =
   /** check */
   | 'checking'
   | 'checked'
   | 'check-failed'
-  /** reshard: the operator's choices, the plan being read, the typed word, the run */
+  /** reshard or rebalance: the operator's choices, the plan being read, the typed word, the run */
   | 'form'
   | 'planning'
   | 'confirm'
@@ -24,7 +27,7 @@ export type ClusterOpPhase =
   | 'declined'
   | 'error';
 
-/** The phases after which Esc closes the pane (and C or R may open another). */
+/** The phases after which Esc closes the pane (and C, R or B may open another). */
 export const CLUSTER_OP_ENDED: ReadonlySet<ClusterOpPhase> = new Set(['checked', 'check-failed', 'done', 'stopped', 'failed', 'declined', 'error']);
 
 /** The form's lines, in order: the target, the sources, how many slots. */
@@ -43,7 +46,7 @@ export interface ReshardForm {
 }
 
 export interface ClusterOpView {
-  kind: 'check' | 'reshard';
+  kind: 'check' | 'reshard' | 'rebalance';
   phase: ClusterOpPhase;
   startedAt: number;
   /** check: the node it reads from, then its report */
@@ -51,10 +54,15 @@ export interface ClusterOpView {
   report?: CheckReport;
   /** what went wrong, or why the choices cannot be planned (shown under the form) */
   message?: string;
-  /** reshard: the masters to choose from (as the store saw them when R was pressed) */
+  /** rebalance: the message under the form says there is nothing to do (not an error) */
+  balanced?: boolean;
+  /** reshard and rebalance: the masters to choose from (as the store saw them when R or B was pressed) */
   masters: SlotMapMaster[];
   form?: ReshardForm;
   preview?: ReshardPreview;
+  /** the rebalance wizard's form, then its plan (the table) and its moves (for their ranges) */
+  rebalanceForm?: RebalanceForm;
+  rebalance?: { preview: RebalancePreview; moves: SlotMove[] };
   /** the word typed at the confirmation */
   typed: string;
   /** a drill alongside (Tab at the confirmation) */
@@ -101,6 +109,11 @@ export function newReshardView(masters: SlotMapMaster[], at: number, selectedId?
     failed: [],
     notes: [],
   };
+}
+
+/** The rebalance wizard's first screen: use empty masters when some master holds no slot, threshold 2 %. */
+export function newRebalanceView(masters: SlotMapMaster[], at: number): ClusterOpView {
+  return { kind: 'rebalance', phase: 'form', startedAt: at, masters, rebalanceForm: newRebalanceForm(masters), typed: '', drill: false, failed: [], notes: [] };
 }
 
 /** The sources the form offers for a target: 'all', then each other master that has slots. */
@@ -202,13 +215,18 @@ export function foldClusterOp(v: ClusterOpView | undefined, e: ClusterOpEvent): 
     case 'log':
       return v;
   }
-  if (v?.kind !== 'reshard') return v;
+  if (v?.kind !== 'reshard' && v?.kind !== 'rebalance') return v;
   switch (e.type) {
     case 'reshard-plan':
-      return { ...v, phase: 'confirm', preview: e.preview, typed: '', message: undefined };
+      return v.kind === 'reshard' ? { ...v, phase: 'confirm', preview: e.preview, typed: '', message: undefined, balanced: undefined } : v;
+    case 'rebalance-plan':
+      return v.kind === 'rebalance' ? { ...v, phase: 'confirm', rebalance: { preview: e.preview, moves: e.moves }, typed: '', message: undefined, balanced: undefined } : v;
+    case 'rebalance-balanced':
+      // back to the choices: nothing to do, said under them
+      return v.kind === 'rebalance' ? { ...v, phase: 'form', message: e.message, balanced: true } : v;
     case 'reshard-refused':
       // back to the choices, with the reason under them
-      return { ...v, phase: 'form', message: e.message };
+      return { ...v, phase: 'form', message: e.message, balanced: undefined };
     case 'reshard-declined':
       return { ...v, phase: 'declined', endedAt: e.at };
     case 'reshard-confirmed':

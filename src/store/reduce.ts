@@ -28,6 +28,8 @@ export function applyEvents(state: AppState, events: AppEvent[]): AppState {
       case 'cluster-check-done':
       case 'cluster-check-failed':
       case 'reshard-plan':
+      case 'rebalance-plan':
+      case 'rebalance-balanced':
       case 'reshard-refused':
       case 'reshard-declined':
       case 'reshard-confirmed':

@@ -95,7 +95,7 @@ export function App(props: AppProps) {
       : wizard
         ? wizard.phase === 'confirm' ? 'wizard-confirm' : WIZARD_ENDED.has(wizard.phase) ? 'wizard-ended' : 'wizard-running'
         : cluster
-          ? cluster.phase === 'form' ? 'reshard-form' : cluster.phase === 'confirm' ? 'wizard-confirm' : CLUSTER_OP_ENDED.has(cluster.phase) ? 'wizard-ended' : 'cluster-running'
+          ? cluster.phase === 'form' ? (cluster.kind === 'rebalance' ? 'rebalance-form' : 'reshard-form') : cluster.phase === 'confirm' ? 'wizard-confirm' : CLUSTER_OP_ENDED.has(cluster.phase) ? 'wizard-ended' : 'cluster-running'
           : 'normal';
   return (
     <LayerHandlers.Provider value={handlers}>

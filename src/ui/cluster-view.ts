@@ -1,6 +1,7 @@
 // The cluster pane's operation as lines to draw, in the failover wizard's shape (a document that scrolls, the lines
 // pinned under it): a check's report (masters with slots, keys, memory, deviation; findings; verdict), or the
-// reshard wizard (the form, the plan, the typed word, the slot bar with keys/s, MB/s and ETA, the outcome). Pure.
+// reshard or rebalance wizard (the form, the plan, the typed word, the slot bar with keys/s, MB/s and ETA, the
+// outcome; the rebalance's own screens in rebalance-view.ts). Pure.
 import type { CheckReport } from '../engine/cluster/check-types.js';
 import { RESHARD_WORD } from '../engine/cluster/cluster-ops.js';
 import { RESHARD_DEFAULTS } from '../engine/cluster/move/reshard.js';
@@ -14,6 +15,7 @@ import { seconds } from '../format/durations.js';
 import { bytes } from '../format/units.js';
 import { CLUSTER_OP_ENDED, FORM_FIELDS, sourceChoices, sourceSlots, type ClusterOpView } from '../store/cluster-ops.js';
 import { confirmField } from './typed-confirm.js';
+import { rebalanceFormLines, rebalanceHeadLine, rebalancePlanLines } from './rebalance-view.js';
 import type { ViewLine, WizardLayout } from './wizard-view.js';
 
 function push(out: ViewLine[], text: string, width: number, style: Omit<ViewLine, 'text'> = {}, indent = '  '): void {
@@ -37,7 +39,7 @@ export function clusterPaneTitle(v: ClusterOpView): string {
     declined: 'not confirmed: nothing changed',
     error: 'could not run',
   };
-  return `${v.kind === 'check' ? 'Cluster check' : 'Reshard'} · ${phase[v.phase]}`;
+  return `${v.kind === 'check' ? 'Cluster check' : v.kind === 'rebalance' ? 'Rebalance' : 'Reshard'} · ${phase[v.phase]}`;
 }
 
 /** The verdict first, then the findings (problems first), then the masters: what matters in the fewest rows. */
@@ -81,6 +83,8 @@ function runLines(v: ClusterOpView, doc: ViewLine[], width: number): number {
   let anchor = 0;
   const from = p && (p.sources.length === 1 ? p.sources[0].address : `${p.sources.length} masters`);
   if (p) push(doc, `${thousands(p.slots)} slot${p.slots === 1 ? '' : 's'} → ${p.to.address} (${p.to.id.slice(0, 8)}) from ${from}`, width, { bold: true });
+  const head = rebalanceHeadLine(v);
+  if (head) push(doc, head, width, { bold: true });
   if (v.phase === 'starting') push(doc, v.drill ? 'confirmed: the drill writes for a second before the first slot moves…' : 'confirmed: opening the journal…', width, { tone: 'muted' });
   const t = v.totals;
   if (t) {
@@ -93,7 +97,7 @@ function runLines(v: ClusterOpView, doc: ViewLine[], width: number): number {
   for (const n of v.notes.slice(-3)) push(doc, `· ${n}`, width, { tone: 'muted' });
   if (v.summary) {
     anchor = doc.length;
-    const lines = reshardSummaryText(v.summary).trimEnd().split('\n');
+    const lines = reshardSummaryText(v.summary, undefined, v.kind === 'rebalance' ? 'rebalance' : 'reshard').trimEnd().split('\n');
     lines.forEach((l, i) => push(doc, l, width, { tone: i === 0 ? (v.phase === 'done' ? 'ok' : 'error') : undefined, bold: i === 0 }, '    '));
   }
   return anchor;
@@ -115,9 +119,12 @@ export function clusterLayout(v: ClusterOpView, inner: number, now: number): Wiz
     if (v.report) checkLines(v.report, doc, width);
     if (v.phase === 'check-failed') push(doc, `✗ ${v.message ?? 'the cluster could not be read'}`, width, { tone: 'error', bold: true });
   } else if (v.phase === 'form' || v.phase === 'planning') {
-    formLines(v, doc, width);
+    if (v.kind === 'rebalance') rebalanceFormLines(v, doc, width);
+    else formLines(v, doc, width);
     if (v.phase === 'planning') push(doc, 'reading the cluster, planning the slots and counting their keys (reads only)…', width, { tone: 'muted' });
-    else push(pinned, 'digits type the slot count · Enter shows the plan (reads only): nothing changes yet', width, { tone: 'muted' });
+    else push(pinned, `${v.kind === 'rebalance' ? '←→ change the line' : 'digits type the slot count'} · Enter shows the plan (reads only): nothing changes yet`, width, { tone: 'muted' });
+  } else if (v.phase === 'confirm' && v.kind === 'rebalance' && v.rebalance) {
+    rebalancePlanLines(v, doc, pinned, width, confirmField);
   } else if (v.phase === 'confirm' && v.preview) {
     const text = reshardPlanText(v.preview, { pipeline: RESHARD_DEFAULTS.batchKeys, batchBytes: RESHARD_DEFAULTS.batchBytes, migrateTimeoutMs: RESHARD_DEFAULTS.migrateTimeoutMs, replace: false });
     text.trimEnd().split('\n').forEach((l, i) => push(doc, l, width, { bold: i === 0 }, '    '));
@@ -129,7 +136,7 @@ export function clusterLayout(v: ClusterOpView, inner: number, now: number): Wiz
     anchor = runLines(v, doc, width);
     if (v.phase === 'error') {
       anchor = doc.length;
-      push(doc, `✗ ${v.message ?? 'the reshard could not run'}`, width, { tone: 'error', bold: true });
+      push(doc, `✗ ${v.message ?? `the ${v.kind} could not run`}`, width, { tone: 'error', bold: true });
     }
   }
   if (v.phase === 'running' || v.phase === 'starting') {

@@ -1,7 +1,7 @@
 // What every component may reach: the store (read through selectors), the view intents, the theme.
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
-import type { ReshardAsk } from '../engine/cluster/cluster-ops.js';
+import type { ClusterAsk } from '../engine/cluster/cluster-ops.js';
 import type { UiActions } from '../store/actions.js';
 import type { AppState } from '../store/state.js';
 import type { AppStore } from '../store/store.js';
@@ -22,11 +22,11 @@ export interface ConsoleIntents {
   cancelFailover(): void;
   /** cutover cluster check, read from this node (or any master up when it is not a cluster node) */
   checkCluster(nodeId: string): void;
-  /** read the cluster, plan the reshard the form asks for and count its keys (reads only) */
-  planReshard(ask: ReshardAsk): void;
-  /** the word typed at the reshard's confirmation ('' declines); a drill alongside when the pane says so */
+  /** read the cluster, plan the reshard (or the rebalance) the form asks for and count its keys (reads only) */
+  planReshard(ask: ClusterAsk): void;
+  /** the word typed at the reshard's (or rebalance's) confirmation ('' declines); a drill alongside when the pane says so */
   answerReshard(typed: string): void;
-  /** stop the reshard after the slots in hand */
+  /** stop the reshard (or rebalance) after the slots in hand */
   stopReshard(): void;
 }
 

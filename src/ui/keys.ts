@@ -17,6 +17,7 @@ export type ActionId =
   | 'failover'
   | 'clusterCheck'
   | 'reshard'
+  | 'rebalance'
   | 'stopJob'
   | 'help'
   | 'back'
@@ -24,9 +25,10 @@ export type ActionId =
 
 /**
  * What the footer is about: the console, a failover wizard (or a cluster operation) running or over, a typed
- * confirmation (the failover's or the reshard's), the reshard wizard's form, a reshard running.
+ * confirmation (the failover's, the reshard's or the rebalance's), the reshard or rebalance wizard's form, a reshard
+ * or rebalance running.
  */
-export type FooterMode = 'normal' | 'wizard-running' | 'wizard-ended' | 'wizard-confirm' | 'reshard-form' | 'cluster-running';
+export type FooterMode = 'normal' | 'wizard-running' | 'wizard-ended' | 'wizard-confirm' | 'reshard-form' | 'rebalance-form' | 'cluster-running';
 
 /** What the console's footer depends on: which keys would do something now. */
 export interface FooterContext {
@@ -40,7 +42,7 @@ export interface FooterContext {
   drillRunning: boolean;
   /** started with --read-only: the dangerous keys are not offered */
   readOnly?: boolean;
-  /** the deployment is a Redis Cluster (C and R) */
+  /** the deployment is a Redis Cluster (C, R and B) */
   cluster?: boolean;
 }
 
@@ -112,7 +114,7 @@ const matches = (b: { keys: KeyName[] }, input: string, key: Key) => b.keys.some
 /** s, c and l: a pair is marked and no job runs (otherwise they do nothing). */
 const pairJob = (c: FooterContext) => c.canAct && c.pair && !c.jobRunning;
 
-/** C and R: on a Redis Cluster only. */
+/** C, R and B: on a Redis Cluster only. */
 const onCluster = (c: FooterContext) => c.canAct && !!c.cluster;
 
 export const KEY_TABLE: KeyBinding[] = [
@@ -144,7 +146,12 @@ export const KEY_TABLE: KeyBinding[] = [
     help: 'reshard wizard: the target master (the selected one first), the sources and how many slots with the arrow keys and digits, then the plan, then you type reshard; x stops it after the slots in hand',
     dangerous: true, name: 'reshard', keys: ['R'], cluster: true,
   },
-  { action: 'stopJob', label: 'x', footer: (c) => (c.jobRunning ? { hint: 'stop', priority: 2 } : undefined), wizardHint: { 'wizard-running': 'stop after this step', 'cluster-running': 'stop after the slots in hand' }, help: 'stop the running job (a snapshot writes what it read; a live stream applies what it received), or the failover after its current step, or a reshard after the slots in hand', keys: ['x'] },
+  {
+    action: 'rebalance', label: 'B', footer: (c) => (onCluster(c) ? { hint: 'rebalance', priority: 6 } : undefined),
+    help: 'rebalance wizard (as cutover cluster rebalance): use empty masters yes/no and the threshold with the arrow keys, then the plan (per master: slots now and after, keys and bytes out and in), then you type rebalance; x stops it after the slots in hand',
+    dangerous: true, name: 'rebalance', keys: ['B'], cluster: true,
+  },
+  { action: 'stopJob', label: 'x', footer: (c) => (c.jobRunning ? { hint: 'stop', priority: 2 } : undefined), wizardHint: { 'wizard-running': 'stop after this step', 'cluster-running': 'stop after the slots in hand' }, help: 'stop the running job (a snapshot writes what it read; a live stream applies what it received), or the failover after its current step, or a reshard or rebalance after the slots in hand', keys: ['x'] },
   { action: 'help', label: '?', footer: () => ({ hint: 'help', priority: 0 }), wizardHint: { 'wizard-running': 'help', 'wizard-ended': 'help', 'cluster-running': 'help' }, help: 'show or hide this help', keys: ['?'] },
   { action: 'back', label: 'Esc', wizardHint: { 'wizard-ended': 'close' }, help: "close the help, the details, a finished failover wizard or cluster operation, then a finished drill's pane", keys: ['escape'] },
   { action: 'quit', label: 'q', footer: () => ({ hint: 'quit', priority: 1 }), wizardHint: { 'wizard-running': 'quit', 'wizard-ended': 'quit', 'cluster-running': 'quit' }, help: 'quit (Ctrl-C too); a lab is torn down', keys: ['q', 'ctrl+c'] },
@@ -165,25 +172,28 @@ export const CONFIRM_KEYS: KeyBinding<ConfirmActionId>[] = [
 
 export type FormActionId = 'fieldUp' | 'fieldDown' | 'less' | 'more' | 'less100' | 'more100' | 'plan' | 'cancel';
 
-/** The reshard wizard's form: it takes every key (digits type the slot count) until Enter or Esc. */
+/**
+ * The reshard wizard's form: it takes every key (digits type the slot count) until Enter or Esc. The rebalance
+ * wizard's form takes the same keys (↑↓ the line, ←→ yes/no or ±1 %; PgUp/PgDn and digits do nothing there).
+ */
 export const RESHARD_FORM_KEYS: KeyBinding<FormActionId>[] = [
-  { action: 'fieldUp', label: '↑', footerKey: '↑↓', wizardHint: { 'reshard-form': 'line' }, help: 'the line above (to, from, slots)', keys: ['up'] },
+  { action: 'fieldUp', label: '↑', footerKey: '↑↓', wizardHint: { 'reshard-form': 'line', 'rebalance-form': 'line' }, help: 'the line above (to, from, slots)', keys: ['up'] },
   { action: 'fieldDown', label: '↓', help: 'the line below', keys: ['down'] },
-  { action: 'less', label: '←', footerKey: '←→', wizardHint: { 'reshard-form': 'change' }, help: 'the previous master, or one slot less', keys: ['left'] },
+  { action: 'less', label: '←', footerKey: '←→', wizardHint: { 'reshard-form': 'change', 'rebalance-form': 'change' }, help: 'the previous master, or one slot less', keys: ['left'] },
   { action: 'more', label: '→', help: 'the next master, or one slot more', keys: ['right'] },
   { action: 'less100', label: 'PgDn', footerKey: 'PgUp/PgDn', wizardHint: { 'reshard-form': '±100' }, help: '100 slots less', keys: ['pageDown'] },
   { action: 'more100', label: 'PgUp', help: '100 slots more', keys: ['pageUp'] },
-  { action: 'plan', label: 'Enter', wizardHint: { 'reshard-form': 'plan (reads only)' }, help: 'read the cluster and show the plan: per source its slots and keys; nothing changes yet', keys: ['return'] },
-  { action: 'cancel', label: 'Esc', wizardHint: { 'reshard-form': 'nothing changes' }, help: 'close the wizard; nothing changes', keys: ['escape'] },
+  { action: 'plan', label: 'Enter', wizardHint: { 'reshard-form': 'plan (reads only)', 'rebalance-form': 'plan (reads only)' }, help: 'read the cluster and show the plan: per source its slots and keys; nothing changes yet', keys: ['return'] },
+  { action: 'cancel', label: 'Esc', wizardHint: { 'reshard-form': 'nothing changes', 'rebalance-form': 'nothing changes' }, help: 'close the wizard; nothing changes', keys: ['escape'] },
 ];
 
 export function formActionFor(input: string, key: Key): FormActionId | undefined {
   return RESHARD_FORM_KEYS.find((b) => matches(b, input, key))?.action;
 }
 
-/** One line for the help: the reshard form's keys. */
+/** One line for the help: the reshard and rebalance forms' keys. */
 export function formHelp(): string {
-  return `in the reshard wizard's form: ↑↓ the line (to, from, slots) · ←→ the master, or ±1 slot · PgUp/PgDn ±100 slots · digits type the count · Backspace erases one · Enter the plan (reads only) · Esc nothing changes; then type ${'reshard'} (Tab: a drill alongside)`;
+  return `in the reshard wizard's form: ↑↓ the line (to, from, slots) · ←→ the master, or ±1 slot · PgUp/PgDn ±100 slots · digits type the count · Backspace erases one · Enter the plan (reads only) · Esc nothing changes; then type ${'reshard'} (Tab: a drill alongside). In the rebalance wizard's: ↑↓ the line (use empty masters, threshold) · ←→ yes/no, or ±1 % · Enter the plan; then type ${'rebalance'}`;
 }
 
 export function confirmActionFor(input: string, key: Key): ConfirmActionId | undefined {
@@ -246,7 +256,7 @@ const SEP = 2;
  * order: "↑↓/jk move  Enter details  S/T source/target  s snapshot  c compare  l live  d drill  f failover  ? help  q quit".
  */
 export function footerHints(mode: FooterMode = 'normal', ctx: FooterContext = IDLE, width = Infinity): Array<{ key: string; hint: string }> {
-  const table: KeyBinding<string>[] = mode === 'wizard-confirm' ? CONFIRM_KEYS : mode === 'reshard-form' ? RESHARD_FORM_KEYS : KEY_TABLE;
+  const table: KeyBinding<string>[] = mode === 'wizard-confirm' ? CONFIRM_KEYS : mode === 'reshard-form' || mode === 'rebalance-form' ? RESHARD_FORM_KEYS : KEY_TABLE;
   const all = table.flatMap((b, i) => {
     const key = b.footerKey ?? b.label;
     if (ctx.readOnly && b.dangerous) return [];

@@ -1,6 +1,6 @@
 // --read-only behind the keys as well: the intents the console hands its layers can only read. A compare reads both
 // sides and writes nothing (x stops it: the only job a read-only console can have running); every intent that would
-// write, start a drill or move a role does nothing. A cluster check only reads: it runs; a reshard cannot be asked for.
+// write, start a drill or move a role does nothing. A cluster check only reads: it runs; a reshard or a rebalance cannot be asked for.
 import type { ConsoleIntents } from './context.js';
 
 export function readOnlyIntents(intents: ConsoleIntents): ConsoleIntents {

@@ -1,5 +1,6 @@
 // Shared by the console tests: frames without ANSI codes, waiting for what a frame should show, a terminal of any size.
 import { EventEmitter } from 'node:events';
+import type { ClusterAsk } from '../../src/engine/cluster/cluster-ops.js';
 
 // eslint-disable-next-line no-control-regex
 export const strip = (s: string | undefined) => (s ?? '').replace(/\x1b\[[?0-9;]*[a-zA-Z]/g, '');
@@ -56,7 +57,8 @@ export function recordingIntents() {
     answerFailover: (typed: string) => void asked.push(`answer ${typed}`),
     cancelFailover: () => void asked.push('cancel failover'),
     checkCluster: (id: string) => void asked.push(`check ${id}`),
-    planReshard: (ask: { to: string; from: string[] | 'all'; slots: number }) => void asked.push(`plan ${ask.slots} from ${ask.from === 'all' ? 'all' : ask.from.join(',')} to ${ask.to}`),
+    planReshard: (ask: ClusterAsk) =>
+      void asked.push(ask.kind === 'rebalance' ? `plan rebalance empty=${ask.useEmptyMasters ? 'yes' : 'no'} threshold=${ask.threshold}` : `plan ${ask.slots} from ${ask.from === 'all' ? 'all' : ask.from.join(',')} to ${ask.to}`),
     answerReshard: (typed: string) => void asked.push(`answer reshard ${typed}`),
     stopReshard: () => void asked.push('stop reshard'),
   };

@@ -52,6 +52,19 @@ describe('cluster rebalance text', () => {
     expect(text.match(/CLUSTER SETSLOT <slot> IMPORTING/g)).toHaveLength(1);
   });
 
+  it("narrowed to the console's pane (78 columns): no id or weight, one space between the columns", () => {
+    const { p, moves } = previewOf(true);
+    const lines = rebalancePlanText(p, moves, settings, 78).split('\n');
+    expect(lines[2]).toBe('  node           slots now  after  keys out   keys in bytes out  bytes in');
+    expect(lines[3]).toBe('  127.0.0.1:7001     5,461  4,096     1,365         -   ~133 KB         -');
+    expect(lines[6]).toBe('  127.0.0.1:7004         0  4,096         -     4,096         -   ~400 KB');
+    for (const l of lines.slice(2, 7)) expect(l.length).toBeLessThanOrEqual(78);
+    // wide enough: the command's table
+    expect(rebalancePlanText(p, moves, settings, 120)).toBe(rebalancePlanText(p, moves, settings));
+    const left = rebalancePlanText(previewOf(false).p, previewOf(false).moves, settings, 78);
+    expect(left).toMatch(/ {2}127\.0\.0\.1:7004 +0 +0 +- +- +- +- \(left out\)/);
+  });
+
   it('nothing to do: the verdict and the table, the empty master marked as left out', () => {
     const { p, moves } = previewOf(false);
     const text = rebalancePlanText(p, moves, settings);

@@ -24,7 +24,7 @@ describe('--read-only on the command line', () => {
 
 describe('the key table with --read-only', () => {
   it('flags the keys that write or move a role, and only those', () => {
-    expect(KEY_TABLE.filter((b) => b.dangerous).map((b) => b.action)).toEqual(['snapshot', 'live', 'drill', 'failover', 'reshard']);
+    expect(KEY_TABLE.filter((b) => b.dangerous).map((b) => b.action)).toEqual(['snapshot', 'live', 'drill', 'failover', 'reshard', 'rebalance']);
     expect(offeredKeys(true).some((b) => b.dangerous)).toBe(false);
     expect(offeredKeys(false)).toBe(KEY_TABLE);
   });
@@ -55,7 +55,9 @@ describe('the intents of a read-only console', () => {
     ro.answerFailover('a');
     ro.cancelFailover();
     ro.planReshard({ kind: 'reshard', to: 'a', from: 'all', slots: 1 });
+    ro.planReshard({ kind: 'rebalance', useEmptyMasters: true, threshold: 2 });
     ro.answerReshard('reshard');
+    ro.answerReshard('rebalance');
     ro.stopReshard();
     expect(asked).toEqual([]);
     ro.startJob('compare', 'a', 'b');

@@ -1,8 +1,8 @@
-// The console's cluster operations, engine side: a cluster check (read-nodes + check), and a reshard prepared from
-// the operator's choices (the cluster read fresh from one node, the slots planned as redis-cli does, their keys
-// counted), waiting for the typed word `reshard`, then run by the slot-move engine (Reshard) with its events
-// forwarded and every command journaled to a file like the headless command's. One operation at a time. Knows
-// nothing about Ink.
+// The console's cluster operations, engine side: a cluster check (read-nodes + check), and a reshard or a rebalance
+// prepared from the operator's choices (the cluster read fresh from one node, the slots planned as redis-cli does,
+// their keys counted), waiting for the typed word `reshard` or `rebalance`, then run by the slot-move engine
+// (Reshard) with its events forwarded and every command journaled to a file like the headless command's. One
+// operation at a time. Knows nothing about Ink.
 import { Emitter } from '../emitter.js';
 import { redact } from '../../options/redact.js';
 import type { Endpoint } from '../../options/endpoint.js';
@@ -15,19 +15,21 @@ import { checkCluster } from './check.js';
 import type { CheckReport } from './check-types.js';
 import { readClusterNodes } from './read-nodes.js';
 import { clusterViewOf, openOnEveryMaster } from './move/cluster-view.js';
-import { planReshard, type ClusterView } from './move/reshard-plan.js';
+import { planReshard, countOf, SLOTS, type ClusterView } from './move/reshard-plan.js';
+import { entryFirst, planRebalance } from './move/rebalance-plan.js';
+import { previewRebalance, type RebalancePreview } from './move/rebalance-preview.js';
+import { parseClusterNodes } from '../topology/parse-cluster-nodes.js';
 import { previewReshard, type ReshardPreview } from './move/reshard-preview.js';
 import { Reshard } from './move/reshard.js';
 import type { ClusterMaster, MoveEvent, ReshardOptions, ReshardSummary, SlotMove } from './move/types.js';
 
 /** The word the operator types to run a reshard, as for `cutover cluster reshard`. */
 export const RESHARD_WORD = 'reshard';
+/** The word the operator types to run a rebalance, as for `cutover cluster rebalance`. */
+export const REBALANCE_WORD = 'rebalance';
+export type MoveWord = typeof RESHARD_WORD | typeof REBALANCE_WORD;
 
-/**
- * What the operator asked for in the console's wizard. A rebalance is the hook left here: once
- * src/engine/cluster/move/rebalance-plan.ts exists, `{ kind: 'rebalance', weights?, useEmptyMasters? }` is planned
- * into moves by it in plan() below and runs the same way (procedure 'rebalance').
- */
+/** What the operator asked for in the console's reshard wizard (R). */
 export interface ReshardAsk {
   kind: 'reshard';
   /** node id of the master that receives the slots */
@@ -37,12 +39,27 @@ export interface ReshardAsk {
   slots: number;
 }
 
+/** What the operator asked for in the console's rebalance wizard (B): planned as redis-cli --cluster rebalance, every master weighing 1. */
+export interface RebalanceAsk {
+  kind: 'rebalance';
+  /** --use-empty-masters: masters without slots take part and get their share */
+  useEmptyMasters: boolean;
+  /** --threshold, percent */
+  threshold: number;
+}
+
+export type ClusterAsk = ReshardAsk | RebalanceAsk;
+
 export type ClusterOpEvent =
   | { type: 'cluster-check-started'; entry: string; at: number }
   | { type: 'cluster-check-done'; report: CheckReport; at: number }
   | { type: 'cluster-check-failed'; message: string; at: number }
   /** the plan, read and counted: waiting for the typed word */
   | { type: 'reshard-plan'; preview: ReshardPreview; at: number }
+  /** the rebalance's plan, read and counted (the moves for their ranges): waiting for the typed word */
+  | { type: 'rebalance-plan'; preview: RebalancePreview; moves: SlotMove[]; at: number }
+  /** every master is within the threshold of its share: one line, nothing changed */
+  | { type: 'rebalance-balanced'; message: string; at: number }
   /** the choices cannot be planned (more slots than the sources hold, slots already open …): one line, nothing changed */
   | { type: 'reshard-refused'; message: string; at: number }
   | { type: 'reshard-declined'; at: number }
@@ -55,7 +72,7 @@ export type ClusterOpEvent =
   | { type: 'log'; entry: LogEntry };
 
 export interface RunHooks {
-  /** where the journal goes (default ./cutover-reshard-<time>.jsonl, as for the command) */
+  /** where the journal goes (default ./cutover-reshard-<time>.jsonl or ./cutover-rebalance-<time>.jsonl, as for the commands) */
   journalPath?: string;
   /** once confirmed, before the first slot moves (a drill to start) */
   before?: () => Promise<void>;
@@ -71,6 +88,8 @@ interface Prepared {
   /** the replicas as the plan saw them: a master that fails over mid-move is followed to its replica */
   replicas: ClusterView['replicas'];
   moves: SlotMove[];
+  /** the word that runs it, and the journal's procedure */
+  word: MoveWord;
 }
 
 export class ClusterOps {
@@ -102,10 +121,16 @@ export class ClusterOps {
     return true;
   }
 
-  /** A reshard is moving slots. */
+  /** A reshard (or a rebalance) is moving slots. */
   get resharding(): boolean {
     return !!this.reshard;
   }
+
+  /** What is moving slots now: a reshard or a rebalance (undefined: nothing). */
+  get moving(): MoveWord | undefined {
+    return this.reshard ? this.movingWord : undefined;
+  }
+  private movingWord?: MoveWord;
 
   /** Resolves when no operation runs (after stop(): once the slots in hand are done). */
   idle(): Promise<void> {
@@ -128,7 +153,7 @@ export class ClusterOps {
   }
 
   /** Reads the cluster from the entry node, plans the moves and counts their keys; then waits for answer(). */
-  plan(entry: Endpoint, ask: ReshardAsk): boolean {
+  plan(entry: Endpoint, ask: ClusterAsk): boolean {
     this.prepared = undefined;
     return this.job(async () => {
       const pool = new RespPool({ auth: respLogin(entry, this.conn) }, Math.max(5000, this.conn.commandTimeoutMs * 5));
@@ -143,9 +168,10 @@ export class ClusterOps {
         if (open.length) {
           throw new Error(`slots are open already (${open.slice(0, 2).join('; ')}${open.length > 2 ? '; …' : ''}): close them first with cutover cluster fix; nothing was changed`);
         }
+        if (ask.kind === 'rebalance') return await this.planRebalance(pool, entry, String(text), view, ask);
         const moves = planReshard(view, { to: ask.to, from: ask.from, slots: ask.slots });
         const preview = await previewReshard(view.masters, moves, pool);
-        this.prepared = { entry, masters: view.masters, replicas: view.replicas, moves };
+        this.prepared = { entry, masters: view.masters, replicas: view.replicas, moves, word: RESHARD_WORD };
         this.events.emit({ type: 'reshard-plan', preview, at: Date.now() });
       } catch (err) {
         this.events.emit({ type: 'reshard-refused', message: oneLine(err), at: Date.now() });
@@ -155,12 +181,33 @@ export class ClusterOps {
     });
   }
 
-  /** The operator's typed word: `reshard` runs the plan shown; anything else (or '') declines it, nothing changed. */
+  /** The rebalance as the headless command plans it (the entry node first, as redis-cli orders them); nothing to do in one line. */
+  private async planRebalance(pool: RespPool, entry: Endpoint, text: string, view: ClusterView, ask: RebalanceAsk): Promise<void> {
+    const covered = view.masters.reduce((n, m) => n + countOf(m), 0);
+    if (covered < SLOTS) {
+      const n = SLOTS - covered;
+      throw new Error(`${n} slot${n === 1 ? ' has' : 's have'} no master: assign ${n === 1 ? 'it' : 'them'} first (cutover cluster fix), then rebalance; nothing was changed`);
+    }
+    const myself = parseClusterNodes(text).find((e) => e.myself)?.id;
+    const plan = planRebalance({ ...view, masters: entryFirst(view.masters, myself) }, { weights: [], useEmptyMasters: ask.useEmptyMasters, threshold: ask.threshold });
+    if (!plan.needed) {
+      const involved = plan.rows.filter((r) => r.involved).length;
+      const empty = plan.rows.length - involved;
+      const message = `nothing to do: ${involved} masters, each within ${ask.threshold} % of its share${empty ? ` (${empty} without slots left out: use empty masters yes takes ${empty === 1 ? 'it' : 'them'} in)` : ''}; nothing was changed`;
+      this.events.emit({ type: 'rebalance-balanced', message, at: Date.now() });
+      return;
+    }
+    const preview = await previewRebalance(plan, pool);
+    this.prepared = { entry, masters: view.masters, replicas: view.replicas, moves: plan.moves, word: REBALANCE_WORD };
+    this.events.emit({ type: 'rebalance-plan', preview, moves: plan.moves, at: Date.now() });
+  }
+
+  /** The operator's typed word: `reshard` (or `rebalance`) runs the plan shown; anything else (or '') declines it, nothing changed. */
   answer(typed: string, hooks: RunHooks = {}): void {
     const prepared = this.prepared;
     this.prepared = undefined;
     if (!prepared) return;
-    if (typed.trim() !== RESHARD_WORD) {
+    if (typed.trim() !== prepared.word) {
       this.events.emit({ type: 'reshard-declined', at: Date.now() });
       return;
     }
@@ -171,13 +218,14 @@ export class ClusterOps {
   private async run(p: Prepared, hooks: RunHooks): Promise<void> {
     let journal: Journal | undefined;
     try {
-      const file = new FileJournal(hooks.journalPath ?? defaultJournalPath(RESHARD_WORD));
-      journal = withConfirm(file);
+      const file = new FileJournal(hooks.journalPath ?? defaultJournalPath(p.word));
+      journal = withConfirm(file, p.word);
       if (hooks.before) await hooks.before();
-      const reshard = new Reshard(p.masters, p.moves, { entry: p.entry, conn: this.conn, journal, procedure: 'reshard', replicas: p.replicas }, this.opts);
+      const reshard = new Reshard(p.masters, p.moves, { entry: p.entry, conn: this.conn, journal, procedure: p.word, replicas: p.replicas }, this.opts);
       this.reshard = reshard;
+      this.movingWord = p.word;
       this.events.emit({ type: 'reshard-started', journal: file.path, at: Date.now() });
-      this.log('info', `reshard of ${p.moves.length} slot${p.moves.length === 1 ? '' : 's'} started; journal ${file.path}`);
+      this.log('info', `${p.word} of ${p.moves.length} slot${p.moves.length === 1 ? '' : 's'} started; journal ${file.path}`);
       const off = reshard.events.on((event) => this.events.emit({ type: 'reshard', event }));
       let summary: ReshardSummary;
       try {
@@ -186,7 +234,7 @@ export class ClusterOps {
         off();
       }
       const t = summary.totals;
-      this.log(summary.status === 'done' ? 'info' : summary.status === 'stopped' ? 'warn' : 'error', `reshard ${summary.status}: ${t.slotsDone} of ${t.slotsTotal} slots moved, ${t.keys} keys${summary.error ? ` (${summary.error})` : ''}; journal ${file.path}`);
+      this.log(summary.status === 'done' ? 'info' : summary.status === 'stopped' ? 'warn' : 'error', `${p.word} ${summary.status}: ${t.slotsDone} of ${t.slotsTotal} slots moved, ${t.keys} keys${summary.error ? ` (${summary.error})` : ''}; journal ${file.path}`);
       hooks.after?.(summary);
     } catch (err) {
       this.events.emit({ type: 'reshard-error', message: oneLine(err), at: Date.now() });
@@ -196,7 +244,7 @@ export class ClusterOps {
     }
   }
 
-  /** Stops a running reshard after the slots in hand (none is left open); declines a plan waiting for its word. */
+  /** Stops a running reshard or rebalance after the slots in hand (none is left open); declines a plan waiting for its word. */
   stop(): void {
     if (this.reshard) return this.reshard.stop();
     if (this.prepared) this.answer('');
@@ -204,12 +252,12 @@ export class ClusterOps {
 }
 
 /** The journal with the operator's confirmation right after the plan line, as the headless command writes it. */
-function withConfirm(journal: Journal): Journal {
+function withConfirm(journal: Journal, word: MoveWord): Journal {
   return {
     path: journal.path,
     write(entry) {
       journal.write(entry);
-      if (entry.event === 'plan') journal.write({ event: 'confirm', procedure: RESHARD_WORD, word: RESHARD_WORD, granted: true, how: `typed ${RESHARD_WORD} in the console` });
+      if (entry.event === 'plan') journal.write({ event: 'confirm', procedure: word, word, granted: true, how: `typed ${word} in the console` });
     },
     close: () => journal.close(),
   };

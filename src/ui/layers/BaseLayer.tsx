@@ -98,7 +98,7 @@ export function BaseLayer(props: BaseLayerProps) {
       }
       case 'failover': {
         if (!intents || wizardBusy || !ui.selected) return;
-        if (clusterBusy) return actions.note('warn', `f: the ${cluster!.kind === 'check' ? 'cluster check' : 'reshard'} is under way; f once it is over (x stops a reshard)`);
+        if (clusterBusy) return actions.note('warn', `f: the ${cluster!.kind === 'check' ? 'cluster check' : cluster!.kind} is under way; f once it is over (x stops a ${cluster!.kind === 'check' ? 'reshard' : cluster!.kind})`);
         const id = failoverTarget(ui.selected);
         if (!id) return;
         if (cluster) actions.closeCluster();
@@ -106,16 +106,21 @@ export function BaseLayer(props: BaseLayerProps) {
         return intents.startFailover(id);
       }
       case 'clusterCheck':
-      case 'reshard': {
+      case 'reshard':
+      case 'rebalance': {
         if (!intents) return;
-        const word = action === 'reshard' ? 'R: the reshard wizard' : 'C: the cluster check';
+        const word = action === 'reshard' ? 'R: the reshard wizard' : action === 'rebalance' ? 'B: the rebalance wizard' : 'C: the cluster check';
         if (store.getState().deployment?.kind !== 'cluster') return actions.note('warn', `${word} is for a Redis Cluster; this console watches a ${store.getState().deployment?.kind ?? 'deployment not yet discovered'}`);
         if (wizardBusy) return actions.note('warn', `${word} waits for the failover to be over`);
-        if (clusterBusy) return actions.note('warn', `${word} waits for the ${cluster!.kind === 'check' ? 'cluster check' : 'reshard'} under way${cluster!.kind === 'reshard' ? ' (x stops it after the slots in hand)' : ''}`);
+        if (clusterBusy) return actions.note('warn', `${word} waits for the ${cluster!.kind === 'check' ? 'cluster check' : cluster!.kind} under way${cluster!.kind !== 'check' ? ' (x stops it after the slots in hand)' : ''}`);
         if (wizard) actions.closeWizard();
         if (action === 'clusterCheck') {
           actions.focus('wizard');
           return intents.checkCluster(ui.selected ?? '');
+        }
+        if (action === 'rebalance') {
+          if (!actions.openRebalance()) return actions.note('warn', 'B: no cluster master is up to rebalance; wait for the topology to show the masters');
+          return;
         }
         if (!actions.openReshard()) return actions.note('warn', 'R: no cluster master is up to move slots to; wait for the topology to show the masters');
         return;
