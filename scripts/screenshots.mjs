@@ -211,6 +211,27 @@ mkdirSync(out, { recursive: true });
   await quit(s);
 }
 
+// 4c. A rebalance from the console (B) onto the empty master: the plan's table, and the run.
+{
+  const s = await session('cutover-shots-rebalance', 80, 24, 'lab --preset cluster --spare 1 --keys 400000');
+  await until(s.name, 'the slot map with the empty master', (x) => /spare1 .* 0 \(none\)/.test(x), 120_000);
+  await sleep(1500);
+  tmux('send-keys', '-t', s.name, 'B');
+  await until(s.name, 'the rebalance form', (x) => x.includes('Rebalance · choose'), 10_000);
+  tmux('send-keys', '-t', s.name, 'Enter');
+  await until(s.name, 'the rebalance plan', (x) => x.includes('type rebalance'), 30_000);
+  for (let i = 0; i < 3; i++) tmux('send-keys', '-t', s.name, 'Down');
+  await sleep(500);
+  save('console-rebalance-plan.txt', capture(s.name));
+  tmux('send-keys', '-t', s.name, '-l', 'rebalance');
+  tmux('send-keys', '-t', s.name, 'Enter');
+  await until(s.name, 'the rebalance running', (x) => /Rebalance · running/.test(x) && /keys\/s/.test(x), 30_000);
+  await sleep(500);
+  save('console-rebalance-running.txt', capture(s.name));
+  await until(s.name, 'the rebalance done', (x) => /Rebalance · done/.test(x), 120_000);
+  await quit(s);
+}
+
 // 5. Put the captures into the README, between <!-- screen:NAME --> and <!-- /screen --> markers.
 {
   const readme = join(root, 'README.md');
