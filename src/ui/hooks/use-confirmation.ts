@@ -51,25 +51,9 @@ function failoverConfirmation({ actions, intents }: ConsoleContext, scrollWizard
       intents?.answerFailover('');
     },
     key: (input, key) => {
-      switch (confirmActionFor(input, key)) {
-        case 'drillAlongside':
-          actions.toggleWizardDrill();
-          return true;
-        case 'up':
-          scrollWizard(-1);
-          return true;
-        case 'down':
-          scrollWizard(1);
-          return true;
-        case 'pageUp':
-          scrollWizard('-page');
-          return true;
-        case 'pageDown':
-          scrollWizard('page');
-          return true;
-        default:
-          return false;
-      }
+      if (confirmActionFor(input, key) !== 'drillAlongside') return scrollKey(scrollWizard, input, key);
+      actions.toggleWizardDrill();
+      return true;
     },
   };
 }
