@@ -35,6 +35,8 @@ Usage:
                                           move slots and their keys between masters, journaled
   cutover cluster rebalance --uri URI [--weight ID=W,…] [--use-empty-masters] [--simulate] [--yes]
                                           even out the slots as redis-cli does, then move them, journaled
+  cutover cluster fix --uri URI [--to ID] [--yes] [--dry-run]
+                                          close open slots (finish or roll back a move), assign uncovered ones
   cutover drill --uri URI [--rate N] [--duration D]
                                           consistency checker for a failover drill: windows of write
                                           unavailability (ms) and acknowledged writes lost
