@@ -13,6 +13,8 @@ import { RESHARD_DEFAULTS } from '../engine/cluster/move/reshard.js';
 import { EXIT } from '../headless/exit-codes.js';
 import { writeNdjson } from '../headless/ndjson.js';
 import { rebalancePlanText } from '../render/cluster-rebalance-text.js';
+import { bigKeysRefusal, bigKeysText } from '../render/cluster-reshard-text.js';
+import { findBigKeys } from '../engine/cluster/move/big-keys.js';
 import { runMoves } from './cluster-move-run.js';
 import { openCluster, refuseOpenSlots } from './cluster-move-start.js';
 
@@ -38,6 +40,12 @@ export async function runRebalance(c: ClusterArgs): Promise<number> {
       const pairs = preview.pairs.map((p) => ({ ...p, ranges: rangesOf(plan.moves.slice(i, (i += p.slots)).map((m) => m.slot)) }));
       writeNdjson({ event: 'plan', ...preview, pairs, bytesEstimated: true, ...settings });
     } else process.stdout.write(rebalancePlanText(preview, plan.moves, settings));
+    // the big keys of the slots that move (none when nothing does), listed and refused as in reshard's plan
+    const big = plan.needed ? await findBigKeys(view.masters, plan.moves, pool, a) : undefined;
+    if (big) {
+      if (c.json) writeNdjson({ event: 'big-keys', ...big, memLimit: a.memLimit, maxBlockMs: a.maxBlockMs });
+      else process.stdout.write(bigKeysText(big, a));
+    }
     if (!plan.needed) {
       if (c.json) writeNdjson({ event: 'summary', status: 'balanced', slots: 0, threshold: plan.threshold });
       return EXIT.ok;
@@ -47,7 +55,8 @@ export async function runRebalance(c: ClusterArgs): Promise<number> {
       else process.stdout.write('simulate: nothing was changed\n');
       return EXIT.ok;
     }
-    const opts = { replace: a.replace, batchKeys: a.pipeline, migrateTimeoutMs: a.migrateTimeoutMs, maxBlockMs: a.maxBlockMs };
+    if (big?.overMaxBlock && !a.allowBigKeys) throw new InputError(bigKeysRefusal(big, a, 'rebalance'));
+    const opts = { replace: a.replace, batchKeys: a.pipeline, migrateTimeoutMs: a.migrateTimeoutMs, maxBlockMs: a.maxBlockMs, memLimit: a.memLimit, allowBigKeys: a.allowBigKeys };
     return await runMoves({ word: 'rebalance', yes: a.yes, json: c.json, journal: a.journal, entry, conn, masters: view.masters, replicas: view.replicas, moves: plan.moves, opts });
   } finally {
     await pool.close();

@@ -39,7 +39,8 @@ confirmed: nothing changed · 130 stopped`;
 
 /** `cutover cluster --help`, the rebalance part */
 const REBALANCE_HELP = `cutover cluster rebalance --uri URI [--weight ID=W,…] [--use-empty-masters] [--threshold P] [--simulate]
-                         [--yes] [--replace] [--pipeline N] [--timeout D] [--max-block D] [--journal FILE] [--json]
+                         [--yes] [--replace] [--pipeline N] [--timeout D] [--max-block D] [--mem-limit SIZE] [--allow-big-keys]
+                         [--journal FILE] [--json]
 cutover cluster rebalance --uri URI --resume JOURNAL [--yes] [--dry-run] [options]
 
 Evens out the slots across the masters as redis-cli --cluster rebalance does (the same slots move): each master's
@@ -56,7 +57,9 @@ slots in hand; a run killed midway is closed by cutover cluster fix, then contin
   --threshold P          percent off its share before a master is rebalanced (default 2)
   --simulate             show the plan; change nothing (--dry-run is the same)
   --yes  --replace  --pipeline N  --timeout D  --json   as for reshard
-  --max-block D          no write of MIGRATEs blocks a source longer than about this (default 100ms)
+  --max-block D          no write of MIGRATEs blocks a source longer than about this (default 100ms); a key whose
+                         MIGRATE would (size ÷ 50 MB/s) refuses the run unless --allow-big-keys
+  --mem-limit SIZE       keys of the moving slots this big or bigger are listed in the plan (default 1MB)
   --resume JOURNAL       continue the rebalance of that journal, as reshard --resume does
   --journal FILE         the journal (default ./cutover-rebalance-<time>.jsonl)
 Exit codes: 0 every slot moved, nothing to do, or the plan only · 1 a slot failed, the node cannot be reached or

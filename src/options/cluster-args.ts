@@ -41,8 +41,12 @@ export interface RebalanceArgs {
   replace: boolean;
   pipeline: number;
   migrateTimeoutMs: number;
-  /** --max-block: no write of MIGRATEs blocks a source longer than about this */
+  /** --max-block: no write of MIGRATEs blocks a source longer than about this; a key past it refuses the plan */
   maxBlockMs: number;
+  /** --mem-limit: keys this big or bigger are listed in the plan */
+  memLimit: number;
+  /** --allow-big-keys: move keys past --max-block anyway */
+  allowBigKeys: boolean;
   journal?: string;
 }
 
@@ -124,7 +128,9 @@ const RESHARD_OPTIONS = {
 const REBALANCE_OPTIONS = {
   ...OPTIONS,
   resume: { type: 'string' },
+  'mem-limit': { type: 'string' },
   'max-block': { type: 'string' },
+  'allow-big-keys': { type: 'boolean' },
   weight: { type: 'string', multiple: true },
   'use-empty-masters': { type: 'boolean' },
   threshold: { type: 'string' },
@@ -304,7 +310,7 @@ function rebalanceArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'cluste
       useEmptyMasters: !!v['use-empty-masters'],
       threshold,
       dryRun: dryRun || !!v.simulate,
-      maxBlockMs: bigKeyOptions(v).maxBlockMs,
+      ...bigKeyOptions(v),
       ...procedure,
     },
   };

@@ -55,9 +55,13 @@ export function bigKeysText(r: BigKeyReport, l: BigKeyLimits): string {
 }
 
 /** One line: why a reshard with keys past --max-block does not start. */
-export function bigKeysRefusal(r: BigKeyReport, l: BigKeyLimits): string {
+export function bigKeysRefusal(r: BigKeyReport, l: BigKeyLimits, word: 'reshard' | 'rebalance' = 'reshard'): string {
   const k = r.keys[0];
-  return `${plural(r.overMaxBlock, 'key')} would block both nodes longer than --max-block ${typedDuration(l.maxBlockMs)} (the biggest: ${k.key} in slot ${k.slot}, ${bytes(k.bytes)}, about ${seconds(k.blockMs / 1000)}): move ${r.overMaxBlock === 1 ? 'it' : 'them'} at a quiet time with --allow-big-keys, raise --max-block, or leave ${r.overMaxBlock === 1 ? 'its slot' : 'their slots'} out with --slot-ranges; nothing was changed`;
+  const one = r.overMaxBlock === 1;
+  // a rebalance has no --slot-ranges: its plan is computed, not chosen
+  const leaveOut = word === 'reshard' ? `, or leave ${one ? 'its slot' : 'their slots'} out with --slot-ranges` : ` or raise --max-block`;
+  const raise = word === 'reshard' ? ', raise --max-block' : '';
+  return `${plural(r.overMaxBlock, 'key')} would block both nodes longer than --max-block ${typedDuration(l.maxBlockMs)} (the biggest: ${k.key} in slot ${k.slot}, ${bytes(k.bytes)}, about ${seconds(k.blockMs / 1000)}): move ${one ? 'it' : 'them'} at a quiet time with --allow-big-keys${raise}${leaveOut}; nothing was changed`;
 }
 
 /** What a resumed reshard found: the slots of the journal's plan done, still to move, open, or owned by another master now. */

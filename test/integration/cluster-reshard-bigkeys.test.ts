@@ -127,3 +127,21 @@ describe('big keys in the reshard plan', () => {
     for (const [k, v] of values) expect(after.get(k)?.digest, k).toBe(v.digest);
   });
 });
+
+describe('big keys in the rebalance plan', () => {
+  it('--simulate lists them; a run past --max-block is refused in one line, nothing changed', async () => {
+    const owner = (await tc.view()).masters.find((m) => owns(m, slot))!;
+    const before = await state();
+    // weight 0 empties the owner: every slot of it moves, the big keys' slot too
+    const shown = await runCli(['cluster', 'rebalance', '--uri', uri(), '--weight', `${owner.id}=0`, '--simulate']);
+    expect(shown.stderr).toBe('');
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/Big keys: 2 keys of .* or more/);
+    expect(shown.stdout).toMatch(/\{bk\}:huge +! over --max-block 100ms/);
+    const refused = await runCli(['cluster', 'rebalance', '--uri', uri(), '--weight', `${owner.id}=0`, '--yes']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toMatch(/^cutover: 1 key would block both nodes longer than --max-block 100ms \(the biggest: \{bk\}:huge in slot \d+, .*\): move it at a quiet time with --allow-big-keys or raise --max-block; nothing was changed\n$/);
+    expect(await state()).toBe(before);
+  }, 60_000);
+});
