@@ -275,7 +275,7 @@ async function runResume() {
     const after = await state(lab);
     const digestsAfter = await sampleDigests(lab, 0, [...digests.keys()]);
     const differ = [...digests].filter(([k, v]) => digestsAfter.get(k) !== v).length;
-    resume = { killedAt, openAfterKill, fix: fix.code, again: again.code, againSummary: again.summary, before: before.keys, after: after.keys, openAfter: after.open, sample: digests.size, differ, r, check: await check(lab) };
+    resume = { killedAt, openAfterKill, fix: fix.code, fixMs: fix.exitedAt - fix.startedAt, againMs: again.exitedAt - again.startedAt, again: again.code, againSummary: again.summary, before: before.keys, after: after.keys, openAfter: after.open, sample: digests.size, differ, r, check: await check(lab) };
   } finally {
     await lab.stop();
   }
@@ -305,7 +305,7 @@ if (resume) {
   console.log('');
   console.log('(c) resume: killed with SIGKILL half-way, then cutover cluster fix --yes, then cutover cluster rebalance --use-empty-masters --yes');
   console.log(`  killed after ${int(resume.killedAt)} slots; slots open after the kill: ${openText(resume.openAfterKill)}`);
-  console.log(`  fix exit ${resume.fix}; rebalance again exit ${resume.again} (${int(resume.againSummary?.totals?.slotsDone)} slots, ${int(resume.againSummary?.totals?.keys)} keys)`);
+  console.log(`  fix exit ${resume.fix} in ${fixed(resume.fixMs / 1000)} s; rebalance again exit ${resume.again} in ${fixed(resume.againMs / 1000)} s (${int(resume.againSummary?.totals?.slotsDone)} slots, ${int(resume.againSummary?.totals?.keys)} keys)`);
   console.log(`  keys before ${int(resume.before)}, after ${int(resume.after)} (${resume.before === resume.after ? 'equal' : 'DIFFERENT'}); slots open after: ${openText(resume.openAfter)}`);
   console.log(`  DEBUG DIGEST-VALUE of ${int(resume.sample)} sampled keys: ${resume.differ ? `${resume.differ} differ` : 'all equal, each on one master'}`);
   console.log(`  lost acknowledged writes ${int(resume.r.lost)}, windows ${int(resume.r.windows)}, longest ${fixed(resume.r.longestMs, 0)} ms, slowest write ${fixed(resume.r.slowestMs, 0)} ms; redis-cli --cluster check: ${resume.check}`);
