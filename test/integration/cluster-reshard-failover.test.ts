@@ -52,12 +52,12 @@ async function settled(l: Lab): Promise<{ keys: number; open: string[] }> {
   return { keys, open };
 }
 
-async function reshardWithFailover(failover: (replica: string, master: string) => Promise<void>, role: 'source' | 'target' = 'source') {
+async function reshardWithFailover(failover: (replica: string, master: string) => Promise<void>, role: 'source' | 'target' | 'other' = 'source') {
   lab = await startLab({ preset: 'cluster', cluster: { masters: 3, replicas: 1 }, keys: KEYS });
   const entry = lab.server('c1').address;
   const view = await viewFrom(entry);
-  const [source, target] = view.masters;
-  const master = role === 'source' ? source : target;
+  const [source, target, other] = view.masters;
+  const master = role === 'source' ? source : role === 'target' ? target : other;
   const replica = view.replicas!.find((r) => r.masterId === master.id)!;
   // the replica has every key before anything moves
   await until('the replica has caught up', async () => Number(await call(await conn(replica.address), 'DBSIZE')) === Number(await call(await conn(master.address), 'DBSIZE')));
@@ -126,5 +126,21 @@ describe('a reshard whose source or target fails over', () => {
     const after = await viewFrom(replica.address);
     const replicaId = after.masters.find((m) => m.address === replica.address)!.id;
     for (const mv of moves) expect(after.masters.find((m) => m.slots.some(([a, b]) => mv.slot >= a && mv.slot <= b))?.id).toBe(replicaId);
+  }, 90_000);
+
+  it('a third master killed (neither side): the cluster down a moment is waited for, it learns the slots by the bus, nothing lost', async () => {
+    const { summary, events, moves, target } = await reshardWithFailover(async (_replicaAddr, masterAddr) => {
+      await lab!.servers.find((s) => s.address === masterAddr)!.kill('SIGKILL');
+    }, 'other');
+    expect(summary.error).toBeUndefined();
+    expect(summary.status).toBe('done');
+    expect(events.some((e) => e.type === 'failover')).toBe(false); // neither side was replaced
+    // the killed master's keys are counted once its replica is promoted
+    await until('every key counted, no slot open', async () => {
+      const s = await settled(lab!);
+      return s.open.length === 0 && s.keys === KEYS;
+    }, 30_000);
+    const after = await viewFrom(target.address);
+    for (const mv of moves) expect(after.masters.find((m) => m.slots.some(([a, b]) => mv.slot >= a && mv.slot <= b))?.id).toBe(target.id);
   }, 90_000);
 });

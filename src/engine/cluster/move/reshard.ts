@@ -173,11 +173,17 @@ export class Reshard {
     } catch (err) {
       // no reply at all (the node went away): every step of the write failed the same way
       for (const st of sts) this.record(st, undefined, oneLine(err), Date.now() - t0);
-      throw err;
+      if (!sts.every((st) => st.stage === 'node-other')) throw err;
+      // a master that is neither side: it (or the replica that replaces it) learns the owner from the cluster bus
+      this.note(`${node}: ${oneLine(err)}; it learns the owner of slot${sts.length === 1 ? '' : 's'} ${rangesText(sts.map(slotOf))} from the cluster bus instead`);
+      return;
     }
     const ms = Date.now() - t0;
     let first: Error | undefined;
     const lines: JournalEntry[] = [];
+    /** another master's refusals: the target's new epoch reaches it by gossip anyway (one note for the write) */
+    const learnsLater: number[] = [];
+    let otherError = '';
     sts.forEach((st, i) => {
       const [err, v] = replies[i];
       if (!err) return lines.push(this.record(st, redactReply(st.argv, Buffer.isBuffer(v) ? v.toString() : v), undefined, ms, false));
@@ -186,11 +192,13 @@ export class Reshard {
       if (st.stage === 'node-source' && SOURCE_BECAME_REPLICA.test(e)) {
         this.note(`${st.node} gave up its last slot and became a replica before SETSLOT NODE reached it (redis#9223): fine`);
       } else if (st.stage === 'node-other') {
-        // the target's new epoch reaches it by gossip anyway; this SETSLOT only spares clients a redirect
-        this.note(`${st.node}: ${e}; it learns slot ${slotOf(st)}'s owner from the cluster bus instead`);
+        learnsLater.push(slotOf(st));
+        otherError ||= e;
       } else first ??= new ServerReplyError(e);
     });
     this.writeAll(lines);
+    // this SETSLOT only spares clients a redirect
+    if (learnsLater.length) this.note(`${node}: ${otherError}; it learns the owner of slot${learnsLater.length === 1 ? '' : 's'} ${rangesText(learnsLater)} from the cluster bus instead`);
     if (first) throw first;
   }
 
