@@ -157,7 +157,9 @@ interface Figures {
 }
 
 async function replicate(a: ReplicateArgs, checkpoint: Checkpoint | undefined, registry: Registry | undefined): Promise<number> {
-  const figures: Figures | undefined = registry ? { stream: streamLabel(a.source, a.target), progress: snapshotMetrics(registry) } : undefined;
+  // a live job registers its own (live-job.ts): the snapshot passes' figures only otherwise
+  const passes = a.mode === 'snapshot' || a.mode === 'compare';
+  const figures: Figures | undefined = registry && passes ? { stream: streamLabel(a.source, a.target), progress: snapshotMetrics(registry) } : undefined;
   const conn = connectOptionsFor([a.source, a.target], a.tlsFiles, { commandTimeoutMs: a.timeoutMs, connectTimeoutMs: Math.min(a.timeoutMs, 5000) });
   const open = (ep: typeof a.source, side: string, readFrom: ReadFrom) =>
     openSide(ep, conn, describeEndpoint(ep), `cutover-${side}`, readFrom).catch((err: unknown) => {

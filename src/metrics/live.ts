@@ -26,10 +26,10 @@ export function liveMetrics(registry: Registry): LiveMetrics {
   const opsPerSec = g('cutover_live_ops_per_second', 'changes applied in the last second');
   const idle = g('cutover_live_idle_seconds', 'seconds since the last change was applied');
   const applied = c('cutover_live_ops_total', 'changes applied to the target');
-  const rdbKeys = c('cutover_live_rdb_keys_total', "keys written from the source's RDB (full resyncs)");
+  const rdbKeys = g('cutover_live_rdb_keys', "keys applied from the source's last RDB (the first sync, or the last full resync)");
   const failed = c('cutover_live_failed_keys_total', 'changes the target refused (failed keys)');
   const filtered = c('cutover_live_filtered_total', 'changes left out by the key filters');
-  const resyncs = new TotalCounter<'stream' | 'kind'>(registry, 'cutover_live_resyncs_total', 'resynchronisations of the stream, by kind (full: an RDB; partial: PSYNC continued)', ['stream', 'kind']);
+  const resyncs = new TotalCounter<'stream' | 'kind'>(registry, 'cutover_live_resyncs_total', 'resynchronisations after the first sync, by kind (full: a new RDB; partial: PSYNC continued where it stopped)', ['stream', 'kind']);
   const reconnects = c('cutover_live_reconnects_total', 'reconnections of the stream to the source');
   const flushes = c('cutover_live_flushes_total', 'FLUSHALL/FLUSHDB seen on the source');
   const events = c('cutover_live_events_total', 'notifications: keyspace events received');

@@ -46,6 +46,7 @@ describe('live metrics', () => {
     expect(m.value('cutover_live_ops_per_second', { stream })).toBe(1200);
     expect(m.value('cutover_live_ops_total', { stream })).toBe(900);
     expect(m.value('cutover_live_failed_keys_total', { stream })).toBe(1);
+    expect(m.value('cutover_live_rdb_keys', { stream })).toBe(100);
     expect(m.value('cutover_live_resyncs_total', { stream, kind: 'full' })).toBe(1);
     expect(m.value('cutover_live_resyncs_total', { stream, kind: 'partial' })).toBe(2);
     expect(m.value('cutover_live_phase', { stream, phase: 'streaming' })).toBe(1);
