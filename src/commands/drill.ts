@@ -13,6 +13,10 @@ import { EXIT } from '../headless/exit-codes.js';
 import { writeNdjson } from '../headless/ndjson.js';
 import { GRACE_MS, onStopSignals } from '../headless/signals.js';
 import { connectOptionsFor } from './connection.js';
+import { serveMetrics } from '../metrics/server.js';
+import { drillMetrics } from '../metrics/drill.js';
+import type { Registry } from 'prom-client';
+import { nodeLabel } from '../metrics/labels.js';
 
 /** `cutover drill --help` */
 export const HELP = `cutover drill --uri URI [--counters 1000] [--rate N] [--duration D] [options]
@@ -33,6 +37,8 @@ write-unavailability windows (first failed write to first accepted one, in ms) a
   --timeout D          a write with no reply this long has failed (1s)
   --reconnect D        reconnect and look for the master this often (50ms)
   --json               NDJSON: a tick a second, windows, log lines, a summary
+  --metrics HOST:PORT  serve Prometheus metrics on http://HOST:PORT/metrics while it runs (writes, errors, lost
+                       writes, the current unavailability; see the README's Metrics)
   --user NAME, REDISCLI_AUTH=…   credentials for data nodes without any in the URI (never shown)
   --tls  --cacert FILE  --cert FILE  --key FILE  --insecure
 Every second: R reads (E err) | W writes (E err) | lost N | unacked N
@@ -82,7 +88,22 @@ export function exitCodeOf(s: DrillSummary): number {
   return s.reason === 'failed' || s.lost > 0 || s.finalCheck.unchecked > 0 ? EXIT.failed : EXIT.ok;
 }
 
+/** The drill's `target` label: the address it was pointed at, or the master name the Sentinels know. */
+export function drillTargetLabel(a: DrillArgs): string {
+  return a.uri ? nodeLabel(a.uri) : (a.masterName ?? '');
+}
+
 export async function run(a: DrillArgs): Promise<number> {
+  // --metrics: listening there is checked before the drill connects (a port in use: one line, exit 2)
+  const metrics = a.metrics ? await serveMetrics(a.metrics) : undefined;
+  try {
+    return await drill(a, metrics?.registry);
+  } finally {
+    await metrics?.close();
+  }
+}
+
+async function drill(a: DrillArgs, registry: Registry | undefined): Promise<number> {
   const checker = new ConsistencyChecker(drillSpecFromArgs(a), {
     counters: a.counters,
     prefix: a.prefix,
@@ -92,6 +113,11 @@ export async function run(a: DrillArgs): Promise<number> {
     stallMs: a.stallMs,
   });
   const output = a.json ? jsonOutput : textOutput;
+  if (registry) {
+    const figures = drillMetrics(registry);
+    const target = drillTargetLabel(a);
+    checker.events.on((e) => figures.on(target, e));
+  }
   // a failed start is one line from the CLI, not a summary
   checker.events.on((e) => {
     if (checker.state === 'failed' && (e.type === 'done' || (e.type === 'log' && e.entry.level === 'error'))) return;

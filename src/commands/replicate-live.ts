@@ -14,6 +14,9 @@ import { TtyLine } from '../headless/tty-line.js';
 import { liveLine, liveSummaryText } from '../render/live-text.js';
 import { liveStopLine } from '../engine/live/stop-line.js';
 import { compareSummaryText, progressLine, snapshotSummaryText } from '../render/replicate-text.js';
+import type { Registry } from 'prom-client';
+import { liveJobMetrics } from '../metrics/live-job.js';
+import { streamLabel } from '../metrics/labels.js';
 
 /** The meters as NDJSON: each change source's own (no offsets for notifications, no event counts for psync). */
 export function statsJson(s: LiveStats): Partial<LiveStats> {
@@ -21,7 +24,8 @@ export function statsJson(s: LiveStats): Partial<LiveStats> {
   return s.source === 'psync' ? { ...common, sourceOffset, receivedOffset, appliedOffset, lagBytes } : { ...common, events, droppedEvents, overflows };
 }
 
-export async function runLive(a: ReplicateArgs, source: Side, target: Side): Promise<number> {
+/** `registry`: --metrics, the job's meters and progress served to Prometheus */
+export async function runLive(a: ReplicateArgs, source: Side, target: Side, registry?: Registry): Promise<number> {
   const l = a.live!;
   const job = new LiveJob(source, target, {
     mode: a.mode as 'live' | 'liveonly',
@@ -49,6 +53,7 @@ export async function runLive(a: ReplicateArgs, source: Side, target: Side): Pro
     memLimitBytes: a.memLimitBytes,
     listeningPort: 0,
   });
+  if (registry) job.events.on(liveJobMetrics(registry, streamLabel(a.source, a.target), source.db));
   const tty = process.stdout.isTTY && !a.json;
   const line = new TtyLine();
   job.events.on((e: LiveEvent) => {

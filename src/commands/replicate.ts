@@ -21,6 +21,10 @@ import { onStopSignals } from '../headless/signals.js';
 import { TtyLine } from '../headless/tty-line.js';
 import { connectOptionsFor } from './connection.js';
 import { compareSummaryText, progressLine, snapshotDone, snapshotSummaryText } from '../render/replicate-text.js';
+import { serveMetrics } from '../metrics/server.js';
+import { streamLabel } from '../metrics/labels.js';
+import { snapshotMetrics, type SnapshotMetrics } from '../metrics/snapshot.js';
+import type { Registry } from 'prom-client';
 
 /** `cutover replicate --help`, `cutover compare --help` */
 export const HELP = `cutover replicate --source URI --target URI [--mode snapshot|live|liveonly|compare] [options]
@@ -48,6 +52,8 @@ write it to the target (a cluster target by slot), then verify. Standalone or cl
   --no-verify              skip the verification after the snapshot
   --ttl-tolerance MS (1000)  --check-extra (count keys only on the target; live: in the verification at the end)  --show-diffs
   --json                   NDJSON: a progress event a second and a summary (also when stdout is not a terminal)
+  --metrics HOST:PORT      serve Prometheus metrics on http://HOST:PORT/metrics while it runs (progress,
+                           differences, live meters; see the README's Metrics)
 Live replication (--mode live: the data, then every change; --mode liveonly: changes from now on), until Ctrl-C:
   --live-source psync|notifications   the replication stream, as a replica (default: zero loss, in order), or
                            keyspace notifications (RIOT's way, for sources that refuse PSYNC; never claims zero loss)
@@ -135,6 +141,25 @@ async function passesFor(a: ReplicateArgs, source: Side, target: Side): Promise<
 export async function run(a: ReplicateArgs): Promise<number> {
   // an unusable --checkpoint is bad input: said before any connection, nothing written
   const checkpoint: Checkpoint | undefined = a.live?.checkpoint !== undefined ? checkCheckpointFile(a.live.checkpoint) : undefined;
+  // --metrics: listening there is checked before any connection too (a port in use: one line, exit 2)
+  const metrics = a.metrics ? await serveMetrics(a.metrics) : undefined;
+  try {
+    return await replicate(a, checkpoint, metrics?.registry);
+  } finally {
+    await metrics?.close();
+  }
+}
+
+/** What the metrics of a pass are labelled with, and where they go (undefined: no --metrics). */
+interface Figures {
+  stream: string;
+  progress: SnapshotMetrics;
+}
+
+async function replicate(a: ReplicateArgs, checkpoint: Checkpoint | undefined, registry: Registry | undefined): Promise<number> {
+  // a live job registers its own (live-job.ts): the snapshot passes' figures only otherwise
+  const passes = a.mode === 'snapshot' || a.mode === 'compare';
+  const figures: Figures | undefined = registry && passes ? { stream: streamLabel(a.source, a.target), progress: snapshotMetrics(registry) } : undefined;
   const conn = connectOptionsFor([a.source, a.target], a.tlsFiles, { commandTimeoutMs: a.timeoutMs, connectTimeoutMs: Math.min(a.timeoutMs, 5000) });
   const open = (ep: typeof a.source, side: string, readFrom: ReadFrom) =>
     openSide(ep, conn, describeEndpoint(ep), `cutover-${side}`, readFrom).catch((err: unknown) => {
@@ -178,7 +203,7 @@ export async function run(a: ReplicateArgs): Promise<number> {
     for (const w of warnings) process.stderr.write(`cutover: warning: ${redact(w)}\n`);
     if (live) {
       signals.dispose();
-      return await (await import('./replicate-live.js')).runLive(a, source, target);
+      return await (await import('./replicate-live.js')).runLive(a, source, target, registry);
     }
     let failedKeys = 0;
     let differs = 0;
@@ -190,12 +215,12 @@ export async function run(a: ReplicateArgs): Promise<number> {
       const t = pass.targetDb === target.db ? target : await target.reopen(pass.targetDb);
       if (t !== target) reopened.push(t);
       if (pass.snapshot) {
-        const snapshot = await runSnapshot(a, s, t, pass, out, (job) => (current = job));
+        const snapshot = await runSnapshot(a, s, t, pass, out, (job) => (current = job), figures);
         failedKeys += snapshot.counts.failed;
         current = undefined;
       }
       if (!interrupted && pass.compare) {
-        const compare = await runCompare(a, s, t, pass, out, (job) => (current = job));
+        const compare = await runCompare(a, s, t, pass, out, (job) => (current = job), figures);
         differs += differences(compare.counts);
         current = undefined;
       }
@@ -235,7 +260,7 @@ interface Running {
   printSoFar(): void;
 }
 
-async function runSnapshot(a: ReplicateArgs, source: Side, target: Side, pass: Pass, out: Output, started: (job: Running) => void): Promise<SnapshotSummary> {
+async function runSnapshot(a: ReplicateArgs, source: Side, target: Side, pass: Pass, out: Output, started: (job: Running) => void, figures?: Figures): Promise<SnapshotSummary> {
   const job = new SnapshotJob(source, target, {
     type: a.type,
     scan: a.scan,
@@ -252,8 +277,11 @@ async function runSnapshot(a: ReplicateArgs, source: Side, target: Side, pass: P
   started({ stop: () => job.stop(), printSoFar: () => void printSnapshot(job.summarySoFar(), pass, out) });
   job.events.on((e) => {
     if (e.type === 'progress') out.progress('Scanning', snapshotDone(e.counts), e.counts.total, e.keysPerSec, e.counts, pass);
+    if (e.type === 'progress') figures?.progress.snapshot(figures.stream, pass.db, { done: snapshotDone(e.counts), total: e.counts.total, keysPerSec: e.keysPerSec }, e.counts.failed);
   });
-  return printSnapshot(await job.run(), pass, out);
+  const summary = await job.run();
+  figures?.progress.snapshot(figures.stream, pass.db, { done: snapshotDone(summary.counts), total: summary.counts.total }, summary.counts.failed);
+  return printSnapshot(summary, pass, out);
 }
 
 function printSnapshot(snapshot: SnapshotSummary, pass: Pass, out: Output): SnapshotSummary {
@@ -261,7 +289,7 @@ function printSnapshot(snapshot: SnapshotSummary, pass: Pass, out: Output): Snap
   return snapshot;
 }
 
-async function runCompare(a: ReplicateArgs, source: Side, target: Side, pass: Pass, out: Output, started: (job: Running) => void): Promise<CompareSummary> {
+async function runCompare(a: ReplicateArgs, source: Side, target: Side, pass: Pass, out: Output, started: (job: Running) => void, figures?: Figures): Promise<CompareSummary> {
   const job = new CompareJob(source, target, {
     scan: a.scan,
     readBatch: a.readBatch,
@@ -274,8 +302,17 @@ async function runCompare(a: ReplicateArgs, source: Side, target: Side, pass: Pa
   started({ stop: () => job.stop(), printSoFar: () => void printCompare(job.summarySoFar(), a, pass, out) });
   job.events.on((e) => {
     if (e.type === 'progress') out.progress('Verifying', e.counts.compared + e.counts.vanished, e.counts.total, e.keysPerSec, e.counts, pass);
+    if (e.type === 'progress' && figures) {
+      figures.progress.verify(figures.stream, pass.db, { done: e.counts.compared + e.counts.vanished, total: e.counts.total, keysPerSec: e.keysPerSec });
+      figures.progress.differences(figures.stream, pass.db, e.counts);
+    }
   });
-  return printCompare(await job.run(), a, pass, out);
+  const summary = await job.run();
+  if (figures) {
+    figures.progress.verify(figures.stream, pass.db, { done: summary.counts.compared + summary.counts.vanished, total: summary.counts.total });
+    figures.progress.differences(figures.stream, pass.db, summary.counts);
+  }
+  return printCompare(summary, a, pass, out);
 }
 
 function printCompare(compare: CompareSummary, a: ReplicateArgs, pass: Pass, out: Output): CompareSummary {

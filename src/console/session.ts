@@ -11,6 +11,8 @@ import { initialState } from '../store/state.js';
 import { createAppStore, publish } from '../store/store.js';
 import type { Reach } from './deployment.js';
 import { consoleIntents } from './intents.js';
+import type { Registry } from 'prom-client';
+import { consoleJobMetrics } from '../metrics/console-jobs.js';
 
 export interface ConsoleOptions {
   title?: string;
@@ -18,6 +20,8 @@ export interface ConsoleOptions {
   pair?: { source?: string; target?: string };
   /** --read-only: no key changes anything on a server */
   readOnly?: boolean;
+  /** --metrics: the console's replication job and drill served to Prometheus too (the topology is the caller's) */
+  registry?: Registry;
 }
 
 /** Runs the console on the monitor's deployment until the operator quits. */
@@ -27,6 +31,8 @@ export async function runConsoleSession(monitor: TopologyMonitor, reach: Reach, 
   const jobs = { runner: new ReplicationRunner(conn), drills: new DrillRunner(), wizard: new FailoverWizard(), cluster: new ClusterOps(conn) };
   const detach = publish([monitor.events, jobs.runner.events, jobs.drills.events, jobs.wizard.events, jobs.cluster.events], store);
   const intents = consoleIntents(store, jobs, reach, conn);
+  const figures = o.registry ? consoleJobMetrics(o.registry) : undefined;
+  const unwatch = figures ? [jobs.runner.events.on((e) => figures.job(e)), jobs.drills.events.on((e) => figures.drill(e))] : [];
   // a warning from a library would tear the drawing: it goes to the event log instead
   sendWarningsTo((message) => monitor.events.emit({ type: 'log', entry: { at: Date.now(), level: 'warn', kind: 'info', message } }));
   const { runConsole } = await import('../ui/run.js');
@@ -45,5 +51,6 @@ export async function runConsoleSession(monitor: TopologyMonitor, reach: Reach, 
     jobs.drills.stop();
     monitor.stop();
     detach();
+    for (const off of unwatch) off();
   }
 }

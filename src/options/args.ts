@@ -9,6 +9,7 @@ import { parseDuration } from './duration.js';
 import { parseSize } from './size.js';
 import { wholeNumber } from './whole-number.js';
 import { oneOf } from './one-of.js';
+import { parseMetricsAddress, type MetricsAddress } from './metrics-address.js';
 
 import { PRESETS, type ClusterShape, type Preset } from '../lab/presets.js';
 import { parseSlotRanges } from './slot-ranges.js';
@@ -28,6 +29,8 @@ export interface ConnectionArgs {
   dataAuth: Credentials;
   /** for Sentinels found by discovery: the first --sentinel URI's (REDISCLI_AUTH is not a Sentinel's password) */
   sentinelAuth: Credentials;
+  /** console: --metrics HOST:PORT, the topology (and the console's jobs) served to Prometheus */
+  metrics?: MetricsAddress;
 }
 
 /** The poll timeout when none is given: the interval, at least a second. */
@@ -91,6 +94,8 @@ export interface ReplicateArgs {
   allDbs: boolean;
   /** --read-from: scan and read the source on its masters (default) or on one replica of each */
   readFrom: 'master' | 'replica';
+  /** --metrics HOST:PORT: progress, differences and live meters served to Prometheus */
+  metrics?: MetricsAddress;
 }
 
 const CONNECTION_OPTIONS = {
@@ -102,6 +107,7 @@ const CONNECTION_OPTIONS = {
   ...USER_OPTION,
   json: { type: 'boolean' },
   'read-only': { type: 'boolean' },
+  metrics: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -125,6 +131,8 @@ function connectionArgs(command: 'console' | 'topology', argv: string[], env: No
   if (v.help) return { kind: 'help', topic: command };
   if (v.json && command !== 'topology') throw new InputError(`--json is for 'cutover topology': the console draws, or prints plain text when not on a terminal`);
   if (v['read-only'] && command !== 'console') throw new InputError(`--read-only is for 'cutover console' and 'cutover lab': 'cutover topology' only reads anyway`);
+  if (v.metrics !== undefined && command !== 'console') throw new InputError(`--metrics is for 'cutover console' (which keeps watching): 'cutover topology' prints once and exits`);
+  const metrics = v.metrics === undefined ? undefined : parseMetricsAddress(v.metrics);
   const defaults = endpointDefaults(v, env);
   const entries = positionals.map((p) => parseEndpoint(p, defaults));
   const sentinels = (v.sentinel ?? []).map((s) => parseEndpoint(s, { tls: defaults.tls }));
@@ -145,6 +153,7 @@ function connectionArgs(command: 'console' | 'topology', argv: string[], env: No
     tlsFiles,
     dataAuth: dataAuth(entries, defaults),
     sentinelAuth: sentinelAuth(sentinels),
+    ...(metrics ? { metrics } : {}),
   } as Command;
 }
 
@@ -185,6 +194,7 @@ const REPLICATE_OPTIONS = {
   'idle-timeout': { type: 'string' },
   'verify-on-idle': { type: 'boolean' },
   'enable-notifications': { type: 'boolean' },
+  metrics: { type: 'string' },
   yes: { type: 'boolean' },
   json: { type: 'boolean' },
   timeout: { type: 'string' },
@@ -233,6 +243,7 @@ function replicateArgs(command: 'replicate' | 'compare', argv: string[], env: No
     throw new InputError(`--all-dbs copies each database into the same number on the target: drop --source-db/--target-db (and a URI's /N)`);
   }
   const readFrom = oneOf(v['read-from'], '--read-from', ['master', 'replica'] as const, 'master')!;
+  const metrics = v.metrics === undefined ? undefined : parseMetricsAddress(v.metrics);
   const tlsFiles = tlsFilesOf(v, source.tls || target.tls);
   if (live && v['dry-run']) throw new InputError(`--dry-run is for snapshots: a live replication writes as changes come (try --mode snapshot --dry-run first)`);
   if (live?.liveSource === 'psync' && readFrom === 'replica') throw new InputError(`--read-from replica does not apply to --live-source psync: the stream comes from each master, as a replica's would`);
@@ -269,6 +280,7 @@ function replicateArgs(command: 'replicate' | 'compare', argv: string[], env: No
     memLimitBytes: v['mem-limit'] === undefined ? undefined : parseMemLimit(v['mem-limit']),
     allDbs,
     readFrom,
+    ...(metrics ? { metrics } : {}),
   };
 }
 

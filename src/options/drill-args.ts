@@ -5,6 +5,7 @@ import { endpointDefaults, USER_OPTION } from './credentials.js';
 import { parseOptions } from './parse-options.js';
 import { parseDuration } from './duration.js';
 import { wholeNumber } from './whole-number.js';
+import { parseMetricsAddress, type MetricsAddress } from './metrics-address.js';
 
 export interface DrillArgs {
   /** --uri: a data node (standalone, replica, cluster node) or a Sentinel; undefined with --sentinel only */
@@ -27,6 +28,8 @@ export interface DrillArgs {
   timeoutMs: number;
   reconnectMs: number;
   json: boolean;
+  /** --metrics HOST:PORT: the drill's figures served to Prometheus */
+  metrics?: MetricsAddress;
 }
 
 const OPTIONS = {
@@ -42,6 +45,7 @@ const OPTIONS = {
   timeout: { type: 'string' },
   reconnect: { type: 'string' },
   json: { type: 'boolean' },
+  metrics: { type: 'string' },
   ...USER_OPTION,
   ...TLS_OPTIONS,
   help: { type: 'boolean', short: 'h' },
@@ -85,5 +89,6 @@ export function drillArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'dri
     timeoutMs: v.timeout === undefined ? 1000 : parseDuration(v.timeout, '--timeout', { minMs: 100, maxMs: 60_000 }),
     reconnectMs: v.reconnect === undefined ? 50 : parseDuration(v.reconnect, '--reconnect', { minMs: 10, maxMs: 5000 }),
     json: !!v.json,
+    ...(v.metrics === undefined ? {} : { metrics: parseMetricsAddress(v.metrics) }),
   };
 }

@@ -16,6 +16,7 @@ const VALUE_OF: Record<string, string> = {
   '--origin': URI,
   '--clone': URI,
   '--to': 'host:port',
+  '--metrics': 'HOST:PORT to serve Prometheus metrics on (like 127.0.0.1:9464)',
   '--sentinel': 'host:port',
   '--master-name': 'the name the Sentinels monitor the master under',
   '--user': 'a user name',
