@@ -5,7 +5,9 @@
 import type { Endpoint } from '../options/endpoint.js';
 import { redact } from '../options/redact.js';
 import type { ConnectOptions } from '../engine/redis/connect.js';
+import type { Registry } from 'prom-client';
 import { Reshard } from '../engine/cluster/move/reshard.js';
+import { slotMoveMetrics } from '../metrics/slot-moves.js';
 import type { ClusterView } from '../engine/cluster/move/reshard-plan.js';
 import type { ClusterMaster, MoveEvent, ReshardOptions, ReshardSummary, SlotMove } from '../engine/cluster/move/types.js';
 import type { Confirm } from '../engine/failover/types.js';
@@ -33,6 +35,8 @@ export interface MoveRun {
   replicas?: ClusterView['replicas'];
   moves: SlotMove[];
   opts: ReshardOptions;
+  /** --metrics: the run's figures on this registry */
+  registry?: Registry;
   /** the journal this run continues (--resume): named in the new journal's start line */
   resumes?: string;
 }
@@ -47,6 +51,10 @@ export async function runMoves(r: MoveRun): Promise<number> {
   if (!r.json) process.stdout.write(`${r.yes ? 'confirmed: --yes' : `confirmed: ${r.word}`}\njournal: ${journal.path}\n`);
   const reshard = new Reshard(r.masters, r.moves, { entry: r.entry, conn: r.conn, journal: withConfirm(journal, r.word, r.yes ? '--yes' : `typed ${r.word}`, r.resumes), procedure: r.word, replicas: r.replicas }, r.opts);
   const detach = attachOutput(reshard, r.json, r.word);
+  if (r.registry) {
+    const m = slotMoveMetrics(r.registry);
+    reshard.events.on((e) => m.on(r.word, e));
+  }
   const signals = onStopSignals({
     stop: () => reshard.stop(),
     force: () => process.stderr.write(`cutover: ${r.word} stopped during a slot that did not end: run cutover cluster check for open slots (the journal ${journal.path} has every command)\n`),

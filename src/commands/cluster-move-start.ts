@@ -2,6 +2,7 @@
 // it is a cluster node) and the cluster read from it; then, with the moves in hand, the plan shown (per source: slots
 // and keys now; the big keys of those slots with the time their MIGRATE blocks both nodes), refused when a key would
 // block longer than --max-block (unless --allow-big-keys), the dry run's end, or the run (cluster-move-run.ts).
+import type { Registry } from 'prom-client';
 import type { ClusterArgs } from '../options/cluster-args.js';
 import { InputError, nodeId, type Endpoint } from '../options/endpoint.js';
 import { checkEndpoint, respLogin, type ConnectOptions } from '../engine/redis/connect.js';
@@ -72,6 +73,8 @@ export interface MoveStart {
   limits: BigKeyLimits & { allowBigKeys: boolean };
   /** the journal this run continues (--resume) */
   resumes?: string;
+  /** --metrics: the run's figures on this registry */
+  registry?: Registry;
 }
 
 /** The plan with its big keys on screen, then refused, ended (dry run) or run. */
@@ -97,5 +100,5 @@ export async function previewAndRun(s: MoveStart): Promise<number> {
     maxBlockMs: s.limits.maxBlockMs,
     allowBigKeys: s.limits.allowBigKeys,
   };
-  return runMoves({ word: s.word, yes: s.yes, json: s.json, journal: s.journal, entry, conn, masters: s.masters, replicas: s.cluster.view.replicas, moves: s.moves, opts, ...(s.resumes ? { resumes: s.resumes } : {}) });
+  return runMoves({ word: s.word, yes: s.yes, json: s.json, journal: s.journal, entry, conn, masters: s.masters, replicas: s.cluster.view.replicas, moves: s.moves, opts, registry: s.registry, ...(s.resumes ? { resumes: s.resumes } : {}) });
 }

@@ -3,6 +3,7 @@
 // in) and the moves; nothing to do within the threshold (exit 0); --simulate stops there; else the typed word
 // `rebalance` (or --yes) and the slot-move run shared with reshard (cluster-move-run.ts). Exit 0 done or nothing to
 // do, 1 failed, 2 refused or bad input, 130 stopped.
+import type { Registry } from 'prom-client';
 import type { ClusterArgs } from '../options/cluster-args.js';
 import { InputError } from '../options/endpoint.js';
 import { entryFirst, planRebalance } from '../engine/cluster/move/rebalance-plan.js';
@@ -18,7 +19,7 @@ import { findBigKeys } from '../engine/cluster/move/big-keys.js';
 import { runMoves } from './cluster-move-run.js';
 import { openCluster, refuseOpenSlots } from './cluster-move-start.js';
 
-export async function runRebalance(c: ClusterArgs): Promise<number> {
+export async function runRebalance(c: ClusterArgs, registry?: Registry): Promise<number> {
   const a = c.rebalance!;
   const cluster = await openCluster(c);
   const { entry, conn, pool, view, myself } = cluster;
@@ -57,7 +58,7 @@ export async function runRebalance(c: ClusterArgs): Promise<number> {
     }
     if (big?.overMaxBlock && !a.allowBigKeys) throw new InputError(bigKeysRefusal(big, a, 'rebalance'));
     const opts = { replace: a.replace, batchKeys: a.pipeline, migrateTimeoutMs: a.migrateTimeoutMs, maxBlockMs: a.maxBlockMs, memLimit: a.memLimit, allowBigKeys: a.allowBigKeys };
-    return await runMoves({ word: 'rebalance', yes: a.yes, json: c.json, journal: a.journal, entry, conn, masters: view.masters, replicas: view.replicas, moves: plan.moves, opts });
+    return await runMoves({ word: 'rebalance', yes: a.yes, json: c.json, journal: a.journal, entry, conn, masters: view.masters, replicas: view.replicas, moves: plan.moves, opts, registry });
   } finally {
     await pool.close();
   }

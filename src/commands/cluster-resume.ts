@@ -3,6 +3,7 @@
 // like a fresh reshard, to a new journal whose start line names the one it resumes. The options are the journal's
 // (its start line) unless given again. Exit codes as for reshard; 0 with a line when nothing is left to move.
 import { readFileSync } from 'node:fs';
+import type { Registry } from 'prom-client';
 import type { ClusterArgs, ReshardArgs } from '../options/cluster-args.js';
 import { InputError } from '../options/endpoint.js';
 import { parseJournal, resumePlanOf } from '../engine/cluster/move/resume-plan.js';
@@ -29,7 +30,7 @@ function pick<T>(given: boolean, mine: T, journal: unknown, ok: (v: unknown) => 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
 const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 
-export async function runResume(c: Pick<ClusterArgs, 'uri' | 'tlsFiles' | 'timeoutMs' | 'json'>, a: ResumeArgs): Promise<number> {
+export async function runResume(c: Pick<ClusterArgs, 'uri' | 'tlsFiles' | 'timeoutMs' | 'json'>, a: ResumeArgs, registry?: Registry): Promise<number> {
   const lines = parseJournal(readJournal(a.resume), a.resume);
   const cluster = await openCluster(c);
   try {
@@ -64,6 +65,7 @@ export async function runResume(c: Pick<ClusterArgs, 'uri' | 'tlsFiles' | 'timeo
       migrateTimeoutMs,
       limits: { memLimit, maxBlockMs, allowBigKeys },
       resumes: a.resume,
+      registry,
     });
   } finally {
     await cluster.pool.close();

@@ -31,6 +31,7 @@ never a password). Several slots move at once, never two from the same source. C
   --mem-limit SIZE     keys of the moved slots this big or bigger (MEMORY USAGE) are listed in the plan (default 1MB)
   --max-block D        a key whose MIGRATE would block both nodes longer (size ÷ 50 MB/s) refuses the reshard (default 100ms)
   --allow-big-keys     move such keys anyway
+  --metrics HOST:PORT  serve the run's figures (slots, keys, bytes, keys/s) to Prometheus on http://HOST:PORT/metrics
   --resume JOURNAL     continue the reshard of that journal: its plan less the slots on their target now (open slots:
                        run cutover cluster fix first); its options unless given again; a new journal
 Exit codes: 0 every slot moved (or the dry run's plan, or nothing left to resume) · 1 a slot failed (the summary says
@@ -61,6 +62,7 @@ slots in hand; a run killed midway is closed by cutover cluster fix, then contin
                          MIGRATE would (size ÷ 50 MB/s) refuses the run unless --allow-big-keys
   --mem-limit SIZE       keys of the moving slots this big or bigger are listed in the plan (default 1MB)
   --resume JOURNAL       continue the rebalance of that journal, as reshard --resume does
+  --metrics HOST:PORT    serve the run's figures to Prometheus, as for reshard
   --journal FILE         the journal (default ./cutover-rebalance-<time>.jsonl)
 Exit codes: 0 every slot moved, nothing to do, or the plan only · 1 a slot failed, the node cannot be reached or
 refuses the password · 2 bad input or not confirmed: nothing changed · 130 stopped`;
@@ -104,9 +106,17 @@ ${REBALANCE_HELP}
 ${FIX_HELP}`;
 
 export async function run(c: Extract<Command, { kind: 'cluster' }>): Promise<number> {
-  if (c.action === 'reshard' && c.reshard && c.uri) return (await import('./cluster-reshard.js')).runReshard(c);
+  if ((c.action === 'reshard' && c.reshard && c.uri) || (c.action === 'rebalance' && c.rebalance && c.uri)) {
+    // --metrics: listening there is checked before any node is reached (a port in use: one line, exit 2)
+    const metrics = c.metrics ? await (await import('../metrics/server.js')).serveMetrics(c.metrics) : undefined;
+    try {
+      if (c.action === 'reshard') return await (await import('./cluster-reshard.js')).runReshard(c, metrics?.registry);
+      return await (await import('./cluster-rebalance.js')).runRebalance(c, metrics?.registry);
+    } finally {
+      await metrics?.close();
+    }
+  }
   if (c.action === 'fix' && c.fix && c.uri) return (await import('./cluster-fix.js')).runFixCommand(c);
-  if (c.action === 'rebalance' && c.rebalance && c.uri) return (await import('./cluster-rebalance.js')).runRebalance(c);
   if (c.action !== 'check' || !c.uri) {
     process.stderr.write(`cutover: cluster ${c.action} is missing its options: see 'cutover cluster --help'\n`);
     return EXIT.badInput;

@@ -7,6 +7,7 @@ import { parseOptions } from './parse-options.js';
 import { parseDuration } from './duration.js';
 import { wholeNumber } from './whole-number.js';
 import { parseSlotRanges } from './slot-ranges.js';
+import { parseMetricsAddress, type MetricsAddress } from './metrics-address.js';
 import { parseSize } from './size.js';
 
 export const CLUSTER_ACTIONS = ['check', 'fix', 'reshard', 'rebalance'] as const;
@@ -20,6 +21,8 @@ export interface ClusterArgs {
   /** how long a node may take to connect and answer */
   timeoutMs: number;
   json: boolean;
+  /** --metrics HOST:PORT (reshard, rebalance): the run's figures served to Prometheus */
+  metrics?: MetricsAddress;
   /** `reshard` only */
   reshard?: ReshardArgs;
   /** `fix` only */
@@ -123,6 +126,7 @@ const RESHARD_OPTIONS = {
   'max-block': { type: 'string' },
   'allow-big-keys': { type: 'boolean' },
   resume: { type: 'string' },
+  metrics: { type: 'string' },
 } as const;
 
 const REBALANCE_OPTIONS = {
@@ -131,6 +135,7 @@ const REBALANCE_OPTIONS = {
   'mem-limit': { type: 'string' },
   'max-block': { type: 'string' },
   'allow-big-keys': { type: 'boolean' },
+  metrics: { type: 'string' },
   weight: { type: 'string', multiple: true },
   'use-empty-masters': { type: 'boolean' },
   threshold: { type: 'string' },
@@ -153,6 +158,11 @@ export function bigKeyOptions(v: { 'mem-limit'?: string; 'max-block'?: string; '
     maxBlockMs: v['max-block'] === undefined ? RESHARD_MAX_BLOCK_MS : parseDuration(v['max-block'], '--max-block', { minMs: 1, maxMs: 60_000 }),
     allowBigKeys: !!v['allow-big-keys'],
   };
+}
+
+/** --metrics HOST:PORT, when given */
+function metricsOf(v: { metrics?: string }): { metrics?: MetricsAddress } {
+  return v.metrics === undefined ? {} : { metrics: parseMetricsAddress(v.metrics) };
 }
 
 /** `URI` or `--uri URI`: one node of the cluster, database 0 */
@@ -206,7 +216,7 @@ function reshardArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'cluster'
   if (v.help) return { kind: 'help', topic: 'cluster' };
   const uri = clusterUri(v, positionals, env, 'cutover cluster reshard --uri redis://host:port --from ID|all --to ID --slots N');
   const given = Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined);
-  const base = { kind: 'cluster' as const, action: 'reshard' as const, uri, tlsFiles: tlsFilesOf(v, uri.tls), timeoutMs: 2000, json: !!v.json };
+  const base = { kind: 'cluster' as const, action: 'reshard' as const, uri, tlsFiles: tlsFilesOf(v, uri.tls), timeoutMs: 2000, json: !!v.json, ...metricsOf(v) };
   if (v.resume !== undefined) {
     if (!v.resume.trim()) throw new InputError('--resume needs the journal of the reshard to continue: --resume cutover-reshard-<time>.jsonl');
     const planned = (['from', 'to', 'slots', 'slot-ranges'] as const).filter((k) => v[k] !== undefined);
@@ -289,7 +299,7 @@ function rebalanceArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'cluste
     const planned = (['weight', 'use-empty-masters', 'threshold', 'simulate'] as const).filter((k) => v[k] !== undefined);
     if (planned.length) throw new InputError(`--resume takes the plan from the journal: drop --${planned.join(', --')}`);
     const given = Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined);
-    return { kind: 'cluster', action: 'reshard', uri, tlsFiles: tlsFilesOf(v, uri.tls), timeoutMs: 2000, json: !!v.json, reshard: { from: 'all', to: '', resume: v.resume, given, ...procedureOptions(v), ...bigKeyOptions(v) } };
+    return { kind: 'cluster', action: 'reshard', uri, tlsFiles: tlsFilesOf(v, uri.tls), timeoutMs: 2000, json: !!v.json, ...metricsOf(v), reshard: { from: 'all', to: '', resume: v.resume, given, ...procedureOptions(v), ...bigKeyOptions(v) } };
   }
   let threshold = 2;
   if (v.threshold !== undefined) {
@@ -305,6 +315,7 @@ function rebalanceArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'cluste
     tlsFiles: tlsFilesOf(v, uri.tls),
     timeoutMs: 2000,
     json: !!v.json,
+    ...metricsOf(v),
     rebalance: {
       weights: weightsOf(v.weight),
       useEmptyMasters: !!v['use-empty-masters'],
