@@ -22,10 +22,12 @@ everything is stopped and removed when the console exits.
   --keys N     load N mixed keys into the source (strings, hashes, lists, sets, zsets, streams; a third with TTLs)
   --workload   keep a light write load on the source so the screen moves
   --read-only  the console watches only: s, l, d and f are hidden and refused (the lab itself still loads and writes)
-switch        from another shell (or a --on-switch hook): repoint the running lab's endpoint; its open client
-              connections are closed, so clients reconnect through it to the new backend
+
+cutover lab switch, from another shell (or a --on-switch hook): repoints the running lab's endpoint; its open client
+connections are closed, so the clients reconnect through it to the new backend.
   --to WHAT    a lab server (target, master, r1, r2) or HOST:PORT; it must answer PING
-  --lab DIR    which lab, when several run (its folder in the temp directory)
+  --lab DIR    which lab, when several run (its folder in the temp directory, listed when it is needed)
+  --json       the result as one NDJSON object
 Redis comes from PATH, or from Debian's packages fetched into the project's .redis/ folder.`;
 
 export async function run(c: Extract<Command, { kind: 'lab' }>): Promise<number> {
