@@ -65,7 +65,7 @@ export class LabEndpoint {
     this.current = { name: next.name, address: next.address };
     const closed = this.proxy.setBackend(next.host, next.port);
     this.changed();
-    const message = `endpoint ${this.address} now forwards to ${describe(this.current)} (was ${describe(was)}); ${closed} client connection${closed === 1 ? '' : 's'} closed to reconnect`;
+    const message = `endpoint now forwards to ${describe(this.current)} (was ${describe(was)}); ${closed} connection${closed === 1 ? '' : 's'} closed`;
     this.events.emit({ type: 'log', entry: { at: Date.now(), level: 'warn', kind: 'info', message } });
     return { endpoint: this.address, backend: this.backend, was, closed };
   }
