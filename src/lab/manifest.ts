@@ -35,11 +35,11 @@ export function readManifest(dir: string): LabManifest {
   return JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as LabManifest;
 }
 
-/** Lab folders under `tmp` whose owner still runs, with their manifests (the newest first). */
+/** Lab folders under `tmp` whose owner still runs, with their manifests, by folder name. */
 export function runningLabs(tmp: string): Array<{ dir: string; manifest: LabManifest }> {
   let names: string[] = [];
   try {
-    names = readdirSync(tmp).filter((d) => d.startsWith('cutover-lab-'));
+    names = readdirSync(tmp).filter((d) => d.startsWith('cutover-lab-')).sort();
   } catch {
     return [];
   }
