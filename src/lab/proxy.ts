@@ -66,6 +66,13 @@ export class TcpProxy {
     return this.sessions.size;
   }
 
+  /** Bytes the proxy holds in its own write buffers now, both ways, every connection (bounded by backpressure). */
+  get bufferedBytes(): number {
+    let n = 0;
+    for (const s of this.sessions) n += s.client.writableLength + s.upstream.writableLength;
+    return n;
+  }
+
   /**
    * New connections go to host:port from now on; the open ones are closed, so their clients reconnect through the
    * proxy to the new backend. Returns how many were closed.

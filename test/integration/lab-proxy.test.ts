@@ -112,6 +112,37 @@ describe('the lab endpoint (TCP proxy)', () => {
     await until('every session ended', () => p.connections === 0, 5000);
   });
 
+  it('a backend that stops reading: the proxy stops reading too, its buffers stay small (backpressure)', async () => {
+    const [a] = servers;
+    const p = await proxyTo(a);
+    const sock = connect({ host: '127.0.0.1', port: p.port });
+    sock.on('error', () => undefined);
+    await new Promise((r) => sock.once('connect', r));
+    await until('the session open', () => p.connections === 1);
+    process.kill(a.pid!, 'SIGSTOP');
+    try {
+      // 64 MB of one huge inline command that Redis, stopped, never reads
+      const chunk = Buffer.alloc(1024 * 1024, 'x');
+      for (let i = 0; i < 64; i++) sock.write(chunk);
+      // the kernel's buffers fill, then the proxy's writes to redis wait, then it stops reading the client: the
+      // bytes stay on the client's side (here, this process's socket), not in the proxy
+      let last = -1;
+      let same = 0;
+      await until('the flow stopped', () => {
+        const now = sock.writableLength + p.bufferedBytes;
+        same = now === last ? same + 1 : 0;
+        last = now;
+        return same >= 4;
+      });
+      expect(p.bufferedBytes).toBeLessThan(1024 * 1024);
+      expect(sock.writableLength).toBeGreaterThan(32 * 1024 * 1024);
+    } finally {
+      process.kill(a.pid!, 'SIGCONT');
+      sock.destroy();
+    }
+    await until('the session ended', () => p.connections === 0, 5000);
+  });
+
   it('close() ends every connection and stops listening', async () => {
     const [a] = servers;
     const p = await proxyTo(a);
