@@ -16,6 +16,7 @@ const COMMANDS: { [K in Command['kind']]: () => Promise<Runner<K>> } = {
   topology: () => import('./commands/topology.js'),
   console: () => import('./commands/console.js'),
   lab: () => import('./commands/lab.js'),
+  'lab-switch': () => import('./commands/lab-switch.js'),
   replicate: () => import('./commands/replicate.js'),
   drill: () => import('./commands/drill.js'),
   failover: () => import('./commands/failover.js'),

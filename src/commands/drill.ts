@@ -36,6 +36,8 @@ write-unavailability windows (first failed write to first accepted one, in ms) a
   --stall D            a write acknowledged later than this counts as unavailable time (100ms)
   --timeout D          a write with no reply this long has failed (1s)
   --reconnect D        reconnect and look for the master this often (50ms)
+  --no-follow          write to --uri only, never to a master found through ROLE: for an address that is itself
+                       switched (a proxy, a DNS name, the lab's endpoint), as the applications behind it see a switch
   --json               NDJSON: a tick a second, windows, log lines, a summary
   --metrics HOST:PORT  serve Prometheus metrics on http://HOST:PORT/metrics while it runs (writes, errors, lost
                        writes, the current unavailability; see the README's Metrics)
@@ -62,6 +64,7 @@ export function drillSpecFromArgs(a: DrillArgs): TargetSpec {
       connectTimeoutMs: Math.max(1000, Math.min(3000, 3 * a.timeoutMs)),
     }),
     reconnectMs: a.reconnectMs,
+    ...(a.noFollow ? { follow: false } : {}),
   };
 }
 

@@ -8,7 +8,7 @@ import { ReplicationRunner } from '../engine/replicate/runner.js';
 import type { TopologyMonitor } from '../engine/topology/monitor.js';
 import { sendWarningsTo } from '../headless/warnings.js';
 import { initialState } from '../store/state.js';
-import { createAppStore, publish } from '../store/store.js';
+import { createAppStore, publish, type EventSource } from '../store/store.js';
 import type { Reach } from './deployment.js';
 import { consoleIntents } from './intents.js';
 import type { Registry } from 'prom-client';
@@ -22,6 +22,8 @@ export interface ConsoleOptions {
   readOnly?: boolean;
   /** --metrics: the console's replication job and drill served to Prometheus too (the topology is the caller's) */
   registry?: Registry;
+  /** more event sources for the event log (the lab's endpoint says each repoint) */
+  events?: EventSource[];
 }
 
 /** Runs the console on the monitor's deployment until the operator quits. */
@@ -29,7 +31,7 @@ export async function runConsoleSession(monitor: TopologyMonitor, reach: Reach, 
   const base = initialState();
   const store = createAppStore({ ...base, ui: { ...base.ui, pair: o.pair ?? {} } });
   const jobs = { runner: new ReplicationRunner(conn), drills: new DrillRunner(), wizard: new FailoverWizard(), cluster: new ClusterOps(conn) };
-  const detach = publish([monitor.events, jobs.runner.events, jobs.drills.events, jobs.wizard.events, jobs.cluster.events], store);
+  const detach = publish([monitor.events, jobs.runner.events, jobs.drills.events, jobs.wizard.events, jobs.cluster.events, ...(o.events ?? [])], store);
   const intents = consoleIntents(store, jobs, reach, conn);
   const figures = o.registry ? consoleJobMetrics(o.registry) : undefined;
   const unwatch = figures ? [jobs.runner.events.on((e) => figures.job(e)), jobs.drills.events.on((e) => figures.drill(e))] : [];

@@ -1,6 +1,6 @@
 // The lab: real Redis deployments on loopback for the demo console, the tests and the benchmarks.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,6 +8,8 @@ import { Cluster, Redis } from 'ioredis';
 import { parseClusterNodes } from '../engine/topology/parse-cluster-nodes.js';
 import { parseSentinelMasters } from '../engine/topology/parse-sentinel.js';
 import { loadDataset } from './dataset.js';
+import { LabEndpoint } from './endpoint.js';
+import { MANIFEST, type LabManifest } from './manifest.js';
 import { freePort } from './ports.js';
 import { sweepOrphans, trackDir } from './processes.js';
 import { findRedis, type RedisBinaries } from './redis-binaries.js';
@@ -26,6 +28,8 @@ export interface LabOptions {
   workload?: boolean;
   /** progress lines (starting servers, loading keys) */
   log?: (line: string) => void;
+  /** the switchable endpoint (a TCP proxy) in front of the source's master; default: on for the migration preset */
+  endpoint?: boolean;
   /** Sentinel down-after-milliseconds; short so drills are quick */
   downAfterMs?: number;
   /** the cluster preset's masters, replicas of each, and spare (empty, met) nodes; default 3, 1, 0 */
@@ -37,6 +41,8 @@ const run = promisify(execFile);
 export class Lab {
   private workload?: ReturnType<typeof startWorkload>;
   private stopped = false;
+  /** the switchable endpoint in front of the source (the migration preset's, by default) */
+  endpoint?: LabEndpoint;
   /** set by startLab: forget the folder once stop() has removed it */
   untrackDir?: () => void;
 
@@ -55,7 +61,9 @@ export class Lab {
 
   /** host:port → lab name, for the console's labels. */
   labels(): Record<string, string> {
-    return Object.fromEntries(this.servers.map((s) => [s.address, s.name]));
+    const labels = Object.fromEntries(this.servers.map((s) => [s.address, s.name]));
+    if (this.endpoint) labels[this.endpoint.address] = 'endpoint';
+    return labels;
   }
 
   /** Where the source deployment is reached: its master (or first cluster node) and a Sentinel. */
@@ -124,12 +132,29 @@ export class Lab {
   }
 
   writeManifest(): void {
-    const manifest = {
+    if (this.stopped) return;
+    const manifest: LabManifest = {
       preset: this.preset,
       owner: process.pid,
       servers: this.servers.map((s) => ({ name: s.name, kind: s.kind, port: s.port, pid: s.pid, dir: s.dir })),
+      ...(this.endpoint ? { endpoint: this.endpoint.manifest() } : {}),
     };
-    writeFileSync(join(this.dir, 'lab.json'), JSON.stringify(manifest, null, 2) + '\n');
+    // written whole then renamed: a reader (cutover lab switch) never sees half a file
+    const file = join(this.dir, MANIFEST);
+    writeFileSync(`${file}.tmp`, JSON.stringify(manifest, null, 2) + '\n', { mode: 0o600 });
+    renameSync(`${file}.tmp`, file);
+  }
+
+  /** Starts the switchable endpoint in front of `name` (the source's master). */
+  async startEndpoint(name: string): Promise<LabEndpoint> {
+    const s = this.server(name);
+    this.endpoint = await LabEndpoint.start(
+      { name, host: '127.0.0.1', port: s.port, address: s.address },
+      () => this.servers,
+      () => this.writeManifest(),
+    );
+    this.writeManifest();
+    return this.endpoint;
   }
 
   async kill(name: string): Promise<void> {
@@ -146,6 +171,7 @@ export class Lab {
     if (this.stopped) return;
     this.stopped = true;
     await this.workload?.stop().catch(() => undefined);
+    await this.endpoint?.close().catch(() => undefined);
     await Promise.all(this.servers.map((s) => s.kill()));
     rmSync(this.dir, { recursive: true, force: true });
     this.untrackDir?.();
@@ -274,6 +300,11 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     else await startReplication(lab, opts);
     if (opts.preset === 'migration') {
       await startServers(lab, [{ name: 'target', kind: 'redis', port: await freePort(), config: [] }]);
+    }
+    if (opts.endpoint ?? opts.preset === 'migration') {
+      if (opts.preset === 'cluster') throw new Error(`lab: the switchable endpoint is for the replication and migration presets (a cluster's clients follow MOVED, not one address)`);
+      const ep = await lab.startEndpoint('master');
+      log(`lab: endpoint ${ep.address} → master ${lab.server('master').address} (a TCP proxy in front of the source; repoint it: cutover lab switch --to target)`);
     }
     lab.writeManifest();
     if (opts.keys && opts.preset === 'cluster') await lab.load(opts.keys, log);

@@ -32,9 +32,9 @@ const REDIS_DEFAULTS = [
 const SENTINEL_DEFAULTS = ['bind 127.0.0.1', 'protected-mode no', 'daemonize no', 'sentinel resolve-hostnames no'];
 
 /** Sends PING over a raw socket; resolves true on +PONG (or -NOAUTH, which is a Redis too). */
-export function pingPort(port: number, timeoutMs = 500): Promise<boolean> {
+export function pingPort(port: number, timeoutMs = 500, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
-    const sock = connect({ host: '127.0.0.1', port });
+    const sock = connect({ host, port });
     let buf = '';
     const done = (ok: boolean) => {
       sock.destroy();

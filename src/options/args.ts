@@ -16,6 +16,7 @@ import { parseSlotRanges } from './slot-ranges.js';
 import { drillArgs, type DrillArgs } from './drill-args.js';
 import { cloneArgs, failoverArgs, type CloneArgs, type FailoverArgs } from './failover-args.js';
 import { clusterArgs, type ClusterArgs } from './cluster-args.js';
+import { labSwitchArgs, type LabSwitchArgs } from './lab-switch-args.js';
 
 export interface ConnectionArgs {
   entries: Endpoint[];
@@ -43,7 +44,8 @@ export type Command =
   | { kind: 'version' }
   | ({ kind: 'console'; readOnly: boolean } & ConnectionArgs)
   | ({ kind: 'topology'; json: boolean } & ConnectionArgs)
-  | { kind: 'lab'; preset: Preset; keys: number; workload: boolean; intervalMs: number; readOnly: boolean; cluster?: ClusterShape }
+  | { kind: 'lab'; preset: Preset; keys: number; workload: boolean; intervalMs: number; readOnly: boolean; cluster?: ClusterShape; metrics?: MetricsAddress }
+  | ({ kind: 'lab-switch' } & LabSwitchArgs)
   | ({ kind: 'replicate' } & ReplicateArgs)
   | ({ kind: 'drill' } & DrillArgs)
   | ({ kind: 'failover' } & FailoverArgs)
@@ -120,6 +122,7 @@ const LAB_OPTIONS = {
   masters: { type: 'string' },
   replicas: { type: 'string' },
   spare: { type: 'string' },
+  metrics: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -320,6 +323,7 @@ function liveArgs(v: ReplicateValues, mode: ReplicateArgs['mode']): LiveArgs | u
 }
 
 function labArgs(argv: string[]): Command {
+  if (argv[0] === 'switch') return labSwitchArgs(argv.slice(1));
   const { values: v, positionals } = parseOptions(argv, LAB_OPTIONS, 'lab');
   if (v.help) return { kind: 'help', topic: 'lab' };
   if (positionals.length) throw new InputError(`'cutover lab' takes no endpoints (got '${positionals[0]}'): it starts its own servers; see 'cutover lab --help'`);
@@ -345,6 +349,7 @@ function labArgs(argv: string[]): Command {
     intervalMs: v.interval ? parseDuration(v.interval, '--interval', POLL) : 1000,
     readOnly: !!v['read-only'],
     ...(cluster ? { cluster } : {}),
+    ...(v.metrics === undefined ? {} : { metrics: parseMetricsAddress(v.metrics) }),
   };
 }
 

@@ -27,6 +27,8 @@ export interface DrillArgs {
   stallMs: number;
   timeoutMs: number;
   reconnectMs: number;
+  /** --no-follow: write to --uri only, never to a master found elsewhere (behind a proxy or a DNS name) */
+  noFollow: boolean;
   json: boolean;
   /** --metrics HOST:PORT: the drill's figures served to Prometheus */
   metrics?: MetricsAddress;
@@ -44,6 +46,7 @@ const OPTIONS = {
   stall: { type: 'string' },
   timeout: { type: 'string' },
   reconnect: { type: 'string' },
+  'no-follow': { type: 'boolean' },
   json: { type: 'boolean' },
   metrics: { type: 'string' },
   ...USER_OPTION,
@@ -65,6 +68,7 @@ export function drillArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'dri
   if (!uri && !sentinels.length) throw new InputError(`no endpoint: 'cutover drill --uri redis://host:port' (or --sentinel host:port --master-name NAME)`);
   if (uri && sentinels.length) throw new InputError(`give --uri or --sentinel, not both: with --sentinel the Sentinels name the master (its password: REDISCLI_AUTH)`);
   if (sentinels.length && !v['master-name']) throw new InputError(`--sentinel needs --master-name NAME (the name the Sentinels monitor the master under)`);
+  if (v['no-follow'] && (sentinels.length || v['master-name'])) throw new InputError(`--no-follow is for --uri (a master, or an address in front of one such as a proxy): through Sentinel the drill always follows the master`);
   const tlsFiles = tlsFilesOf(v, tls || !!uri?.tls || sentinels.some((s) => s.tls));
   const rateText = v.rate?.trim().toLowerCase();
   if (rateText !== undefined && /^0+$/.test(rateText)) throw new InputError(`--rate 0 would write nothing: give writes a second (1 to 1000000), or --rate max for as fast as 16 in flight allow`);
@@ -88,6 +92,7 @@ export function drillArgs(argv: string[], env: NodeJS.ProcessEnv): ({ kind: 'dri
     stallMs: v.stall === undefined ? 100 : parseDuration(v.stall, '--stall', { minMs: 1, maxMs: 60_000 }),
     timeoutMs: v.timeout === undefined ? 1000 : parseDuration(v.timeout, '--timeout', { minMs: 100, maxMs: 60_000 }),
     reconnectMs: v.reconnect === undefined ? 50 : parseDuration(v.reconnect, '--reconnect', { minMs: 10, maxMs: 5000 }),
+    noFollow: !!v['no-follow'],
     json: !!v.json,
     ...(v.metrics === undefined ? {} : { metrics: parseMetricsAddress(v.metrics) }),
   };

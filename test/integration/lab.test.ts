@@ -32,7 +32,13 @@ describe('lab lifecycle', () => {
     const pids = lab.servers.map((s) => s.pid!);
     expect(lab.servers.map((s) => s.name).sort()).toEqual(['master', 'r1', 'r2', 's1', 's2', 's3', 'target']);
     expect(lab.targetEntry()).toBe(lab.server('target').address);
+    // the endpoint in front of the master: labelled, and gone with the lab
+    const endpoint = lab.endpoint!;
+    expect(endpoint.backend).toEqual({ name: 'master', address: lab.server('master').address });
+    expect(lab.labels()[endpoint.address]).toBe('endpoint');
+    expect(await pingPort(Number(endpoint.address.split(':')[1]))).toBe(true);
     await lab.stop();
+    expect(await pingPort(Number(endpoint.address.split(':')[1]))).toBe(false);
     await until('every server gone', () => pids.filter(alive).length === 0, 5000);
     expect(existsSync(lab.dir)).toBe(false);
     expect(liveCount()).toBe(0);

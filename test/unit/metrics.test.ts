@@ -228,7 +228,11 @@ describe('--metrics HOST:PORT', () => {
     expect(() => parseMetricsAddress(text)).toThrow(/^--metrics '.*'.*HOST:PORT, like 127\.0\.0\.1:9464[^\n]*$/);
   });
 
-  it('is taken by replicate, compare, drill and console; refused by topology', () => {
+  it('is taken by replicate, compare, drill, console, lab and cluster reshard/rebalance; refused by topology', () => {
+    expect(parseCommand(['lab', '--metrics', '127.0.0.1:9464'])).toMatchObject({ kind: 'lab', metrics: { port: 9464 } });
+    expect(parseCommand(['cluster', 'reshard', '--uri', 'a:1', '--from', 'all', '--to', 'x', '--slots', '1', '--metrics', ':9464'])).toMatchObject({ metrics: { host: '0.0.0.0', port: 9464 } });
+    expect(parseCommand(['cluster', 'rebalance', '--uri', 'a:1', '--metrics', '127.0.0.1:9464'])).toMatchObject({ metrics: { port: 9464 } });
+    expect(() => parseCommand(['lab', '--metrics', 'nope'])).toThrow(/^--metrics 'nope' is not an address to listen on/);
     expect(parseCommand(['replicate', '--source', 'a:1', '--target', 'b:2', '--metrics', '127.0.0.1:9464'])).toMatchObject({ metrics: { host: '127.0.0.1', port: 9464 } });
     expect(parseCommand(['compare', '--source', 'a:1', '--target', 'b:2', '--metrics', ':9'])).toMatchObject({ metrics: { host: '0.0.0.0', port: 9 } });
     expect(parseCommand(['drill', '--uri', 'a:1', '--metrics', '127.0.0.1:9464'])).toMatchObject({ metrics: { port: 9464 } });

@@ -1,7 +1,9 @@
 // A plain master (no Sentinel, no cluster), followed through role changes: when writes meet READONLY or the
 // connection is lost, every node of the deployment known so far is asked ROLE every reconnect interval until one
 // is the master (the one most replicas follow), and writes go there. An entry point that is a replica is followed
-// up to its master at the start.
+// up to its master at the start. With follow off (--no-follow) the entry point is the only address ever written
+// to: behind a proxy or a DNS name, the switch is that address's business, and a lost connection is reconnected
+// to the same address.
 import type { Redis } from 'ioredis';
 import { describeEndpoint, nodeId, type Endpoint } from '../../options/endpoint.js';
 import { describeError, makeClient, type ConnectOptions } from '../redis/connect.js';
@@ -38,6 +40,7 @@ export class StandaloneTarget implements DrillTarget {
   }
 
   static async open(ep: Endpoint, spec: TargetSpec, hooks: TargetHooks): Promise<StandaloneTarget> {
+    if (spec.follow === false) return StandaloneTarget.openPinned(ep, spec, hooks);
     // an entry point that is a replica: up its chain to the master
     let at = nodeId(ep.host, ep.port);
     const seen = new Set<string>();
@@ -66,6 +69,23 @@ export class StandaloneTarget implements DrillTarget {
     return target;
   }
 
+  /** --no-follow: the entry point must answer as a master now; it is the only address written to. */
+  private static async openPinned(ep: Endpoint, spec: TargetSpec, hooks: TargetHooks): Promise<StandaloneTarget> {
+    const entry = nodeId(ep.host, ep.port);
+    const role = parseRole(await roleOf(ep, spec.conn, Math.max(PROBE_MS, spec.conn.connectTimeoutMs)));
+    if (role.role === 'replica') throw new Error(`${entry} answers ROLE as a replica of ${role.master}: with --no-follow the drill writes to the address given only; give a master's (or drop --no-follow)`);
+    if (role.role !== 'master') throw new Error(`${entry} did not answer ROLE as a master`);
+    const target = new StandaloneTarget(describeEndpoint(ep), ep, spec, hooks, entry);
+    try {
+      await target.client.connect();
+    } catch (err) {
+      target.close();
+      throw new Error(describeError(err, ep));
+    }
+    hooks.log('info', `writing to ${entry} only (--no-follow): a switch behind it is seen as a lost connection, reconnected to the same address`);
+    return target;
+  }
+
   private connect(address: string): Redis {
     const client = makeClient(endpointAt(this.base, address), this.spec.conn, { name: 'cutover-drill', reconnect: true });
     // reconnect fast: a switch is measured in milliseconds
@@ -80,7 +100,8 @@ export class StandaloneTarget implements DrillTarget {
 
   /** Something went wrong with writes: look for the master, once at a time. */
   private kick(): void {
-    if (this.resolving || this.closed) return;
+    // --no-follow: the client reconnects to the entry point by itself; there is no other master to look for
+    if (this.resolving || this.closed || this.spec.follow === false) return;
     this.resolving = true;
     void this.resolve().finally(() => (this.resolving = false));
   }
@@ -138,7 +159,7 @@ export class StandaloneTarget implements DrillTarget {
 
   /** Now and then: the master's replicas, so an unplanned failover finds them. */
   private async refresh(): Promise<void> {
-    if (this.closed || this.client.status !== 'ready') return;
+    if (this.closed || this.client.status !== 'ready' || this.spec.follow === false) return;
     try {
       this.learn(this.current, parseRole(await this.client.call('ROLE')));
     } catch {

@@ -44,4 +44,10 @@ export interface TargetSpec {
   conn: ConnectOptions;
   /** how soon a lost connection is retried, and a new master looked for */
   reconnectMs: number;
+  /**
+   * false (--no-follow): a standalone entry point is written to and nothing else, whatever ROLE says of other
+   * nodes: for an address that is itself switched (a proxy, a DNS name, the lab's endpoint), the clients'
+   * view of a switch. Default: follow the master.
+   */
+  follow?: boolean;
 }
