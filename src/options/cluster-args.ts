@@ -117,11 +117,8 @@ const PROCEDURE_OPTIONS = {
   journal: { type: 'string' },
 } as const;
 
-const RESHARD_OPTIONS = {
-  ...PROCEDURE_OPTIONS,
-  from: { type: 'string' },
-  slots: { type: 'string' },
-  'slot-ranges': { type: 'string' },
+/** what reshard and rebalance share: the big keys, --resume, --metrics */
+const MOVE_OPTIONS = {
   'mem-limit': { type: 'string' },
   'max-block': { type: 'string' },
   'allow-big-keys': { type: 'boolean' },
@@ -129,13 +126,17 @@ const RESHARD_OPTIONS = {
   metrics: { type: 'string' },
 } as const;
 
+const RESHARD_OPTIONS = {
+  ...PROCEDURE_OPTIONS,
+  ...MOVE_OPTIONS,
+  from: { type: 'string' },
+  slots: { type: 'string' },
+  'slot-ranges': { type: 'string' },
+} as const;
+
 const REBALANCE_OPTIONS = {
   ...OPTIONS,
-  resume: { type: 'string' },
-  'mem-limit': { type: 'string' },
-  'max-block': { type: 'string' },
-  'allow-big-keys': { type: 'boolean' },
-  metrics: { type: 'string' },
+  ...MOVE_OPTIONS,
   weight: { type: 'string', multiple: true },
   'use-empty-masters': { type: 'boolean' },
   threshold: { type: 'string' },
