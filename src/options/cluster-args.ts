@@ -31,43 +31,47 @@ export interface ClusterArgs {
   rebalance?: RebalanceArgs;
 }
 
+/** What every procedure that moves keys takes (redis-cli --cluster's names): confirmation, dry run, how keys move. */
+export interface ProcedureArgs {
+  yes: boolean;
+  /** --dry-run (rebalance: --simulate too) */
+  dryRun: boolean;
+  /** a key on both sides with different values is overwritten with the moving side's copy */
+  replace: boolean;
+  /** --pipeline: at most this many keys a GETKEYSINSLOT and a MIGRATE */
+  pipeline: number;
+  /** --timeout: MIGRATE's own timeout */
+  migrateTimeoutMs: number;
+  journal?: string;
+}
+
+/** The big keys of a reshard's or rebalance's slots (--mem-limit, --max-block, --allow-big-keys). */
+export interface BigKeyArgs {
+  /** --mem-limit, bytes: keys of the moved slots at or above it are listed in the plan */
+  memLimit: number;
+  /** --max-block, ms: no write of MIGRATEs blocks a source longer; a key whose MIGRATE would refuses the run unless allowBigKeys */
+  maxBlockMs: number;
+  /** --allow-big-keys */
+  allowBigKeys: boolean;
+}
+
 /** `cutover cluster rebalance`: redis-cli --cluster rebalance's weights, empty masters and threshold, and how slots move. */
-export interface RebalanceArgs {
+export interface RebalanceArgs extends ProcedureArgs, BigKeyArgs {
   /** --weight ID=W (repeated or comma-separated): a node id prefix or host:port, a weight of 0 or more */
   weights: Array<{ name: string; weight: number }>;
   useEmptyMasters: boolean;
   /** --threshold, percent */
   threshold: number;
-  yes: boolean;
-  /** --simulate or --dry-run */
-  dryRun: boolean;
-  replace: boolean;
-  pipeline: number;
-  migrateTimeoutMs: number;
-  /** --max-block: no write of MIGRATEs blocks a source longer than about this; a key past it refuses the plan */
-  maxBlockMs: number;
-  /** --mem-limit: keys this big or bigger are listed in the plan */
-  memLimit: number;
-  /** --allow-big-keys: move keys past --max-block anyway */
-  allowBigKeys: boolean;
-  journal?: string;
 }
 
 /** `cutover cluster fix`: how the open slots are closed (redis-cli --cluster fix's option names). */
-export interface FixArgs {
-  yes: boolean;
-  dryRun: boolean;
-  /** a key on both sides with different values is overwritten with the migrating node's copy */
-  replace: boolean;
-  pipeline: number;
-  migrateTimeoutMs: number;
-  journal?: string;
+export interface FixArgs extends ProcedureArgs {
   /** the master (node id or host:port) that takes uncovered slots holding no key */
   to?: string;
 }
 
 /** `cutover cluster reshard`: what moves where, and how (redis-cli --cluster reshard's option names). */
-export interface ReshardArgs {
+export interface ReshardArgs extends ProcedureArgs, BigKeyArgs {
   /** node ids (or host:port) of the source masters, or every master with slots but the target */
   from: string[] | 'all';
   /** node id (or host:port) of the master that receives the slots */
@@ -76,21 +80,6 @@ export interface ReshardArgs {
   slots?: number;
   /** or --slot-ranges A-B,… */
   ranges?: Array<[number, number]>;
-  yes: boolean;
-  dryRun: boolean;
-  /** a key on both sides with different values is overwritten with the source's */
-  replace: boolean;
-  /** --pipeline: at most this many keys a GETKEYSINSLOT and a MIGRATE */
-  pipeline: number;
-  /** --timeout: MIGRATE's own timeout */
-  migrateTimeoutMs: number;
-  journal?: string;
-  /** --mem-limit, bytes: keys of the moved slots at or above it are listed in the plan */
-  memLimit: number;
-  /** --max-block, ms: a key whose MIGRATE would block both nodes longer refuses the reshard unless allowBigKeys */
-  maxBlockMs: number;
-  /** --allow-big-keys */
-  allowBigKeys: boolean;
   /** --resume JOURNAL: the plan is the journal's, less what the cluster shows done */
   resume?: string;
   /** the options given on the command line (a resumed run takes the others from the journal's start line) */
