@@ -1,20 +1,13 @@
 // The console on a Redis Cluster at 80×24: the slot map under the topology (open slots in words), C and the check's
 // report, R and the reshard wizard's screens (the form with arrows and digits, the plan and the typed word, the run
 // with the slot bar, keys/s, MB/s and ETA, x, the outcome), each drawn from the store, each key sent as an intent.
-import React from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { render as inkRender } from 'ink';
-import { App } from '../../src/ui/App.js';
-import { Ctx } from '../../src/ui/context.js';
-import { themeFor } from '../../src/ui/theme.js';
-import { readOnlyIntents } from '../../src/ui/read-only-intents.js';
-import { uiActions } from '../../src/store/actions.js';
 import { applyEvents } from '../../src/store/reduce.js';
 import { initialState, type AppEvent } from '../../src/store/state.js';
-import { createAppStore } from '../../src/store/store.js';
 import type { ClusterNodeEntry, NodeState, TopologyEvent } from '../../src/engine/topology/types.js';
 import type { MoveTotals } from '../../src/engine/cluster/move/types.js';
-import { fakeTerminal, recordingIntents, strip, until } from './helpers.js';
+import { until } from './helpers.js';
+import { fits, mountConsole, readable } from './mount-console.js';
 
 const id = (c: string) => c.repeat(40);
 const self = (cid: string, port: number, slots: Array<[number, number]>, slotMigrations: string[] = [], role: 'master' | 'replica' = 'master'): ClusterNodeEntry => ({
@@ -36,37 +29,8 @@ const events = (): TopologyEvent[] => [
   { type: 'poll', at: Date.now(), durationMs: 3 },
 ];
 
-const SIZE = { columns: 80, rows: 24 };
-
 function mount(o: { readOnly?: boolean } = {}) {
-  const { frames, stdout, stdin, type } = fakeTerminal(SIZE.columns, SIZE.rows);
-  const store = createAppStore(applyEvents(initialState(), events()));
-  const { asked, intents } = recordingIntents();
-  const ctx = { store, actions: uiActions(store), theme: themeFor({ NO_COLOR: '1' }), intents: o.readOnly ? readOnlyIntents(intents) : intents, readOnly: o.readOnly };
-  const inst = inkRender(
-    <Ctx.Provider value={ctx}>
-      <App size={SIZE} onQuit={() => undefined} />
-    </Ctx.Provider>,
-    { stdout, stdin, debug: true, patchConsole: false, exitOnCtrlC: false },
-  );
-  const frame = () => strip(frames.at(-1));
-  const feed = (e: AppEvent[]) => store.setState(applyEvents(store.getState(), e));
-  return { store, asked, type, frame, feed, unmount: () => inst.unmount() };
-}
-
-function fits(frame: string) {
-  const lines = frame.split('\n');
-  expect(lines.length).toBeLessThanOrEqual(SIZE.rows - 1);
-  for (const l of lines) expect(l.length).toBeLessThanOrEqual(SIZE.columns);
-}
-
-/** The frame's text with the pane borders and the wrapping undone. */
-function readable(frame: string): string {
-  return frame
-    .split('\n')
-    .map((l) => l.replace(/^[│┌└]|[│┐┘]$/g, '').trim())
-    .join(' ')
-    .replace(/\s+/g, ' ');
+  return mountConsole(events(), o);
 }
 
 const totals = (p: Partial<MoveTotals>): MoveTotals => ({ slotsDone: 0, slotsTotal: 100, inFlight: [], keys: 0, bytes: 0, elapsedMs: 0, keysPerSec: 0, ...p });

@@ -1,22 +1,15 @@
 // The console's rebalance wizard (B) on a Redis Cluster at 80×24 with an empty master: the form (use empty masters,
 // threshold) with the arrows, nothing to do under it, the plan's table and the typed word, the run with the slot bar
 // and its figures, x, the outcome in rebalance's words; refused with --read-only. Each key sent as an intent.
-import React from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { render as inkRender } from 'ink';
-import { App } from '../../src/ui/App.js';
-import { Ctx } from '../../src/ui/context.js';
-import { themeFor } from '../../src/ui/theme.js';
-import { readOnlyIntents } from '../../src/ui/read-only-intents.js';
-import { uiActions } from '../../src/store/actions.js';
 import { applyEvents } from '../../src/store/reduce.js';
 import { initialState, type AppEvent } from '../../src/store/state.js';
-import { createAppStore } from '../../src/store/store.js';
 import { planRebalance } from '../../src/engine/cluster/move/rebalance-plan.js';
 import type { RebalancePreview } from '../../src/engine/cluster/move/rebalance-preview.js';
 import type { ClusterNodeEntry, NodeState, TopologyEvent } from '../../src/engine/topology/types.js';
 import type { MoveTotals } from '../../src/engine/cluster/move/types.js';
-import { fakeTerminal, recordingIntents, strip, until } from './helpers.js';
+import { until } from './helpers.js';
+import { fits, mountConsole, readable } from './mount-console.js';
 
 const id = (c: string) => c.repeat(40);
 const SHAPE: Array<[string, number, Array<[number, number]>]> = [
@@ -55,37 +48,8 @@ function planned(): { preview: RebalancePreview; moves: ReturnType<typeof planRe
   return { preview, moves: plan.moves };
 }
 
-const SIZE = { columns: 80, rows: 24 };
-
 function mount(o: { readOnly?: boolean } = {}) {
-  const { frames, stdout, stdin, type } = fakeTerminal(SIZE.columns, SIZE.rows);
-  const store = createAppStore(applyEvents(initialState(), events()));
-  const { asked, intents } = recordingIntents();
-  const ctx = { store, actions: uiActions(store), theme: themeFor({ NO_COLOR: '1' }), intents: o.readOnly ? readOnlyIntents(intents) : intents, readOnly: o.readOnly };
-  const inst = inkRender(
-    <Ctx.Provider value={ctx}>
-      <App size={SIZE} onQuit={() => undefined} />
-    </Ctx.Provider>,
-    { stdout, stdin, debug: true, patchConsole: false, exitOnCtrlC: false },
-  );
-  const frame = () => strip(frames.at(-1));
-  const feed = (e: AppEvent[]) => store.setState(applyEvents(store.getState(), e));
-  return { store, asked, type, frame, feed, unmount: () => inst.unmount() };
-}
-
-function fits(frame: string) {
-  const lines = frame.split('\n');
-  expect(lines.length).toBeLessThanOrEqual(SIZE.rows - 1);
-  for (const l of lines) expect(l.length).toBeLessThanOrEqual(SIZE.columns);
-}
-
-/** The frame's text with the pane borders and the wrapping undone. */
-function readable(frame: string): string {
-  return frame
-    .split('\n')
-    .map((l) => l.replace(/^[│┌└]|[│┐┘]$/g, '').trim())
-    .join(' ')
-    .replace(/\s+/g, ' ');
+  return mountConsole(events(), o);
 }
 
 const totals = (p: Partial<MoveTotals>): MoveTotals => ({ slotsDone: 0, slotsTotal: 4096, inFlight: [], keys: 0, bytes: 0, elapsedMs: 0, keysPerSec: 0, ...p });
