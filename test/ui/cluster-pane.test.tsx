@@ -2,8 +2,6 @@
 // report, R and the reshard wizard's screens (the form with arrows and digits, the plan and the typed word, the run
 // with the slot bar, keys/s, MB/s and ETA, x, the outcome), each drawn from the store, each key sent as an intent.
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyEvents } from '../../src/store/reduce.js';
-import { initialState, type AppEvent } from '../../src/store/state.js';
 import type { ClusterNodeEntry, NodeState, TopologyEvent } from '../../src/engine/topology/types.js';
 import type { MoveTotals } from '../../src/engine/cluster/move/types.js';
 import { until } from './helpers.js';

@@ -2,8 +2,6 @@
 // threshold) with the arrows, nothing to do under it, the plan's table and the typed word, the run with the slot bar
 // and its figures, x, the outcome in rebalance's words; refused with --read-only. Each key sent as an intent.
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyEvents } from '../../src/store/reduce.js';
-import { initialState, type AppEvent } from '../../src/store/state.js';
 import { planRebalance } from '../../src/engine/cluster/move/rebalance-plan.js';
 import type { RebalancePreview } from '../../src/engine/cluster/move/rebalance-preview.js';
 import type { ClusterNodeEntry, NodeState, TopologyEvent } from '../../src/engine/topology/types.js';
