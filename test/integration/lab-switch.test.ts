@@ -59,7 +59,8 @@ describe('cutover lab switch', () => {
   it('the migration lab prints its endpoint, in front of the master', async () => {
     const ep = manifest().endpoint!;
     expect(ep.backend).toEqual({ name: 'master', address: `127.0.0.1:${port('master')}` });
-    expect(stderr).toContain(`lab: endpoint ${ep.address} → master 127.0.0.1:${port('master')}`);
+    // the manifest is written before the line is printed
+    await until('the endpoint line', () => stderr.includes(`lab: endpoint ${ep.address} → master 127.0.0.1:${port('master')}`), 10_000);
     expect(await runIdAt(Number(ep.address.split(':')[1]))).toBe(await runIdAt(port('master')));
   });
 
