@@ -81,10 +81,16 @@ export class CounterBook {
     this.busy[i] = busy ? 1 : 0;
   }
 
-  /** A random counter that no operation holds (and that `allowed` accepts), or -1 after a few tries. */
+  /** A random counter that no operation holds (and that `allowed` accepts), or -1 when there is none. */
   pick(random: () => number = Math.random, allowed?: (i: number) => boolean): number {
     for (let t = 0; t < 16; t++) {
       const i = Math.floor(random() * this.size);
+      if (!this.busy[i] && (!allowed || allowed(i))) return i;
+    }
+    // mostly busy: look at every counter once, from a random one, so a free counter is always found
+    const start = Math.floor(random() * this.size);
+    for (let k = 0; k < this.size; k++) {
+      const i = (start + k) % this.size;
       if (!this.busy[i] && (!allowed || allowed(i))) return i;
     }
     return -1;
