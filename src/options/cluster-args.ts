@@ -95,15 +95,20 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** what reshard and fix share: a procedure that moves keys (confirmed, dry-runnable, journaled) */
-const PROCEDURE_OPTIONS = {
-  ...OPTIONS,
-  to: { type: 'string' },
+/** what fix, reshard and rebalance share: a procedure that moves keys (confirmed, dry-runnable, journaled) */
+const PROCEDURE_FLAGS = {
   yes: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   replace: { type: 'boolean' },
   pipeline: { type: 'string' },
   journal: { type: 'string' },
+} as const;
+
+/** fix and reshard: the procedure's flags and --to */
+const PROCEDURE_OPTIONS = {
+  ...OPTIONS,
+  ...PROCEDURE_FLAGS,
+  to: { type: 'string' },
 } as const;
 
 /** what reshard and rebalance share: the big keys, --resume, --metrics */
@@ -125,16 +130,12 @@ const RESHARD_OPTIONS = {
 
 const REBALANCE_OPTIONS = {
   ...OPTIONS,
+  ...PROCEDURE_FLAGS,
   ...MOVE_OPTIONS,
   weight: { type: 'string', multiple: true },
   'use-empty-masters': { type: 'boolean' },
   threshold: { type: 'string' },
   simulate: { type: 'boolean' },
-  yes: { type: 'boolean' },
-  'dry-run': { type: 'boolean' },
-  replace: { type: 'boolean' },
-  pipeline: { type: 'string' },
-  journal: { type: 'string' },
 } as const;
 
 /** reshard's defaults for the big keys: keys of 1 MB and more listed (about 20 ms of MIGRATE each at big-keys.ts's rate) */
