@@ -23,7 +23,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Cluster, Redis } from 'ioredis';
-import { measureKit } from './failover-measure.mjs';
+import { measureKit, onNdjson } from './failover-measure.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -247,22 +247,10 @@ async function runResume() {
       await new Promise((resolve) => {
         const child = spawn(process.execPath, [cli, 'cluster', 'rebalance', '--uri', uri, '--use-empty-masters', '--yes', '--json', '--journal', join(dir, 'resume.jsonl')], { stdio: ['ignore', 'pipe', 'pipe'] });
         track(child);
-        let rest = '';
-        child.stdout.on('data', (d) => {
-          rest += d;
-          let nl;
-          while ((nl = rest.indexOf('\n')) >= 0) {
-            const line = rest.slice(0, nl);
-            rest = rest.slice(nl + 1);
-            try {
-              const e = JSON.parse(line);
-              if (e.event === 'progress' && e.slotsDone >= e.slotsTotal / 2 && killedAt === undefined) {
-                killedAt = e.slotsDone;
-                child.kill('SIGKILL');
-              }
-            } catch {
-              /* not JSON */
-            }
+        onNdjson(child.stdout, (e) => {
+          if (e.event === 'progress' && e.slotsDone >= e.slotsTotal / 2 && killedAt === undefined) {
+            killedAt = e.slotsDone;
+            child.kill('SIGKILL');
           }
         });
         child.on('exit', resolve);

@@ -9,6 +9,26 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { sleep } from './failover-deploy.mjs';
 
+/** Each NDJSON event of a child's output as it arrives (lines that are not JSON are left out). */
+export function onNdjson(stream, fn) {
+  let rest = '';
+  stream.on('data', (d) => {
+    rest += d;
+    let nl;
+    while ((nl = rest.indexOf('\n')) >= 0) {
+      const line = rest.slice(0, nl);
+      rest = rest.slice(nl + 1);
+      let e;
+      try {
+        e = JSON.parse(line);
+      } catch {
+        continue; // not a line of JSON
+      }
+      fn(e);
+    }
+  });
+}
+
 /** BENCH_TRACE=1: the checker's log and cutover's steps as they happen */
 const TRACE = !!process.env.BENCH_TRACE;
 
@@ -35,20 +55,8 @@ export async function measureKit(dist, dir, { rate, stallMs }) {
       child.stdout.on('data', (d) => (out += d));
       child.stderr.on('data', (d) => (err += d));
       if (TRACE) {
-        let rest = '';
-        child.stdout.on('data', (d) => {
-          rest += d;
-          let nl;
-          while ((nl = rest.indexOf('\n')) >= 0) {
-            const line = rest.slice(0, nl);
-            rest = rest.slice(nl + 1);
-            try {
-              const e = JSON.parse(line);
-              if (e.event !== 'plan' && e.event !== 'summary') console.log(`\n  [cutover ${String(e.at ?? new Date().toISOString()).slice(11, 23)}] ${e.event} ${e.step?.id ?? ''} ${e.error ?? e.result ?? e.text ?? e.tolerated ?? e.reason ?? ''}`);
-            } catch {
-              /* not a line of JSON */
-            }
-          }
+        onNdjson(child.stdout, (e) => {
+          if (e.event !== 'plan' && e.event !== 'summary') console.log(`\n  [cutover ${String(e.at ?? new Date().toISOString()).slice(11, 23)}] ${e.event} ${e.step?.id ?? ''} ${e.error ?? e.result ?? e.text ?? e.tolerated ?? e.reason ?? ''}`);
         });
       }
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
